@@ -1,0 +1,1 @@
+//! The Pendata model shared by the app and the server. Does no I/O.

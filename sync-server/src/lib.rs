@@ -1,0 +1,1 @@
+//! Pendata sync server.
