@@ -1,1 +1,29 @@
-//! The Pendata model shared by the app and the server. Does no I/O.
+//! The Pendata model shared by the app and the server: the DTKS/DTSEN household and member
+//! model with its code lists, region codes, NIK/KK structure, offline validation and the sync
+//! protocol types. Does no I/O and depends on no runtime, database, HTTP or UI crate.
+pub mod codes;
+pub mod ids;
+pub mod model;
+pub mod nik;
+#[cfg(feature = "openapi")]
+pub mod openapi;
+pub mod photos;
+pub mod protocol;
+pub mod validate;
+pub mod wilayah;
+
+pub use codes::CodeList;
+pub use ids::{BatchId, DeviceId, HouseholdId, MemberId, RevisionId, Sha256Hex};
+pub use model::{Household, Member, RecordKind};
+pub use photos::{PhotoKind, PhotoRef};
+pub use validate::{validate_batch, validate_household, Context, Finding, Severity};
+pub use wilayah::Wilayah;
+
+/// A language for people-facing text: Bahasa Indonesia first, English second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}

@@ -1,0 +1,398 @@
+//! Sync protocol v1: the bodies exchanged between the app and the server
+//! (docs/sync-protocol.md says how they are used).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{Relation, Sex};
+use crate::ids::{BatchId, DeviceId, HouseholdId, RevisionId, Sha256Hex};
+use crate::model::{Family, Household};
+use crate::validate::Finding;
+
+/// The protocol version this crate speaks. Sent in every push; the server refuses others.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Most records in one push batch.
+pub const MAX_BATCH_RECORDS: usize = 200;
+/// Default and largest pull page size.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+pub const MAX_PAGE_SIZE: u32 = 500;
+/// Recommended photo chunk size: small enough to finish on a weak link within the timeout,
+/// large enough that per-request overhead stays small.
+pub const PHOTO_CHUNK_BYTES: u64 = 256 * 1024;
+/// Largest photo the server stores (after the app's pipeline, photos are far smaller).
+pub const MAX_PHOTO_BYTES: u64 = 20 * 1024 * 1024;
+/// Most hashes in one missing-photos query.
+pub const MAX_PHOTO_QUERY: usize = 1000;
+
+/// The error body of every non-2xx answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// Stable code, e.g. `auth.invalid`, `photo.offset_mismatch`.
+    pub code: String,
+    /// Message in Bahasa Indonesia.
+    pub message: String,
+    /// Message in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
+    /// For `photo.offset_mismatch`: the bytes the server already holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// TKSK, pendamping PKH, operator desa: captures and pushes households in their wilayah.
+    Enumerator,
+    /// Dinsos supervisor: reviews households in their wilayah.
+    Supervisor,
+    /// Sees and manages everything.
+    Admin,
+}
+
+impl Role {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Enumerator => "enumerator",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "enumerator" => Some(Role::Enumerator),
+            "supervisor" => Some(Role::Supervisor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /api/v1/auth/login`
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    pub device_id: DeviceId,
+    pub device_name: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("device_name", &self.device_name)
+            .finish()
+    }
+}
+
+/// Who is logged in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserInfo {
+    pub username: String,
+    pub role: Role,
+    /// Dotless region code the user covers (kecamatan or desa); empty for "all" (admins).
+    pub wilayah: String,
+}
+
+/// Answer to a login: a per-device bearer token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    pub token: String,
+    pub user: UserInfo,
+}
+
+impl std::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("token", &"<redacted>")
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Push
+
+/// `POST /api/v1/push`: a batch of household revisions. Gzip or zstd bodies are accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushBatch {
+    /// Must equal [`PROTOCOL_VERSION`].
+    pub protocol: u32,
+    pub batch_id: BatchId,
+    pub device_id: DeviceId,
+    pub records: Vec<PushRecord>,
+}
+
+/// One revision of one household.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushRecord {
+    pub household_id: HouseholdId,
+    /// Made by the device when the revision was saved; never reused for other content.
+    pub revision: RevisionId,
+    /// The last revision of this household the server acknowledged to this device, if any.
+    pub base_revision: Option<RevisionId>,
+    pub saved_at: DateTime<Utc>,
+    /// SHA-256 of the JSON of `change` ([`content_hash`]).
+    pub content_sha256: Sha256Hex,
+    pub change: Change,
+}
+
+impl PushRecord {
+    /// A record for `change`, with its content hash filled in.
+    pub fn new(
+        revision: RevisionId,
+        base_revision: Option<RevisionId>,
+        saved_at: DateTime<Utc>,
+        household_id: HouseholdId,
+        change: Change,
+    ) -> Self {
+        Self {
+            household_id,
+            revision,
+            base_revision,
+            saved_at,
+            content_sha256: content_hash(&change),
+            change,
+        }
+    }
+}
+
+/// What a revision does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Change {
+    /// The household's full content at this revision.
+    Upsert { household: Box<Household> },
+    /// A tombstone: the household is withdrawn.
+    Delete,
+}
+
+/// The content hash of a change: SHA-256 of its JSON (field order is fixed by the types, so
+/// equal content gives equal bytes).
+pub fn content_hash(change: &Change) -> Sha256Hex {
+    // Serialising these plain types cannot fail (no maps with non-string keys, no custom errors).
+    let bytes = serde_json::to_vec(change).unwrap_or_default();
+    Sha256Hex::digest(&bytes)
+}
+
+/// Answer to a push: one result per record, in the batch's order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+/// The outcome for one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResult {
+    pub household_id: HouseholdId,
+    pub revision: RevisionId,
+    pub outcome: PushOutcome,
+}
+
+/// Accepted, duplicate, conflict or rejected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// Stored as the household's current revision. `missing_photos` lists referenced photos the
+    /// server does not hold yet: the record is kept but marked incomplete until they arrive.
+    Accepted {
+        missing_photos: Vec<Sha256Hex>,
+        warnings: Vec<Finding>,
+    },
+    /// This exact revision was stored before; nothing changed.
+    Duplicate { missing_photos: Vec<Sha256Hex> },
+    /// Stored beside the current revision, never over it; a supervisor (or the device, by
+    /// editing from `current_revision`) resolves it.
+    Conflict {
+        current_revision: Option<RevisionId>,
+        reason: ConflictReason,
+    },
+    /// Not stored: the findings say why. Other records of the batch are unaffected.
+    Rejected { findings: Vec<Finding> },
+}
+
+/// Why a revision conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictReason {
+    /// The same revision id arrived with different content.
+    SameRevisionDifferentContent,
+    /// The revision is based on one that is no longer current (someone else saved since).
+    StaleBase,
+    /// The household already exists on the server but the revision claims no base (two devices
+    /// opened the same prelist household).
+    ExistsWithoutBase,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Photos
+
+/// `POST /api/v1/photos/missing`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MissingPhotosRequest {
+    pub sha256: Vec<Sha256Hex>,
+}
+
+/// The photos of the query that the server does not fully hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MissingPhotosResponse {
+    pub missing: Vec<MissingPhoto>,
+}
+
+/// A photo the server lacks, and how many of its bytes it already staged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MissingPhoto {
+    pub sha256: Sha256Hex,
+    pub received: u64,
+}
+
+/// Answer to `PUT /api/v1/photos/{sha256}?offset=N&total=T`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChunkAck {
+    pub sha256: Sha256Hex,
+    pub received: u64,
+    pub total: u64,
+    pub complete: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull
+
+/// `GET /api/v1/pull?cursor=C&limit=N`: everything new for this user since the cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PullPage {
+    pub items: Vec<PullItem>,
+    /// Opaque; send it back to get the next page. Equal to the request's cursor when empty.
+    pub next_cursor: String,
+    /// Whether another page is ready now.
+    pub has_more: bool,
+}
+
+/// One change for the device. Items can repeat across pulls; applying one twice is harmless.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PullItem {
+    Assignment(Assignment),
+    Review(ReviewOutcome),
+    Conflict(ConflictNotice),
+}
+
+/// A prelist household assigned for verivali (or withdrawn, when `active` is false).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignment {
+    /// The household record id to use when it is opened for verivali.
+    pub household_id: HouseholdId,
+    pub prelist_id: String,
+    pub desa_code: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub address: String,
+    pub head_name: String,
+    pub families: Vec<Family>,
+    pub members: Vec<PrelistMember>,
+    /// Username of the facilitator it is assigned to; none when open to everyone in the desa.
+    pub assigned_to: Option<String>,
+    pub active: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A member as the prelist knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrelistMember {
+    pub name: String,
+    pub nik: Option<String>,
+    pub relation_to_head: Option<Relation>,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub family_no: Option<u8>,
+}
+
+/// A supervisor's decision on a revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    Approved,
+    Rejected,
+}
+
+/// A review outcome for one of the device's households.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewOutcome {
+    pub household_id: HouseholdId,
+    pub revision: RevisionId,
+    pub decision: ReviewDecision,
+    /// The supervisor's note (required when rejected).
+    pub note: Option<String>,
+    pub reviewer: String,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// A conflict on one of the device's households, and how it was resolved if it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConflictNotice {
+    pub household_id: HouseholdId,
+    /// The revision that conflicted.
+    pub revision: RevisionId,
+    /// The server's current revision.
+    pub current_revision: Option<RevisionId>,
+    pub reason: ConflictReason,
+    /// Set once resolved: the revision that was kept.
+    pub resolved_with: Option<RevisionId>,
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/households/{id}/review` (supervisors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewRequest {
+    pub revision: RevisionId,
+    pub decision: ReviewDecision,
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/households/{id}/resolve` (supervisors): keep one revision of a conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveRequest {
+    pub keep_revision: RevisionId,
+    pub reason: String,
+}
+
+/// `GET /healthz`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub protocol: u32,
+}
