@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    dioxus::launch(pendata_app::App);
+}
