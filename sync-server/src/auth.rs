@@ -294,7 +294,11 @@ impl LoginLimiter {
         let mut map = self.lock();
         if map.len() >= LIMITER_SWEEP_AT {
             let window = self.window;
-            map.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < window));
+            map.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < window)
+            });
         }
         for key in Self::keys(username, ip) {
             let times = map.entry(key).or_default();
@@ -307,8 +311,7 @@ impl LoginLimiter {
 
     /// A successful login clears the username's failures (not the IP's).
     pub fn record_success(&self, username: &str) {
-        self.lock()
-            .remove(&LimitKey::User(username.to_lowercase()));
+        self.lock().remove(&LimitKey::User(username.to_lowercase()));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<LimitKey, VecDeque<Instant>>> {
@@ -540,7 +543,10 @@ mod tests {
         let desa = AuthUser::for_tests(Role::Enumerator, "3201012001");
         assert!(desa.covers("3201012001"));
         assert!(!desa.covers("3201012002"));
-        assert!(!desa.covers("320101"), "a desa user does not see the whole kecamatan");
+        assert!(
+            !desa.covers("320101"),
+            "a desa user does not see the whole kecamatan"
+        );
         let kab = AuthUser::for_tests(Role::Supervisor, "3201");
         assert!(kab.covers("3201012001"));
         assert!(kab.covers("320199"));

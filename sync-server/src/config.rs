@@ -211,7 +211,9 @@ mod tests {
     fn bad_values_are_named() {
         let err = Config::resolve(None, Some("localhost".into()), None).unwrap_err();
         assert!(err.to_string().contains("\"localhost\""), "{err}");
-        assert!(FileConfig::parse("lisen = \"x\"").unwrap_err().contains("lisen"));
+        assert!(FileConfig::parse("lisen = \"x\"")
+            .unwrap_err()
+            .contains("lisen"));
         let file = FileConfig::parse("[limits]\nmax_json_bytes = 0").unwrap();
         assert!(matches!(
             Config::resolve(None, None, Some(file)),

@@ -41,10 +41,11 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             "Content-Type harus application/json",
         )
         .en("Content-Type must be application/json"),
-        JsonRejection::JsonSyntaxError(_) => {
-            ApiError::bad_request("request.malformed_json", "Isi permintaan bukan JSON yang sah")
-                .en("The request body is not valid JSON")
-        }
+        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request(
+            "request.malformed_json",
+            "Isi permintaan bukan JSON yang sah",
+        )
+        .en("The request body is not valid JSON"),
         JsonRejection::JsonDataError(_) => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "request.invalid_json",

@@ -324,9 +324,8 @@ pub async fn get_photo(
     Path(raw_hash): Path<String>,
 ) -> Result<Response, ApiError> {
     let hash = parse_hash(&raw_hash)?;
-    let not_found = || {
-        ApiError::not_found("photo.not_found", "Foto tidak ditemukan").en("No such photo")
-    };
+    let not_found =
+        || ApiError::not_found("photo.not_found", "Foto tidak ditemukan").en("No such photo");
     if !may_read_photo(&user, &hash) {
         return Err(not_found());
     }
@@ -356,7 +355,10 @@ mod tests {
             check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.body.code),
             Err("photo.not_jpeg".to_owned())
         );
-        assert!(check_photo(&[0xFF, 0xD8, 0xFF, 0xC4, 0, 0]).is_err(), "DHT is no SOF");
+        assert!(
+            check_photo(&[0xFF, 0xD8, 0xFF, 0xC4, 0, 0]).is_err(),
+            "DHT is no SOF"
+        );
         assert!(check_photo(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 0]).is_ok());
         assert!(check_photo(&[]).is_err());
     }

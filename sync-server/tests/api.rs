@@ -75,7 +75,13 @@ async fn login_me_logout() {
     assert_eq!(token.len(), 43);
 
     let r = app
-        .send(raw_req(Method::GET, "/api/v1/me", Some(&token), None, vec![]))
+        .send(raw_req(
+            Method::GET,
+            "/api/v1/me",
+            Some(&token),
+            None,
+            vec![],
+        ))
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["user"]["username"], "ani");
@@ -96,7 +102,13 @@ async fn login_me_logout() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["revoked"], true);
     let r = app
-        .send(raw_req(Method::GET, "/api/v1/me", Some(&token), None, vec![]))
+        .send(raw_req(
+            Method::GET,
+            "/api/v1/me",
+            Some(&token),
+            None,
+            vec![],
+        ))
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.code(), "auth.invalid");
@@ -124,7 +136,11 @@ async fn missing_or_bad_tokens_are_401_with_codes() {
 async fn wrong_password_unknown_user_and_disabled_user() {
     let app = TestApp::new();
     app.add_user("ani", Role::Enumerator, "32");
-    for (user, pass) in [("ani", "salah-sekali"), ("siapa", PASSWORD), ("../..", PASSWORD)] {
+    for (user, pass) in [
+        ("ani", "salah-sekali"),
+        ("siapa", PASSWORD),
+        ("../..", PASSWORD),
+    ] {
         let r = app
             .send(json_req(
                 Method::POST,
@@ -140,7 +156,13 @@ async fn wrong_password_unknown_user_and_disabled_user() {
     let token = app.login("ani").await;
     app.state.accounts.set_disabled("ani", true).unwrap();
     let r = app
-        .send(raw_req(Method::GET, "/api/v1/me", Some(&token), None, vec![]))
+        .send(raw_req(
+            Method::GET,
+            "/api/v1/me",
+            Some(&token),
+            None,
+            vec![],
+        ))
         .await;
     assert_eq!(r.code(), "auth.invalid", "disabled user refused at once");
     let r = app
@@ -161,7 +183,13 @@ async fn reset_devices_revokes_at_once() {
     let token = app.enumerator_token().await;
     app.state.accounts.reset_devices("ani").unwrap();
     let r = app
-        .send(raw_req(Method::GET, "/api/v1/me", Some(&token), None, vec![]))
+        .send(raw_req(
+            Method::GET,
+            "/api/v1/me",
+            Some(&token),
+            None,
+            vec![],
+        ))
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.code(), "auth.invalid");
@@ -255,9 +283,11 @@ async fn login_rate_limit_per_username_and_per_ip() {
         None,
         &login_body("budi", PASSWORD),
     );
-    req.extensions_mut().insert(axum::extract::ConnectInfo(
-        std::net::SocketAddr::from(([198, 51, 100, 1], 1)),
-    ));
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [198, 51, 100, 1],
+            1,
+        ))));
     assert_eq!(app.send(req).await.status, StatusCode::OK);
 }
 
@@ -300,7 +330,10 @@ async fn photo_upload_whole_then_duplicate_then_download() {
     let r = app.send(chunk_req(&token, &hash, 0, total, JPEG)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["complete"], true);
-    assert_eq!(std::fs::metadata(&stored).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&stored).unwrap().modified().unwrap(),
+        before
+    );
 
     let r = app
         .send(json_req(
@@ -394,7 +427,9 @@ async fn hostile_photo_uploads() {
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
     assert_eq!(r.code(), "photo.past_total");
     // wrong offset on a fresh upload
-    let r = app.send(chunk_req(&token, &hash, 10, total, &JPEG[10..])).await;
+    let r = app
+        .send(chunk_req(&token, &hash, 10, total, &JPEG[10..]))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.json()["received"], 0);
     // total over the photo limit, and zero
@@ -446,7 +481,13 @@ async fn hostile_photo_uploads() {
     // bytes that hash correctly but are not a JPEG
     let png = b"\x89PNG\r\n\x1a\n not a jpeg at all".to_vec();
     let r = app
-        .send(chunk_req(&token, &sha256_hex(&png), 0, png.len() as u64, &png))
+        .send(chunk_req(
+            &token,
+            &sha256_hex(&png),
+            0,
+            png.len() as u64,
+            &png,
+        ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.code(), "photo.not_jpeg");
@@ -497,7 +538,12 @@ async fn path_tricks_in_the_hash_never_touch_the_filesystem() {
                     b"0123456789".to_vec(),
                 ))
                 .await;
-            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{method} {t}: {}", r.text());
+            assert_eq!(
+                r.status,
+                StatusCode::BAD_REQUEST,
+                "{method} {t}: {}",
+                r.text()
+            );
             assert_eq!(r.code(), "photo.bad_hash");
         }
     }

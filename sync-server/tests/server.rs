@@ -215,7 +215,10 @@ async fn cli_user_add_then_login_works_while_serving() {
         .output()
         .unwrap();
     let list = String::from_utf8_lossy(&list.stdout).into_owned();
-    assert!(list.contains("ani") && list.contains("3201012001"), "{list}");
+    assert!(
+        list.contains("ani") && list.contains("3201012001"),
+        "{list}"
+    );
     let reset = Command::new(bin)
         .args(["user", "reset-devices", "ani", "--data-dir"])
         .arg(&data)
@@ -268,7 +271,10 @@ fn cli_refuses_bad_input_with_clear_errors() {
             .write_all(stdin.as_bytes())
             .unwrap();
         let out = child.wait_with_output().unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let add = |wilayah: &str, role: &str| {
         vec![
@@ -282,27 +288,26 @@ fn cli_refuses_bad_input_with_clear_errors() {
             wilayah.into(),
         ]
     };
-    let as_refs = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<_>>();
     let a = add("32.01", "enumerator");
-    let (ok, err) = run(&as_refs(&a), "sandi-panjang\n");
+    let (ok, err) = run(&as_refs(&a[..]), "sandi-panjang\n");
     assert!(!ok && err.contains("wilayah"), "{err}");
     let a = add("", "enumerator");
-    let (ok, err) = run(&as_refs(&a), "sandi-panjang\n");
+    let (ok, err) = run(&as_refs(&a[..]), "sandi-panjang\n");
     assert!(!ok && err.contains("wilayah"), "{err}");
     let a = add("3201", "boss");
-    let (ok, err) = run(&as_refs(&a), "sandi-panjang\n");
+    let (ok, err) = run(&as_refs(&a[..]), "sandi-panjang\n");
     assert!(!ok && err.contains("boss"), "{err}");
     let a = add("3201", "enumerator");
-    let (ok, err) = run(&as_refs(&a), "short\n");
+    let (ok, err) = run(&as_refs(&a[..]), "short\n");
     assert!(!ok && err.contains("8 characters"), "{err}");
-    let (ok, _) = run(&as_refs(&a), "sandi-panjang\n");
+    let (ok, _) = run(&as_refs(&a[..]), "sandi-panjang\n");
     assert!(ok);
-    let (ok, err) = run(&as_refs(&a), "sandi-panjang\n");
+    let (ok, err) = run(&as_refs(&a[..]), "sandi-panjang\n");
     assert!(!ok && err.contains("already exists"), "{err}");
     let a = add("", "admin");
     let mut a2 = a.clone();
     a2[3] = "root".into();
-    let (ok, err) = run(&as_refs(&a2), "sandi-panjang\n");
+    let (ok, err) = run(&as_refs(&a2[..]), "sandi-panjang\n");
     assert!(ok, "admin without wilayah: {err}");
 
     let (ok, err) = run(&["serve", "--listen", "not-an-address"], "");
@@ -316,4 +321,8 @@ fn cli_refuses_bad_input_with_clear_errors() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("data directory"));
+}
+
+fn as_refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }

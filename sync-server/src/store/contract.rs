@@ -6,8 +6,7 @@
 use uuid::Uuid;
 
 use super::{
-    AccountStore, BlobError, BlobStatus, BlobStore, NewUser, Role, Sha256Hex, StoreError,
-    TokenHash,
+    AccountStore, BlobError, BlobStatus, BlobStore, NewUser, Role, Sha256Hex, StoreError, TokenHash,
 };
 use crate::error::ApiError;
 
@@ -35,7 +34,10 @@ pub fn account_store_contract<S: AccountStore>(make: impl Fn() -> S) {
             Err(StoreError::UsernameTaken)
         ));
         s.create_user(new_user("budi", Role::Admin, "")).unwrap();
-        let creds = s.credentials("Ani").unwrap().expect("case-insensitive lookup");
+        let creds = s
+            .credentials("Ani")
+            .unwrap()
+            .expect("case-insensitive lookup");
         assert_eq!(creds.user.id, ani.id);
         assert_eq!(creds.password_hash, "$argon2id$fake-for-ani");
         assert_eq!(creds.user.wilayah, "3201012001");
@@ -48,7 +50,10 @@ pub fn account_store_contract<S: AccountStore>(make: impl Fn() -> S) {
             .collect();
         assert_eq!(
             names,
-            vec![("ani".into(), Role::Enumerator), ("budi".into(), Role::Admin)]
+            vec![
+                ("ani".into(), Role::Enumerator),
+                ("budi".into(), Role::Admin)
+            ]
         );
     }
 
@@ -95,7 +100,10 @@ pub fn account_store_contract<S: AccountStore>(make: impl Fn() -> S) {
         let t = TokenHash([7; 32]);
         s.create_session(ani.id, Uuid::now_v7(), "HP", t).unwrap();
         assert!(s.set_disabled("ani", true).unwrap());
-        assert!(s.session(&t).unwrap().is_none(), "disabled user's token refused");
+        assert!(
+            s.session(&t).unwrap().is_none(),
+            "disabled user's token refused"
+        );
         assert!(s.credentials("ani").unwrap().unwrap().user.disabled);
         assert!(s.set_disabled("ani", false).unwrap());
         assert!(s.session(&t).unwrap().is_some(), "re-enabled");
@@ -166,12 +174,18 @@ pub async fn blob_store_contract<S: BlobStore>(make: impl Fn() -> S) {
             .unwrap();
         assert_eq!((out.received, out.complete), (10, false));
         assert_eq!(s.status(&hash).await.unwrap(), BlobStatus::Partial(10));
-        assert!(s.read(&hash).await.unwrap().is_none(), "partial is not readable");
+        assert!(
+            s.read(&hash).await.unwrap().is_none(),
+            "partial is not readable"
+        );
         match s.append(&hash, 0, total, body(a), starts_with_ok).await {
             Err(BlobError::OffsetMismatch { received }) => assert_eq!(received, 10),
             other => panic!("expected OffsetMismatch, got {other:?}"),
         }
-        match s.append(&hash, 11, total, body(&b[1..]), starts_with_ok).await {
+        match s
+            .append(&hash, 11, total, body(&b[1..]), starts_with_ok)
+            .await
+        {
             Err(BlobError::OffsetMismatch { received }) => assert_eq!(received, 10),
             other => panic!("expected OffsetMismatch, got {other:?}"),
         }
@@ -209,7 +223,8 @@ pub async fn blob_store_contract<S: BlobStore>(make: impl Fn() -> S) {
         let mut wrong = content.clone();
         wrong[20] ^= 1;
         assert!(matches!(
-            s.append(&hash, 0, total, body(&wrong), starts_with_ok).await,
+            s.append(&hash, 0, total, body(&wrong), starts_with_ok)
+                .await,
             Err(BlobError::HashMismatch)
         ));
         assert_eq!(s.status(&hash).await.unwrap(), BlobStatus::Partial(0));

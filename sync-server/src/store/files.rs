@@ -12,8 +12,7 @@ use http_body_util::BodyExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{
-    AppendOutcome, BlobError, BlobLimits, BlobStatus, BlobStore, BoxFuture, ContentCheck,
-    Sha256Hex,
+    AppendOutcome, BlobError, BlobLimits, BlobStatus, BlobStore, BoxFuture, ContentCheck, Sha256Hex,
 };
 
 /// Content-addressed files with resumable staging.
@@ -233,7 +232,10 @@ impl BlobStore for FileBlobStore {
         })
     }
 
-    fn read<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>> {
+    fn read<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+    ) -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>> {
         Box::pin(async move {
             match tokio::fs::read(self.final_path(hash)).await {
                 Ok(bytes) => Ok(Some(bytes)),
@@ -279,7 +281,9 @@ mod tests {
         let bytes = b"ok layout".to_vec();
         let hash = Sha256Hex::of(&bytes);
         store
-            .append(&hash, 0, 9, axum::body::Body::from(bytes.clone()), |_| Ok(()))
+            .append(&hash, 0, 9, axum::body::Body::from(bytes.clone()), |_| {
+                Ok(())
+            })
             .await
             .unwrap();
         let h = hash.as_str();
@@ -289,6 +293,10 @@ mod tests {
             .join(&h[2..4])
             .join(format!("{h}.jpg"));
         assert_eq!(std::fs::read(expected).unwrap(), bytes);
-        assert!(!dir.path().join(".partial").join(format!("{h}.part")).exists());
+        assert!(!dir
+            .path()
+            .join(".partial")
+            .join(format!("{h}.part"))
+            .exists());
     }
 }

@@ -187,8 +187,10 @@ pub struct Sha256Hex(String);
 impl Sha256Hex {
     /// Accepts exactly 64 characters of `0-9a-f`.
     pub fn parse(s: &str) -> Option<Self> {
-        (s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-            .then(|| Sha256Hex(s.to_owned()))
+        (s.len() == 64
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| Sha256Hex(s.to_owned()))
     }
 
     /// The hex of the SHA-256 of `bytes`.
@@ -278,5 +280,6 @@ pub trait BlobStore: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<AppendOutcome, BlobError>>;
 
     /// The bytes of a complete blob.
-    fn read<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>>;
+    fn read<'a>(&'a self, hash: &'a Sha256Hex)
+        -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>>;
 }
