@@ -22,8 +22,13 @@ pub struct ErrorBody {
 }
 
 /// An error answer. Internal details (the `source`) are logged, never sent.
+/// Boxed so `Result<_, ApiError>` stays small; fields are reached through `Deref`.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<ApiErrorParts>);
+
+/// The contents of an [`ApiError`].
+#[derive(Debug)]
+pub struct ApiErrorParts {
     pub status: StatusCode,
     pub body: ErrorBody,
     pub retry_after_secs: Option<u64>,
@@ -33,7 +38,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: &str) -> Self {
-        ApiError {
+        ApiError(Box::new(ApiErrorParts {
             status,
             body: ErrorBody {
                 code: code.to_owned(),
@@ -43,7 +48,7 @@ impl ApiError {
             },
             retry_after_secs: None,
             source: None,
-        }
+        }))
     }
 
     pub fn en(mut self, message_en: &str) -> Self {
@@ -76,6 +81,19 @@ impl ApiError {
     }
 }
 
+impl std::ops::Deref for ApiError {
+    type Target = ApiErrorParts;
+    fn deref(&self) -> &ApiErrorParts {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut ApiErrorParts {
+        &mut self.0
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.status.as_u16(), self.body.code)
@@ -89,8 +107,9 @@ impl IntoResponse for ApiError {
         if let Some(source) = &self.source {
             tracing::error!(code = %self.body.code, error = %source, "request failed");
         }
-        let mut response = (self.status, axum::Json(self.body)).into_response();
-        if let Some(secs) = self.retry_after_secs {
+        let parts = *self.0;
+        let mut response = (parts.status, axum::Json(parts.body)).into_response();
+        if let Some(secs) = parts.retry_after_secs {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }

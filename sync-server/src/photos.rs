@@ -352,7 +352,7 @@ mod tests {
     fn check_photo_wants_soi_and_sof() {
         assert!(check_photo(include_bytes!("../tests/fixtures/small.jpg")).is_ok());
         assert_eq!(
-            check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.body.code),
+            check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.body.code.clone()),
             Err("photo.not_jpeg".to_owned())
         );
         assert!(
