@@ -193,11 +193,19 @@ pub fn api_routes(config: &Config) -> Router<AppState> {
 
 /// The whole application: routes, JSON 404, panic catching, request tracing.
 pub fn router(state: AppState) -> Router {
-    api_routes(&state.config)
-        .route("/healthz", get(healthz))
-        .route("/openapi.json", get(openapi_json))
-        .fallback(error::not_found_fallback)
-        .with_state(state)
+    with_middleware(
+        api_routes(&state.config)
+            .route("/healthz", get(healthz))
+            .route("/openapi.json", get(openapi_json))
+            .fallback(error::not_found_fallback)
+            .with_state(state),
+    )
+}
+
+/// The layers every route runs behind: panics become a JSON 500 without internals, and one
+/// span per request with the method, the route template, the status and the latency.
+pub fn with_middleware(routes: Router) -> Router {
+    routes
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(
             TraceLayer::new_for_http()

@@ -587,3 +587,33 @@ async fn missing_refuses_more_than_1000_hashes() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["missing"].as_array().unwrap().len(), 1000);
 }
+
+#[tokio::test]
+async fn panics_become_a_json_500_without_internals() {
+    let routes = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            if std::env::var_os("PENDATA_NEVER_SET_THIS").is_none() {
+                panic!("secret internal detail 3201012001");
+            }
+            "unreachable"
+        }),
+    );
+    let res = tower::ServiceExt::oneshot(
+        pendata_server::with_middleware(routes),
+        raw_req(Method::GET, "/boom", None, None, vec![]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["code"], "internal");
+    assert!(
+        !text.contains("secret") && !text.contains("3201012001"),
+        "{text}"
+    );
+}

@@ -326,3 +326,65 @@ fn cli_refuses_bad_input_with_clear_errors() {
 fn as_refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
+
+#[tokio::test]
+async fn shutdown_lets_an_in_flight_upload_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    add_user(&data, "sari");
+    let server = start(&data).await;
+    let http = reqwest::Client::new();
+    let token = http
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&login_body("sari", PASSWORD))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    drop(http);
+
+    // Start a one-chunk upload by hand and send only half of the body.
+    let hash = sha256_hex(JPEG);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/photos/{hash}?offset=0&total={n} HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\n\
+         Content-Length: {n}\r\nConnection: close\r\n\r\n",
+        n = JPEG.len()
+    );
+    sock.write_all(head.as_bytes()).await.unwrap();
+    let half = JPEG.len() / 2;
+    sock.write_all(&JPEG[..half]).await.unwrap();
+    sock.flush().await.unwrap();
+
+    // Wait until the server has staged the first half (no clock involved: poll the file).
+    let staged = data.join(format!("photos/.partial/{hash}.part"));
+    loop {
+        if std::fs::metadata(&staged).map(|m| m.len()).unwrap_or(0) >= half as u64 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+
+    // Ask the server to stop while the request is in flight, then finish the body.
+    let Running { stop, task, .. } = server;
+    stop.unwrap().send(()).unwrap();
+    sock.write_all(&JPEG[half..]).await.unwrap();
+    let mut answer = String::new();
+    sock.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"complete\":true"), "{answer}");
+    task.await.unwrap().unwrap();
+    let h = &hash;
+    let stored = data.join(format!("photos/{}/{}/{h}.jpg", &h[..2], &h[2..4]));
+    assert_eq!(std::fs::read(stored).unwrap(), JPEG);
+}
