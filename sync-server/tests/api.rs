@@ -617,3 +617,50 @@ async fn panics_become_a_json_500_without_internals() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn chunks_over_the_chunk_limit_are_413_and_leave_nothing() {
+    let app = TestApp::with_config(|c| c.limits.max_chunk_bytes = 100);
+    let token = app.enumerator_token().await;
+    let hash = sha256_hex(JPEG);
+    let total = JPEG.len() as u64;
+    // without Content-Length: caught while streaming
+    let r = app
+        .send(chunk_req(&token, &hash, 0, total, &JPEG[..200]))
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.code(), "photo.chunk_too_large");
+    // with Content-Length: refused before reading
+    let mut req = chunk_req(&token, &hash, 0, total, &JPEG[..200]);
+    req.headers_mut()
+        .insert(header::CONTENT_LENGTH, "200".parse().unwrap());
+    let r = app.send(req).await;
+    assert_eq!(r.code(), "photo.chunk_too_large");
+    let r = app
+        .send(json_req(
+            Method::POST,
+            "/api/v1/photos/missing",
+            Some(&token),
+            &json!({ "sha256": [hash] }),
+        ))
+        .await;
+    assert_eq!(r.json()["missing"][0]["received"], 0);
+    // chunks within the limit complete the photo
+    let mut offset = 0;
+    for piece in JPEG.chunks(100) {
+        let r = app
+            .send(chunk_req(&token, &hash, offset, total, piece))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        offset += piece.len() as u64;
+    }
+    assert_eq!(
+        app.state
+            .blobs
+            .read(&pendata_server::store::Sha256Hex::parse(&hash).unwrap())
+            .await
+            .unwrap()
+            .unwrap(),
+        JPEG
+    );
+}

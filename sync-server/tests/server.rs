@@ -388,3 +388,69 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
     let stored = data.join(format!("photos/{}/{}/{h}.jpg", &h[..2], &h[2..4]));
     assert_eq!(std::fs::read(stored).unwrap(), JPEG);
 }
+
+#[tokio::test]
+async fn binary_serves_from_a_config_file_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // Pick a free port (the binary must be told one).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = dir.path().join("pendata.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data_dir = {:?}\nlisten = \"127.0.0.1:{port}\"\n[limits]\nlogin_max_failures = 1\n",
+            data.display().to_string()
+        ),
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_pendata-server");
+    let mut child = Command::new(bin)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .env_remove("PENDATA_DATA_DIR")
+        .env_remove("PENDATA_LISTEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    // Wait until it answers (or died).
+    loop {
+        if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
+            assert_eq!(r.status(), 200);
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "server exited early");
+        tokio::task::yield_now().await;
+    }
+    assert!(data.join("pendata.db").exists(), "data_dir from the file");
+    // login_max_failures = 1 from the file: the second try is limited
+    for expected in [401, 429] {
+        let r = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&login_body("nobody", "whatever-123"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), expected);
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(stderr.contains("shutdown requested"), "{stderr}");
+    assert!(
+        !stderr.contains("whatever-123"),
+        "password in logs: {stderr}"
+    );
+}
