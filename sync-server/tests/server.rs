@@ -368,6 +368,7 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
         if std::fs::metadata(&staged).map(|m| m.len()).unwrap_or(0) >= half as u64 {
             break;
         }
+        assert!(!server.task.is_finished(), "server stopped before staging");
         tokio::task::yield_now().await;
     }
 
