@@ -1,0 +1,381 @@
+//! Photo endpoints: content-addressed (SHA-256), resumable chunked upload.
+//!
+//! * `POST /api/v1/photos/missing` — which of these hashes are not fully stored, and how many
+//!   bytes of each are already staged.
+//! * `PUT /api/v1/photos/{sha256}?offset=N&total=T` — one raw chunk at exactly the staged offset.
+//! * `GET /api/v1/photos/{sha256}` — the bytes of a stored photo.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::store::{BlobError, BlobStatus, Sha256Hex};
+use crate::AppState;
+
+/// Most hashes one `missing` request may ask about.
+pub const MAX_MISSING_QUERY: usize = 1000;
+
+/// Checks that complete bytes are a photo we accept: for now a JPEG with an SOI marker
+/// (`FF D8`) at the start and a start-of-frame marker present.
+// TODO(shared): replace the body with `pendata_shared::jpeg::inspect` once it exists.
+pub fn check_photo(bytes: &[u8]) -> Result<(), ApiError> {
+    let not_jpeg = || {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo.not_jpeg",
+            "Berkas bukan foto JPEG",
+        )
+        .en("The file is not a JPEG photo")
+    };
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return Err(not_jpeg());
+    }
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    let has_sof = bytes.windows(2).any(|w| {
+        w[0] == 0xFF && (0xC0..=0xCF).contains(&w[1]) && !matches!(w[1], 0xC4 | 0xC8 | 0xCC)
+    });
+    if has_sof {
+        Ok(())
+    } else {
+        Err(not_jpeg())
+    }
+}
+
+/// Parses a hash from the path without touching the file system.
+pub fn parse_hash(raw: &str) -> Result<Sha256Hex, ApiError> {
+    Sha256Hex::parse(raw).ok_or_else(|| {
+        ApiError::bad_request(
+            "photo.bad_hash",
+            "Nama foto harus SHA-256 heksadesimal huruf kecil (64 karakter)",
+        )
+        .en("The photo name must be a lower-case hex SHA-256 (64 characters)")
+    })
+}
+
+/// Wilayah scoping hook for photo reads.
+///
+/// TODO(households): once households are stored, look up the household(s) referencing this
+/// photo and require `user.covers(household.wilayah)` for at least one of them (404 otherwise,
+/// so the existence of a photo outside the user's area is not revealed). Until then any
+/// logged-in user may read any photo by its hash.
+fn may_read_photo(_user: &AuthUser, _hash: &Sha256Hex) -> bool {
+    true
+}
+
+impl From<BlobError> for ApiError {
+    fn from(e: BlobError) -> Self {
+        match e {
+            BlobError::OffsetMismatch { received } => {
+                let mut err = ApiError::new(
+                    StatusCode::CONFLICT,
+                    "photo.offset_mismatch",
+                    "Posisi unggahan tidak cocok; lanjutkan dari jumlah byte yang sudah diterima",
+                )
+                .en("Offset mismatch; resume from `received`");
+                err.body.received = Some(received);
+                err
+            }
+            BlobError::BadTotal { max, .. } => ApiError::bad_request(
+                "photo.bad_total",
+                &format!("Ukuran foto harus antara 1 dan {max} byte"),
+            )
+            .en(&format!("total must be between 1 and {max} bytes")),
+            BlobError::PastTotal => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "photo.past_total",
+                "Potongan melewati ukuran total foto",
+            )
+            .en("The chunk goes past the declared total"),
+            BlobError::ChunkTooLarge { max } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "photo.chunk_too_large",
+                &format!("Potongan unggahan lebih dari {max} byte"),
+            )
+            .en(&format!("The chunk is larger than {max} bytes")),
+            BlobError::HashMismatch => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "photo.hash_mismatch",
+                "Isi foto tidak cocok dengan SHA-256-nya; unggah ulang dari awal",
+            )
+            .en("The content does not match its SHA-256; upload again from the start"),
+            BlobError::Rejected(api) => api,
+            BlobError::Body(cause) => {
+                let mut err = ApiError::bad_request(
+                    "photo.body_interrupted",
+                    "Unggahan terputus; lanjutkan dari jumlah byte yang sudah diterima",
+                )
+                .en("The upload was interrupted; resume from the staged bytes");
+                err.source = Some(cause);
+                err
+            }
+            BlobError::Io(e) => ApiError::internal(e),
+        }
+    }
+}
+
+/// `POST /api/v1/photos/missing` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MissingRequest {
+    /// At most 1000 lower-case hex SHA-256 hashes.
+    pub sha256: Vec<String>,
+}
+
+/// One photo that is not fully stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MissingPhoto {
+    pub sha256: String,
+    /// Bytes already staged: resume the upload at this offset.
+    pub received: u64,
+}
+
+/// `POST /api/v1/photos/missing` answer.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MissingResponse {
+    pub missing: Vec<MissingPhoto>,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/photos/missing", tag = "photos",
+    security(("bearer" = [])),
+    request_body = MissingRequest,
+    responses(
+        (status = 200, description = "The photos not fully stored", body = MissingResponse),
+        (status = 400, description = "`photo.bad_hash`, `photo.too_many`, `request.malformed_json`", body = ErrorBody),
+        (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
+        (status = 413, description = "`request.too_large`", body = ErrorBody),
+        (status = 415, description = "`request.content_type`", body = ErrorBody),
+        (status = 422, description = "`request.invalid_json`", body = ErrorBody),
+    )
+)]
+pub async fn missing(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    ApiJson(req): ApiJson<MissingRequest>,
+) -> Result<ApiJson<MissingResponse>, ApiError> {
+    if req.sha256.len() > MAX_MISSING_QUERY {
+        return Err(ApiError::bad_request(
+            "photo.too_many",
+            &format!("Paling banyak {MAX_MISSING_QUERY} foto per permintaan"),
+        )
+        .en(&format!("At most {MAX_MISSING_QUERY} hashes per request")));
+    }
+    let hashes = req
+        .sha256
+        .iter()
+        .map(|h| parse_hash(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut missing = Vec::new();
+    for hash in hashes {
+        if !seen.insert(hash.clone()) {
+            continue;
+        }
+        match state.blobs.status(&hash).await? {
+            BlobStatus::Complete(_) => {}
+            BlobStatus::Partial(received) => missing.push(MissingPhoto {
+                sha256: hash.as_str().to_owned(),
+                received,
+            }),
+        }
+    }
+    Ok(ApiJson(MissingResponse { missing }))
+}
+
+/// Query of `PUT /api/v1/photos/{sha256}`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChunkQuery {
+    /// Where this chunk starts; must equal the bytes already staged.
+    pub offset: u64,
+    /// Size of the whole photo in bytes.
+    pub total: u64,
+}
+
+/// `PUT /api/v1/photos/{sha256}` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChunkResponse {
+    pub sha256: String,
+    pub received: u64,
+    pub total: u64,
+    pub complete: bool,
+}
+
+#[utoipa::path(
+    put, path = "/api/v1/photos/{sha256}", tag = "photos",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the whole photo"), ChunkQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "One chunk"),
+    responses(
+        (status = 200, description = "Chunk stored (or the photo was already complete)", body = ChunkResponse),
+        (status = 400, description = "`photo.bad_hash`, `photo.bad_total`, `request.bad_query`, `photo.body_interrupted`", body = ErrorBody),
+        (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
+        (status = 409, description = "`photo.offset_mismatch`; `received` says where to resume", body = ErrorBody),
+        (status = 413, description = "`photo.past_total`, `photo.chunk_too_large`", body = ErrorBody),
+        (status = 415, description = "`request.content_type` (must be application/octet-stream)", body = ErrorBody),
+        (status = 422, description = "`photo.hash_mismatch` or `photo.not_jpeg`; staged bytes discarded", body = ErrorBody),
+    )
+)]
+pub async fn put_chunk(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(raw_hash): Path<String>,
+    ApiQuery(q): ApiQuery<ChunkQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<ApiJson<ChunkResponse>, ApiError> {
+    let hash = parse_hash(&raw_hash)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type
+        .split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/octet-stream"))
+    {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.content_type",
+            "Content-Type harus application/octet-stream",
+        )
+        .en("Content-Type must be application/octet-stream"));
+    }
+    let limits = &state.config.limits;
+    if q.total == 0 || q.total > limits.max_photo_bytes {
+        // Let an already-stored photo answer "complete" whatever total was sent.
+        if let BlobStatus::Complete(len) = state.blobs.status(&hash).await? {
+            return Ok(ApiJson(ChunkResponse {
+                sha256: hash.as_str().to_owned(),
+                received: len,
+                total: len,
+                complete: true,
+            }));
+        }
+        if q.total > limits.max_photo_bytes {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "photo.too_large",
+                &format!("Foto lebih dari {} byte", limits.max_photo_bytes),
+            )
+            .en(&format!(
+                "The photo is larger than {} bytes",
+                limits.max_photo_bytes
+            )));
+        }
+    }
+    // Refuse early when the declared length already cannot fit.
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        if len > limits.max_chunk_bytes {
+            return Err(BlobError::ChunkTooLarge {
+                max: limits.max_chunk_bytes,
+            }
+            .into());
+        }
+        if q.total > 0 && q.offset.saturating_add(len) > q.total {
+            if let BlobStatus::Complete(len) = state.blobs.status(&hash).await? {
+                return Ok(ApiJson(ChunkResponse {
+                    sha256: hash.as_str().to_owned(),
+                    received: len,
+                    total: len,
+                    complete: true,
+                }));
+            }
+            return Err(BlobError::PastTotal.into());
+        }
+    }
+    let out = state
+        .blobs
+        .append(&hash, q.offset, q.total, body, check_photo)
+        .await?;
+    if out.complete {
+        tracing::info!(sha256 = %hash, bytes = out.total, "photo stored");
+    }
+    Ok(ApiJson(ChunkResponse {
+        sha256: hash.as_str().to_owned(),
+        received: out.received,
+        total: out.total,
+        complete: out.complete,
+    }))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/photos/{sha256}", tag = "photos",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "Lower-case hex SHA-256")),
+    responses(
+        (status = 200, description = "The JPEG bytes", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 400, description = "`photo.bad_hash`", body = ErrorBody),
+        (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
+        (status = 404, description = "`photo.not_found`", body = ErrorBody),
+    )
+)]
+pub async fn get_photo(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(raw_hash): Path<String>,
+) -> Result<Response, ApiError> {
+    let hash = parse_hash(&raw_hash)?;
+    let not_found =
+        || ApiError::not_found("photo.not_found", "Foto tidak ditemukan").en("No such photo");
+    if !may_read_photo(&user, &hash) {
+        return Err(not_found());
+    }
+    let bytes = state.blobs.read(&hash).await?.ok_or_else(not_found)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=31536000, immutable"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_photo_wants_soi_and_sof() {
+        assert!(check_photo(include_bytes!("../tests/fixtures/small.jpg")).is_ok());
+        assert_eq!(
+            check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.body.code.clone()),
+            Err("photo.not_jpeg".to_owned())
+        );
+        assert!(
+            check_photo(&[0xFF, 0xD8, 0xFF, 0xC4, 0, 0]).is_err(),
+            "DHT is no SOF"
+        );
+        assert!(check_photo(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 0]).is_ok());
+        assert!(check_photo(&[]).is_err());
+    }
+
+    #[test]
+    fn hashes_must_be_lower_case_hex_of_64() {
+        let good = "a".repeat(64);
+        assert!(parse_hash(&good).is_ok());
+        for bad in [
+            "A".repeat(64),
+            "a".repeat(63),
+            "a".repeat(65),
+            format!("../{}", "a".repeat(61)),
+            format!("{}%2F", "a".repeat(61)),
+            String::new(),
+        ] {
+            assert_eq!(parse_hash(&bad).unwrap_err().body.code, "photo.bad_hash");
+        }
+    }
+}

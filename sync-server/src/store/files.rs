@@ -1,0 +1,302 @@
+//! [`BlobStore`] on the file system.
+//!
+//! Layout under the photo root: complete blobs at `ab/cd/<hash>.jpg`, uploads in progress at
+//! `.partial/<hash>.part`. The staging directory is inside the root so the final rename stays
+//! on one file system and is atomic. Paths are only ever built from a [`Sha256Hex`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use http_body_util::BodyExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::{
+    AppendOutcome, BlobError, BlobLimits, BlobStatus, BlobStore, BoxFuture, ContentCheck, Sha256Hex,
+};
+
+/// Content-addressed files with resumable staging.
+pub struct FileBlobStore {
+    root: PathBuf,
+    staging: PathBuf,
+    limits: BlobLimits,
+    /// One async lock per hash with an upload in progress, so racing chunks of the same blob
+    /// are serialised (different blobs proceed in parallel).
+    locks: Mutex<HashMap<Sha256Hex, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl FileBlobStore {
+    /// Uses `root` for complete blobs and `root/.partial` for staging, creating both.
+    pub fn open(root: &Path, limits: BlobLimits) -> std::io::Result<Self> {
+        let staging = root.join(".partial");
+        std::fs::create_dir_all(&staging)?;
+        Ok(FileBlobStore {
+            root: root.to_owned(),
+            staging,
+            limits,
+            locks: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Where a complete blob lives.
+    pub fn final_path(&self, hash: &Sha256Hex) -> PathBuf {
+        let h = hash.as_str();
+        self.root
+            .join(&h[0..2])
+            .join(&h[2..4])
+            .join(format!("{h}.jpg"))
+    }
+
+    fn staging_path(&self, hash: &Sha256Hex) -> PathBuf {
+        self.staging.join(format!("{}.part", hash.as_str()))
+    }
+
+    fn lock_for(&self, hash: &Sha256Hex) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Forget locks nobody holds any more, so the map does not grow without bound.
+        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        locks.entry(hash.clone()).or_default().clone()
+    }
+
+    async fn complete_len(&self, hash: &Sha256Hex) -> Result<Option<u64>, BlobError> {
+        match tokio::fs::metadata(self.final_path(hash)).await {
+            Ok(meta) => Ok(Some(meta.len())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn staged_len(&self, hash: &Sha256Hex) -> Result<u64, BlobError> {
+        match tokio::fs::metadata(self.staging_path(hash)).await {
+            Ok(meta) => Ok(meta.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn append_locked(
+        &self,
+        hash: &Sha256Hex,
+        offset: u64,
+        total: u64,
+        mut body: axum::body::Body,
+        check: ContentCheck,
+    ) -> Result<AppendOutcome, BlobError> {
+        if let Some(len) = self.complete_len(hash).await? {
+            return Ok(done(len));
+        }
+        let staging = self.staging_path(hash);
+        let received = self.staged_len(hash).await?;
+        if offset != received {
+            return Err(BlobError::OffsetMismatch { received });
+        }
+        let room = total.saturating_sub(offset);
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&staging)
+            .await?;
+        let mut written: u64 = 0;
+        let mut failure = None;
+        while let Some(frame) = body.frame().await {
+            let frame = match frame {
+                Ok(frame) => frame,
+                Err(e) => {
+                    // Keep what arrived: the client resumes from it.
+                    failure = Some(BlobError::Body(e.to_string()));
+                    break;
+                }
+            };
+            let Ok(data) = frame.into_data() else {
+                continue; // trailers
+            };
+            let len = data.len() as u64;
+            if written + len > room {
+                failure = Some(BlobError::PastTotal);
+                break;
+            }
+            if written + len > self.limits.max_chunk_bytes {
+                failure = Some(BlobError::ChunkTooLarge {
+                    max: self.limits.max_chunk_bytes,
+                });
+                break;
+            }
+            if let Err(e) = file.write_all(&data).await {
+                failure = Some(e.into());
+                break;
+            }
+            written += len;
+        }
+        file.flush().await?;
+        if let Some(failure) = failure {
+            if matches!(
+                failure,
+                BlobError::PastTotal | BlobError::ChunkTooLarge { .. }
+            ) {
+                // A refused chunk leaves no trace.
+                file.set_len(received).await?;
+            }
+            file.sync_data().await?;
+            return Err(failure);
+        }
+        file.sync_data().await?;
+        drop(file);
+        let received = received + written;
+        if received < total {
+            return Ok(AppendOutcome {
+                received,
+                total,
+                complete: false,
+            });
+        }
+        self.finish(hash, &staging, check).await?;
+        Ok(done(total))
+    }
+
+    /// Verifies a fully staged blob and moves it into place.
+    async fn finish(
+        &self,
+        hash: &Sha256Hex,
+        staging: &Path,
+        check: ContentCheck,
+    ) -> Result<(), BlobError> {
+        let mut bytes = Vec::new();
+        tokio::fs::File::open(staging)
+            .await?
+            .read_to_end(&mut bytes)
+            .await?;
+        let verdict = if Sha256Hex::of(&bytes) != *hash {
+            Err(BlobError::HashMismatch)
+        } else {
+            check(&bytes).map_err(BlobError::Rejected)
+        };
+        if let Err(e) = verdict {
+            tokio::fs::remove_file(staging).await?;
+            return Err(e);
+        }
+        let target = self.final_path(hash);
+        let dir = target
+            .parent()
+            .ok_or_else(|| std::io::Error::other("blob path without parent"))?;
+        tokio::fs::create_dir_all(dir).await?;
+        tokio::fs::rename(staging, &target).await?;
+        // Make the rename durable before answering "complete".
+        tokio::fs::File::open(dir).await?.sync_all().await?;
+        Ok(())
+    }
+}
+
+fn done(len: u64) -> AppendOutcome {
+    AppendOutcome {
+        received: len,
+        total: len,
+        complete: true,
+    }
+}
+
+impl BlobStore for FileBlobStore {
+    fn status<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<BlobStatus, BlobError>> {
+        Box::pin(async move {
+            if let Some(len) = self.complete_len(hash).await? {
+                return Ok(BlobStatus::Complete(len));
+            }
+            Ok(BlobStatus::Partial(self.staged_len(hash).await?))
+        })
+    }
+
+    fn append<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+        offset: u64,
+        total: u64,
+        body: axum::body::Body,
+        check: ContentCheck,
+    ) -> BoxFuture<'a, Result<AppendOutcome, BlobError>> {
+        Box::pin(async move {
+            if total == 0 || total > self.limits.max_blob_bytes {
+                // Already complete? Then the declared total does not matter.
+                if let Some(len) = self.complete_len(hash).await? {
+                    return Ok(done(len));
+                }
+                return Err(BlobError::BadTotal {
+                    total,
+                    max: self.limits.max_blob_bytes,
+                });
+            }
+            let lock = self.lock_for(hash);
+            let _guard = lock.lock().await;
+            self.append_locked(hash, offset, total, body, check).await
+        })
+    }
+
+    fn read<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+    ) -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>> {
+        Box::pin(async move {
+            match tokio::fs::read(self.final_path(hash)).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn file_blob_store_passes_the_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = AtomicUsize::new(0);
+        super::super::contract::blob_store_contract(|| {
+            let i = n.fetch_add(1, Ordering::SeqCst);
+            FileBlobStore::open(
+                &dir.path().join(format!("photos{i}")),
+                BlobLimits {
+                    max_blob_bytes: 1024,
+                    max_chunk_bytes: 1024,
+                },
+            )
+            .unwrap()
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn complete_blobs_land_in_the_sharded_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = BlobLimits {
+            max_blob_bytes: 1024,
+            max_chunk_bytes: 1024,
+        };
+        let store = FileBlobStore::open(dir.path(), limits).unwrap();
+        let bytes = b"ok layout".to_vec();
+        let hash = Sha256Hex::of(&bytes);
+        store
+            .append(&hash, 0, 9, axum::body::Body::from(bytes.clone()), |_| {
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let h = hash.as_str();
+        let expected = dir
+            .path()
+            .join(&h[..2])
+            .join(&h[2..4])
+            .join(format!("{h}.jpg"));
+        assert_eq!(std::fs::read(expected).unwrap(), bytes);
+        assert!(!dir
+            .path()
+            .join(".partial")
+            .join(format!("{h}.part"))
+            .exists());
+    }
+}

@@ -1,0 +1,285 @@
+//! Storage behind traits, so a second backend can run the same contract tests.
+//!
+//! * [`AccountStore`]: users, devices and per-device bearer tokens (SQLite: [`sqlite::SqliteStore`]).
+//! * [`BlobStore`]: content-addressed photo bytes with resumable uploads (files: [`files::FileBlobStore`]).
+//!
+//! Account methods are blocking (call them from `tokio::task::spawn_blocking`; see
+//! [`crate::AppState::accounts`]); blob methods are async because they stream request bodies.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+pub mod files;
+pub mod sqlite;
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod contract;
+
+/// A boxed future, so [`BlobStore`] stays usable as `dyn BlobStore`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Errors of the storage layer. Their `Display` never contains passwords or tokens.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("username already exists")]
+    UsernameTaken,
+    #[error("database schema version {found} is newer than this server supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("storage task failed: {0}")]
+    Task(String),
+}
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Enumerator,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Enumerator => "enumerator",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "enumerator" => Ok(Role::Enumerator),
+            "supervisor" => Ok(Role::Supervisor),
+            "admin" => Ok(Role::Admin),
+            other => Err(format!(
+                "unknown role {other:?} (expected enumerator, supervisor or admin)"
+            )),
+        }
+    }
+}
+
+/// Database id of a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserId(pub i64);
+
+/// A user as the rest of the server sees it (no password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    /// Dotless region code prefix the user works in; `""` means everything (admins only).
+    pub wilayah: String,
+    pub disabled: bool,
+    /// Devices that currently hold an unrevoked token.
+    pub active_devices: u32,
+}
+
+/// A user together with the stored argon2id PHC string, for login only.
+#[derive(Clone)]
+pub struct UserCredentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+impl fmt::Debug for UserCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserCredentials")
+            .field("user", &self.user)
+            .field("password_hash", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Input of [`AccountStore::create_user`]; the password is already hashed.
+#[derive(Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub wilayah: String,
+}
+
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewUser")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("wilayah", &self.wilayah)
+            .finish_non_exhaustive()
+    }
+}
+
+/// SHA-256 of a bearer token. Only this is ever stored.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenHash(pub [u8; 32]);
+
+impl fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenHash(<redacted>)")
+    }
+}
+
+/// The user and device a valid token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub device_id: Uuid,
+}
+
+/// Users, devices and tokens.
+pub trait AccountStore: Send + Sync + 'static {
+    /// Creates a user; [`StoreError::UsernameTaken`] if the name exists (case-insensitive).
+    fn create_user(&self, new: NewUser) -> Result<User, StoreError>;
+    /// Looks a user up by name (case-insensitive), with the password hash.
+    fn credentials(&self, username: &str) -> Result<Option<UserCredentials>, StoreError>;
+    /// All users, ordered by username.
+    fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    /// Disables or re-enables a user. Returns false if there is no such user.
+    /// A disabled user's tokens stop working at once.
+    fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError>;
+    /// Revokes every token of every device of the user. Returns the number of tokens
+    /// revoked, or `None` if there is no such user.
+    fn reset_devices(&self, username: &str) -> Result<Option<u32>, StoreError>;
+    /// Records a login: registers the device and stores the token hash, revoking any
+    /// earlier token of the same user on the same device.
+    fn create_session(
+        &self,
+        user: UserId,
+        device_id: Uuid,
+        device_name: &str,
+        token: TokenHash,
+    ) -> Result<(), StoreError>;
+    /// The session of an unrevoked token of an enabled user.
+    fn session(&self, token: &TokenHash) -> Result<Option<Session>, StoreError>;
+    /// Revokes one token. Returns false if it was unknown or already revoked.
+    fn revoke_token(&self, token: &TokenHash) -> Result<bool, StoreError>;
+}
+
+/// A lower-case hex SHA-256 (64 chars). The only way to name a blob, so no path built
+/// from it can escape the photo directory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sha256Hex(String);
+
+impl Sha256Hex {
+    /// Accepts exactly 64 characters of `0-9a-f`.
+    pub fn parse(s: &str) -> Option<Self> {
+        (s.len() == 64
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| Sha256Hex(s.to_owned()))
+    }
+
+    /// The hex of the SHA-256 of `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest;
+        Sha256Hex(hex::encode(sha2::Sha256::digest(bytes)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sha256Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How much of a blob the store holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobStatus {
+    /// Stored and verified; the size in bytes.
+    Complete(u64),
+    /// Not complete; bytes staged so far (0 if nothing).
+    Partial(u64),
+}
+
+/// Result of one accepted chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppendOutcome {
+    pub received: u64,
+    pub total: u64,
+    pub complete: bool,
+}
+
+/// Limits the blob store enforces on every upload.
+#[derive(Debug, Clone, Copy)]
+pub struct BlobLimits {
+    pub max_blob_bytes: u64,
+    pub max_chunk_bytes: u64,
+}
+
+/// Why a chunk was refused. Staged bytes stay where they were unless said otherwise.
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("offset does not match the {received} bytes already staged")]
+    OffsetMismatch { received: u64 },
+    #[error("total size {total} is outside 1..={max}")]
+    BadTotal { total: u64, max: u64 },
+    #[error("chunk goes past the declared total")]
+    PastTotal,
+    #[error("chunk larger than {max} bytes")]
+    ChunkTooLarge { max: u64 },
+    #[error("content does not hash to its name; staged bytes discarded")]
+    HashMismatch,
+    /// The content check refused the bytes; staged bytes discarded.
+    #[error("content rejected: {0}")]
+    Rejected(ApiError),
+    #[error("request body failed: {0}")]
+    Body(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Checks complete content before it is stored (e.g. "is this a JPEG").
+pub type ContentCheck = fn(&[u8]) -> Result<(), ApiError>;
+
+/// Content-addressed blobs with resumable, chunked uploads.
+///
+/// Protocol: a client asks [`BlobStore::status`] (how much is staged), then sends chunks at
+/// exactly that offset. When the staged length reaches `total` the store verifies the
+/// SHA-256 and the content check and moves the blob into place atomically; a complete blob is
+/// never rewritten. Concurrent appends to the same hash are serialised.
+pub trait BlobStore: Send + Sync + 'static {
+    fn status<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<BlobStatus, BlobError>>;
+
+    /// Appends one chunk (a streamed request body) at `offset` of a blob of `total` bytes.
+    /// A complete blob answers `complete = true` without reading the body.
+    fn append<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+        offset: u64,
+        total: u64,
+        body: axum::body::Body,
+        check: ContentCheck,
+    ) -> BoxFuture<'a, Result<AppendOutcome, BlobError>>;
+
+    /// The bytes of a complete blob.
+    fn read<'a>(&'a self, hash: &'a Sha256Hex)
+        -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>>;
+}
