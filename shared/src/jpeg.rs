@@ -299,7 +299,8 @@ mod tests {
 
     fn app1_exif(big_endian: bool, orientation: u16) -> Vec<u8> {
         let mut tiff = Vec::new();
-        let (w16, w32): (fn(u16) -> [u8; 2], fn(u32) -> [u8; 4]) = if big_endian {
+        type Writers = (fn(u16) -> [u8; 2], fn(u32) -> [u8; 4]);
+        let (w16, w32): Writers = if big_endian {
             tiff.extend_from_slice(b"MM");
             (u16::to_be_bytes, u32::to_be_bytes)
         } else {
@@ -556,7 +557,11 @@ mod tests {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                v.push(if state % 5 == 0 { 0xFF } else { state as u8 });
+                v.push(if state.is_multiple_of(5) {
+                    0xFF
+                } else {
+                    state as u8
+                });
             }
             let _ = inspect(&v);
         }

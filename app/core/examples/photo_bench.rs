@@ -66,7 +66,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn vips_version() -> Option<String> {
-    let out = Command::new("vipsthumbnail").arg("--vips-version").output().ok()?;
+    let out = Command::new("vipsthumbnail")
+        .arg("--vips-version")
+        .output()
+        .ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
