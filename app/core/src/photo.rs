@@ -723,3 +723,45 @@ fn encode(px: &Pixels, quality: u8) -> Result<Vec<u8>, PhotoError> {
         .map_err(|e| internal(&e))?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dct_scale_picks_smallest_scale_covering_target() {
+        // 4000x3000 to 1600x1200: 1/2 (2000x1500) is the smallest that covers it.
+        assert_eq!(
+            dct_scale_request(4000, 3000, 1600, 1200),
+            Some((2000, u16::MAX))
+        );
+        // 8000x6000 (48 MP) to 1600x1200: 1/4 gives exactly 2000x1500.
+        assert_eq!(
+            dct_scale_request(8000, 6000, 1600, 1200),
+            Some((2000, u16::MAX))
+        );
+        // Portrait requests on the long (vertical) axis.
+        assert_eq!(
+            dct_scale_request(3000, 4000, 1200, 1600),
+            Some((u16::MAX, 2000))
+        );
+        // 13000x200 to 1600x25: 1/8 gives 1625x25.
+        assert_eq!(
+            dct_scale_request(13000, 200, 1600, 25),
+            Some((1625, u16::MAX))
+        );
+        // Only 1.25x too big: full-size decode.
+        assert_eq!(dct_scale_request(2000, 1500, 1600, 1200), None);
+        // Elongated strip must not be shrunk below the target on its long side.
+        assert_eq!(dct_scale_request(3300, 2, 1600, 1), Some((1650, u16::MAX)));
+    }
+
+    #[test]
+    fn fit_long_edge_rounds_and_never_upscales() {
+        assert_eq!(fit_long_edge(4000, 3000, 1600), (1600, 1200));
+        assert_eq!(fit_long_edge(3000, 4000, 1600), (1200, 1600));
+        assert_eq!(fit_long_edge(1000, 700, 1600), (1000, 700));
+        assert_eq!(fit_long_edge(65535, 1, 1600), (1600, 1));
+        assert_eq!(fit_long_edge(4032, 3024, 2000), (2000, 1500));
+    }
+}
