@@ -3,6 +3,7 @@
 //! protocol types. Does no I/O and depends on no runtime, database, HTTP or UI crate.
 pub mod codes;
 pub mod ids;
+pub mod jpeg;
 pub mod model;
 pub mod nik;
 #[cfg(feature = "openapi")]

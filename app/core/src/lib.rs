@@ -1,1 +1,3 @@
 //! Pendata client core.
+
+pub mod photo;
