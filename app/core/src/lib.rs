@@ -1,1 +1,5 @@
 //! Pendata client core.
+
+pub mod blobs;
+pub mod crypto;
+pub mod db;
