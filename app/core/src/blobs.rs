@@ -91,7 +91,7 @@ impl BlobError {
     }
 }
 
-fn io_err(op: &'static str, path: &Path) -> impl FnOnce(io::Error) -> BlobError + '_ {
+fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> BlobError + 'a {
     move |source| BlobError::Io {
         op,
         path: path.to_path_buf(),

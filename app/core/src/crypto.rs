@@ -123,7 +123,7 @@ impl CryptoError {
     }
 }
 
-fn io_err(op: &'static str, path: &Path) -> impl FnOnce(io::Error) -> CryptoError + '_ {
+fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> CryptoError + 'a {
     move |source| CryptoError::Io {
         op,
         path: path.to_path_buf(),
