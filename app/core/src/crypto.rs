@@ -452,7 +452,12 @@ impl KeyStore {
         let dek = DataKey::generate()?;
         let file = wrap(&dek, pin, &params)?;
         write_key_file(&path, &file)?;
-        tracing::info!(m_kib = params.m_kib, t = params.t, p = params.p, "key store created");
+        tracing::info!(
+            m_kib = params.m_kib,
+            t = params.t,
+            p = params.p,
+            "key store created"
+        );
         Ok(dek)
     }
 
@@ -571,8 +576,14 @@ mod tests {
             KeyPurpose::BlobNames,
         ];
         for p in purposes {
-            assert_eq!(key.subkey(p).unwrap().expose(), again.subkey(p).unwrap().expose());
-            assert_ne!(key.subkey(p).unwrap().expose(), other.subkey(p).unwrap().expose());
+            assert_eq!(
+                key.subkey(p).unwrap().expose(),
+                again.subkey(p).unwrap().expose()
+            );
+            assert_ne!(
+                key.subkey(p).unwrap().expose(),
+                other.subkey(p).unwrap().expose()
+            );
             assert_ne!(key.subkey(p).unwrap().expose(), &[7; 32]);
         }
         assert_ne!(

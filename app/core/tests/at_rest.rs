@@ -61,7 +61,10 @@ impl RunDetector {
             .chunks_exact(32)
             .map(|c| <[u8; 32]>::try_from(c).unwrap())
             .collect();
-        assert!(blocks.len() >= secret.len() / 32 - 1, "secret too repetitive");
+        assert!(
+            blocks.len() >= secret.len() / 32 - 1,
+            "secret too repetitive"
+        );
         RunDetector { blocks }
     }
 
@@ -102,7 +105,10 @@ fn scan(dir: &Path, photo: &RunDetector) -> (Vec<String>, Vec<String>) {
 fn assert_nothing_readable(dir: &Path, photo: &RunDetector) -> Vec<String> {
     let (names, leaks) = scan(dir, photo);
     assert!(!names.is_empty(), "nothing scanned under {}", dir.display());
-    assert!(leaks.is_empty(), "plaintext found: {leaks:?} (files {names:?})");
+    assert!(
+        leaks.is_empty(),
+        "plaintext found: {leaks:?} (files {names:?})"
+    );
     names
 }
 
@@ -294,7 +300,10 @@ fn pin_policy_and_key_file_errors() {
     let _key = KeyStore::create(dir, PIN, KdfParams::insecure_for_tests()).unwrap();
     let err = KeyStore::create(dir, PIN, KdfParams::insecure_for_tests()).unwrap_err();
     assert_eq!(err.code(), "store.key_exists");
-    assert!(KeyStore::unlock(dir, PIN).is_ok(), "existing key overwritten");
+    assert!(
+        KeyStore::unlock(dir, PIN).is_ok(),
+        "existing key overwritten"
+    );
 
     let before = fs::read(dir.join(KEY_FILE)).unwrap();
     let err = KeyStore::change_pin(dir, PIN, "123").unwrap_err();
