@@ -73,6 +73,10 @@ pub fn open_encrypted(path: &Path, key: &DataKey) -> Result<Connection, DbError>
         return Err(DbError::NoCipher);
     }
 
+    // SQLCipher logs failed page HMAC checks to stderr / logcat itself; we report them as
+    // `DbError::WrongKey` instead (process-wide setting).
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+
     let sub = key.subkey(KeyPurpose::Database)?;
     conn.execute_batch(&key_pragma(sub.expose()))?;
 
