@@ -181,7 +181,8 @@ impl BlobStore {
         XChaCha20Poly1305::new(Key::from_slice(self.enc_key.expose()))
     }
 
-    /// Encrypts and stores `bytes`; returns its id. Storing the same content twice is a no-op.
+    /// Encrypts and stores `bytes`; returns its id. Storing the same content twice is a no-op
+    /// (unless the stored copy is damaged, which is then replaced).
     pub fn put(&self, bytes: &[u8]) -> Result<BlobId, BlobError> {
         if bytes.len() > MAX_BLOB_BYTES {
             return Err(BlobError::TooLarge {
@@ -191,7 +192,8 @@ impl BlobStore {
         }
         let id = BlobId::of(bytes);
         let path = self.path_of(&id)?;
-        if path.is_file() {
+        // Already stored and intact: nothing to do. A damaged copy is replaced.
+        if path.is_file() && self.get(&id).is_ok() {
             return Ok(id);
         }
         let mut nonce = [0u8; NONCE_LEN];
