@@ -1,3 +1,6 @@
 //! Pendata client core.
 
+pub mod blobs;
+pub mod crypto;
+pub mod db;
 pub mod photo;

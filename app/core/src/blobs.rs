@@ -1,0 +1,280 @@
+//! Encrypted content-addressed store for photos and thumbnails in `<data_dir>/photos/`.
+//!
+//! * A blob's id ([`BlobId`]) is the SHA-256 (lowercase hex) of its plaintext.
+//! * Its file name is HMAC-SHA256(blob-name sub-key, id) in hex, so names reveal nothing about
+//!   the content (not even whether two devices hold the same photo).
+//! * File layout: `MAGIC` (4 bytes) ‖ version (1 byte) ‖ nonce (24 random bytes) ‖
+//!   XChaCha20-Poly1305 ciphertext with tag. The associated data is magic ‖ version ‖ id, so a
+//!   file renamed to another blob's name, or with an altered header, fails to decrypt.
+//! * Writes are atomic (temp file, fsync, rename, fsync of the directory).
+//! * `get` authenticates, decrypts, and re-checks the SHA-256 of the plaintext against the id.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::crypto::{sync_dir, write_atomic, CryptoError, DataKey, KeyPurpose, SubKey};
+
+/// Directory under the data dir that holds the blobs.
+pub const PHOTOS_DIR: &str = "photos";
+/// File magic of an encrypted blob.
+pub const MAGIC: &[u8; 4] = b"PDBL";
+/// Blob file format version.
+pub const BLOB_VERSION: u8 = 1;
+/// Largest plaintext accepted (32 MiB; photos are far smaller after the photo pipeline).
+pub const MAX_BLOB_BYTES: usize = 32 * 1024 * 1024;
+
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
+const HEADER_LEN: usize = MAGIC.len() + 1;
+
+/// Errors of the blob store. `Display` is Bahasa Indonesia, [`message_en`](BlobError::message_en)
+/// English, [`code`](BlobError::code) stable. No variant carries plaintext.
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("Berkas foto {id} tidak ditemukan")]
+    NotFound { id: BlobId },
+    #[error("Berkas foto {id} rusak atau telah diubah: {reason}")]
+    Corrupt { id: BlobId, reason: &'static str },
+    #[error("Foto terlalu besar: {size} bita (maksimal {max})")]
+    TooLarge { size: u64, max: usize },
+    #[error("ID foto tidak valid")]
+    InvalidId,
+    #[error("Gagal {op} {}: {source}", path.display())]
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(transparent)]
+    Key(#[from] CryptoError),
+}
+
+impl BlobError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BlobError::NotFound { .. } => "blob.not_found",
+            BlobError::Corrupt { .. } => "blob.corrupt",
+            BlobError::TooLarge { .. } => "blob.too_large",
+            BlobError::InvalidId => "blob.invalid_id",
+            BlobError::Io { .. } => "blob.io",
+            BlobError::Key(e) => e.code(),
+        }
+    }
+
+    /// English message (the `Display` form is Bahasa Indonesia).
+    pub fn message_en(&self) -> String {
+        match self {
+            BlobError::NotFound { id } => format!("Photo file {id} not found"),
+            BlobError::Corrupt { id, reason } => {
+                format!("Photo file {id} is corrupt or was tampered with: {reason}")
+            }
+            BlobError::TooLarge { size, max } => {
+                format!("Photo too large: {size} bytes (at most {max})")
+            }
+            BlobError::InvalidId => "Invalid photo id".to_owned(),
+            BlobError::Io { op, path, source } => {
+                format!("Failed to {op} {}: {source}", path.display())
+            }
+            BlobError::Key(e) => e.message_en(),
+        }
+    }
+}
+
+fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> BlobError + 'a {
+    move |source| BlobError::Io {
+        op,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// SHA-256 of a blob's plaintext, 64 lowercase hex characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobId(String);
+
+impl BlobId {
+    /// The id of `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        BlobId(hex::encode(Sha256::digest(bytes)))
+    }
+
+    /// Parses a stored id; accepts exactly 64 hex digits (either case, normalised to lower).
+    pub fn parse(s: &str) -> Result<Self, BlobError> {
+        if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(BlobError::InvalidId);
+        }
+        Ok(BlobId(s.to_ascii_lowercase()))
+    }
+
+    /// The hex form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BlobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The encrypted blob store of one data directory.
+pub struct BlobStore {
+    dir: PathBuf,
+    enc_key: SubKey,
+    name_key: SubKey,
+}
+
+impl fmt::Debug for BlobStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlobStore")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BlobStore {
+    /// Opens the store in `<data_dir>/photos/`, creating the directory if needed.
+    pub fn open(data_dir: &Path, key: &DataKey) -> Result<Self, BlobError> {
+        let dir = data_dir.join(PHOTOS_DIR);
+        fs::create_dir_all(&dir).map_err(io_err("create directory", &dir))?;
+        Ok(BlobStore {
+            dir,
+            enc_key: key.subkey(KeyPurpose::Blobs)?,
+            name_key: key.subkey(KeyPurpose::BlobNames)?,
+        })
+    }
+
+    /// The directory holding the blob files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Path of the file that holds (or would hold) blob `id`.
+    pub fn path_of(&self, id: &BlobId) -> Result<PathBuf, BlobError> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.name_key.expose())
+            .map_err(|_| BlobError::Key(CryptoError::Crypto))?;
+        mac.update(id.as_str().as_bytes());
+        Ok(self.dir.join(hex::encode(mac.finalize().into_bytes())))
+    }
+
+    fn aad(id: &BlobId) -> Vec<u8> {
+        let mut aad = Vec::with_capacity(HEADER_LEN + 64);
+        aad.extend_from_slice(MAGIC);
+        aad.push(BLOB_VERSION);
+        aad.extend_from_slice(id.as_str().as_bytes());
+        aad
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(Key::from_slice(self.enc_key.expose()))
+    }
+
+    /// Encrypts and stores `bytes`; returns its id. Storing the same content twice is a no-op
+    /// (unless the stored copy is damaged, which is then replaced).
+    pub fn put(&self, bytes: &[u8]) -> Result<BlobId, BlobError> {
+        if bytes.len() > MAX_BLOB_BYTES {
+            return Err(BlobError::TooLarge {
+                size: bytes.len() as u64,
+                max: MAX_BLOB_BYTES,
+            });
+        }
+        let id = BlobId::of(bytes);
+        let path = self.path_of(&id)?;
+        // Already stored and intact: nothing to do. A damaged copy is replaced.
+        if path.is_file() && self.get(&id).is_ok() {
+            return Ok(id);
+        }
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng
+            .try_fill_bytes(&mut nonce)
+            .map_err(|_| BlobError::Key(CryptoError::Random))?;
+        let aad = Self::aad(&id);
+        let ct = self
+            .cipher()
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: bytes,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| BlobError::Key(CryptoError::Crypto))?;
+        let mut file = Vec::with_capacity(HEADER_LEN + NONCE_LEN + ct.len());
+        file.extend_from_slice(MAGIC);
+        file.push(BLOB_VERSION);
+        file.extend_from_slice(&nonce);
+        file.extend_from_slice(&ct);
+        write_atomic(&path, &file).map_err(io_err("write", &path))?;
+        Ok(id)
+    }
+
+    /// Reads, authenticates and decrypts blob `id`, and checks its SHA-256.
+    pub fn get(&self, id: &BlobId) -> Result<Vec<u8>, BlobError> {
+        let path = self.path_of(id)?;
+        let data = match fs::read(&path) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(BlobError::NotFound { id: id.clone() })
+            }
+            Err(e) => return Err(io_err("read", &path)(e)),
+        };
+        let corrupt = |reason| BlobError::Corrupt {
+            id: id.clone(),
+            reason,
+        };
+        if data.len() > HEADER_LEN + NONCE_LEN + TAG_LEN + MAX_BLOB_BYTES {
+            return Err(corrupt("file larger than any blob"));
+        }
+        if data.len() < HEADER_LEN + NONCE_LEN + TAG_LEN {
+            return Err(corrupt("file truncated"));
+        }
+        let (header, rest) = data.split_at(HEADER_LEN);
+        if &header[..MAGIC.len()] != MAGIC {
+            return Err(corrupt("bad magic"));
+        }
+        if header[MAGIC.len()] != BLOB_VERSION {
+            return Err(corrupt("unsupported version"));
+        }
+        let (nonce, ct) = rest.split_at(NONCE_LEN);
+        let aad = Self::aad(id);
+        let plain = self
+            .cipher()
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: &aad })
+            .map_err(|_| corrupt("authentication failed"))?;
+        if BlobId::of(&plain) != *id {
+            return Err(corrupt("content hash mismatch"));
+        }
+        Ok(plain)
+    }
+
+    /// Whether blob `id` is stored.
+    pub fn exists(&self, id: &BlobId) -> Result<bool, BlobError> {
+        let path = self.path_of(id)?;
+        path.try_exists().map_err(io_err("check", &path))
+    }
+
+    /// Deletes blob `id`; returns whether it existed.
+    pub fn delete(&self, id: &BlobId) -> Result<bool, BlobError> {
+        let path = self.path_of(id)?;
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                sync_dir(&self.dir).map_err(io_err("sync", &self.dir))?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_err("delete", &path)(e)),
+        }
+    }
+}
