@@ -22,7 +22,10 @@ fn accepted(store: &mut Store, id: HouseholdId) -> RevisionId {
         .mark_pushed(&[PushResult {
             household_id: id,
             revision: rev,
-            outcome: PushOutcome::Accepted { missing_photos: vec![], warnings: vec![] },
+            outcome: PushOutcome::Accepted {
+                missing_photos: vec![],
+                warnings: vec![],
+            },
         }])
         .unwrap();
     rev
@@ -44,12 +47,18 @@ fn full_life_cycle_and_illegal_transitions() {
     s.set_username(Some("tksk01")).unwrap();
     let h = example();
     s.create_household(&h).unwrap();
-    assert!(matches!(s.create_household(&h), Err(StoreError::AlreadyExists)));
+    assert!(matches!(
+        s.create_household(&h),
+        Err(StoreError::AlreadyExists)
+    ));
     assert_eq!(s.state(h.id).unwrap(), RecordState::Draft);
     // Draft cannot be queued.
     assert!(matches!(
         s.queue(h.id),
-        Err(StoreError::IllegalTransition { from: RecordState::Draft, action: "queue" })
+        Err(StoreError::IllegalTransition {
+            from: RecordState::Draft,
+            action: "queue"
+        })
     ));
     let warnings = s.finalize(h.id).unwrap();
     assert!(warnings.iter().all(|f| f.severity == Severity::Warning));
@@ -60,8 +69,14 @@ fn full_life_cycle_and_illegal_transitions() {
     assert_eq!(stored.interview.device_id, Some(s.device_id()));
     let rev = s.queue(h.id).unwrap();
     assert_eq!(s.state(h.id).unwrap(), RecordState::Queued);
-    assert!(matches!(s.queue(h.id), Err(StoreError::IllegalTransition { .. })));
-    assert!(matches!(s.finalize(h.id), Err(StoreError::IllegalTransition { .. })));
+    assert!(matches!(
+        s.queue(h.id),
+        Err(StoreError::IllegalTransition { .. })
+    ));
+    assert!(matches!(
+        s.finalize(h.id),
+        Err(StoreError::IllegalTransition { .. })
+    ));
 
     let push = s.pending_push(10).unwrap();
     assert_eq!(push.len(), 1);
@@ -71,14 +86,19 @@ fn full_life_cycle_and_illegal_transitions() {
     s.mark_pushed(&[PushResult {
         household_id: h.id,
         revision: rev,
-        outcome: PushOutcome::Duplicate { missing_photos: vec![] },
+        outcome: PushOutcome::Duplicate {
+            missing_photos: vec![],
+        },
     }])
     .unwrap();
     let rec = s.record(h.id).unwrap();
     assert_eq!(rec.state, RecordState::Sent);
     assert_eq!(rec.acked_revision, Some(rev));
     assert!(s.pending_push(10).unwrap().is_empty());
-    assert!(matches!(s.finalize(h.id), Err(StoreError::IllegalTransition { .. })));
+    assert!(matches!(
+        s.finalize(h.id),
+        Err(StoreError::IllegalTransition { .. })
+    ));
 
     // Supervisor approves through a pull.
     s.apply_pull(&[PullItem::Review(ReviewOutcome {
@@ -139,17 +159,23 @@ fn finalize_refuses_on_errors() {
     s.set_field(h.id, "members[0].nik", json!("12345")).unwrap();
     match s.finalize(h.id) {
         Err(StoreError::NotFinalizable(f)) => {
-            assert!(f.iter().any(|f| f.severity == Severity::Error && f.path == "members[0].nik"))
+            assert!(f
+                .iter()
+                .any(|f| f.severity == Severity::Error && f.path == "members[0].nik"))
         }
         other => panic!("expected NotFinalizable, got {other:?}"),
     }
     assert_eq!(s.state(h.id).unwrap(), RecordState::Draft);
     // Photos are part of the checklist.
-    s.set_field(h.id, "members[0].nik", json!(h.members[0].nik)).unwrap();
+    s.set_field(h.id, "members[0].nik", json!(h.members[0].nik))
+        .unwrap();
     let mut no_photos = s.household(h.id).unwrap();
     no_photos.photos.clear();
     s.save_household(&no_photos).unwrap();
-    assert!(matches!(s.finalize(h.id), Err(StoreError::NotFinalizable(_))));
+    assert!(matches!(
+        s.finalize(h.id),
+        Err(StoreError::NotFinalizable(_))
+    ));
     let photo = h.photos[0].clone();
     assert_eq!(photo.kind, pendata_shared::PhotoKind::Rumah);
     s.attach_photo(h.id, &photo, "blob-1").unwrap();
@@ -167,17 +193,32 @@ fn set_field_type_checks_and_audits() {
     let audit_before = s.audit_trail(h.id).unwrap().len();
 
     let err = s.set_field(h.id, "housing.wall", json!(99)).unwrap_err();
-    assert!(matches!(&err, StoreError::InvalidValue { path, .. } if path == "housing.wall"), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::InvalidValue { path, .. } if path == "housing.wall"),
+        "{err:?}"
+    );
     assert_eq!(err.code(), "store.invalid_value");
     assert!(!err.message(pendata_shared::Lang::Id).is_empty());
     assert!(matches!(
         s.set_field(h.id, "members[1].sex", json!("perempuan")),
         Err(StoreError::InvalidValue { .. })
     ));
-    assert!(matches!(s.set_field(h.id, "housing.walll", json!(1)), Err(StoreError::InvalidPath { .. })));
-    assert!(matches!(s.set_field(h.id, "members[99].sex", json!(1)), Err(StoreError::InvalidPath { .. })));
-    assert!(matches!(s.set_field(h.id, "members[x", json!(1)), Err(StoreError::InvalidPath { .. })));
-    assert!(matches!(s.set_field(h.id, "id", json!("x")), Err(StoreError::ReadOnlyField { .. })));
+    assert!(matches!(
+        s.set_field(h.id, "housing.walll", json!(1)),
+        Err(StoreError::InvalidPath { .. })
+    ));
+    assert!(matches!(
+        s.set_field(h.id, "members[99].sex", json!(1)),
+        Err(StoreError::InvalidPath { .. })
+    ));
+    assert!(matches!(
+        s.set_field(h.id, "members[x", json!(1)),
+        Err(StoreError::InvalidPath { .. })
+    ));
+    assert!(matches!(
+        s.set_field(h.id, "id", json!("x")),
+        Err(StoreError::ReadOnlyField { .. })
+    ));
     assert!(matches!(
         s.set_field(h.id, "interview.duration_ms", json!(1)),
         Err(StoreError::ReadOnlyField { .. })
@@ -186,13 +227,21 @@ fn set_field_type_checks_and_audits() {
         s.set_field(HouseholdId::new(), "notes", json!("x")),
         Err(StoreError::NotFound)
     ));
-    assert_eq!(s.household(h.id).unwrap(), before, "nothing saved on errors");
+    assert_eq!(
+        s.household(h.id).unwrap(),
+        before,
+        "nothing saved on errors"
+    );
     assert_eq!(s.audit_trail(h.id).unwrap().len(), audit_before);
 
     s.set_field(h.id, "members[2].sex", json!(2)).unwrap();
-    s.set_field(h.id, "notes", json!("rumah di ujung gang")).unwrap();
+    s.set_field(h.id, "notes", json!("rumah di ujung gang"))
+        .unwrap();
     let after = s.household(h.id).unwrap();
-    assert_eq!(after.members[2].sex, Some(pendata_shared::codes::Sex::Female));
+    assert_eq!(
+        after.members[2].sex,
+        Some(pendata_shared::codes::Sex::Female)
+    );
     assert_eq!(after.notes.as_deref(), Some("rumah di ujung gang"));
     assert!(after.interview.last_saved_at.is_some());
     let trail = s.audit_trail(h.id).unwrap();
@@ -220,7 +269,9 @@ fn set_field_type_checks_and_audits() {
     s.save_household(&whole).unwrap();
     let trail = s.audit_trail(h.id).unwrap();
     assert_eq!(trail.last().unwrap().path, "housing.rooms");
-    assert!(trail.iter().any(|a| a.path == "members[5]" && a.new_value.is_none()));
+    assert!(trail
+        .iter()
+        .any(|a| a.path == "members[5]" && a.new_value.is_none()));
 }
 
 #[test]
@@ -277,8 +328,9 @@ fn pull_never_overwrites_an_unacknowledged_edit() {
     assert_eq!(rec.revision, local_rev);
     assert_eq!(s.household(id).unwrap(), local);
     let conflicts = s.conflicts(Some(id)).unwrap();
-    assert!(conflicts.iter().any(|c| c.reason == "review_on_local_edit"
-        && c.note.as_deref() == Some("NIK salah")));
+    assert!(conflicts
+        .iter()
+        .any(|c| c.reason == "review_on_local_edit" && c.note.as_deref() == Some("NIK salah")));
     assert!(s.status().unwrap().open_conflicts >= 1);
     // Applying the same page again is harmless.
     s.apply_pull(&[PullItem::Review(ReviewOutcome {
@@ -308,7 +360,11 @@ fn push_results_are_applied_per_record() {
     }
     assert_eq!(s.queue_all_final().unwrap(), 3);
     let push = s.pending_push(100).unwrap();
-    assert_eq!(push.iter().map(|p| p.household_id).collect::<Vec<_>>(), ids, "in order, once each");
+    assert_eq!(
+        push.iter().map(|p| p.household_id).collect::<Vec<_>>(),
+        ids,
+        "in order, once each"
+    );
     let finding = Finding {
         path: "members[0].nik".into(),
         severity: Severity::Error,
@@ -322,7 +378,9 @@ fn push_results_are_applied_per_record() {
             PushResult {
                 household_id: ids[0],
                 revision: push[0].revision,
-                outcome: PushOutcome::Rejected { findings: vec![finding.clone()] },
+                outcome: PushOutcome::Rejected {
+                    findings: vec![finding.clone()],
+                },
             },
             PushResult {
                 household_id: ids[1],
@@ -335,7 +393,10 @@ fn push_results_are_applied_per_record() {
             PushResult {
                 household_id: ids[2],
                 revision: push[2].revision,
-                outcome: PushOutcome::Accepted { missing_photos: vec![], warnings: vec![] },
+                outcome: PushOutcome::Accepted {
+                    missing_photos: vec![],
+                    warnings: vec![],
+                },
             },
         ])
         .unwrap();
@@ -353,7 +414,8 @@ fn push_results_are_applied_per_record() {
     let again = s.queue(ids[0]).unwrap();
     assert_ne!(again, push[0].revision);
     // Editing the conflicting one bases the new revision on the server's current one.
-    s.set_field(ids[1], "notes", json!("dari revisi server")).unwrap();
+    s.set_field(ids[1], "notes", json!("dari revisi server"))
+        .unwrap();
     assert_eq!(s.record(ids[1]).unwrap().base_revision, Some(server_rev));
     // A transport failure keeps records pending.
     let p = s.pending_push(100).unwrap();
@@ -376,13 +438,25 @@ fn tombstones_until_acknowledged() {
     let (id, rev) = sent(&mut s);
     assert_eq!(s.delete(id).unwrap(), DeleteOutcome::Tombstoned);
     assert_eq!(s.state(id).unwrap(), RecordState::Deleted);
-    assert!(matches!(s.set_field(id, "notes", json!("x")), Err(StoreError::IllegalTransition { .. })));
-    assert!(matches!(s.delete(id), Err(StoreError::IllegalTransition { .. })));
-    assert!(s.search(&SearchQuery::default()).unwrap().is_empty(), "tombstones are not listed");
+    assert!(matches!(
+        s.set_field(id, "notes", json!("x")),
+        Err(StoreError::IllegalTransition { .. })
+    ));
+    assert!(matches!(
+        s.delete(id),
+        Err(StoreError::IllegalTransition { .. })
+    ));
+    assert!(
+        s.search(&SearchQuery::default()).unwrap().is_empty(),
+        "tombstones are not listed"
+    );
     assert_eq!(
-        s.search(&SearchQuery { state: Some(RecordState::Deleted), ..Default::default() })
-            .unwrap()
-            .len(),
+        s.search(&SearchQuery {
+            state: Some(RecordState::Deleted),
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
         1
     );
     let push = s.pending_push(10).unwrap();
@@ -395,7 +469,10 @@ fn tombstones_until_acknowledged() {
     s.mark_pushed(&[PushResult {
         household_id: id,
         revision: push[0].revision,
-        outcome: PushOutcome::Accepted { missing_photos: vec![], warnings: vec![] },
+        outcome: PushOutcome::Accepted {
+            missing_photos: vec![],
+            warnings: vec![],
+        },
     }])
     .unwrap();
     assert!(matches!(s.household(id), Err(StoreError::NotFound)));
@@ -409,7 +486,11 @@ fn tombstones_until_acknowledged() {
     assert_eq!(s.pending_push(10).unwrap().len(), 1);
     assert_eq!(s.delete(h.id).unwrap(), DeleteOutcome::Tombstoned);
     let push = s.pending_push(10).unwrap();
-    assert_eq!(push.len(), 1, "the unanswered upsert is replaced by the tombstone");
+    assert_eq!(
+        push.len(),
+        1,
+        "the unanswered upsert is replaced by the tombstone"
+    );
     assert_eq!(push[0].change, Change::Delete);
 }
 
@@ -452,12 +533,17 @@ fn open_assignment_creates_the_verivali_record() {
     };
     s.apply_pull(&[PullItem::Assignment(a.clone())]).unwrap();
     assert_eq!(s.assignments(Some("3201022001")).unwrap(), vec![a.clone()]);
-    assert!(matches!(s.open_assignment(HouseholdId::new()), Err(StoreError::AssignmentNotFound)));
+    assert!(matches!(
+        s.open_assignment(HouseholdId::new()),
+        Err(StoreError::AssignmentNotFound)
+    ));
     let h = s.open_assignment(hid).unwrap();
     assert_eq!(h.id, hid);
     assert_eq!(
         h.kind,
-        pendata_shared::RecordKind::Verivali { prelist_id: "3201022001-00999".into() }
+        pendata_shared::RecordKind::Verivali {
+            prelist_id: "3201022001-00999".into()
+        }
     );
     assert_eq!(h.members.len(), 2);
     assert_eq!(h.members[0].nik.as_deref(), Some("3201021403780003"));
@@ -469,14 +555,22 @@ fn open_assignment_creates_the_verivali_record() {
     // Opening again returns the record, edits kept.
     s.set_field(hid, "members[1].sex", json!(2)).unwrap();
     let again = s.open_assignment(hid).unwrap();
-    assert_eq!(again.members[1].sex, Some(pendata_shared::codes::Sex::Female));
+    assert_eq!(
+        again.members[1].sex,
+        Some(pendata_shared::codes::Sex::Female)
+    );
     // An assignment update never touches the record.
     let mut a2 = a.clone();
     a2.head_name = "Dadang S.".into();
     a2.updated_at = Utc::now();
     s.apply_pull(&[PullItem::Assignment(a2)]).unwrap();
     assert_eq!(s.household(hid).unwrap(), again);
-    let hits = s.search(&SearchQuery { text: Some("dadang".into()), ..Default::default() }).unwrap();
+    let hits = s
+        .search(&SearchQuery {
+            text: Some("dadang".into()),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].id, hid);
 }
@@ -488,7 +582,8 @@ fn settings_and_cursor_survive_reopen() {
         let mut s = Store::open_in_dir(dir.path()).unwrap();
         s.set_pull_cursor("c-42").unwrap();
         s.set_username(Some("tksk09")).unwrap();
-        s.set_setting("server_url", Some("https://pendata.example")).unwrap();
+        s.set_setting("server_url", Some("https://pendata.example"))
+            .unwrap();
         assert!(s.set_setting("device_id", Some("x")).is_err());
         s.device_id()
     };
@@ -496,5 +591,8 @@ fn settings_and_cursor_survive_reopen() {
     assert_eq!(s.device_id(), device);
     assert_eq!(s.pull_cursor().unwrap().as_deref(), Some("c-42"));
     assert_eq!(s.username(), Some("tksk09"));
-    assert_eq!(s.setting("server_url").unwrap().as_deref(), Some("https://pendata.example"));
+    assert_eq!(
+        s.setting("server_url").unwrap().as_deref(),
+        Some("https://pendata.example")
+    );
 }

@@ -17,9 +17,17 @@ pub fn store() -> (tempfile::TempDir, pendata_core::store::Store) {
 
 /// A small new-proposal household with the given names (first is head), address and desa.
 pub fn simple(names: &[&str], niks: &[&str], kk: &str, address: &str, desa: &str) -> Household {
-    let mut h = Household::new(RecordKind::UsulanBaru { musdes: MusdesRef::default() }, desa);
+    let mut h = Household::new(
+        RecordKind::UsulanBaru {
+            musdes: MusdesRef::default(),
+        },
+        desa,
+    );
     h.location.address = address.to_string();
-    h.families.push(Family { family_no: 1, kk_number: kk.to_string() });
+    h.families.push(Family {
+        family_no: 1,
+        kk_number: kk.to_string(),
+    });
     for (i, n) in names.iter().enumerate() {
         let mut m = Member::new(*n);
         m.nik = niks.get(i).map(|s| s.to_string());
