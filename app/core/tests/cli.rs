@@ -193,7 +193,7 @@ fn killed_writer_keeps_every_acknowledged_edit() {
     .status
     .success());
     let id: pendata_shared::HouseholdId = ID.parse().unwrap();
-    let mut previous: Option<String> = None;
+    let mut previous: Option<String> = common::example().notes;
     for i in 0..iterations {
         // Varied moments: right after start, or after 1..=97 acknowledged edits.
         let target = if i % 10 == 0 { 0 } else { 1 + (i * 37) % 97 };

@@ -369,9 +369,16 @@ fn write_content(
     )?;
     tx.execute("DELETE FROM household_search WHERE rowid = ?1", [seq])?;
     tx.execute(
-        "INSERT INTO household_search (rowid, head_name, names, numbers, address)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![seq, sf.head_name, sf.names, sf.numbers, sf.address],
+        "INSERT INTO household_search (rowid, head_name, names, numbers, address, desa)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            seq,
+            sf.head_name,
+            sf.names,
+            sf.numbers,
+            sf.address,
+            h.location.desa_code
+        ],
     )?;
     Ok(())
 }

@@ -45,14 +45,26 @@ pub struct HouseholdSummary {
     pub updated_at: String,
 }
 
-/// The FTS5 query for free text: every word a quoted prefix, all required.
+/// The FTS5 query for free text: every word a quoted prefix, all required, searched in every
+/// column but `desa`.
 pub fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| format!("\"{w}\"*"))
         .collect();
-    (!words.is_empty()).then(|| words.join(" AND "))
+    (!words.is_empty()).then(|| {
+        format!(
+            "{{head_name names numbers address}} : ({})",
+            words.join(" AND ")
+        )
+    })
+}
+
+/// The FTS5 clause for a desa filter (exact code), so the filter runs inside the index.
+fn desa_clause(desa: &str) -> Option<String> {
+    (!desa.is_empty() && desa.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("desa : \"{desa}\""))
 }
 
 const COLUMNS: &str = "h.id, h.state, h.kind, h.prelist_id, h.desa_code, h.head_name, h.address,
@@ -64,7 +76,12 @@ impl Store {
         let state = q.state.map(|s| s.as_str());
         let limit = i64::from(q.limit);
         let offset = i64::from(q.offset);
-        let fts = q.text.as_deref().and_then(fts_query);
+        let fts = q.text.as_deref().and_then(fts_query).map(|m| {
+            match q.desa_code.as_deref().and_then(desa_clause) {
+                Some(d) => format!("{m} AND {d}"),
+                None => m,
+            }
+        });
         let mut stmt;
         let rows = match &fts {
             Some(m) => {
@@ -120,9 +137,12 @@ mod tests {
     fn builds_prefix_queries() {
         assert_eq!(
             fts_query("Siti am").as_deref(),
-            Some("\"Siti\"* AND \"am\"*")
+            Some("{head_name names numbers address} : (\"Siti\"* AND \"am\"*)")
         );
-        assert_eq!(fts_query("\"; DROP").as_deref(), Some("\"DROP\"*"));
+        assert_eq!(
+            fts_query("\"; DROP").as_deref(),
+            Some("{head_name names numbers address} : (\"DROP\"*)")
+        );
         assert_eq!(fts_query("  -- "), None);
     }
 }

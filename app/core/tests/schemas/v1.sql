@@ -11,7 +11,6 @@ CREATE TABLE settings (
 CREATE TABLE households (
     seq               INTEGER PRIMARY KEY,
     id                TEXT NOT NULL UNIQUE,
-    content           TEXT NOT NULL,
     state             TEXT NOT NULL CHECK (state IN
                         ('draft','final','queued','sent','approved','rejected','conflict','deleted')),
     -- The revision the content belongs to (the working revision while a draft).
@@ -33,16 +32,19 @@ CREATE TABLE households (
     review_note       TEXT,
     session_started_at TEXT,
     created_at        TEXT NOT NULL,
-    updated_at        TEXT NOT NULL
+    updated_at        TEXT NOT NULL,
+    -- Last, so that reading the summary columns never walks the JSON's overflow pages.
+    content           TEXT NOT NULL
 ) STRICT;
 CREATE INDEX households_state ON households (state, seq);
 CREATE INDEX households_desa ON households (desa_code, state, seq);
 
--- Full-text index: rowid = households.seq. Prefix indexes keep short prefixes fast.
+-- Full-text index: rowid = households.seq. Prefix indexes keep short prefixes (and NIK/KK
+-- prefixes of 6 and 8 digits) fast; `desa` holds the desa code so its filter runs in the index.
 CREATE VIRTUAL TABLE household_search USING fts5 (
-    head_name, names, numbers, address,
+    head_name, names, numbers, address, desa,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '1 2 3 4'
+    prefix = '1 2 3 4 6 8'
 );
 
 -- Photo metadata; the bytes live in blob files addressed by blob_id.
