@@ -596,3 +596,84 @@ fn settings_and_cursor_survive_reopen() {
         Some("https://pendata.example")
     );
 }
+
+#[test]
+fn answer_for_an_in_flight_revision_rebases_the_newer_edit() {
+    let (_d, mut s) = store();
+    let h = example();
+    s.save_household(&h).unwrap();
+    s.finalize(h.id).unwrap();
+    let old = s.queue(h.id).unwrap();
+    assert_eq!(s.pending_push(10).unwrap().len(), 1); // in flight
+    s.set_field(h.id, "notes", json!("diubah saat mengirim"))
+        .unwrap();
+    let rec = s.record(h.id).unwrap();
+    assert_ne!(rec.revision, old);
+    assert_eq!(rec.base_revision, None);
+    assert!(
+        s.pending_push(10).unwrap().is_empty(),
+        "the unanswered revision is superseded"
+    );
+    s.mark_pushed(&[PushResult {
+        household_id: h.id,
+        revision: old,
+        outcome: PushOutcome::Accepted {
+            missing_photos: vec![],
+            warnings: vec![],
+        },
+    }])
+    .unwrap();
+    let rec = s.record(h.id).unwrap();
+    assert_eq!(
+        rec.state,
+        RecordState::Draft,
+        "the local edit stays a draft"
+    );
+    assert_eq!(rec.acked_revision, Some(old));
+    assert_eq!(rec.base_revision, Some(old));
+    assert_eq!(
+        s.household(h.id).unwrap().notes.as_deref(),
+        Some("diubah saat mengirim")
+    );
+    s.finalize(h.id).unwrap();
+    s.queue(h.id).unwrap();
+    assert_eq!(s.pending_push(10).unwrap()[0].base_revision, Some(old));
+}
+
+#[test]
+fn conflict_notices_from_pull() {
+    let (_d, mut s) = store();
+    let h = example();
+    s.save_household(&h).unwrap();
+    s.finalize(h.id).unwrap();
+    let rev = s.queue(h.id).unwrap();
+    s.pending_push(10).unwrap();
+    let theirs = RevisionId::new();
+    s.mark_pushed(&[PushResult {
+        household_id: h.id,
+        revision: rev,
+        outcome: PushOutcome::Conflict {
+            current_revision: Some(theirs),
+            reason: ConflictReason::StaleBase,
+        },
+    }])
+    .unwrap();
+    assert_eq!(s.state(h.id).unwrap(), RecordState::Conflict);
+    // The supervisor keeps the device's revision.
+    s.apply_pull(&[PullItem::Conflict(ConflictNotice {
+        household_id: h.id,
+        revision: rev,
+        current_revision: Some(rev),
+        reason: ConflictReason::StaleBase,
+        resolved_with: Some(rev),
+        note: Some("data lapangan lebih baru".into()),
+    })])
+    .unwrap();
+    let rec = s.record(h.id).unwrap();
+    assert_eq!(rec.state, RecordState::Sent);
+    assert_eq!(rec.acked_revision, Some(rev));
+    let c = s.conflicts(Some(h.id)).unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].resolved_with, Some(rev));
+    assert_eq!(s.status().unwrap().open_conflicts, 0);
+}

@@ -119,8 +119,9 @@ fn acknowledge(tx: &Transaction<'_>, household_id: &str, revision: RevisionId) -
                     updated_at = ?4 WHERE seq = ?1",
             params![row.seq, next.as_str(), rev, now_text(Utc::now())],
         )?;
-    } else {
-        // An older revision arrived; the device's newer work is based on it now.
+    } else if row.acked_revision.is_none_or(|a| a < revision) {
+        // An older revision of the device's arrived (revision ids are UUIDv7, time-ordered);
+        // the device's newer work is based on it now. A stale answer never moves back.
         tx.execute(
             "UPDATE households SET acked_revision = ?2, base_revision = ?2, server_revision = NULL
              WHERE seq = ?1",
@@ -488,7 +489,11 @@ fn apply_review(tx: &Transaction<'_>, r: &ReviewOutcome) -> Result<bool> {
     if row.acked_revision.is_none_or(|a| a != r.revision) {
         acknowledge(tx, &hid, r.revision)?;
     }
-    if r.decision == ReviewDecision::Rejected {
+    let local_edit = matches!(
+        row.state,
+        RecordState::Draft | RecordState::Final | RecordState::Queued
+    );
+    if r.decision == ReviewDecision::Rejected && local_edit {
         record_conflict(
             tx,
             &hid,
