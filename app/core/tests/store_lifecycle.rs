@@ -207,6 +207,12 @@ fn set_field_type_checks_and_audits() {
         s.set_field(h.id, "housing.walll", json!(1)),
         Err(StoreError::InvalidPath { .. })
     ));
+    // A NIK typed as a number is refused, and the message does not repeat it.
+    let err = s
+        .set_field(h.id, "members[0].nik", json!(3201021403780003u64))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidValue { .. }));
+    assert!(!format!("{err:?} {err}").contains("3201021403780003"));
     assert!(matches!(
         s.set_field(h.id, "members[99].sex", json!(1)),
         Err(StoreError::InvalidPath { .. })

@@ -489,6 +489,31 @@ where
     Ok(true)
 }
 
+/// Replace runs of six or more digits (a NIK or KK number quoted by serde) so that error
+/// messages, which may end up in logs, never carry them.
+pub(crate) fn redact_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 6 {
+            out.push_str("<angka>");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// Paths a person may not set through [`Store::set_field`].
 fn read_only(path: &[jsonpath::Segment]) -> bool {
     use jsonpath::Segment::Key;
@@ -845,7 +870,7 @@ impl Store {
                 }
             })?;
             let new_h: Household = serde_json::from_value(v).map_err(|e| {
-                let detail = e.to_string();
+                let detail = redact_numbers(&e.to_string());
                 if !existed && detail.starts_with("unknown field") {
                     StoreError::InvalidPath {
                         path: path.to_string(),
