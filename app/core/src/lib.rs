@@ -4,3 +4,4 @@ pub mod blobs;
 pub mod crypto;
 pub mod db;
 pub mod photo;
+pub mod store;

@@ -1,1 +1,479 @@
-fn main() {}
+//! `pendata`: the headless Pendata client. Messages in Bahasa Indonesia; `--lang en` for English.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use pendata_core::store::{DeleteOutcome, RecordState, SearchQuery, Store, StoreError};
+use pendata_shared::photos::photo_checklist;
+use pendata_shared::validate::Context;
+use pendata_shared::{
+    validate_household, CodeList, Finding, Household, HouseholdId, Lang, RecordKind, Severity,
+};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Id,
+    En,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pendata",
+    version,
+    about = "Pendata: klien pendataan DTKS tanpa antarmuka grafis"
+)]
+struct Cli {
+    /// Data directory (default: $XDG_DATA_HOME/pendata or ~/.local/share/pendata)
+    #[arg(long, global = true, env = "PENDATA_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Message language
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "id",
+        env = "PENDATA_LANG"
+    )]
+    lang: LangArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Household records
+    #[command(subcommand)]
+    Household(HouseholdCmd),
+    /// Counts per state
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Test helpers
+    #[command(subcommand, hide = true)]
+    Debug(DebugCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum HouseholdCmd {
+    /// Import households from a JSON file (one household or an array); all or nothing
+    Import {
+        file: PathBuf,
+        /// Store records with validation errors as drafts instead of refusing the file
+        #[arg(long)]
+        allow_errors: bool,
+    },
+    /// List households
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        desa: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Show one household
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a household final (refused when validation finds errors)
+    Finalize { id: String },
+    /// Delete a household (a tombstone until the server acknowledges it)
+    Delete { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum DebugCmd {
+    /// Edit a field N times, printing `ack <i>` after each committed transaction
+    AutosaveLoop {
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        count: u64,
+    },
+}
+
+/// Pick the message in the asked language.
+fn t(lang: Lang, id: &str, en: &str) -> String {
+    match lang {
+        Lang::Id => id.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+        return PathBuf::from(x).join("pendata");
+    }
+    if let Some(a) = std::env::var_os("LOCALAPPDATA").filter(|x| !x.is_empty()) {
+        return PathBuf::from(a).join("pendata");
+    }
+    match std::env::var_os("HOME").filter(|x| !x.is_empty()) {
+        Some(h) => PathBuf::from(h).join(".local/share/pendata"),
+        None => PathBuf::from("pendata-data"),
+    }
+}
+
+/// The one place the CLI opens the store. The passphrase (PENDATA_PASSPHRASE) unlocks the
+/// encrypted store once the crypto layer is merged; until then it is read and unused.
+fn open_store(dir: &Path) -> anyhow::Result<Store> {
+    let _passphrase = std::env::var("PENDATA_PASSPHRASE").ok();
+    Store::open_in_dir(dir).with_context(|| format!("opening the store in {}", dir.display()))
+}
+
+fn parse_id(s: &str, lang: Lang) -> anyhow::Result<HouseholdId> {
+    s.trim().parse().map_err(|_| {
+        anyhow::anyhow!(t(
+            lang,
+            &format!("id rumah tangga tidak sah: {s}"),
+            &format!("invalid household id: {s}")
+        ))
+    })
+}
+
+fn print_findings(findings: &[Finding], lang: Lang) {
+    for f in findings {
+        let sev = match (f.severity, lang) {
+            (Severity::Error, Lang::Id) => "KESALAHAN",
+            (Severity::Error, Lang::En) => "ERROR",
+            (Severity::Warning, Lang::Id) => "peringatan",
+            (Severity::Warning, Lang::En) => "warning",
+        };
+        println!("  {sev} {} [{}]: {}", f.path, f.code, f.message_in(lang));
+    }
+}
+
+fn store_err(e: StoreError, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!("{} ({})", e.message(lang), e.code())
+}
+
+fn main() -> ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PENDATA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
+    let cli = Cli::parse();
+    let lang = match cli.lang {
+        LangArg::Id => Lang::Id,
+        LangArg::En => Lang::En,
+    };
+    match run(cli, lang) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {e:#}", t(lang, "galat", "error"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
+    let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    match cli.command {
+        Command::Household(cmd) => household(cmd, &dir, lang),
+        Command::Status { json } => {
+            let store = open_store(&dir)?;
+            let st = store.status().map_err(|e| store_err(e, lang))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&st)?);
+            } else {
+                for s in RecordState::ALL {
+                    let n = st.states.get(s.as_str()).copied().unwrap_or(0);
+                    println!("{:<12} {n}", s.label(lang));
+                }
+                println!("{:<12} {}", t(lang, "antrean", "outbox"), st.outbox_pending);
+                println!(
+                    "{:<12} {}",
+                    t(lang, "konflik", "conflicts"),
+                    st.open_conflicts
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Debug(DebugCmd::AutosaveLoop { household, count }) => {
+            let id = parse_id(&household, lang)?;
+            let mut store = open_store(&dir)?;
+            let stdout = std::io::stdout();
+            for i in 1..=count {
+                store
+                    .set_field(
+                        id,
+                        "notes",
+                        serde_json::Value::String(format!("autosave {i}")),
+                    )
+                    .map_err(|e| store_err(e, lang))?;
+                let mut out = stdout.lock();
+                writeln!(out, "ack {i}")?;
+                out.flush()?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
+    match cmd {
+        HouseholdCmd::Import { file, allow_errors } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| t(lang, "membaca berkas", "reading the file"))?;
+            let value: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+                t(
+                    lang,
+                    "berkas bukan JSON yang sah",
+                    "the file is not valid JSON",
+                )
+            })?;
+            let items = match value {
+                serde_json::Value::Array(a) => a,
+                other => vec![other],
+            };
+            let mut households = Vec::new();
+            for (i, v) in items.into_iter().enumerate() {
+                let h: Household = serde_json::from_value(v).with_context(|| {
+                    t(
+                        lang,
+                        &format!("rumah tangga ke-{} tidak sesuai format", i + 1),
+                        &format!("household #{} does not match the format", i + 1),
+                    )
+                })?;
+                households.push(h);
+            }
+            let ctx = Context::embedded(chrono::Utc::now().date_naive());
+            let mut errors = 0usize;
+            for h in &households {
+                let findings = validate_household(h, &ctx);
+                errors += findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .count();
+                println!(
+                    "{} ({} {})",
+                    h.id,
+                    findings.len(),
+                    t(lang, "temuan", "findings")
+                );
+                print_findings(&findings, lang);
+            }
+            if errors > 0 && !allow_errors {
+                eprintln!(
+                    "{}",
+                    t(
+                        lang,
+                        &format!("{errors} kesalahan: tidak ada yang disimpan"),
+                        &format!("{errors} errors: nothing was stored"),
+                    )
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            let mut store = open_store(dir)?;
+            store.import(&households).map_err(|e| store_err(e, lang))?;
+            println!(
+                "{}",
+                t(
+                    lang,
+                    &format!("{} rumah tangga disimpan", households.len()),
+                    &format!("{} households stored", households.len()),
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        HouseholdCmd::List {
+            state,
+            search,
+            desa,
+            limit,
+            offset,
+        } => {
+            let state = match state {
+                Some(s) => Some(RecordState::parse(&s).ok_or_else(|| {
+                    anyhow::anyhow!(t(
+                        lang,
+                        &format!("status tidak dikenal: {s}"),
+                        &format!("unknown state: {s}")
+                    ))
+                })?),
+                None => None,
+            };
+            let store = open_store(dir)?;
+            let rows = store
+                .search(&SearchQuery {
+                    text: search,
+                    state,
+                    desa_code: desa,
+                    limit,
+                    offset,
+                })
+                .map_err(|e| store_err(e, lang))?;
+            for r in rows {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    r.id,
+                    r.state.label(lang),
+                    r.desa_code,
+                    r.head_name,
+                    r.address
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        HouseholdCmd::Show { id, json } => {
+            let id = parse_id(&id, lang)?;
+            let store = open_store(dir)?;
+            let h = store.household(id).map_err(|e| store_err(e, lang))?;
+            let rec = store.record(id).map_err(|e| store_err(e, lang))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&h)?);
+            } else {
+                show(&h, rec.state, rec.review_note.as_deref(), lang);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        HouseholdCmd::Finalize { id } => {
+            let id = parse_id(&id, lang)?;
+            let mut store = open_store(dir)?;
+            match store.finalize(id) {
+                Ok(findings) => {
+                    print_findings(&findings, lang);
+                    println!("{}", t(lang, "status: final", "state: final"));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::NotFinalizable(findings)) => {
+                    print_findings(&findings, lang);
+                    eprintln!(
+                        "{}",
+                        t(
+                            lang,
+                            "tidak dapat difinalkan: perbaiki kesalahan di atas",
+                            "cannot be made final: fix the errors above",
+                        )
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(e) => Err(store_err(e, lang)),
+            }
+        }
+        HouseholdCmd::Delete { id } => {
+            let id = parse_id(&id, lang)?;
+            let mut store = open_store(dir)?;
+            match store.delete(id).map_err(|e| store_err(e, lang))? {
+                DeleteOutcome::Purged => println!("{}", t(lang, "dihapus", "deleted")),
+                DeleteOutcome::Tombstoned => println!(
+                    "{}",
+                    t(
+                        lang,
+                        "ditandai hapus; akan dikirim ke server",
+                        "marked deleted; will be sent to the server"
+                    )
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn opt<T: CodeList>(v: Option<T>, lang: Lang) -> String {
+    v.map(|c| format!("{} ({})", c.label(lang), c.code()))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn show(h: &Household, state: RecordState, note: Option<&str>, lang: Lang) {
+    let l = |id: &str, en: &str| t(lang, id, en);
+    println!("{}: {}", l("ID", "ID"), h.id);
+    println!("{}: {}", l("Status", "State"), state.label(lang));
+    match &h.kind {
+        RecordKind::Verivali { prelist_id } => {
+            println!("{}: verivali (prelist {prelist_id})", l("Jenis", "Kind"))
+        }
+        RecordKind::UsulanBaru { .. } => {
+            println!(
+                "{}: {}",
+                l("Jenis", "Kind"),
+                l("usulan baru", "new proposal")
+            )
+        }
+    }
+    if let Some(n) = note {
+        println!("{}: {n}", l("Catatan pemeriksa", "Reviewer's note"));
+    }
+    println!(
+        "{}: {} RT {} RW {} — {}",
+        l("Lokasi", "Location"),
+        h.location.desa_code,
+        h.location.rt.as_deref().unwrap_or("-"),
+        h.location.rw.as_deref().unwrap_or("-"),
+        h.location.address
+    );
+    for f in &h.families {
+        println!("KK {}: {}", f.family_no, f.kk_number);
+    }
+    println!("{} ({}):", l("Anggota", "Members"), h.members.len());
+    for (i, m) in h.members.iter().enumerate() {
+        println!(
+            "  {}. {} | NIK {} | {} | {} | {}",
+            i + 1,
+            m.name,
+            m.nik.as_deref().unwrap_or("-"),
+            opt(m.relation_to_head, lang),
+            opt(m.sex, lang),
+            m.birth_date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into())
+        );
+    }
+    let hs = &h.housing;
+    println!("{}:", l("Perumahan", "Housing"));
+    println!(
+        "  {}: {}",
+        l("Status bangunan", "Ownership"),
+        opt(hs.ownership, lang)
+    );
+    println!("  {}: {}", l("Lantai", "Floor"), opt(hs.floor, lang));
+    println!("  {}: {}", l("Dinding", "Wall"), opt(hs.wall, lang));
+    println!("  {}: {}", l("Atap", "Roof"), opt(hs.roof, lang));
+    println!(
+        "  {}: {}",
+        l("Air minum", "Drinking water"),
+        opt(hs.drinking_water, lang)
+    );
+    println!(
+        "  {}: {}",
+        l("Penerangan", "Lighting"),
+        opt(hs.lighting, lang)
+    );
+    println!(
+        "  {}: {}",
+        l("Bahan bakar memasak", "Cooking fuel"),
+        opt(hs.cooking_fuel, lang)
+    );
+    println!(
+        "  {}: {}",
+        l("Fasilitas BAB", "Toilet"),
+        opt(hs.toilet_facility, lang)
+    );
+    println!("{}:", l("Foto", "Photos"));
+    for (kind, present) in photo_checklist(h) {
+        let label = match lang {
+            Lang::Id => kind.label_id(),
+            Lang::En => kind.label_en(),
+        };
+        println!(
+            "  [{}] {} {label}",
+            if present { "x" } else { " " },
+            kind.stereotype()
+        );
+    }
+    if let Some(n) = &h.notes {
+        println!("{}: {n}", l("Catatan", "Notes"));
+    }
+}

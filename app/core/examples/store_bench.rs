@@ -1,0 +1,214 @@
+//! Store benchmark: 20,000 households with 100,000 members, then search and autosave latency.
+//! `cargo run --release -p pendata-core --example store_bench [-- DIR]`; prints JSON.
+//! The anchor is a full-table LIKE scan measured in the same run.
+
+use std::time::{Duration, Instant};
+
+use pendata_core::store::{SearchQuery, Store};
+use pendata_shared::codes::Relation;
+use pendata_shared::model::{Family, MusdesRef};
+use pendata_shared::{Household, Member, RecordKind};
+
+const HOUSEHOLDS: usize = 20_000;
+const MEMBERS_PER_HOUSEHOLD: usize = 5;
+const QUERIES: usize = 400;
+const AUTOSAVES: usize = 300;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const SYL: &[&str] = &[
+    "a", "bu", "di", "sa", "ri", "ti", "na", "wa", "ti", "ma", "ya", "ra", "hi", "ju", "ko", "la",
+    "ni", "pu", "su", "to", "we", "yu", "an", "dan", "kar", "sur", "win", "har", "jo", "nur",
+];
+const STREETS: &[&str] = &[
+    "Jl. Mawar",
+    "Jl. Melati",
+    "Kp. Cikeas",
+    "Gg. Kenanga",
+    "Dusun Krajan",
+    "Jl. Merdeka",
+];
+
+fn word(rng: &mut Rng) -> String {
+    let n = 2 + rng.below(2);
+    let mut s = String::new();
+    for _ in 0..n {
+        s.push_str(SYL[rng.below(SYL.len())]);
+    }
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => s,
+    }
+}
+
+fn digits(rng: &mut Rng, prefix: &str, n: usize) -> String {
+    let mut s = prefix.to_string();
+    while s.len() < n {
+        s.push(char::from(b'0' + (rng.next() % 10) as u8));
+    }
+    s
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+fn main() -> anyhow::Result<()> {
+    let dir = match std::env::args().nth(1) {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::env::temp_dir().join(format!("pendata-bench-{}", std::process::id())),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut store = Store::open_in_dir(&dir)?;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let desas = ["3201022001", "3201022002", "3201022003", "3271011001"];
+
+    let t0 = Instant::now();
+    let mut ids = Vec::with_capacity(HOUSEHOLDS);
+    let mut names = Vec::new();
+    let mut niks = Vec::new();
+    for chunk in 0..HOUSEHOLDS / 1000 {
+        let mut batch = Vec::with_capacity(1000);
+        for _ in 0..1000 {
+            let desa = desas[rng.below(desas.len())];
+            let mut h = Household::new(
+                RecordKind::UsulanBaru {
+                    musdes: MusdesRef::default(),
+                },
+                desa,
+            );
+            h.location.address = format!(
+                "{} No. {}",
+                STREETS[rng.below(STREETS.len())],
+                rng.below(200)
+            );
+            h.families.push(Family {
+                family_no: 1,
+                kk_number: digits(&mut rng, desa, 16),
+            });
+            let family = word(&mut rng);
+            for m in 0..MEMBERS_PER_HOUSEHOLD {
+                let mut member = Member::new(format!("{} {}", word(&mut rng), family));
+                member.nik = Some(digits(&mut rng, &desa[..6], 16));
+                member.relation_to_head = Some(if m == 0 {
+                    Relation::Head
+                } else {
+                    Relation::Child
+                });
+                if chunk == 0 {
+                    names.push(member.name.clone());
+                    niks.push(member.nik.clone().unwrap_or_default());
+                }
+                h.members.push(member);
+            }
+            ids.push(h.id);
+            batch.push(h);
+        }
+        store.import(&batch)?;
+    }
+    let build_s = t0.elapsed().as_secs_f64();
+
+    // Prefix queries: 2-5 letters of a first or family name, some two-word, some NIK prefixes.
+    let mut queries = Vec::with_capacity(QUERIES);
+    for i in 0..QUERIES {
+        let q = match i % 4 {
+            0 | 1 => {
+                let n = &names[rng.below(names.len())];
+                let w: Vec<&str> = n.split(' ').collect();
+                let w = w[rng.below(w.len())];
+                w.chars()
+                    .take(2 + rng.below(4))
+                    .collect::<String>()
+                    .to_lowercase()
+            }
+            2 => {
+                let n = &names[rng.below(names.len())];
+                let mut w = n.split(' ');
+                let a = w.next().unwrap_or("");
+                let b = w.next().unwrap_or("");
+                format!("{} {}", a, &b[..b.len().min(3)]).to_uppercase()
+            }
+            _ => niks[rng.below(niks.len())][..8].to_string(),
+        };
+        queries.push(q);
+    }
+    let mut search = Vec::with_capacity(QUERIES);
+    let mut hits = 0usize;
+    let mut slow = Vec::new();
+    for (i, q) in queries.iter().enumerate() {
+        let desa = (i % 5 == 0).then(|| desas[i % desas.len()].to_string());
+        let t = Instant::now();
+        let r = store.search(&SearchQuery {
+            text: Some(q.clone()),
+            desa_code: desa,
+            limit: 50,
+            ..Default::default()
+        })?;
+        search.push(t.elapsed());
+        hits += r.len();
+        slow.push((t.elapsed(), q.clone(), r.len()));
+    }
+    search.sort();
+    slow.sort();
+    let slowest: Vec<String> = slow
+        .iter()
+        .rev()
+        .take(5)
+        .map(|(d, q, n)| format!("{q:?} {:.2} ms, {n} hits", d.as_secs_f64() * 1000.0))
+        .collect();
+
+    // Anchor: a LIKE scan over the head names (what search would cost without the index).
+    let mut scan = Vec::new();
+    for q in queries.iter().take(50) {
+        let t = Instant::now();
+        let mut stmt = store.connection().prepare_cached(
+            "SELECT id FROM households WHERE head_name LIKE ?1 || '%' OR address LIKE '%' || ?1 || '%' LIMIT 50",
+        )?;
+        let n = stmt.query_map([q], |r| r.get::<_, String>(0))?.count();
+        scan.push(t.elapsed());
+        hits += n;
+    }
+    scan.sort();
+
+    let mut autosave = Vec::with_capacity(AUTOSAVES);
+    for i in 0..AUTOSAVES {
+        let id = ids[rng.below(ids.len())];
+        let t = Instant::now();
+        store.set_field(id, "housing.rooms", serde_json::json!(1 + i % 9))?;
+        autosave.push(t.elapsed());
+    }
+    autosave.sort();
+
+    let out = serde_json::json!({
+        "households": HOUSEHOLDS,
+        "members": HOUSEHOLDS * MEMBERS_PER_HOUSEHOLD,
+        "build_seconds": build_s,
+        "search_queries": QUERIES,
+        "search_p50_ms": pct(&search, 0.50),
+        "search_p99_ms": pct(&search, 0.99),
+        "search_max_ms": pct(&search, 1.0),
+        "anchor_like_scan_p50_ms": pct(&scan, 0.50),
+        "autosave_p50_ms": pct(&autosave, 0.50),
+        "autosave_p99_ms": pct(&autosave, 0.99),
+        "hits_total": hits,
+        "slowest_queries": slowest,
+        "db_bytes": std::fs::metadata(dir.join(pendata_core::store::STORE_FILE)).map(|m| m.len()).unwrap_or(0),
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Store errors: each carries a stable code and a message in Bahasa Indonesia and English.
+
+use pendata_shared::{Finding, Lang};
+
+use super::RecordState;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored JSON is unreadable: {0}")]
+    Corrupt(String),
+    #[error("store schema {found} is newer than this app supports ({supported})")]
+    SchemaTooNew { found: u32, supported: u32 },
+    #[error("household not found")]
+    NotFound,
+    #[error("assignment not found")]
+    AssignmentNotFound,
+    #[error("cannot {action} a household in state {from}")]
+    IllegalTransition {
+        from: RecordState,
+        action: &'static str,
+    },
+    #[error("invalid field path {path}")]
+    InvalidPath { path: String },
+    #[error("field {path} is managed by the app")]
+    ReadOnlyField { path: String },
+    #[error("invalid value for {path}: {detail}")]
+    InvalidValue { path: String, detail: String },
+    #[error("household has {} blocking findings", .0.iter().filter(|f| f.severity == pendata_shared::Severity::Error).count())]
+    NotFinalizable(Vec<Finding>),
+    #[error("household id does not match")]
+    IdMismatch,
+    #[error("household already exists")]
+    AlreadyExists,
+}
+
+impl StoreError {
+    /// Stable code for programs, e.g. `store.not_found`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Sqlite(_) => "store.database",
+            StoreError::Corrupt(_) => "store.corrupt",
+            StoreError::SchemaTooNew { .. } => "store.schema_too_new",
+            StoreError::NotFound => "store.not_found",
+            StoreError::AssignmentNotFound => "store.assignment_not_found",
+            StoreError::IllegalTransition { .. } => "store.illegal_transition",
+            StoreError::InvalidPath { .. } => "store.invalid_path",
+            StoreError::ReadOnlyField { .. } => "store.read_only_field",
+            StoreError::InvalidValue { .. } => "store.invalid_value",
+            StoreError::NotFinalizable(_) => "store.not_finalizable",
+            StoreError::IdMismatch => "store.id_mismatch",
+            StoreError::AlreadyExists => "store.already_exists",
+        }
+    }
+
+    /// The message for people, in the asked language.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Id => match self {
+                StoreError::Sqlite(e) => format!("kesalahan basis data: {e}"),
+                StoreError::Corrupt(e) => format!("data tersimpan tidak terbaca: {e}"),
+                StoreError::SchemaTooNew { found, supported } => format!(
+                    "skema penyimpanan {found} lebih baru dari yang didukung aplikasi ini ({supported})"
+                ),
+                StoreError::NotFound => "rumah tangga tidak ditemukan".into(),
+                StoreError::AssignmentNotFound => "penugasan tidak ditemukan".into(),
+                StoreError::IllegalTransition { from, action } => format!(
+                    "tidak dapat {} rumah tangga berstatus {}",
+                    action_id(action),
+                    from.label(Lang::Id)
+                ),
+                StoreError::InvalidPath { path } => format!("alamat isian tidak sah: {path}"),
+                StoreError::ReadOnlyField { path } => {
+                    format!("isian {path} diatur oleh aplikasi")
+                }
+                StoreError::InvalidValue { path, detail } => {
+                    format!("nilai tidak sah untuk {path}: {detail}")
+                }
+                StoreError::NotFinalizable(f) => format!(
+                    "rumah tangga masih memiliki {} kesalahan",
+                    f.iter()
+                        .filter(|f| f.severity == pendata_shared::Severity::Error)
+                        .count()
+                ),
+                StoreError::IdMismatch => "id rumah tangga tidak cocok".into(),
+                StoreError::AlreadyExists => "rumah tangga sudah ada".into(),
+            },
+        }
+    }
+}
+
+fn action_id(action: &str) -> &'static str {
+    match action {
+        "finalize" => "memfinalkan",
+        "queue" => "mengantrekan",
+        "edit" => "mengubah",
+        "delete" => "menghapus",
+        "reopen" => "membuka kembali",
+        _ => "memproses",
+    }
+}

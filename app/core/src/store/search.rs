@@ -1,0 +1,148 @@
+//! Household search over the FTS5 index: head's name, any member's name, NIK, KK number,
+//! prelist id and address; prefix and case-insensitive, with state and desa filters, paged.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{RecordState, Result, Store, StoreError};
+
+/// What to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Words to find, each as a prefix (all must match); `None` lists everything.
+    pub text: Option<String>,
+    /// Only this state; without it, tombstones are left out.
+    pub state: Option<RecordState>,
+    /// Only this desa (10-digit code).
+    pub desa_code: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        Self {
+            text: None,
+            state: None,
+            desa_code: None,
+            limit: 50,
+            offset: 0,
+        }
+    }
+}
+
+/// One line of a household list. Holds no NIK or KK numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HouseholdSummary {
+    pub id: pendata_shared::HouseholdId,
+    pub state: RecordState,
+    pub kind: String,
+    pub prelist_id: Option<String>,
+    pub desa_code: String,
+    pub head_name: String,
+    pub address: String,
+    pub member_count: u32,
+    pub updated_at: String,
+}
+
+/// The FTS5 query for free text: every word a quoted prefix, all required, searched in every
+/// column but `desa`.
+pub fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| {
+        format!(
+            "{{head_name names numbers address}} : ({})",
+            words.join(" AND ")
+        )
+    })
+}
+
+/// The FTS5 clause for a desa filter (exact code), so the filter runs inside the index.
+fn desa_clause(desa: &str) -> Option<String> {
+    (!desa.is_empty() && desa.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("desa : \"{desa}\""))
+}
+
+const COLUMNS: &str = "h.id, h.state, h.kind, h.prelist_id, h.desa_code, h.head_name, h.address,
+                       h.member_count, h.updated_at";
+
+impl Store {
+    /// Households matching the query, in the order they were first stored.
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<HouseholdSummary>> {
+        let state = q.state.map(|s| s.as_str());
+        let limit = i64::from(q.limit);
+        let offset = i64::from(q.offset);
+        let fts = q.text.as_deref().and_then(fts_query).map(|m| {
+            match q.desa_code.as_deref().and_then(desa_clause) {
+                Some(d) => format!("{m} AND {d}"),
+                None => m,
+            }
+        });
+        let mut stmt;
+        let rows = match &fts {
+            Some(m) => {
+                // CROSS JOIN keeps the index as the outer loop (rowid order, no sort).
+                stmt = self.conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM household_search s CROSS JOIN households h ON h.seq = s.rowid
+                     WHERE household_search MATCH ?1
+                       AND (?2 IS NULL OR h.state = ?2) AND (?2 IS NOT NULL OR h.state <> 'deleted')
+                       AND (?3 IS NULL OR h.desa_code = ?3)
+                     ORDER BY s.rowid LIMIT ?4 OFFSET ?5"
+                ))?;
+                stmt.query(params![m, state, q.desa_code, limit, offset])?
+            }
+            None => {
+                stmt = self.conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM households h
+                     WHERE (?1 IS NULL OR h.state = ?1) AND (?1 IS NOT NULL OR h.state <> 'deleted')
+                       AND (?2 IS NULL OR h.desa_code = ?2)
+                     ORDER BY h.seq LIMIT ?3 OFFSET ?4"
+                ))?;
+                stmt.query(params![state, q.desa_code, limit, offset])?
+            }
+        };
+        let mut rows = rows;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let state: String = r.get(1)?;
+            out.push(HouseholdSummary {
+                id: id
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("household id".into()))?,
+                state: RecordState::parse(&state)
+                    .ok_or_else(|| StoreError::Corrupt("state".into()))?,
+                kind: r.get(2)?,
+                prelist_id: r.get(3)?,
+                desa_code: r.get(4)?,
+                head_name: r.get(5)?,
+                address: r.get(6)?,
+                member_count: r.get::<_, i64>(7)?.clamp(0, i64::from(u32::MAX)) as u32,
+                updated_at: r.get(8)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn builds_prefix_queries() {
+        assert_eq!(
+            fts_query("Siti am").as_deref(),
+            Some("{head_name names numbers address} : (\"Siti\"* AND \"am\"*)")
+        );
+        assert_eq!(
+            fts_query("\"; DROP").as_deref(),
+            Some("{head_name names numbers address} : (\"DROP\"*)")
+        );
+        assert_eq!(fts_query("  -- "), None);
+    }
+}

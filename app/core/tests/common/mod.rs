@@ -1,0 +1,42 @@
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use pendata_shared::model::{Family, MusdesRef};
+use pendata_shared::{Household, Member, RecordKind};
+
+pub const EXAMPLE: &str = include_str!("../../../../assets/examples/household.json");
+
+pub fn example() -> Household {
+    serde_json::from_str(EXAMPLE).unwrap()
+}
+
+pub fn store() -> (tempfile::TempDir, pendata_core::store::Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = pendata_core::store::Store::open_in_dir(dir.path()).unwrap();
+    (dir, store)
+}
+
+/// A small new-proposal household with the given names (first is head), address and desa.
+pub fn simple(names: &[&str], niks: &[&str], kk: &str, address: &str, desa: &str) -> Household {
+    let mut h = Household::new(
+        RecordKind::UsulanBaru {
+            musdes: MusdesRef::default(),
+        },
+        desa,
+    );
+    h.location.address = address.to_string();
+    h.families.push(Family {
+        family_no: 1,
+        kk_number: kk.to_string(),
+    });
+    for (i, n) in names.iter().enumerate() {
+        let mut m = Member::new(*n);
+        m.nik = niks.get(i).map(|s| s.to_string());
+        m.relation_to_head = Some(if i == 0 {
+            pendata_shared::codes::Relation::Head
+        } else {
+            pendata_shared::codes::Relation::Child
+        });
+        h.members.push(m);
+    }
+    h
+}

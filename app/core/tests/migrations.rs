@@ -1,0 +1,154 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Every frozen old schema (tests/schemas/vN.sql) upgrades to the newest with its data intact,
+//! and the newest frozen schema equals what the migrations build.
+
+mod common;
+
+use pendata_core::store::{connection, migrations, RecordState, SearchQuery, Store};
+use rusqlite::Connection;
+
+/// The frozen schemas, by version. Add `(N, include_str!("schemas/vN.sql"))` with each migration.
+const FROZEN: &[(u32, &str)] = &[(1, include_str!("schemas/v1.sql"))];
+
+fn schema(conn: &Connection) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT name, coalesce(sql, '') FROM sqlite_master
+             WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Data written with the v1 layout; later versions must keep it readable.
+fn insert_v1_data(conn: &Connection) -> pendata_shared::HouseholdId {
+    let h = common::example();
+    let content = serde_json::to_string(&h).unwrap();
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('device_id', '0193a8f2-6b10-7c41-9a51-3c2d4e5f7000'),
+                                                  ('pull_cursor', 'cur-7')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO households (seq, id, content, state, revision, kind, prelist_id, desa_code,
+                                 head_name, address, member_count, created_at, updated_at)
+         VALUES (1, ?1, ?2, 'draft', '0193a8f2-6b10-7c41-9a51-3c2d4e5f7001', 'verivali',
+                 '3201022001-00123', '3201022001', 'Ahmad Suryana', 'Kp. Cikeas', 5,
+                 '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        rusqlite::params![h.id.to_string(), content],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO household_search (rowid, head_name, names, numbers, address)
+         VALUES (1, 'Ahmad Suryana', 'Ahmad Suryana Siti Aminah', '3201021403780003', 'Kp. Cikeas')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO audit (household_id, revision, path, old_value, new_value, username, device_id, at)
+         VALUES (?1, '0193a8f2-6b10-7c41-9a51-3c2d4e5f7001', 'housing.wall', '3', '4', 'tksk01',
+                 '0193a8f2-6b10-7c41-9a51-3c2d4e5f7000', '2026-01-01T00:00:00Z')",
+        [h.id.to_string()],
+    )
+    .unwrap();
+    h.id
+}
+
+#[test]
+fn every_frozen_schema_upgrades_with_data() {
+    assert_eq!(
+        FROZEN.last().map(|(v, _)| *v),
+        Some(migrations::LATEST_VERSION),
+        "freeze the newest schema in tests/schemas"
+    );
+    for (version, sql) in FROZEN {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = connection::open(&path).unwrap();
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", version).unwrap();
+            insert_v1_data(&conn);
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(
+            migrations::version(s.connection()).unwrap(),
+            migrations::LATEST_VERSION
+        );
+        let h = common::example();
+        assert_eq!(
+            s.household(h.id).unwrap(),
+            h,
+            "v{version}: content survives"
+        );
+        assert_eq!(s.state(h.id).unwrap(), RecordState::Draft);
+        assert_eq!(
+            s.device_id().to_string(),
+            "0193a8f2-6b10-7c41-9a51-3c2d4e5f7000"
+        );
+        assert_eq!(s.pull_cursor().unwrap().as_deref(), Some("cur-7"));
+        assert_eq!(s.audit_trail(h.id).unwrap().len(), 1);
+        let hits = s
+            .search(&SearchQuery {
+                text: Some("amin".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(hits.len(), 1);
+        let ok: String = s
+            .connection()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+    }
+}
+
+#[test]
+fn newest_frozen_schema_matches_the_migrations() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = Store::open(&dir.path().join("fresh.db")).unwrap();
+    let frozen = Connection::open_in_memory().unwrap();
+    frozen.execute_batch(FROZEN.last().unwrap().1).unwrap();
+    assert_eq!(schema(fresh.connection()), schema(&frozen));
+}
+
+#[test]
+fn refuses_a_store_from_a_newer_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    {
+        let conn = connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", migrations::LATEST_VERSION + 1)
+            .unwrap();
+    }
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.code(), "store.schema_too_new");
+}
+
+#[test]
+fn pragmas_are_set_on_every_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = connection::open(&dir.path().join("p.db")).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let sync: i64 = conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+    let fts5: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_compile_options WHERE compile_options = 'ENABLE_FTS5'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fts5, 1);
+}
