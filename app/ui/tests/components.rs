@@ -17,7 +17,8 @@ fn checklist_counts_the_photos_taken() {
     let html = render_checklist(h.clone());
     assert!(html.contains("Foto 9/9"), "{html}");
     assert!(!html.contains("missing"), "{html}");
-    h.photos.retain(|p| p.kind != PhotoKind::Ktp && p.kind != PhotoKind::Dapur);
+    h.photos
+        .retain(|p| p.kind != PhotoKind::Ktp && p.kind != PhotoKind::Dapur);
     let html = render_checklist(h);
     assert!(html.contains("Foto 7/9"), "{html}");
     assert_eq!(html.matches("class=\"missing\"").count(), 2, "{html}");

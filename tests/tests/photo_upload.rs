@@ -1,0 +1,157 @@
+//! A photo made by the client core's pipeline travels to the real server in chunks over a real
+//! socket; a cut upload resumes where the server says it stopped, and the stored bytes are the
+//! pipeline's bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use pendata_core::photo::{process, PhotoConfig};
+use pendata_e2e::{TestServer, PASSWORD};
+use pendata_server::store::Role;
+use pendata_shared::protocol::{ChunkAck, ErrorBody, LoginResponse, MissingPhotosResponse};
+use serde_json::json;
+
+/// A camera-like JPEG: gradients, edges and noise, 1600x1200.
+fn camera_jpeg() -> Vec<u8> {
+    let (w, h) = (1600u32, 1200u32);
+    let mut seed = 0x2545_f491_u32;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let n = (seed % 24) as u8;
+        let edge = if (x / 80 + y / 60) % 2 == 0 { 40 } else { 0 };
+        image::Rgb([
+            ((x * 255 / w) as u8).saturating_add(n),
+            ((y * 255 / h) as u8).saturating_add(edge),
+            (128u8).saturating_add(n / 2),
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
+    let server = TestServer::start().await.unwrap();
+    server
+        .add_user("tksk.gunungputri", Role::Enumerator, "320102")
+        .unwrap();
+    let http = reqwest::Client::new();
+
+    let login: LoginResponse = http
+        .post(format!("{}/api/v1/auth/login", server.url()))
+        .json(&json!({
+            "username": "tksk.gunungputri",
+            "password": PASSWORD,
+            "device_id": uuid::Uuid::now_v7(),
+            "device_name": "uji e2e"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let auth = format!("Bearer {}", login.token);
+
+    let photo = process(&camera_jpeg(), &PhotoConfig::standard()).unwrap();
+    let sha = photo.sha256_hex.clone();
+    let total = photo.jpeg.len() as u64;
+    assert!(total > 20_000, "a realistic photo, got {total} bytes");
+
+    let missing = |http: reqwest::Client, auth: String| {
+        let url = format!("{}/api/v1/photos/missing", server.url());
+        let sha = sha.clone();
+        async move {
+            let r: MissingPhotosResponse = http
+                .post(url)
+                .header("authorization", auth)
+                .json(&json!({ "sha256": [sha] }))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            r.missing
+        }
+    };
+    let m = missing(http.clone(), auth.clone()).await;
+    assert_eq!((m.len(), m[0].received), (1, 0));
+
+    let put = |offset: u64, bytes: Vec<u8>| {
+        let req = http
+            .put(format!(
+                "{}/api/v1/photos/{sha}?offset={offset}&total={total}",
+                server.url()
+            ))
+            .header("authorization", auth.clone())
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        async move { req.send().await.unwrap() }
+    };
+
+    // First chunk arrives whole.
+    let chunk = 16 * 1024;
+    let first = put(0, photo.jpeg[..chunk].to_vec()).await;
+    assert_eq!(first.status(), 200);
+    let ack: ChunkAck = first.json().await.unwrap();
+    assert_eq!((ack.received, ack.complete), (chunk as u64, false));
+
+    // The device thinks the second chunk was lost and re-sends from a stale offset: the server
+    // refuses it and says where it really stands.
+    let stale = put(0, photo.jpeg[..chunk].to_vec()).await;
+    assert_eq!(stale.status(), 409);
+    let err: ErrorBody = stale.json().await.unwrap();
+    assert_eq!(
+        (err.code.as_str(), err.received),
+        ("photo.offset_mismatch", Some(chunk as u64))
+    );
+
+    // The missing query reports the staged bytes, so a restarted device resumes there.
+    let m = missing(http.clone(), auth.clone()).await;
+    assert_eq!(m[0].received, chunk as u64);
+
+    let mut offset = m[0].received as usize;
+    let mut sent_again = 0usize;
+    while offset < photo.jpeg.len() {
+        let end = (offset + chunk).min(photo.jpeg.len());
+        let res = put(offset as u64, photo.jpeg[offset..end].to_vec()).await;
+        assert_eq!(res.status(), 200);
+        let ack: ChunkAck = res.json().await.unwrap();
+        sent_again += end - offset;
+        offset = ack.received as usize;
+        assert_eq!(ack.complete, offset == photo.jpeg.len());
+    }
+    assert_eq!(
+        sent_again,
+        photo.jpeg.len() - chunk,
+        "no acknowledged byte is sent twice"
+    );
+    assert!(missing(http.clone(), auth.clone()).await.is_empty());
+
+    // What the server serves is exactly what the pipeline made.
+    let stored = http
+        .get(format!("{}/api/v1/photos/{sha}", server.url()))
+        .header("authorization", auth.clone())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(stored.as_ref(), photo.jpeg.as_slice());
+
+    // Without a token: refused, and nothing about the photo leaks.
+    let anon = http
+        .get(format!("{}/api/v1/photos/{sha}", server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anon.status(), 401);
+    server.stop().await;
+}
