@@ -1,1 +1,2 @@
 //! Pendata client core.
+pub mod sync;
