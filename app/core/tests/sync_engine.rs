@@ -461,14 +461,18 @@ async fn client_speaks_to_the_real_server() {
     assert!(!err.message().is_empty());
 
     let err = client.login("ani", "salah", "HP").await.unwrap_err();
-    assert_eq!((err.status(), err.code()), (Some(401), "auth.invalid"));
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(401), "auth.invalid_credentials")
+    );
     assert!(!client.has_token());
 
     let login = client.login("ani", PASSWORD, "HP uji").await.unwrap();
     assert_eq!(login.user.username, "ani");
     assert!(client.has_token());
     let me = client.me().await.unwrap();
-    assert_eq!(me.wilayah, "3201012001");
+    assert_eq!(me.user.wilayah, "3201012001");
+    assert_eq!(me.device_id, client.device_id());
 
     let photo = big_jpeg(300_000, 1);
     let sha = Sha256Hex::digest(&photo);

@@ -64,7 +64,7 @@ async fn office_server() -> Office {
                         Ok(n) => req.extend_from_slice(&buf[..n]),
                     }
                 }
-                let body = br#"{"username":"ani","role":"enumerator","wilayah":"3201012001"}"#;
+                let body = br#"{"user":{"username":"ani","role":"enumerator","wilayah":"3201012001"},"device_id":"0192f5a0-0000-7000-8000-000000000001"}"#;
                 let head = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
                     body.len()
@@ -100,6 +100,6 @@ async fn an_office_ca_is_trusted_only_when_configured() {
     let trusted = Client::new(config).unwrap();
     trusted.set_token(Some("t".into()));
     let me = trusted.me().await.unwrap();
-    assert_eq!(me.username, "ani");
-    assert_eq!(me.wilayah, "3201012001");
+    assert_eq!(me.user.username, "ani");
+    assert_eq!(me.user.wilayah, "3201012001");
 }

@@ -153,6 +153,14 @@ fn without_url(e: &reqwest::Error) -> String {
     }
 }
 
+/// `GET /api/v1/me`: who is logged in, on which device. (Not in `pendata_shared::protocol`;
+/// this is the server's answer shape.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Me {
+    pub user: UserInfo,
+    pub device_id: DeviceId,
+}
+
 /// The answer to one photo chunk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChunkOutcome {
@@ -354,7 +362,7 @@ impl Client {
     }
 
     /// `GET /api/v1/me`.
-    pub async fn me(&self) -> Result<UserInfo, ClientError> {
+    pub async fn me(&self) -> Result<Me, ClientError> {
         send_json(self.request(Method::GET, "/api/v1/me", 0)).await
     }
 

@@ -16,7 +16,7 @@ pub mod engine;
 pub mod plan;
 pub mod retry;
 
-pub use client::{ChunkOutcome, Client, ClientConfig, ClientError};
+pub use client::{ChunkOutcome, Client, ClientConfig, ClientError, Me};
 pub use engine::{
     run_sync, ConflictEntry, Issue, Phase, Progress, PulledCounts, RejectedEntry, SyncError,
     SyncFailure, SyncReport,
