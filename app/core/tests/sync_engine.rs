@@ -38,7 +38,7 @@ use pendata_shared::protocol::{
 };
 use pendata_shared::validate::{Finding, Severity};
 
-const SMALL_JPEG: &[u8] = include_bytes!("../../../sync-server/tests/fixtures/small.jpg");
+const SMALL_JPEG: &[u8] = include_bytes!("fixtures/small.jpg");
 const PASSWORD: &str = "kata-sandi-uji-panjang";
 
 /// A real JPEG made larger with comment (COM) segments: still a valid JPEG, `seed` makes it
@@ -70,10 +70,12 @@ struct MemStore {
     /// Fail `record_push_results` on this call (1-based), simulating a crash mid-sync.
     fail_record_call: Option<usize>,
     record_calls: usize,
+    /// Batches refused as a whole: (revisions, code).
+    push_failures: Vec<(Vec<RevisionId>, String)>,
 }
 
 impl SyncStore for MemStore {
-    fn pending_revisions(&self) -> Result<Vec<PushRecord>, StoreError> {
+    fn pending_revisions(&mut self) -> Result<Vec<PushRecord>, StoreError> {
         Ok(self
             .revisions
             .iter()
@@ -81,7 +83,7 @@ impl SyncStore for MemStore {
             .cloned()
             .collect())
     }
-    fn photo_bytes(&self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
         self.photos
             .get(sha)
             .cloned()
@@ -97,7 +99,16 @@ impl SyncStore for MemStore {
         }
         Ok(())
     }
-    fn pull_cursor(&self) -> Result<Option<String>, StoreError> {
+    fn record_push_failure(
+        &mut self,
+        revisions: &[RevisionId],
+        code: &str,
+    ) -> Result<(), StoreError> {
+        self.push_failures
+            .push((revisions.to_vec(), code.to_owned()));
+        Ok(())
+    }
+    fn pull_cursor(&mut self) -> Result<Option<String>, StoreError> {
         Ok(self.cursor.clone())
     }
     fn apply_pull(&mut self, items: &[PullItem], next_cursor: &str) -> Result<(), StoreError> {
@@ -177,6 +188,8 @@ struct Stub {
     /// Answer this many of the next PUTs / pushes with 503 / 502 instead of serving them.
     fail_puts: AtomicUsize,
     fail_pushes: AtomicUsize,
+    /// Refuse this many of the next pushes as a whole with 413 (an answer, not a fault).
+    refuse_pushes: AtomicUsize,
     /// Items served by pull; the cursor is an index into this list.
     pull_items: Mutex<Vec<PullItem>>,
     pull_limits: Mutex<Vec<u32>>,
@@ -209,6 +222,13 @@ async fn stub_push(State(s): State<FrontState>, headers: HeaderMap, body: Body) 
         .is_ok()
     {
         return error(StatusCode::BAD_GATEWAY, "test.bad_gateway");
+    }
+    if s.stub
+        .refuse_pushes
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "request.too_large");
     }
     assert!(
         headers.get("authorization").is_some(),
@@ -477,7 +497,10 @@ async fn client_speaks_to_the_real_server() {
     let photo = big_jpeg(300_000, 1);
     let sha = Sha256Hex::digest(&photo);
     let total = photo.len() as u64;
-    let missing = client.photos_missing(&[sha.clone()]).await.unwrap();
+    let missing = client
+        .photos_missing(std::slice::from_ref(&sha))
+        .await
+        .unwrap();
     assert_eq!(missing.missing.len(), 1);
     assert_eq!(missing.missing[0].received, 0);
 
@@ -496,7 +519,12 @@ async fn client_speaks_to_the_real_server() {
         })
     );
     assert_eq!(
-        client.photos_missing(&[sha.clone()]).await.unwrap().missing[0].received,
+        client
+            .photos_missing(std::slice::from_ref(&sha))
+            .await
+            .unwrap()
+            .missing[0]
+            .received,
         half
     );
 
@@ -750,4 +778,35 @@ async fn a_refused_token_stops_the_sync_with_its_code() {
         1,
         "nothing marked sent"
     );
+}
+
+#[tokio::test]
+async fn a_refused_batch_is_an_answer_the_other_batches_and_the_pull_go_on() {
+    let s = start().await;
+    let (client, waits) = logged_in(&s.front).await;
+    let mut store = MemStore::default();
+    for _ in 0..201 {
+        store.add_revision(vec![]);
+    }
+    s.stub.pull_items.lock().unwrap().push(review(1));
+    s.stub.refuse_pushes.store(1, Ordering::SeqCst);
+
+    let report = run_sync(&mut store, &client, &mut |_| {}).await.unwrap();
+    // The first batch (200) was refused whole and not retried; the second (1) went through.
+    assert!(waits.0.lock().unwrap().is_empty(), "a 413 is not retried");
+    assert_eq!(report.sent, 1);
+    assert_eq!(report.issues.len(), 1);
+    assert_eq!(report.issues[0].code, "request.too_large");
+    assert_eq!(report.issues[0].phase, Phase::Push);
+    assert_eq!(store.push_failures.len(), 1);
+    assert_eq!(store.push_failures[0].0.len(), 200);
+    assert_eq!(store.push_failures[0].0[0], store.revisions[0].revision);
+    assert_eq!(store.push_failures[0].1, "request.too_large");
+    assert_eq!(
+        store.pending_revisions().unwrap().len(),
+        200,
+        "kept for the next sync"
+    );
+    assert_eq!(report.pulled.reviews, 1);
+    assert!(store.last_sync.is_some());
 }

@@ -294,7 +294,12 @@ impl<S: SyncStore> Run<'_, S> {
                             self.tally(&answer.results);
                         }
                         Err(e) if is_fatal(&e) => return Err(e.into()),
-                        Err(e) => self.issue(None, &e),
+                        Err(e) => {
+                            self.issue(None, &e);
+                            let revisions: Vec<RevisionId> =
+                                batch.records.iter().map(|r| r.revision).collect();
+                            self.store.record_push_failure(&revisions, e.code())?;
+                        }
                     }
                     records_done += n;
                     self.emit(records_done, records_total, 0, 0);

@@ -8,7 +8,7 @@
 //! The local store plugs in through [`SyncStore`]; the engine never touches SQLite itself.
 
 use chrono::{DateTime, Utc};
-use pendata_shared::ids::Sha256Hex;
+use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::protocol::{Change, PullItem, PushRecord, PushResult};
 
 pub mod client;
@@ -39,7 +39,8 @@ impl StoreError {
     }
 }
 
-/// What the sync engine needs from the local store. Every method is one short transaction.
+/// What the sync engine needs from the local store. Every method is one short transaction;
+/// all take `&mut self` so any store (one SQLite connection) can implement them.
 ///
 /// Contract (docs/sync-protocol.md, "One sync, in order"):
 /// * [`pending_revisions`](Self::pending_revisions): revisions saved for sending and not yet
@@ -54,11 +55,11 @@ impl StoreError {
 ///   edit that is not acknowledged.
 pub trait SyncStore {
     /// Revisions waiting to be pushed, oldest first.
-    fn pending_revisions(&self) -> Result<Vec<PushRecord>, StoreError>;
+    fn pending_revisions(&mut self) -> Result<Vec<PushRecord>, StoreError>;
 
     /// The photos the pending revisions reference, with their sizes (duplicates allowed).
     /// The default derives them from the households' `photos` lists.
-    fn photo_refs_for_pending(&self) -> Result<Vec<PhotoSize>, StoreError> {
+    fn photo_refs_for_pending(&mut self) -> Result<Vec<PhotoSize>, StoreError> {
         Ok(self
             .pending_revisions()?
             .iter()
@@ -67,13 +68,24 @@ pub trait SyncStore {
     }
 
     /// The stored bytes of one photo (the exact bytes whose SHA-256 is `sha`).
-    fn photo_bytes(&self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError>;
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError>;
 
     /// Records the server's answer for pushed revisions (durably, before returning).
     fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError>;
 
+    /// A whole push batch got no per-record answer (the server refused the batch with a 4xx
+    /// such as `request.too_large`). The revisions stay pending; the store may note the code to
+    /// show it. Default: nothing to do.
+    fn record_push_failure(
+        &mut self,
+        _revisions: &[RevisionId],
+        _code: &str,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// The opaque pull cursor last stored by [`apply_pull`](Self::apply_pull), if any.
-    fn pull_cursor(&self) -> Result<Option<String>, StoreError>;
+    fn pull_cursor(&mut self) -> Result<Option<String>, StoreError>;
 
     /// Applies one pulled page and stores `next_cursor`, in one transaction.
     fn apply_pull(&mut self, items: &[PullItem], next_cursor: &str) -> Result<(), StoreError>;
