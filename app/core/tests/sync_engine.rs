@@ -188,6 +188,9 @@ struct Stub {
     /// Answer this many of the next PUTs / pushes with 503 / 502 instead of serving them.
     fail_puts: AtomicUsize,
     fail_pushes: AtomicUsize,
+    /// Cut the next PUT: forward only the first half of its body, then answer 503 as if the
+    /// link had dropped after half the chunk arrived.
+    cut_next_put: AtomicUsize,
     /// Refuse this many of the next pushes as a whole with 413 (an answer, not a fault).
     refuse_pushes: AtomicUsize,
     /// Items served by pull; the cursor is an index into this list.
@@ -338,6 +341,30 @@ async fn forward(State(s): State<FrontState>, req: Request) -> Response {
             .is_ok()
         {
             return error(StatusCode::SERVICE_UNAVAILABLE, "test.unavailable");
+        }
+        if s.stub
+            .cut_next_put
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            let half = bytes.slice(..bytes.len() / 2);
+            s.stub
+                .photo_bytes_forwarded
+                .fetch_add(half.len() as u64, Ordering::SeqCst);
+            let url = format!(
+                "{}{}",
+                s.real,
+                parts.uri.path_and_query().map_or("/", |p| p.as_str())
+            );
+            let mut out = s.http.put(url).body(half.to_vec());
+            for name in ["authorization", "content-type"] {
+                if let Some(v) = parts.headers.get(name) {
+                    out = out.header(name, v.as_bytes());
+                }
+            }
+            let res = out.send().await.unwrap();
+            assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+            return error(StatusCode::SERVICE_UNAVAILABLE, "test.link_dropped");
         }
         s.stub
             .photo_bytes_forwarded
@@ -809,4 +836,39 @@ async fn a_refused_batch_is_an_answer_the_other_batches_and_the_pull_go_on() {
     );
     assert_eq!(report.pulled.reviews, 1);
     assert!(store.last_sync.is_some());
+}
+
+#[tokio::test]
+async fn a_chunk_cut_halfway_resumes_from_what_the_server_kept() {
+    let s = start().await;
+    let (client, waits) = logged_in(&s.front).await;
+    let mut store = MemStore::default();
+    let photo = big_jpeg(700_000, 7);
+    let len = photo.len() as u64;
+    let r = store.add_photo(photo);
+    let sha = r.sha256.clone();
+    store.add_revision(vec![r]);
+    s.stub.cut_next_put.store(1, Ordering::SeqCst);
+
+    let report = run_sync(&mut store, &client, &mut |_| {}).await.unwrap();
+
+    // Attempt 1 of chunk 1: half kept, then the link "dropped" (503, retried once). Attempt 2
+    // of the same chunk: 409 photo.offset_mismatch with received = half. The engine resumes from
+    // the half and sends the rest once.
+    let c = PHOTO_CHUNK_BYTES;
+    assert_eq!(waits.0.lock().unwrap().len(), 1);
+    assert_eq!(report.photos_uploaded, 1);
+    assert!(report.issues.is_empty(), "{:?}", report.issues);
+    assert_eq!(report.photo_bytes_sent, 2 * c + (len - c / 2));
+    assert_eq!(report.resent_bytes, c + c / 2);
+    assert_eq!(report.sent, 1);
+    assert_eq!(s.stub.photos_missing_at_push.load(Ordering::SeqCst), 0);
+    let direct = Client::new(ClientConfig::new(&s.real, DeviceId::new())).unwrap();
+    direct.login("ani", PASSWORD, "HP lain").await.unwrap();
+    assert!(direct
+        .photos_missing(std::slice::from_ref(&sha))
+        .await
+        .unwrap()
+        .missing
+        .is_empty());
 }

@@ -88,8 +88,9 @@ pub struct SyncReport {
     pub photos_uploaded: u64,
     /// Photo bytes put on the wire (chunk bodies).
     pub photo_bytes_sent: u64,
-    /// Photo bytes sent that the server did not keep and that had to be sent again (chunks cut
-    /// in flight or refused with an offset mismatch).
+    /// Photo bytes sent beyond what the photos needed from where they started (attempts cut in
+    /// flight, chunks refused with an offset mismatch): `photo_bytes_sent` minus the bytes the
+    /// server newly confirmed.
     pub resent_bytes: u64,
     pub pulled: PulledCounts,
     pub issues: Vec<Issue>,
@@ -318,6 +319,8 @@ impl<S: SyncStore> Run<'_, S> {
         Ok(())
     }
 
+    /// Uploads one photo from `from_offset`; notes what went on the wire and what was wasted
+    /// (sent beyond the bytes the photo needed from where it started).
     #[allow(clippy::too_many_arguments)]
     async fn upload(
         &mut self,
@@ -328,6 +331,36 @@ impl<S: SyncStore> Run<'_, S> {
         photos_total: u64,
         bytes_done: &mut u64,
         bytes_total: u64,
+    ) -> Result<(), SyncFailure> {
+        let mut sent = 0u64;
+        let mut start = from_offset;
+        let mut confirmed = from_offset;
+        let out = self
+            .upload_inner(
+                sha,
+                from_offset,
+                planned_total,
+                (photos_done, photos_total, bytes_total),
+                bytes_done,
+                &mut sent,
+                (&mut start, &mut confirmed),
+            )
+            .await;
+        self.report.photo_bytes_sent += sent;
+        self.report.resent_bytes += sent.saturating_sub(confirmed.saturating_sub(start));
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn upload_inner(
+        &mut self,
+        sha: &Sha256Hex,
+        from_offset: u64,
+        planned_total: u64,
+        (photos_done, photos_total, bytes_total): (u64, u64, u64),
+        bytes_done: &mut u64,
+        sent: &mut u64,
+        (start, confirmed): (&mut u64, &mut u64),
     ) -> Result<(), SyncFailure> {
         let client = self.client;
         let bytes = self.store.photo_bytes(sha)?;
@@ -348,9 +381,8 @@ impl<S: SyncStore> Run<'_, S> {
             tracing::warn!(sha256 = %sha, planned_total, total, "store size differs from bytes");
         }
         let mut offset = if from_offset < total { from_offset } else { 0 };
-        // The highest offset the server has confirmed; bytes below it that go out again count
-        // as resent.
-        let mut confirmed = offset;
+        *start = offset;
+        *confirmed = offset;
         let mut corrections = 0u32;
         loop {
             let end = offset.saturating_add(PHOTO_CHUNK_BYTES).min(total);
@@ -366,15 +398,11 @@ impl<S: SyncStore> Run<'_, S> {
                     client.put_chunk(sha, offset, total, bytes[lo..hi].to_vec())
                 })
                 .await;
-            self.report.photo_bytes_sent += attempts_sent;
-            // Every attempt but the one that got through sent bytes the server did not keep.
-            self.report.resent_bytes += attempts_sent.saturating_sub(chunk_len);
-            if offset < confirmed {
-                self.report.resent_bytes += chunk_len.min(confirmed - offset);
-            }
+            *sent += attempts_sent;
             match answer {
                 Ok(ChunkOutcome::Ack(ack)) => {
                     if ack.complete {
+                        *confirmed = total;
                         *bytes_done += total.saturating_sub(offset);
                         self.report.photos_uploaded += 1;
                         return Ok(());
@@ -385,14 +413,13 @@ impl<S: SyncStore> Run<'_, S> {
                     } else {
                         corrections += 1;
                     }
-                    confirmed = confirmed.max(received.min(total));
+                    *confirmed = (*confirmed).max(received.min(total));
                     offset = if received < total { received } else { 0 };
                 }
                 Ok(ChunkOutcome::OffsetMismatch { received }) => {
-                    // The chunk just sent was not kept.
-                    self.report.resent_bytes += chunk_len;
+                    // The chunk just sent was not kept; resume where the server is.
                     corrections += 1;
-                    confirmed = confirmed.max(received.min(total));
+                    *confirmed = (*confirmed).max(received.min(total));
                     offset = if received < total { received } else { 0 };
                 }
                 Err(e) if is_fatal(&e) => return Err(e.into()),
