@@ -69,8 +69,7 @@ pub fn plan(input: &PlanInput) -> Vec<Operation> {
         let Some(&received) = staged.get(sha) else {
             continue;
         };
-        // An empty photo cannot be uploaded (the server refuses total 0); the store's size is
-        // wrong, and the engine reads the real bytes anyway.
+        // The engine reads the real bytes and uses their length if the store's size is off.
         let total = *size;
         // Staged bytes at or past the end mean a staging the server will correct (409 with
         // its real count); start from zero and let it say so.
