@@ -5,3 +5,4 @@ pub mod crypto;
 pub mod db;
 pub mod photo;
 pub mod store;
+pub mod sync;

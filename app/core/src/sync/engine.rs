@@ -1,0 +1,524 @@
+//! One sync: plan, photos, push, pull, report.
+//!
+//! Resumable at any point: results are recorded through the store as each answer arrives, photo
+//! uploads resume from the server's staged count, and the pull cursor is saved with each page.
+
+use chrono::Utc;
+use pendata_shared::ids::{BatchId, HouseholdId, RevisionId, Sha256Hex};
+use pendata_shared::protocol::{
+    ConflictReason, MissingPhoto, PullItem, PushBatch, PushOutcome, PushResult, DEFAULT_PAGE_SIZE,
+    MAX_PHOTO_QUERY, PHOTO_CHUNK_BYTES, PROTOCOL_VERSION,
+};
+use rand::{Rng, SeedableRng};
+
+use super::client::{ChunkOutcome, Client, ClientError};
+use super::plan::{photos_to_query, plan, Operation, PlanInput};
+use super::retry::retry;
+use super::{StoreError, SyncStore};
+
+/// Offset corrections tolerated for one photo before giving up on it for this sync.
+const MAX_OFFSET_CORRECTIONS: u32 = 8;
+
+/// Where a sync is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Photos,
+    Push,
+    Pull,
+    Done,
+}
+
+/// A progress event. In `Pull` the totals grow as pages arrive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub phase: Phase,
+    pub items_done: u64,
+    pub items_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// A revision the server kept as a conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictEntry {
+    pub household_id: HouseholdId,
+    pub revision: RevisionId,
+    pub reason: ConflictReason,
+}
+
+/// A revision the server refused, with its findings' messages (Bahasa Indonesia).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedEntry {
+    pub household_id: HouseholdId,
+    pub revision: RevisionId,
+    pub messages: Vec<String>,
+}
+
+/// Something that went wrong in one step while the sync moved on (an answer, not a fault).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub phase: Phase,
+    /// The photo concerned, if any (a hash, never personal data).
+    pub photo: Option<Sha256Hex>,
+    pub code: String,
+    pub message: String,
+}
+
+/// Pulled items by type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PulledCounts {
+    pub assignments: u64,
+    pub reviews: u64,
+    pub conflicts: u64,
+    pub pages: u64,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Revisions stored by the server (`accepted`).
+    pub sent: u64,
+    /// Of those and the duplicates, how many the server marked incomplete (photos missing).
+    pub incomplete: u64,
+    /// Revisions the server already had (`duplicate`).
+    pub duplicate: u64,
+    pub conflicts: Vec<ConflictEntry>,
+    pub rejected: Vec<RejectedEntry>,
+    /// Photos the server now holds completely thanks to this sync.
+    pub photos_uploaded: u64,
+    /// Photo bytes put on the wire (chunk bodies).
+    pub photo_bytes_sent: u64,
+    /// Photo bytes sent beyond what the photos needed from where they started (attempts cut in
+    /// flight, chunks refused with an offset mismatch): `photo_bytes_sent` minus the bytes the
+    /// server newly confirmed.
+    pub resent_bytes: u64,
+    pub pulled: PulledCounts,
+    pub issues: Vec<Issue>,
+}
+
+/// Why a sync stopped before the end. `partial` tells what was done before.
+#[derive(Debug, thiserror::Error)]
+#[error("{cause}")]
+pub struct SyncError {
+    pub cause: SyncFailure,
+    pub phase: Phase,
+    pub partial: Box<SyncReport>,
+}
+
+/// The cause of a stopped sync.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncFailure {
+    /// The server could not be reached (after retries), or refused the login (`auth.*`).
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    /// Stable code: the client's or `store.failed`.
+    pub fn code(&self) -> &str {
+        match &self.cause {
+            SyncFailure::Client(e) => e.code(),
+            SyncFailure::Store(_) => "store.failed",
+        }
+    }
+}
+
+/// Errors that stop the sync rather than being noted and skipped: faults that survived the
+/// retries, and a refused token (nothing else will work until the user logs in again).
+fn is_fatal(e: &ClientError) -> bool {
+    super::retry::is_retryable(e) || e.status() == Some(401) || e.status() == Some(403)
+}
+
+struct Run<'a, S: SyncStore> {
+    store: &'a mut S,
+    client: &'a Client,
+    progress: &'a mut dyn FnMut(Progress),
+    report: SyncReport,
+    phase: Phase,
+}
+
+/// Runs one sync. Records the server rejects are set aside by the store; a step that gets an
+/// answer other than success is noted in [`SyncReport::issues`] and the sync moves on; a
+/// network fault that survives the retries, a 401/403, or a store failure stops it.
+pub async fn run_sync(
+    store: &mut impl SyncStore,
+    client: &Client,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
+    let mut run = Run {
+        store,
+        client,
+        progress,
+        report: SyncReport::default(),
+        phase: Phase::Photos,
+    };
+    match run.all().await {
+        Ok(()) => Ok(run.report),
+        Err(cause) => Err(SyncError {
+            cause,
+            phase: run.phase,
+            partial: Box::new(run.report),
+        }),
+    }
+}
+
+impl<S: SyncStore> Run<'_, S> {
+    async fn call<T, F, Fut>(&self, op: F) -> Result<T, ClientError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        let mut rng = rand::rngs::StdRng::from_entropy();
+        let mut unit = move || rng.gen::<f64>();
+        retry(
+            self.client.retry_policy(),
+            self.client.sleeper(),
+            &mut unit,
+            op,
+        )
+        .await
+    }
+
+    fn issue(&mut self, photo: Option<Sha256Hex>, e: &ClientError) {
+        tracing::warn!(phase = ?self.phase, code = e.code(), "sync step refused; moving on");
+        self.report.issues.push(Issue {
+            phase: self.phase,
+            photo,
+            code: e.code().to_owned(),
+            message: e.message(),
+        });
+    }
+
+    fn emit(&mut self, items_done: u64, items_total: u64, bytes_done: u64, bytes_total: u64) {
+        (self.progress)(Progress {
+            phase: self.phase,
+            items_done,
+            items_total,
+            bytes_done,
+            bytes_total,
+        });
+    }
+
+    async fn all(&mut self) -> Result<(), SyncFailure> {
+        let client = self.client;
+        let pending = self.store.pending_revisions()?;
+        let photos = self.store.photo_refs_for_pending()?;
+        let cursor = self.store.pull_cursor()?;
+
+        self.phase = Phase::Photos;
+        let mut missing: Vec<MissingPhoto> = Vec::new();
+        for group in photos_to_query(&photos).chunks(MAX_PHOTO_QUERY) {
+            match self.call(|| client.photos_missing(group)).await {
+                Ok(answer) => missing.extend(answer.missing),
+                Err(e) if is_fatal(&e) => return Err(e.into()),
+                Err(e) => self.issue(None, &e),
+            }
+        }
+
+        let ops = plan(&PlanInput {
+            pending,
+            photos,
+            missing,
+            cursor,
+        });
+
+        let uploads: Vec<_> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Operation::UploadPhoto {
+                    sha256,
+                    from_offset,
+                    total,
+                } => Some((sha256.clone(), *from_offset, *total)),
+                _ => None,
+            })
+            .collect();
+        let photo_bytes_total: u64 = uploads.iter().map(|(_, from, total)| total - from).sum();
+        let photos_total = uploads.len() as u64;
+        let records_total: u64 = ops
+            .iter()
+            .map(|op| match op {
+                Operation::PushBatch { records } => records.len() as u64,
+                _ => 0,
+            })
+            .sum();
+
+        let mut photos_done = 0u64;
+        let mut photo_bytes_done = 0u64;
+        let mut records_done = 0u64;
+        self.emit(0, photos_total, 0, photo_bytes_total);
+        for op in ops {
+            match op {
+                Operation::UploadPhoto {
+                    sha256,
+                    from_offset,
+                    total,
+                } => {
+                    self.phase = Phase::Photos;
+                    self.upload(
+                        &sha256,
+                        from_offset,
+                        total,
+                        photos_done,
+                        photos_total,
+                        &mut photo_bytes_done,
+                        photo_bytes_total,
+                    )
+                    .await?;
+                    photos_done += 1;
+                    self.emit(
+                        photos_done,
+                        photos_total,
+                        photo_bytes_done.min(photo_bytes_total),
+                        photo_bytes_total,
+                    );
+                }
+                Operation::PushBatch { records } => {
+                    if self.phase != Phase::Push {
+                        self.phase = Phase::Push;
+                        self.emit(0, records_total, 0, 0);
+                    }
+                    let batch = PushBatch {
+                        protocol: PROTOCOL_VERSION,
+                        batch_id: BatchId::new(),
+                        device_id: self.client.device_id(),
+                        records,
+                    };
+                    let n = batch.records.len() as u64;
+                    match self.call(|| client.push(&batch)).await {
+                        Ok(answer) => {
+                            // Durable before anything else happens: a kill right after this
+                            // loses nothing the server acknowledged.
+                            self.store.record_push_results(&answer.results)?;
+                            self.tally(&answer.results);
+                        }
+                        Err(e) if is_fatal(&e) => return Err(e.into()),
+                        Err(e) => {
+                            self.issue(None, &e);
+                            let revisions: Vec<RevisionId> =
+                                batch.records.iter().map(|r| r.revision).collect();
+                            self.store.record_push_failure(&revisions, e.code())?;
+                        }
+                    }
+                    records_done += n;
+                    self.emit(records_done, records_total, 0, 0);
+                }
+                Operation::Pull { cursor } => {
+                    self.phase = Phase::Pull;
+                    self.pull(cursor).await?;
+                }
+            }
+        }
+
+        self.phase = Phase::Done;
+        self.store.set_last_sync(Utc::now())?;
+        let items = records_done;
+        self.emit(items, items, photo_bytes_done, photo_bytes_total);
+        Ok(())
+    }
+
+    /// Uploads one photo from `from_offset`; notes what went on the wire and what was wasted
+    /// (sent beyond the bytes the photo needed from where it started).
+    #[allow(clippy::too_many_arguments)]
+    async fn upload(
+        &mut self,
+        sha: &Sha256Hex,
+        from_offset: u64,
+        planned_total: u64,
+        photos_done: u64,
+        photos_total: u64,
+        bytes_done: &mut u64,
+        bytes_total: u64,
+    ) -> Result<(), SyncFailure> {
+        let mut sent = 0u64;
+        let mut start = from_offset;
+        let mut confirmed = from_offset;
+        let out = self
+            .upload_inner(
+                sha,
+                from_offset,
+                planned_total,
+                (photos_done, photos_total, bytes_total),
+                bytes_done,
+                &mut sent,
+                (&mut start, &mut confirmed),
+            )
+            .await;
+        self.report.photo_bytes_sent += sent;
+        self.report.resent_bytes += sent.saturating_sub(confirmed.saturating_sub(start));
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn upload_inner(
+        &mut self,
+        sha: &Sha256Hex,
+        from_offset: u64,
+        planned_total: u64,
+        (photos_done, photos_total, bytes_total): (u64, u64, u64),
+        bytes_done: &mut u64,
+        sent: &mut u64,
+        (start, confirmed): (&mut u64, &mut u64),
+    ) -> Result<(), SyncFailure> {
+        let client = self.client;
+        let bytes = self.store.photo_bytes(sha)?;
+        if &Sha256Hex::digest(&bytes) != sha {
+            // Sending would cost the whole photo and end in photo.hash_mismatch.
+            self.report.issues.push(Issue {
+                phase: Phase::Photos,
+                photo: Some(sha.clone()),
+                code: "photo.local_corrupt".into(),
+                message: "Berkas foto di perangkat rusak (isi tidak cocok dengan SHA-256); \
+                          ambil ulang fotonya"
+                    .into(),
+            });
+            return Ok(());
+        }
+        let total = bytes.len() as u64;
+        if total != planned_total {
+            tracing::warn!(sha256 = %sha, planned_total, total, "store size differs from bytes");
+        }
+        let mut offset = if from_offset < total { from_offset } else { 0 };
+        *start = offset;
+        *confirmed = offset;
+        let mut corrections = 0u32;
+        loop {
+            let end = offset.saturating_add(PHOTO_CHUNK_BYTES).min(total);
+            let lo = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
+            let hi = usize::try_from(end).unwrap_or(usize::MAX).min(bytes.len());
+            let chunk_len = (hi - lo) as u64;
+            let mut attempts_sent = 0u64;
+            let answer = self
+                .call(|| {
+                    attempts_sent += chunk_len;
+                    client.put_chunk(sha, offset, total, bytes[lo..hi].to_vec())
+                })
+                .await;
+            *sent += attempts_sent;
+            match answer {
+                Ok(ChunkOutcome::Ack(ack)) => {
+                    if ack.complete {
+                        *confirmed = total;
+                        *bytes_done += total.saturating_sub(offset);
+                        self.report.photos_uploaded += 1;
+                        return Ok(());
+                    }
+                    let received = ack.received;
+                    if received > offset && received < total {
+                        *bytes_done += received - offset;
+                    } else {
+                        corrections += 1;
+                    }
+                    *confirmed = (*confirmed).max(received.min(total));
+                    offset = if received < total { received } else { 0 };
+                }
+                Ok(ChunkOutcome::OffsetMismatch { received }) => {
+                    // The chunk just sent was not kept; resume where the server is.
+                    corrections += 1;
+                    *confirmed = (*confirmed).max(received.min(total));
+                    offset = if received < total { received } else { 0 };
+                }
+                Err(e) if is_fatal(&e) => return Err(e.into()),
+                Err(e) => {
+                    self.issue(Some(sha.clone()), &e);
+                    return Ok(());
+                }
+            }
+            if corrections > MAX_OFFSET_CORRECTIONS {
+                self.report.issues.push(Issue {
+                    phase: Phase::Photos,
+                    photo: Some(sha.clone()),
+                    code: "photo.no_progress".into(),
+                    message: "Unggahan foto tidak maju; dicoba lagi pada sinkronisasi berikutnya"
+                        .into(),
+                });
+                return Ok(());
+            }
+            self.emit(
+                photos_done,
+                photos_total,
+                (*bytes_done).min(bytes_total),
+                bytes_total,
+            );
+        }
+    }
+
+    fn tally(&mut self, results: &[PushResult]) {
+        for r in results {
+            match &r.outcome {
+                PushOutcome::Accepted { missing_photos, .. } => {
+                    self.report.sent += 1;
+                    if !missing_photos.is_empty() {
+                        self.report.incomplete += 1;
+                    }
+                }
+                PushOutcome::Duplicate { missing_photos } => {
+                    self.report.duplicate += 1;
+                    if !missing_photos.is_empty() {
+                        self.report.incomplete += 1;
+                    }
+                }
+                PushOutcome::Conflict { reason, .. } => self.report.conflicts.push(ConflictEntry {
+                    household_id: r.household_id,
+                    revision: r.revision,
+                    reason: *reason,
+                }),
+                PushOutcome::Rejected { findings } => self.report.rejected.push(RejectedEntry {
+                    household_id: r.household_id,
+                    revision: r.revision,
+                    messages: findings.iter().map(|f| f.message.clone()).collect(),
+                }),
+            }
+        }
+    }
+
+    async fn pull(&mut self, mut cursor: Option<String>) -> Result<(), SyncFailure> {
+        let client = self.client;
+        let mut items_done = 0u64;
+        self.emit(0, 0, 0, 0);
+        loop {
+            let page = match self
+                .call(|| client.pull(cursor.as_deref(), DEFAULT_PAGE_SIZE))
+                .await
+            {
+                Ok(page) => page,
+                Err(e) if is_fatal(&e) => return Err(e.into()),
+                Err(e) => {
+                    self.issue(None, &e);
+                    return Ok(());
+                }
+            };
+            self.store.apply_pull(&page.items, &page.next_cursor)?;
+            self.report.pulled.pages += 1;
+            for item in &page.items {
+                match item {
+                    PullItem::Assignment(_) => self.report.pulled.assignments += 1,
+                    PullItem::Review(_) => self.report.pulled.reviews += 1,
+                    PullItem::Conflict(_) => self.report.pulled.conflicts += 1,
+                }
+            }
+            items_done += page.items.len() as u64;
+            self.emit(items_done, items_done, 0, 0);
+            let stuck = page.items.is_empty() && cursor.as_deref() == Some(&page.next_cursor);
+            if !page.has_more {
+                return Ok(());
+            }
+            if stuck {
+                self.report.issues.push(Issue {
+                    phase: Phase::Pull,
+                    photo: None,
+                    code: "pull.no_progress".into(),
+                    message: "Server mengatakan ada data lagi tetapi tidak mengirimkannya; \
+                              dicoba lagi pada sinkronisasi berikutnya"
+                        .into(),
+                });
+                return Ok(());
+            }
+            cursor = Some(page.next_cursor);
+        }
+    }
+}

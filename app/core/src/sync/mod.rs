@@ -1,0 +1,107 @@
+//! The sync engine: plan, photo upload, push, pull (docs/sync-protocol.md is the contract).
+//!
+//! * [`plan`] turns a snapshot of local state into an ordered list of operations (pure);
+//! * [`client`] speaks the HTTP protocol (reqwest + rustls, typed errors, request deadlines);
+//! * [`retry`] is the backoff policy (full jitter, injectable sleeping);
+//! * [`engine`] runs one sync against a [`SyncStore`] and reports what happened.
+//!
+//! The local store plugs in through [`SyncStore`]; the engine never touches SQLite itself.
+
+use chrono::{DateTime, Utc};
+use pendata_shared::ids::{RevisionId, Sha256Hex};
+use pendata_shared::protocol::{Change, PullItem, PushRecord, PushResult};
+
+pub mod client;
+pub mod engine;
+pub mod plan;
+pub mod retry;
+
+pub use client::{ChunkOutcome, Client, ClientConfig, ClientError, Me};
+pub use engine::{
+    run_sync, ConflictEntry, Issue, Phase, Progress, PulledCounts, RejectedEntry, SyncError,
+    SyncFailure, SyncReport,
+};
+pub use plan::{plan, Operation, PlanInput};
+pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
+
+/// A photo a pending revision references: its SHA-256 and its size in bytes.
+pub type PhotoSize = (Sha256Hex, u64);
+
+/// A failure of the local store, passed through the engine unchanged.
+#[derive(Debug, thiserror::Error)]
+#[error("penyimpanan lokal gagal (local store failed): {0}")]
+pub struct StoreError(#[source] pub Box<dyn std::error::Error + Send + Sync + 'static>);
+
+impl StoreError {
+    /// Wraps any error (or a message) of the store.
+    pub fn new(e: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        StoreError(e.into())
+    }
+}
+
+/// What the sync engine needs from the local store. Every method is one short transaction;
+/// all take `&mut self` so any store (one SQLite connection) can implement them.
+///
+/// Contract (docs/sync-protocol.md, "One sync, in order"):
+/// * [`pending_revisions`](Self::pending_revisions): revisions saved for sending and not yet
+///   acknowledged (neither sent, duplicate, conflict nor rejected), oldest first. A revision
+///   keeps its ids and content between calls, so a re-send gets `duplicate`.
+/// * [`record_push_results`](Self::record_push_results): called right after each push answer;
+///   `accepted`/`duplicate` → mark sent (and remember `revision` as the household's new base,
+///   noting `missing_photos`), `conflict` → keep it, mark in conflict, stop re-sending,
+///   `rejected` → set aside with the findings. It must be durable when it returns.
+/// * [`apply_pull`](Self::apply_pull): apply the items (idempotently; an item can arrive twice)
+///   and store `next_cursor`, in one transaction. A pulled item must never overwrite a local
+///   edit that is not acknowledged.
+pub trait SyncStore {
+    /// Revisions waiting to be pushed, oldest first.
+    fn pending_revisions(&mut self) -> Result<Vec<PushRecord>, StoreError>;
+
+    /// The photos the pending revisions reference, with their sizes (duplicates allowed).
+    /// The default derives them from the households' `photos` lists.
+    fn photo_refs_for_pending(&mut self) -> Result<Vec<PhotoSize>, StoreError> {
+        Ok(self
+            .pending_revisions()?
+            .iter()
+            .flat_map(photo_refs_of)
+            .collect())
+    }
+
+    /// The stored bytes of one photo (the exact bytes whose SHA-256 is `sha`).
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError>;
+
+    /// Records the server's answer for pushed revisions (durably, before returning).
+    fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError>;
+
+    /// A whole push batch got no per-record answer (the server refused the batch with a 4xx
+    /// such as `request.too_large`). The revisions stay pending; the store may note the code to
+    /// show it. Default: nothing to do.
+    fn record_push_failure(
+        &mut self,
+        _revisions: &[RevisionId],
+        _code: &str,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// The opaque pull cursor last stored by [`apply_pull`](Self::apply_pull), if any.
+    fn pull_cursor(&mut self) -> Result<Option<String>, StoreError>;
+
+    /// Applies one pulled page and stores `next_cursor`, in one transaction.
+    fn apply_pull(&mut self, items: &[PullItem], next_cursor: &str) -> Result<(), StoreError>;
+
+    /// Remembers when a sync last finished.
+    fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError>;
+}
+
+/// The photos a record references (from the household's `photos`; none for a tombstone).
+pub fn photo_refs_of(record: &PushRecord) -> Vec<PhotoSize> {
+    match &record.change {
+        Change::Upsert { household } => household
+            .photos
+            .iter()
+            .map(|p| (p.sha256.clone(), p.bytes))
+            .collect(),
+        Change::Delete => Vec::new(),
+    }
+}
