@@ -38,20 +38,32 @@ use pendata_shared::protocol::{
 };
 use pendata_shared::validate::{Finding, Severity};
 
-const SMALL_JPEG: &[u8] = include_bytes!("fixtures/small.jpg");
+/// A small real JPEG, encoded here (no binary fixtures from elsewhere).
+fn small_jpeg() -> Vec<u8> {
+    let (w, h) = (24u16, 16u16);
+    let pixels: Vec<u8> = (0..u32::from(w) * u32::from(h))
+        .flat_map(|i| [(i * 7) as u8, (i * 3) as u8, 200])
+        .collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
 const PASSWORD: &str = "kata-sandi-uji-panjang";
 
 /// A real JPEG made larger with comment (COM) segments: still a valid JPEG, `seed` makes it
 /// distinct.
 fn big_jpeg(target: usize, seed: u8) -> Vec<u8> {
-    let mut out = SMALL_JPEG[..2].to_vec();
+    let small = small_jpeg();
+    let mut out = small[..2].to_vec();
     let mut n = 0usize;
     while out.len() + 65_537 < target {
         out.extend_from_slice(&[0xFF, 0xFE, 0xFF, 0xFF]);
         out.extend((0..65_533).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed ^ n as u8)));
         n += 1;
     }
-    out.extend_from_slice(&SMALL_JPEG[2..]);
+    out.extend_from_slice(&small[2..]);
     out
 }
 
