@@ -232,7 +232,11 @@ fn new_secret(var: &str, lang: Lang) -> anyhow::Result<String> {
         return Ok(v);
     }
     let first = secret(var, &t(lang, "PIN baru: ", "New PIN: "), lang)?;
-    let again = secret(var, &t(lang, "Ulangi PIN baru: ", "Repeat the new PIN: "), lang)?;
+    let again = secret(
+        var,
+        &t(lang, "Ulangi PIN baru: ", "Repeat the new PIN: "),
+        lang,
+    )?;
     if first != again {
         anyhow::bail!(t(
             lang,
@@ -456,7 +460,10 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                 return Ok(ExitCode::FAILURE);
             }
             let mut device = open_device(dir, lang)?;
-            device.store_mut().import(&households).map_err(|e| store_err(e, lang))?;
+            device
+                .store_mut()
+                .import(&households)
+                .map_err(|e| store_err(e, lang))?;
             println!(
                 "{}",
                 t(
@@ -579,7 +586,10 @@ fn photo(cmd: PhotoCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
                 let all: Vec<&str> = PhotoKind::ALL.iter().map(|k| k.stereotype()).collect();
                 anyhow::anyhow!(t(
                     lang,
-                    &format!("jenis foto tidak dikenal: {kind} (pilih {})", all.join(", ")),
+                    &format!(
+                        "jenis foto tidak dikenal: {kind} (pilih {})",
+                        all.join(", ")
+                    ),
                     &format!("unknown photo kind: {kind} (one of {})", all.join(", "))
                 ))
             })?;
@@ -621,21 +631,11 @@ fn photo(cmd: PhotoCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
         PhotoCmd::List { household } => {
             let id = parse_id(&household, lang)?;
             let device = open_device(dir, lang)?;
-            device
-                .store()
-                .record(id)
-                .map_err(|e| store_err(e, lang))?;
+            device.store().record(id).map_err(|e| store_err(e, lang))?;
             for p in device.photos(id).map_err(|e| device_err(e, dir, lang))? {
                 println!(
                     "{}\t{}\t{}\t{}x{}\t{}\t{}/{}",
-                    p.kind,
-                    p.sha256,
-                    p.bytes,
-                    p.width,
-                    p.height,
-                    p.taken_at,
-                    p.uploaded,
-                    p.bytes
+                    p.kind, p.sha256, p.bytes, p.width, p.height, p.taken_at, p.uploaded, p.bytes
                 );
             }
             Ok(ExitCode::SUCCESS)
