@@ -217,6 +217,14 @@ fn secret(var: &str, prompt: &str, lang: Lang) -> anyhow::Result<String> {
     if let Ok(v) = std::env::var(var) {
         return Ok(v);
     }
+    // Prompt only when a person is at the terminal; scripts must use the variable.
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        anyhow::bail!(t(
+            lang,
+            &format!("tidak ada terminal untuk menanyakan PIN; setel {var}"),
+            &format!("no terminal to ask for the PIN; set {var}"),
+        ));
+    }
     rpassword::prompt_password(prompt).with_context(|| {
         t(
             lang,
