@@ -343,8 +343,29 @@ fn tampered_blobs_give_errors_not_panics() {
     fs::copy(&path_a, other.path_of(&a).unwrap()).unwrap();
     check(other.get(&a).unwrap_err());
 
-    // Delete and bad ids.
+    // Thumbnails: a variant of the photo's id, own file name, bound to its id and role.
+    let thumb = photo_bytes(9);
+    blobs.put_thumbnail(&b, &thumb).unwrap();
+    assert_eq!(blobs.get_thumbnail(&b).unwrap(), thumb);
+    let thumb_path = blobs.thumbnail_path_of(&b).unwrap();
+    assert_ne!(thumb_path, path_b);
+    assert_eq!(
+        blobs.get_thumbnail(&a).unwrap_err().code(),
+        "blob.not_found"
+    );
+    // The thumbnail file under the photo's name (or the other way round) does not decrypt.
+    let photo_b_file = fs::read(&path_b).unwrap();
+    fs::write(&path_b, fs::read(&thumb_path).unwrap()).unwrap();
+    check(blobs.get(&b).unwrap_err());
+    fs::write(&thumb_path, &photo_b_file).unwrap();
+    check(blobs.get_thumbnail(&b).unwrap_err());
+    fs::write(&path_b, &photo_b_file).unwrap();
+    blobs.put_thumbnail(&b, &thumb).unwrap();
+    assert_eq!(blobs.get(&b).unwrap(), photo_b);
+
+    // Delete (the thumbnail goes too) and bad ids.
     assert!(blobs.delete(&b).unwrap());
+    assert!(!thumb_path.exists());
     assert!(!blobs.exists(&b).unwrap());
     assert!(!blobs.delete(&b).unwrap());
     assert_eq!(blobs.get(&b).unwrap_err().code(), "blob.not_found");
