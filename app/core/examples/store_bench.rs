@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use pendata_core::store::{SearchQuery, Store};
+use pendata_core::store::SearchQuery;
 use pendata_shared::codes::Relation;
 use pendata_shared::model::{Family, MusdesRef};
 use pendata_shared::{Household, Member, RecordKind};
@@ -72,7 +72,13 @@ fn main() -> anyhow::Result<()> {
         None => std::env::temp_dir().join(format!("pendata-bench-{}", std::process::id())),
     };
     let _ = std::fs::remove_dir_all(&dir);
-    let mut store = Store::open_in_dir(&dir)?;
+    // The real (always encrypted) store; cheap KDF parameters, as the bench times store work.
+    let mut device = pendata_core::Device::create(
+        &dir,
+        "bench-pin",
+        pendata_core::crypto::KdfParams::insecure_for_tests(),
+    )?;
+    let store = device.store_mut();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let desas = ["3201022001", "3201022002", "3201022003", "3271011001"];
 
@@ -208,7 +214,7 @@ fn main() -> anyhow::Result<()> {
         "db_bytes": std::fs::metadata(dir.join(pendata_core::store::STORE_FILE)).map(|m| m.len()).unwrap_or(0),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
-    drop(store);
+    drop(device);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

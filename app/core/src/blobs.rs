@@ -8,6 +8,9 @@
 //!   file renamed to another blob's name, or with an altered header, fails to decrypt.
 //! * Writes are atomic (temp file, fsync, rename, fsync of the directory).
 //! * `get` authenticates, decrypts, and re-checks the SHA-256 of the plaintext against the id.
+//! * A photo's thumbnail is stored next to it as a *variant* of the photo's id: file name
+//!   HMAC(name key, id ‖ "#thumb"), associated data magic ‖ version ‖ id ‖ "#thumb". It is
+//!   found from the photo's id alone and [`BlobStore::delete`] removes both.
 
 use std::fmt;
 use std::fs;
@@ -35,6 +38,8 @@ pub const MAX_BLOB_BYTES: usize = 32 * 1024 * 1024;
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = MAGIC.len() + 1;
+/// Suffix that names the thumbnail variant of a photo blob.
+const THUMB: &str = "#thumb";
 
 /// Errors of the blob store. `Display` is Bahasa Indonesia, [`message_en`](BlobError::message_en)
 /// English, [`code`](BlobError::code) stable. No variant carries plaintext.
@@ -163,17 +168,28 @@ impl BlobStore {
 
     /// Path of the file that holds (or would hold) blob `id`.
     pub fn path_of(&self, id: &BlobId) -> Result<PathBuf, BlobError> {
+        self.variant_path(id, "")
+    }
+
+    /// Path of the thumbnail variant of photo blob `id`.
+    pub fn thumbnail_path_of(&self, id: &BlobId) -> Result<PathBuf, BlobError> {
+        self.variant_path(id, THUMB)
+    }
+
+    fn variant_path(&self, id: &BlobId, variant: &str) -> Result<PathBuf, BlobError> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.name_key.expose())
             .map_err(|_| BlobError::Key(CryptoError::Crypto))?;
         mac.update(id.as_str().as_bytes());
+        mac.update(variant.as_bytes());
         Ok(self.dir.join(hex::encode(mac.finalize().into_bytes())))
     }
 
-    fn aad(id: &BlobId) -> Vec<u8> {
-        let mut aad = Vec::with_capacity(HEADER_LEN + 64);
+    fn aad(id: &BlobId, variant: &str) -> Vec<u8> {
+        let mut aad = Vec::with_capacity(HEADER_LEN + 64 + variant.len());
         aad.extend_from_slice(MAGIC);
         aad.push(BLOB_VERSION);
         aad.extend_from_slice(id.as_str().as_bytes());
+        aad.extend_from_slice(variant.as_bytes());
         aad
     }
 
@@ -196,11 +212,33 @@ impl BlobStore {
         if path.is_file() && self.get(&id).is_ok() {
             return Ok(id);
         }
+        self.write_variant(&id, "", bytes)?;
+        Ok(id)
+    }
+
+    /// Encrypts and stores the thumbnail of photo blob `id` (replacing any earlier one).
+    pub fn put_thumbnail(&self, id: &BlobId, bytes: &[u8]) -> Result<(), BlobError> {
+        if bytes.len() > MAX_BLOB_BYTES {
+            return Err(BlobError::TooLarge {
+                size: bytes.len() as u64,
+                max: MAX_BLOB_BYTES,
+            });
+        }
+        self.write_variant(id, THUMB, bytes)
+    }
+
+    /// Reads, authenticates and decrypts the thumbnail of photo blob `id`.
+    pub fn get_thumbnail(&self, id: &BlobId) -> Result<Vec<u8>, BlobError> {
+        self.read_variant(id, THUMB)
+    }
+
+    fn write_variant(&self, id: &BlobId, variant: &str, bytes: &[u8]) -> Result<(), BlobError> {
+        let path = self.variant_path(id, variant)?;
         let mut nonce = [0u8; NONCE_LEN];
         OsRng
             .try_fill_bytes(&mut nonce)
             .map_err(|_| BlobError::Key(CryptoError::Random))?;
-        let aad = Self::aad(&id);
+        let aad = Self::aad(id, variant);
         let ct = self
             .cipher()
             .encrypt(
@@ -216,13 +254,23 @@ impl BlobStore {
         file.push(BLOB_VERSION);
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&ct);
-        write_atomic(&path, &file).map_err(io_err("write", &path))?;
-        Ok(id)
+        write_atomic(&path, &file).map_err(io_err("write", &path))
     }
 
     /// Reads, authenticates and decrypts blob `id`, and checks its SHA-256.
     pub fn get(&self, id: &BlobId) -> Result<Vec<u8>, BlobError> {
-        let path = self.path_of(id)?;
+        let plain = self.read_variant(id, "")?;
+        if BlobId::of(&plain) != *id {
+            return Err(BlobError::Corrupt {
+                id: id.clone(),
+                reason: "content hash mismatch",
+            });
+        }
+        Ok(plain)
+    }
+
+    fn read_variant(&self, id: &BlobId, variant: &str) -> Result<Vec<u8>, BlobError> {
+        let path = self.variant_path(id, variant)?;
         let data = match fs::read(&path) {
             Ok(d) => d,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -248,15 +296,10 @@ impl BlobStore {
             return Err(corrupt("unsupported version"));
         }
         let (nonce, ct) = rest.split_at(NONCE_LEN);
-        let aad = Self::aad(id);
-        let plain = self
-            .cipher()
+        let aad = Self::aad(id, variant);
+        self.cipher()
             .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: &aad })
-            .map_err(|_| corrupt("authentication failed"))?;
-        if BlobId::of(&plain) != *id {
-            return Err(corrupt("content hash mismatch"));
-        }
-        Ok(plain)
+            .map_err(|_| corrupt("authentication failed"))
     }
 
     /// Whether blob `id` is stored.
@@ -265,16 +308,21 @@ impl BlobStore {
         path.try_exists().map_err(io_err("check", &path))
     }
 
-    /// Deletes blob `id`; returns whether it existed.
+    /// Deletes blob `id` and its thumbnail, if any; returns whether the blob existed.
     pub fn delete(&self, id: &BlobId) -> Result<bool, BlobError> {
-        let path = self.path_of(id)?;
-        match fs::remove_file(&path) {
-            Ok(()) => {
-                sync_dir(&self.dir).map_err(io_err("sync", &self.dir))?;
-                Ok(true)
-            }
+        let existed = self.remove(&self.path_of(id)?)?;
+        let thumb = self.remove(&self.thumbnail_path_of(id)?)?;
+        if existed || thumb {
+            sync_dir(&self.dir).map_err(io_err("sync", &self.dir))?;
+        }
+        Ok(existed)
+    }
+
+    fn remove(&self, path: &Path) -> Result<bool, BlobError> {
+        match fs::remove_file(path) {
+            Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(io_err("delete", &path)(e)),
+            Err(e) => Err(io_err("delete", path)(e)),
         }
     }
 }

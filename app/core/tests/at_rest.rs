@@ -1,15 +1,17 @@
 //! Encryption at rest, end to end on real files: key store, SQLCipher database, blob store.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pendata_core::blobs::{BlobError, BlobId, BlobStore};
 use pendata_core::crypto::{CryptoError, KdfParams, KeyStore, KEY_FILE};
 use pendata_core::db::{open_encrypted, DbError};
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
+
+mod common;
+use common::scan::{all_files, contains, RunDetector};
 
 const NIK: &str = "3201234505900001";
 const NAME: &str = "Siti Rahmawati";
@@ -23,60 +25,6 @@ fn photo_bytes(seed: u64) -> Vec<u8> {
     StdRng::seed_from_u64(seed).fill_bytes(&mut bytes);
     bytes[..4].copy_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0]);
     bytes
-}
-
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Detects whether any 64-byte run of `secret` occurs in a haystack.
-///
-/// Why aligned 32-byte blocks suffice: a 64-byte run of `secret` starting at any offset `o`
-/// covers `[o, o + 64)`. The first multiple of 32 at or after `o` is `a <= o + 31`, and
-/// `a + 32 <= o + 63 < o + 64`, so the run contains the whole aligned block `[a, a + 32)`.
-/// Hence if no aligned 32-byte block of `secret` occurs anywhere in the haystack, no 64-byte
-/// run of it occurs either. (The converse check is stricter than needed: a lone 32-byte block
-/// would also be flagged; by chance in ciphertext that has probability ~ n·m / 2^256.)
-/// The blocks go into a hash set and every offset of the haystack is looked up once: O(n).
-struct RunDetector {
-    blocks: HashSet<[u8; 32]>,
-}
-
-impl RunDetector {
-    fn new(secret: &[u8]) -> Self {
-        let blocks: HashSet<[u8; 32]> = secret
-            .chunks_exact(32)
-            .map(|c| <[u8; 32]>::try_from(c).unwrap())
-            .collect();
-        assert!(
-            blocks.len() >= secret.len() / 32 - 1,
-            "secret too repetitive"
-        );
-        RunDetector { blocks }
-    }
-
-    fn found_in(&self, haystack: &[u8]) -> bool {
-        haystack
-            .windows(32)
-            .any(|w| self.blocks.contains(<&[u8; 32]>::try_from(w).unwrap()))
-    }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Scans every file under `dir` for the NIK, the name and any 64-byte run of the photo.
@@ -395,8 +343,29 @@ fn tampered_blobs_give_errors_not_panics() {
     fs::copy(&path_a, other.path_of(&a).unwrap()).unwrap();
     check(other.get(&a).unwrap_err());
 
-    // Delete and bad ids.
+    // Thumbnails: a variant of the photo's id, own file name, bound to its id and role.
+    let thumb = photo_bytes(9);
+    blobs.put_thumbnail(&b, &thumb).unwrap();
+    assert_eq!(blobs.get_thumbnail(&b).unwrap(), thumb);
+    let thumb_path = blobs.thumbnail_path_of(&b).unwrap();
+    assert_ne!(thumb_path, path_b);
+    assert_eq!(
+        blobs.get_thumbnail(&a).unwrap_err().code(),
+        "blob.not_found"
+    );
+    // The thumbnail file under the photo's name (or the other way round) does not decrypt.
+    let photo_b_file = fs::read(&path_b).unwrap();
+    fs::write(&path_b, fs::read(&thumb_path).unwrap()).unwrap();
+    check(blobs.get(&b).unwrap_err());
+    fs::write(&thumb_path, &photo_b_file).unwrap();
+    check(blobs.get_thumbnail(&b).unwrap_err());
+    fs::write(&path_b, &photo_b_file).unwrap();
+    blobs.put_thumbnail(&b, &thumb).unwrap();
+    assert_eq!(blobs.get(&b).unwrap(), photo_b);
+
+    // Delete (the thumbnail goes too) and bad ids.
     assert!(blobs.delete(&b).unwrap());
+    assert!(!thumb_path.exists());
     assert!(!blobs.exists(&b).unwrap());
     assert!(!blobs.delete(&b).unwrap());
     assert_eq!(blobs.get(&b).unwrap_err().code(), "blob.not_found");

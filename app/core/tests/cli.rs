@@ -12,14 +12,29 @@ use pendata_core::store::Store;
 const BIN: &str = env!("CARGO_BIN_EXE_pendata");
 const ID: &str = "0193a8f2-6b10-7c41-9a51-3c2d4e5f6000";
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
+/// The binary on `dir`, with the test PIN in PENDATA_PASSPHRASE and cheap KDF parameters.
+fn cmd(dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir")
         .arg(dir)
-        .args(args)
         .env_remove("PENDATA_LANG")
-        .output()
-        .unwrap()
+        .env_remove("PENDATA_NEW_PASSPHRASE")
+        .env("PENDATA_PASSPHRASE", common::PIN)
+        .env("PENDATA_KDF", "test")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    cmd(dir).args(args).output().unwrap()
+}
+
+/// A data directory set up with `pendata init`.
+fn init() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &["init"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    dir
 }
 
 fn stdout(o: &Output) -> String {
@@ -32,7 +47,7 @@ fn example_path() -> std::path::PathBuf {
 
 #[test]
 fn import_list_show_finalize_status_delete() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init();
     let d = dir.path();
     let o = run(
         d,
@@ -121,7 +136,7 @@ fn import_list_show_finalize_status_delete() {
 
 #[test]
 fn import_with_errors_stores_nothing_and_finalize_refuses() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init();
     let d = dir.path();
     let good = common::example();
     let mut bad = common::example();
@@ -184,7 +199,7 @@ fn killed_writer_keeps_every_acknowledged_edit() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(CRASH_ITERATIONS);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init();
     let d = dir.path();
     assert!(run(
         d,
@@ -197,9 +212,7 @@ fn killed_writer_keeps_every_acknowledged_edit() {
     for i in 0..iterations {
         // Varied moments: right after start, or after 1..=97 acknowledged edits.
         let target = if i % 10 == 0 { 0 } else { 1 + (i * 37) % 97 };
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(d)
+        let mut child = cmd(d)
             .args([
                 "debug",
                 "autosave-loop",
@@ -223,7 +236,7 @@ fn killed_writer_keeps_every_acknowledged_edit() {
             child.wait().unwrap();
         }
         assert_eq!(last_ack, target as u64, "iteration {i}: writer died early");
-        let s = Store::open_in_dir(d).unwrap();
+        let s = Store::open_in_dir(d, &common::unlock(d)).unwrap();
         let ok: String = s
             .connection()
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))

@@ -68,13 +68,14 @@ fn every_frozen_schema_upgrades_with_data() {
     for (version, sql) in FROZEN {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.db");
+        let key = common::key(dir.path());
         {
-            let conn = connection::open(&path).unwrap();
+            let conn = connection::open(&path, &key).unwrap();
             conn.execute_batch(sql).unwrap();
             conn.pragma_update(None, "user_version", version).unwrap();
             insert_v1_data(&conn);
         }
-        let s = Store::open(&path).unwrap();
+        let s = Store::open(&path, &key).unwrap();
         assert_eq!(
             migrations::version(s.connection()).unwrap(),
             migrations::LATEST_VERSION
@@ -110,7 +111,7 @@ fn every_frozen_schema_upgrades_with_data() {
 #[test]
 fn newest_frozen_schema_matches_the_migrations() {
     let dir = tempfile::tempdir().unwrap();
-    let fresh = Store::open(&dir.path().join("fresh.db")).unwrap();
+    let fresh = Store::open(&dir.path().join("fresh.db"), &common::key(dir.path())).unwrap();
     let frozen = Connection::open_in_memory().unwrap();
     frozen.execute_batch(FROZEN.last().unwrap().1).unwrap();
     assert_eq!(schema(fresh.connection()), schema(&frozen));
@@ -120,19 +121,25 @@ fn newest_frozen_schema_matches_the_migrations() {
 fn refuses_a_store_from_a_newer_app() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.db");
+    let key = common::key(dir.path());
     {
-        let conn = connection::open(&path).unwrap();
+        let conn = connection::open(&path, &key).unwrap();
         conn.pragma_update(None, "user_version", migrations::LATEST_VERSION + 1)
             .unwrap();
     }
-    let err = Store::open(&path).unwrap_err();
+    let err = Store::open(&path, &key).unwrap_err();
     assert_eq!(err.code(), "store.schema_too_new");
 }
 
 #[test]
 fn pragmas_are_set_on_every_connection() {
     let dir = tempfile::tempdir().unwrap();
-    let conn = connection::open(&dir.path().join("p.db")).unwrap();
+    let path = dir.path().join("p.db");
+    let conn = connection::open(&path, &common::key(dir.path())).unwrap();
+    let cipher: String = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .unwrap();
+    assert!(!cipher.is_empty(), "SQLCipher is linked");
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -151,4 +158,35 @@ fn pragmas_are_set_on_every_connection() {
         )
         .unwrap();
     assert_eq!(fts5, 1);
+    drop(conn);
+    let header = std::fs::read(&path).unwrap();
+    assert!(
+        !header.starts_with(b"SQLite format 3"),
+        "the store file is encrypted"
+    );
+}
+
+#[test]
+fn a_store_refuses_another_key_and_a_plain_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    let key_a = common::key(&a);
+    let key_b = common::key(&b);
+    let s = Store::open_in_dir(&a, &key_a).unwrap();
+    drop(s);
+    let err = Store::open_in_dir(&a, &key_b).unwrap_err();
+    assert_eq!(err.code(), "store.wrong_key", "{err:?}");
+    // A plain SQLite store (as written before encryption) is refused, not read.
+    let plain = dir.path().join("plain.db");
+    drop(
+        Connection::open(&plain)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)"),
+    );
+    let err = Store::open(&plain, &key_a).unwrap_err();
+    assert_eq!(err.code(), "store.wrong_key", "{err:?}");
+    assert!(err
+        .message(pendata_shared::Lang::Id)
+        .contains("Kunci basis data salah"));
 }

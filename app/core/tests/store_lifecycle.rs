@@ -585,7 +585,7 @@ fn open_assignment_creates_the_verivali_record() {
 fn settings_and_cursor_survive_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let device = {
-        let mut s = Store::open_in_dir(dir.path()).unwrap();
+        let mut s = Store::open_in_dir(dir.path(), &common::key(dir.path())).unwrap();
         s.set_pull_cursor("c-42").unwrap();
         s.set_username(Some("tksk09")).unwrap();
         s.set_setting("server_url", Some("https://pendata.example"))
@@ -593,7 +593,7 @@ fn settings_and_cursor_survive_reopen() {
         assert!(s.set_setting("device_id", Some("x")).is_err());
         s.device_id()
     };
-    let s = Store::open_in_dir(dir.path()).unwrap();
+    let s = Store::open_in_dir(dir.path(), &common::unlock(dir.path())).unwrap();
     assert_eq!(s.device_id(), device);
     assert_eq!(s.pull_cursor().unwrap().as_deref(), Some("c-42"));
     assert_eq!(s.username(), Some("tksk09"));

@@ -1,4 +1,12 @@
 //! `pendata`: the headless Pendata client. Messages in Bahasa Indonesia; `--lang en` for English.
+//!
+//! The data directory is always encrypted. `pendata init` sets it up with a PIN; every other
+//! command unlocks it with the PIN from `PENDATA_PASSPHRASE` or, when that is unset, from a
+//! prompt on the terminal. Exit codes: 0 success, 1 failure, 2 usage, 3 wrong PIN, 4 data
+//! directory not set up (run `pendata init`).
+//!
+//! `PENDATA_KDF=test` makes `init` use cheap argon2 parameters. It is for automated tests only:
+//! a key file made that way protects nothing against PIN guessing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -6,8 +14,10 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use pendata_core::store::{DeleteOutcome, RecordState, SearchQuery, Store, StoreError};
-use pendata_shared::photos::photo_checklist;
+use pendata_core::crypto::KdfParams;
+use pendata_core::store::{DeleteOutcome, RecordState, SearchQuery, StoreError};
+use pendata_core::{Device, DeviceError, PhotoOptions};
+use pendata_shared::photos::{photo_checklist, PhotoKind};
 use pendata_shared::validate::Context;
 use pendata_shared::{
     validate_household, CodeList, Finding, Household, HouseholdId, Lang, RecordKind, Severity,
@@ -44,9 +54,17 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Set up the data directory: create the PIN-protected key (PIN asked twice, or
+    /// PENDATA_PASSPHRASE)
+    Init,
+    /// Change the PIN (old: PENDATA_PASSPHRASE, new: PENDATA_NEW_PASSPHRASE, or prompts)
+    ChangePin,
     /// Household records
     #[command(subcommand)]
     Household(HouseholdCmd),
+    /// Photos of a household
+    #[command(subcommand)]
+    Photo(PhotoCmd),
     /// Counts per state
     Status {
         #[arg(long)]
@@ -92,6 +110,28 @@ enum HouseholdCmd {
 }
 
 #[derive(Debug, Subcommand)]
+enum PhotoCmd {
+    /// Take a photo file (JPEG or PNG) into a household; a retake replaces the earlier one
+    Add {
+        #[arg(long)]
+        household: String,
+        /// F-RUMAH, F-DINDING, F-LANTAI, F-ATAP, F-DAPUR, F-JAMBAN, F-KK, F-KTP, F-KRT,
+        /// F-BERITA-ACARA
+        #[arg(long)]
+        kind: String,
+        /// The member shown (F-KTP, F-KRT)
+        #[arg(long)]
+        member: Option<String>,
+        file: PathBuf,
+    },
+    /// List a household's photos
+    List {
+        #[arg(long)]
+        household: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum DebugCmd {
     /// Edit a field N times, printing `ack <i>` after each committed transaction
     AutosaveLoop {
@@ -123,11 +163,121 @@ fn default_data_dir() -> PathBuf {
     }
 }
 
-/// The one place the CLI opens the store. The passphrase (PENDATA_PASSPHRASE) unlocks the
-/// encrypted store once the crypto layer is merged; until then it is read and unused.
-fn open_store(dir: &Path) -> anyhow::Result<Store> {
-    let _passphrase = std::env::var("PENDATA_PASSPHRASE").ok();
-    Store::open_in_dir(dir).with_context(|| format!("opening the store in {}", dir.display()))
+/// An error that ends the program with a particular exit code.
+#[derive(Debug)]
+struct Exit {
+    code: u8,
+    message: String,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+const EXIT_WRONG_PIN: u8 = 3;
+const EXIT_NOT_INITIALIZED: u8 = 4;
+
+fn not_initialized(dir: &Path) -> anyhow::Error {
+    Exit {
+        code: EXIT_NOT_INITIALIZED,
+        message: format!(
+            "Data belum disiapkan di {0}: jalankan `pendata init` terlebih dahulu.\n\
+             Not set up in {0}: run `pendata init` first.",
+            dir.display()
+        ),
+    }
+    .into()
+}
+
+/// A device error for people: wrong PIN and a missing key file get their own exit codes.
+fn device_err(e: DeviceError, dir: &Path, lang: Lang) -> anyhow::Error {
+    if e.is_wrong_pin() {
+        return Exit {
+            code: EXIT_WRONG_PIN,
+            message: format!(
+                "{} ({})",
+                t(lang, "PIN salah", "Wrong PIN (PIN salah)"),
+                e.code()
+            ),
+        }
+        .into();
+    }
+    if matches!(e, DeviceError::NotInitialized { .. }) {
+        return not_initialized(dir);
+    }
+    anyhow::anyhow!("{} ({})", e.message(lang), e.code())
+}
+
+/// Reads a secret: from the environment variable `var` when set, else from the terminal.
+fn secret(var: &str, prompt: &str, lang: Lang) -> anyhow::Result<String> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(v);
+    }
+    // Prompt only when a person is at the terminal; scripts must use the variable.
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        anyhow::bail!(t(
+            lang,
+            &format!("tidak ada terminal untuk menanyakan PIN; setel {var}"),
+            &format!("no terminal to ask for the PIN; set {var}"),
+        ));
+    }
+    rpassword::prompt_password(prompt).with_context(|| {
+        t(
+            lang,
+            &format!("tidak dapat membaca PIN dari terminal; setel {var}"),
+            &format!("cannot read the PIN from the terminal; set {var}"),
+        )
+    })
+}
+
+/// Reads a new secret: from `var`, else prompted twice (both must match).
+fn new_secret(var: &str, lang: Lang) -> anyhow::Result<String> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(v);
+    }
+    let first = secret(var, &t(lang, "PIN baru: ", "New PIN: "), lang)?;
+    let again = secret(
+        var,
+        &t(lang, "Ulangi PIN baru: ", "Repeat the new PIN: "),
+        lang,
+    )?;
+    if first != again {
+        anyhow::bail!(t(
+            lang,
+            "kedua PIN tidak sama; tidak ada yang diubah",
+            "the two PINs differ; nothing was changed"
+        ));
+    }
+    Ok(first)
+}
+
+/// Argon2 cost for new key files: the real default, or cheap ones under `PENDATA_KDF=test`.
+fn kdf_params(lang: Lang) -> anyhow::Result<KdfParams> {
+    match std::env::var("PENDATA_KDF").ok().as_deref() {
+        None | Some("") | Some("default") => Ok(KdfParams::default()),
+        Some("test") => {
+            tracing::warn!("PENDATA_KDF=test: cheap key derivation, for tests only");
+            Ok(KdfParams::insecure_for_tests())
+        }
+        Some(other) => anyhow::bail!(t(
+            lang,
+            &format!("PENDATA_KDF tidak dikenal: {other} (default atau test)"),
+            &format!("unknown PENDATA_KDF: {other} (default or test)")
+        )),
+    }
+}
+
+/// The one place the CLI unlocks the data directory.
+fn open_device(dir: &Path, lang: Lang) -> anyhow::Result<Device> {
+    if !Device::exists(dir) {
+        return Err(not_initialized(dir));
+    }
+    let pin = secret("PENDATA_PASSPHRASE", &t(lang, "PIN: ", "PIN: "), lang)?;
+    Device::unlock(dir, &pin).map_err(|e| device_err(e, dir, lang))
 }
 
 fn parse_id(s: &str, lang: Lang) -> anyhow::Result<HouseholdId> {
@@ -173,7 +323,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{}: {e:#}", t(lang, "galat", "error"));
-            ExitCode::FAILURE
+            match e.downcast_ref::<Exit>() {
+                Some(exit) => ExitCode::from(exit.code),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }
@@ -181,9 +334,46 @@ fn main() -> ExitCode {
 fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     match cli.command {
+        Command::Init => {
+            if Device::exists(&dir) {
+                anyhow::bail!(t(
+                    lang,
+                    &format!("data sudah disiapkan di {}", dir.display()),
+                    &format!("already set up in {}", dir.display())
+                ));
+            }
+            let params = kdf_params(lang)?;
+            let pin = new_secret("PENDATA_PASSPHRASE", lang)?;
+            Device::create(&dir, &pin, params).map_err(|e| device_err(e, &dir, lang))?;
+            println!(
+                "{}",
+                t(
+                    lang,
+                    &format!("data disiapkan di {}", dir.display()),
+                    &format!("set up in {}", dir.display())
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ChangePin => {
+            if !Device::exists(&dir) {
+                return Err(not_initialized(&dir));
+            }
+            let old = secret(
+                "PENDATA_PASSPHRASE",
+                &t(lang, "PIN lama: ", "Current PIN: "),
+                lang,
+            )?;
+            let new = new_secret("PENDATA_NEW_PASSPHRASE", lang)?;
+            Device::change_pin(&dir, &old, &new).map_err(|e| device_err(e, &dir, lang))?;
+            println!("{}", t(lang, "PIN diganti", "PIN changed"));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Household(cmd) => household(cmd, &dir, lang),
+        Command::Photo(cmd) => photo(cmd, &dir, lang),
         Command::Status { json } => {
-            let store = open_store(&dir)?;
+            let device = open_device(&dir, lang)?;
+            let store = device.store();
             let st = store.status().map_err(|e| store_err(e, lang))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&st)?);
@@ -203,7 +393,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Debug(DebugCmd::AutosaveLoop { household, count }) => {
             let id = parse_id(&household, lang)?;
-            let mut store = open_store(&dir)?;
+            let mut device = open_device(&dir, lang)?;
+            let store = device.store_mut();
             let stdout = std::io::stdout();
             for i in 1..=count {
                 store
@@ -276,8 +467,11 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                 );
                 return Ok(ExitCode::FAILURE);
             }
-            let mut store = open_store(dir)?;
-            store.import(&households).map_err(|e| store_err(e, lang))?;
+            let mut device = open_device(dir, lang)?;
+            device
+                .store_mut()
+                .import(&households)
+                .map_err(|e| store_err(e, lang))?;
             println!(
                 "{}",
                 t(
@@ -305,8 +499,9 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                 })?),
                 None => None,
             };
-            let store = open_store(dir)?;
-            let rows = store
+            let device = open_device(dir, lang)?;
+            let rows = device
+                .store()
                 .search(&SearchQuery {
                     text: search,
                     state,
@@ -329,7 +524,8 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
         }
         HouseholdCmd::Show { id, json } => {
             let id = parse_id(&id, lang)?;
-            let store = open_store(dir)?;
+            let device = open_device(dir, lang)?;
+            let store = device.store();
             let h = store.household(id).map_err(|e| store_err(e, lang))?;
             let rec = store.record(id).map_err(|e| store_err(e, lang))?;
             if json {
@@ -341,8 +537,8 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
         }
         HouseholdCmd::Finalize { id } => {
             let id = parse_id(&id, lang)?;
-            let mut store = open_store(dir)?;
-            match store.finalize(id) {
+            let mut device = open_device(dir, lang)?;
+            match device.store_mut().finalize(id) {
                 Ok(findings) => {
                     print_findings(&findings, lang);
                     println!("{}", t(lang, "status: final", "state: final"));
@@ -365,8 +561,11 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
         }
         HouseholdCmd::Delete { id } => {
             let id = parse_id(&id, lang)?;
-            let mut store = open_store(dir)?;
-            match store.delete(id).map_err(|e| store_err(e, lang))? {
+            let mut device = open_device(dir, lang)?;
+            match device
+                .delete_household(id)
+                .map_err(|e| device_err(e, dir, lang))?
+            {
                 DeleteOutcome::Purged => println!("{}", t(lang, "dihapus", "deleted")),
                 DeleteOutcome::Tombstoned => println!(
                     "{}",
@@ -376,6 +575,76 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                         "marked deleted; will be sent to the server"
                     )
                 ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn photo(cmd: PhotoCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
+    match cmd {
+        PhotoCmd::Add {
+            household,
+            kind,
+            member,
+            file,
+        } => {
+            let id = parse_id(&household, lang)?;
+            let kind = PhotoKind::parse(&kind).ok_or_else(|| {
+                let all: Vec<&str> = PhotoKind::ALL.iter().map(|k| k.stereotype()).collect();
+                anyhow::anyhow!(t(
+                    lang,
+                    &format!(
+                        "jenis foto tidak dikenal: {kind} (pilih {})",
+                        all.join(", ")
+                    ),
+                    &format!("unknown photo kind: {kind} (one of {})", all.join(", "))
+                ))
+            })?;
+            let member_id = match member {
+                Some(m) => Some(m.trim().parse().map_err(|_| {
+                    anyhow::anyhow!(t(
+                        lang,
+                        &format!("id anggota tidak sah: {m}"),
+                        &format!("invalid member id: {m}")
+                    ))
+                })?),
+                None => None,
+            };
+            let bytes = std::fs::read(&file)
+                .with_context(|| t(lang, "membaca berkas foto", "reading the photo file"))?;
+            let mut device = open_device(dir, lang)?;
+            let photo = device
+                .add_photo(
+                    id,
+                    kind,
+                    &bytes,
+                    PhotoOptions {
+                        member_id,
+                        ..PhotoOptions::default()
+                    },
+                )
+                .map_err(|e| device_err(e, dir, lang))?;
+            println!(
+                "{} {} {} {}x{} {}",
+                photo.kind,
+                photo.sha256,
+                photo.bytes,
+                photo.width,
+                photo.height,
+                photo.taken_at.to_rfc3339()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        PhotoCmd::List { household } => {
+            let id = parse_id(&household, lang)?;
+            let device = open_device(dir, lang)?;
+            device.store().record(id).map_err(|e| store_err(e, lang))?;
+            for p in device.photos(id).map_err(|e| device_err(e, dir, lang))? {
+                println!(
+                    "{}\t{}\t{}\t{}x{}\t{}\t{}/{}",
+                    p.kind, p.sha256, p.bytes, p.width, p.height, p.taken_at, p.uploaded, p.bytes
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

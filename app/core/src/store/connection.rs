@@ -1,27 +1,18 @@
-//! The one place a database connection is opened. The crypto merge replaces the body of
-//! [`open`] with the SQLCipher-keyed `open_encrypted`; every caller goes through here.
+//! The one place a store connection is opened. The store is always encrypted: this is a thin
+//! wrapper over [`crate::db::open_encrypted`] (SQLCipher keyed from the [`DataKey`], WAL,
+//! `synchronous=FULL`, foreign keys, busy timeout). There is no unencrypted variant.
 
 use std::path::Path;
-use std::time::Duration;
 
 use rusqlite::Connection;
 
-/// How long a writer waits for another connection's lock before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+use crate::crypto::DataKey;
+use crate::db::{self, DbError};
 
-/// Open (creating if needed) the store file at `path` with the pragmas the store relies on:
-/// WAL journal, `synchronous=FULL` (a committed transaction survives power loss), foreign keys
-/// and a busy timeout.
-pub fn open(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open(path)?;
-    configure(&conn)?;
-    Ok(conn)
-}
+pub use crate::db::BUSY_TIMEOUT;
 
-/// Apply the store's pragmas to an already opened (and, later, keyed) connection.
-pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-    Ok(())
+/// Open (creating if needed) the encrypted store file at `path`, keyed from `key`.
+/// A wrong key fails with [`DbError::WrongKey`] before anything is written.
+pub fn open(path: &Path, key: &DataKey) -> Result<Connection, DbError> {
+    db::open_encrypted(path, key)
 }

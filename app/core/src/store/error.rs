@@ -9,6 +9,8 @@ use super::RecordState;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("{}", .0.message_en())]
+    Open(#[from] crate::db::DbError),
     #[error("stored JSON is unreadable: {0}")]
     Corrupt(String),
     #[error("store schema {found} is newer than this app supports ({supported})")]
@@ -41,6 +43,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::Sqlite(_) => "store.database",
+            StoreError::Open(e) => e.code(),
             StoreError::Corrupt(_) => "store.corrupt",
             StoreError::SchemaTooNew { .. } => "store.schema_too_new",
             StoreError::NotFound => "store.not_found",
@@ -61,6 +64,7 @@ impl StoreError {
             Lang::En => self.to_string(),
             Lang::Id => match self {
                 StoreError::Sqlite(e) => format!("kesalahan basis data: {e}"),
+                StoreError::Open(e) => e.to_string(),
                 StoreError::Corrupt(e) => format!("data tersimpan tidak terbaca: {e}"),
                 StoreError::SchemaTooNew { found, supported } => format!(
                     "skema penyimpanan {found} lebih baru dari yang didukung aplikasi ini ({supported})"

@@ -2,7 +2,8 @@
 //! the push outbox, pulled review outcomes and conflicts, the audit trail and device settings.
 //!
 //! Every user action is one SQLite transaction. Every connection is opened through
-//! [`connection::open`], which the crypto layer replaces with its keyed variant.
+//! [`connection::open`], which is always SQLCipher-encrypted with the device's [`DataKey`];
+//! normally through [`crate::Device`], which also owns the key file and the photo blobs.
 //!
 //! Life cycle: `draft` (autosaved) → `final` (no validation errors) → `queued` (in the outbox) →
 //! `sent` (acknowledged) → `approved` / `rejected` (from a pull); `conflict` from a push answer or
@@ -32,6 +33,8 @@ use pendata_shared::{
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::crypto::DataKey;
 
 pub use error::StoreError;
 pub use search::{HouseholdSummary, SearchQuery};
@@ -538,21 +541,22 @@ fn full_diff(old: &Household, new: &Household) -> Result<Vec<(String, Value, Val
 }
 
 impl Store {
-    /// Open (creating and migrating as needed) the store file at `path`.
-    pub fn open(path: &Path) -> Result<Self> {
-        Self::from_connection(connection::open(path)?)
+    /// Open (creating and migrating as needed) the encrypted store file at `path`, keyed from
+    /// `key`. A wrong key is `store.wrong_key` and leaves the file untouched.
+    pub fn open(path: &Path, key: &DataKey) -> Result<Self> {
+        Self::from_connection(connection::open(path, key)?)
     }
 
-    /// Open the store in `dir` (created if missing), file [`STORE_FILE`].
-    pub fn open_in_dir(dir: &Path) -> Result<Self> {
+    /// Open the encrypted store in `dir` (created if missing), file [`STORE_FILE`].
+    pub fn open_in_dir(dir: &Path, key: &DataKey) -> Result<Self> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Corrupt(format!("data directory: {e}")))?;
-        Self::open(&dir.join(STORE_FILE))
+        Self::open(&dir.join(STORE_FILE), key)
     }
 
-    /// Use an already opened and configured connection (e.g. a keyed SQLCipher one): migrate
-    /// it and load the device identity, creating one on first use.
-    pub fn from_connection(mut conn: Connection) -> Result<Self> {
+    /// Migrate a keyed connection and load the device identity, creating one on first use.
+    /// Private: every connection comes from [`connection::open`], so none is unencrypted.
+    fn from_connection(mut conn: Connection) -> Result<Self> {
         migrations::migrate(&mut conn)?;
         let existing: Option<String> = conn
             .query_row(
@@ -1022,6 +1026,20 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Whether anything in the store still refers to the photo with this SHA-256: a photo
+    /// row, a household's content, or a revision waiting in the outbox. The blob store may
+    /// drop a photo's bytes only when this is false.
+    pub fn photo_referenced(&self, sha256: &str) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM photos WHERE sha256 = ?1)
+                  + (SELECT count(*) FROM households WHERE instr(content, ?1) > 0)
+                  + (SELECT count(*) FROM outbox WHERE content IS NOT NULL AND instr(content, ?1) > 0)",
+            [sha256],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
     }
 
     /// Record that the server holds `received` bytes of a photo (upload progress).

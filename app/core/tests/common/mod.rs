@@ -9,9 +9,27 @@ pub fn example() -> Household {
     serde_json::from_str(EXAMPLE).unwrap()
 }
 
+pub const PIN: &str = "246810";
+
+/// A fresh data key for `dir` (cheap KDF parameters; tests only).
+pub fn key(dir: &std::path::Path) -> pendata_core::crypto::DataKey {
+    pendata_core::crypto::KeyStore::create(
+        dir,
+        PIN,
+        pendata_core::crypto::KdfParams::insecure_for_tests(),
+    )
+    .unwrap()
+}
+
+/// The data key of an existing `dir`.
+pub fn unlock(dir: &std::path::Path) -> pendata_core::crypto::DataKey {
+    pendata_core::crypto::KeyStore::unlock(dir, PIN).unwrap()
+}
+
+/// A fresh encrypted store in a temporary directory.
 pub fn store() -> (tempfile::TempDir, pendata_core::store::Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = pendata_core::store::Store::open_in_dir(dir.path()).unwrap();
+    let store = pendata_core::store::Store::open_in_dir(dir.path(), &key(dir.path())).unwrap();
     (dir, store)
 }
 
@@ -40,3 +58,5 @@ pub fn simple(names: &[&str], niks: &[&str], kk: &str, address: &str, desa: &str
     }
     h
 }
+pub mod camera;
+pub mod scan;

@@ -1,0 +1,295 @@
+//! [`Device`]: the one encrypted client core of a data directory.
+//!
+//! Layout of a data directory:
+//!
+//! ```text
+//! <dir>/keys.json     the PIN-wrapped data key (crypto::KeyStore)
+//! <dir>/pendata.db    the SQLCipher store (store::Store), plus its -wal / -shm files
+//! <dir>/photos/       encrypted photo and thumbnail blobs (blobs::BlobStore)
+//! ```
+//!
+//! Opening a `Device` is the only way the app gets at the store and the photos; both are keyed
+//! from the data key unwrapped with the PIN, so nothing is ever written unencrypted.
+//!
+//! Photos: [`Device::add_photo`] runs the photo pipeline, stores the JPEG and its thumbnail in
+//! the blob store and attaches a [`PhotoRef`] to the household. A retake of the same kind (and
+//! member) replaces the earlier photo in the record; the earlier photo's blob (and thumbnail) is
+//! deleted at once when nothing in the store refers to it any more (no photo row, no household
+//! content, no revision waiting in the outbox), and otherwise kept.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
+use pendata_shared::model::{GeoSource, Geotag};
+use pendata_shared::photos::{PhotoKind, PhotoRef};
+use pendata_shared::{HouseholdId, Lang, MemberId, Sha256Hex};
+
+use crate::blobs::{BlobError, BlobId, BlobStore};
+use crate::crypto::{CryptoError, KdfParams, KeyStore};
+use crate::photo::{self, PhotoConfig, PhotoError};
+use crate::store::{DeleteOutcome, PhotoRow, Store, StoreError};
+
+/// Errors of the device facade. Each has a stable [`code`](DeviceError::code) and a message in
+/// Bahasa Indonesia (`Display`, [`message`](DeviceError::message) with [`Lang::Id`]) and English.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    /// The data directory has no key file: it was never set up with a PIN.
+    #[error("{}", self.message(Lang::Id))]
+    NotInitialized { dir: PathBuf },
+    #[error("{}", self.message(Lang::Id))]
+    Crypto(#[from] CryptoError),
+    #[error("{}", self.message(Lang::Id))]
+    Store(#[from] StoreError),
+    #[error("{}", self.message(Lang::Id))]
+    Blob(#[from] BlobError),
+    #[error("{}", self.message(Lang::Id))]
+    Photo(#[from] PhotoError),
+}
+
+impl DeviceError {
+    /// Stable machine-readable code (`store.wrong_pin`, `photo.not_image`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DeviceError::NotInitialized { .. } => "device.not_initialized",
+            DeviceError::Crypto(e) => e.code(),
+            DeviceError::Store(e) => e.code(),
+            DeviceError::Blob(e) => e.code(),
+            DeviceError::Photo(e) => e.code(),
+        }
+    }
+
+    /// The message for people, in the asked language.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (DeviceError::NotInitialized { dir }, Lang::Id) => format!(
+                "Data belum disiapkan: tidak ada berkas kunci di {}",
+                dir.display()
+            ),
+            (DeviceError::NotInitialized { dir }, Lang::En) => {
+                format!("Not set up yet: no key file in {}", dir.display())
+            }
+            (DeviceError::Crypto(e), Lang::Id) => e.to_string(),
+            (DeviceError::Crypto(e), Lang::En) => e.message_en(),
+            (DeviceError::Store(e), lang) => e.message(lang),
+            (DeviceError::Blob(e), Lang::Id) => e.to_string(),
+            (DeviceError::Blob(e), Lang::En) => e.message_en(),
+            (DeviceError::Photo(e), Lang::Id) => e.message_id(),
+            (DeviceError::Photo(e), Lang::En) => e.message_en(),
+        }
+    }
+
+    /// Whether this is a wrong PIN.
+    pub fn is_wrong_pin(&self) -> bool {
+        matches!(self, DeviceError::Crypto(CryptoError::WrongPin))
+    }
+}
+
+/// What [`Device::add_photo`] takes besides the bytes. Every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct PhotoOptions {
+    /// The member shown (F-KTP, F-KRT).
+    pub member_id: Option<MemberId>,
+    /// Capture time; default: the EXIF capture time, else now.
+    pub taken_at: Option<DateTime<Utc>>,
+    /// Position; default: the EXIF GPS position (flagged [`GeoSource::PhotoExif`]), else none.
+    pub geotag: Option<Geotag>,
+}
+
+/// An unlocked data directory: the encrypted store and the encrypted photo blobs.
+pub struct Device {
+    dir: PathBuf,
+    store: Store,
+    blobs: BlobStore,
+}
+
+impl fmt::Debug for Device {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Device")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Device {
+    /// Whether `dir` has been set up (has a key file).
+    pub fn exists(dir: &Path) -> bool {
+        KeyStore::exists(dir)
+    }
+
+    /// Sets up a new data directory: a fresh data key wrapped under `pin` (argon2id with
+    /// `params`; use [`KdfParams::default`] for real data), an empty encrypted store and the
+    /// photo directory. Refuses (`store.key_exists`) when `dir` already has a key file.
+    pub fn create(dir: &Path, pin: &str, params: KdfParams) -> Result<Self, DeviceError> {
+        let key = KeyStore::create(dir, pin, params)?;
+        Ok(Device {
+            dir: dir.to_path_buf(),
+            store: Store::open_in_dir(dir, &key)?,
+            blobs: BlobStore::open(dir, &key)?,
+        })
+    }
+
+    /// Unlocks an existing data directory with `pin`. A wrong PIN is
+    /// [`CryptoError::WrongPin`] (`store.wrong_pin`) and nothing on disk is touched: the store
+    /// is opened only after the key file has accepted the PIN.
+    pub fn unlock(dir: &Path, pin: &str) -> Result<Self, DeviceError> {
+        if !KeyStore::exists(dir) {
+            return Err(DeviceError::NotInitialized {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let key = KeyStore::unlock(dir, pin)?;
+        Ok(Device {
+            dir: dir.to_path_buf(),
+            store: Store::open_in_dir(dir, &key)?,
+            blobs: BlobStore::open(dir, &key)?,
+        })
+    }
+
+    /// Changes the PIN of `dir`: the same data key is re-wrapped under `new_pin`; the store
+    /// and the photos are not rewritten. A wrong `old_pin` changes nothing. Works whether or
+    /// not a `Device` for `dir` is open.
+    pub fn change_pin(dir: &Path, old_pin: &str, new_pin: &str) -> Result<(), DeviceError> {
+        if !KeyStore::exists(dir) {
+            return Err(DeviceError::NotInitialized {
+                dir: dir.to_path_buf(),
+            });
+        }
+        KeyStore::change_pin(dir, old_pin, new_pin)?;
+        Ok(())
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The store (households, outbox, settings).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The store, for writing.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// The encrypted photo blobs.
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    /// Takes a photo into a household: runs the pipeline (document settings for
+    /// [`PhotoKind::is_document`] kinds, standard otherwise), stores the cleaned JPEG and its
+    /// thumbnail encrypted, and attaches the [`PhotoRef`] (replacing an earlier photo of the
+    /// same kind and member). Returns the attached reference.
+    pub fn add_photo(
+        &mut self,
+        household: HouseholdId,
+        kind: PhotoKind,
+        input: &[u8],
+        opts: PhotoOptions,
+    ) -> Result<PhotoRef, DeviceError> {
+        // Fail before any work or any blob is written when the household is unknown.
+        self.store.record(household)?;
+        let cfg = if kind.is_document() {
+            PhotoConfig::document()
+        } else {
+            PhotoConfig::standard()
+        };
+        let processed = photo::process(input, &cfg)?;
+        let id = self.blobs.put(&processed.jpeg)?;
+        self.blobs.put_thumbnail(&id, &processed.thumbnail)?;
+        let sha256 = Sha256Hex::parse(id.as_str()).ok_or(BlobError::InvalidId)?;
+        let taken_at = opts
+            .taken_at
+            .or_else(|| processed.exif_taken_at.map(camera_time_to_utc))
+            .unwrap_or_else(Utc::now);
+        let geotag = opts.geotag.or_else(|| {
+            processed.exif_gps.map(|(latitude, longitude)| Geotag {
+                latitude,
+                longitude,
+                accuracy_m: None,
+                fix_time: taken_at,
+                source: GeoSource::PhotoExif,
+            })
+        });
+        let photo = PhotoRef {
+            kind,
+            sha256,
+            bytes: processed.jpeg.len() as u64,
+            width: processed.width,
+            height: processed.height,
+            geotag,
+            taken_at,
+            member_id: opts.member_id,
+        };
+        let previous = self
+            .store
+            .photos(household)?
+            .into_iter()
+            .find(|r| r.kind == kind.stereotype() && r.member_id == opts.member_id)
+            .map(|r| r.sha256);
+        if let Err(e) = self.store.attach_photo(household, &photo, id.as_str()) {
+            self.drop_if_unreferenced(id.as_str())?;
+            return Err(e.into());
+        }
+        if let Some(old) = previous.filter(|old| old != id.as_str()) {
+            self.drop_if_unreferenced(&old)?;
+        }
+        tracing::info!(
+            kind = kind.stereotype(),
+            bytes = photo.bytes,
+            "photo attached"
+        );
+        Ok(photo)
+    }
+
+    /// The photos of a household, as the store keeps them.
+    pub fn photos(&self, household: HouseholdId) -> Result<Vec<PhotoRow>, DeviceError> {
+        Ok(self.store.photos(household)?)
+    }
+
+    /// The stored JPEG bytes of a photo (their SHA-256 is `sha`), e.g. for the sync upload.
+    pub fn photo_bytes(&self, sha: &Sha256Hex) -> Result<Vec<u8>, DeviceError> {
+        Ok(self.blobs.get(&BlobId::parse(sha.as_str())?)?)
+    }
+
+    /// The thumbnail JPEG of a photo, for lists and checklists in the UI.
+    pub fn thumbnail(&self, sha: &Sha256Hex) -> Result<Vec<u8>, DeviceError> {
+        Ok(self.blobs.get_thumbnail(&BlobId::parse(sha.as_str())?)?)
+    }
+
+    /// Deletes a household (see [`Store::delete`]); when it is purged at once, its photos'
+    /// blobs are deleted too unless something else still refers to them.
+    pub fn delete_household(&mut self, id: HouseholdId) -> Result<DeleteOutcome, DeviceError> {
+        let shas: Vec<String> = self
+            .store
+            .photos(id)?
+            .into_iter()
+            .map(|p| p.sha256)
+            .collect();
+        let outcome = self.store.delete(id)?;
+        for sha in shas {
+            self.drop_if_unreferenced(&sha)?;
+        }
+        Ok(outcome)
+    }
+
+    fn drop_if_unreferenced(&self, sha: &str) -> Result<(), DeviceError> {
+        if !self.store.photo_referenced(sha)? {
+            self.blobs.delete(&BlobId::parse(sha)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// EXIF times are the camera's local time without a zone: read them in the device's zone
+/// (the phone and its camera share it); an impossible local time falls back to reading as UTC.
+fn camera_time_to_utc(t: NaiveDateTime) -> DateTime<Utc> {
+    Local
+        .from_local_datetime(&t)
+        .earliest()
+        .map(|l| l.with_timezone(&Utc))
+        .unwrap_or_else(|| t.and_utc())
+}
