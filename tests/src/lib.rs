@@ -3,9 +3,14 @@
 
 use std::net::SocketAddr;
 
+use std::path::Path;
+
+use pendata_core::crypto::KdfParams;
+use pendata_core::Device;
 use pendata_server::auth::hash_password;
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
+use pendata_shared::Household;
 
 /// The password every test account gets.
 pub const PASSWORD: &str = "kata-sandi-uji-123";
@@ -63,6 +68,15 @@ impl TestServer {
         Ok(())
     }
 
+    /// Log `device` in as `username` (the test password) and enrol it.
+    pub async fn login(&self, device: &mut Device, username: &str) -> anyhow::Result<()> {
+        device
+            .login(&self.url(), None, username, PASSWORD, "uji e2e")
+            .await
+            .map_err(|e| anyhow::anyhow!("login {username}: {e} ({})", e.code()))?;
+        Ok(())
+    }
+
     /// Stop the server gracefully and wait for it.
     pub async fn stop(mut self) {
         if let Some(s) = self.stop.take() {
@@ -80,4 +94,42 @@ impl Drop for TestServer {
             let _ = s.send(());
         }
     }
+}
+
+/// The PIN of every test device.
+pub const PIN: &str = "246810";
+
+/// A new client device in `dir` (cheap key derivation: tests only).
+pub fn new_device(dir: &Path) -> anyhow::Result<Device> {
+    Device::create(dir, PIN, KdfParams::insecure_for_tests())
+        .map_err(|e| anyhow::anyhow!("device: {e}"))
+}
+
+/// The example household of the repository (assets/examples/household.json).
+pub fn example_household() -> anyhow::Result<Household> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples/household.json");
+    Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+}
+
+/// A camera-like JPEG (gradients, edges, noise; 1600x1200, quality 92). Different seeds give
+/// different bytes.
+pub fn camera_jpeg(seed: u32) -> anyhow::Result<Vec<u8>> {
+    let (w, h) = (1600u32, 1200u32);
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    let shift = (seed % 200) as u8;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let n = (state % 24) as u8;
+        let edge = if (x / 80 + y / 60) % 2 == 0 { 40 } else { 0 };
+        image::Rgb([
+            ((x * 255 / w) as u8).saturating_add(n),
+            ((y * 255 / h) as u8).saturating_add(edge),
+            shift.saturating_add(n / 2),
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&img)?;
+    Ok(out)
 }

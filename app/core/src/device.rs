@@ -29,6 +29,7 @@ use crate::blobs::{BlobError, BlobId, BlobStore};
 use crate::crypto::{CryptoError, KdfParams, KeyStore};
 use crate::photo::{self, PhotoConfig, PhotoError};
 use crate::store::{DeleteOutcome, PhotoRow, Store, StoreError};
+use crate::sync::{ClientError, Phase, SyncError, SyncFailure};
 
 /// Errors of the device facade. Each has a stable [`code`](DeviceError::code) and a message in
 /// Bahasa Indonesia (`Display`, [`message`](DeviceError::message) with [`Lang::Id`]) and English.
@@ -45,17 +46,29 @@ pub enum DeviceError {
     Blob(#[from] BlobError),
     #[error("{}", self.message(Lang::Id))]
     Photo(#[from] PhotoError),
+    /// Syncing needs a login first (`pendata login`).
+    #[error("{}", self.message(Lang::Id))]
+    NotLoggedIn,
+    /// The server refused or could not be reached (login, or building the client).
+    #[error("{}", self.message(Lang::Id))]
+    Client(#[from] ClientError),
+    /// A sync stopped before the end; what it did before is in the error's `partial` report.
+    #[error("{}", self.message(Lang::Id))]
+    Sync(#[from] Box<SyncError>),
 }
 
 impl DeviceError {
     /// Stable machine-readable code (`store.wrong_pin`, `photo.not_image`, …).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             DeviceError::NotInitialized { .. } => "device.not_initialized",
             DeviceError::Crypto(e) => e.code(),
             DeviceError::Store(e) => e.code(),
             DeviceError::Blob(e) => e.code(),
             DeviceError::Photo(e) => e.code(),
+            DeviceError::NotLoggedIn => "sync.not_logged_in",
+            DeviceError::Client(e) => e.code(),
+            DeviceError::Sync(e) => e.code(),
         }
     }
 
@@ -76,12 +89,43 @@ impl DeviceError {
             (DeviceError::Blob(e), Lang::En) => e.message_en(),
             (DeviceError::Photo(e), Lang::Id) => e.message_id(),
             (DeviceError::Photo(e), Lang::En) => e.message_en(),
+            (DeviceError::NotLoggedIn, Lang::Id) => {
+                "Belum masuk ke server: jalankan `pendata login` terlebih dahulu".into()
+            }
+            (DeviceError::NotLoggedIn, Lang::En) => {
+                "Not logged in to a server: run `pendata login` first".into()
+            }
+            (DeviceError::Client(e), Lang::Id) => e.message(),
+            (DeviceError::Client(e), Lang::En) => e.message_en(),
+            (DeviceError::Sync(e), lang) => sync_failure_message(e, lang),
         }
     }
 
     /// Whether this is a wrong PIN.
     pub fn is_wrong_pin(&self) -> bool {
         matches!(self, DeviceError::Crypto(CryptoError::WrongPin))
+    }
+}
+
+fn sync_failure_message(e: &SyncError, lang: Lang) -> String {
+    let phase = match (e.phase, lang) {
+        (Phase::Photos, Lang::Id) => "mengirim foto",
+        (Phase::Photos, Lang::En) => "sending photos",
+        (Phase::Push, Lang::Id) => "mengirim data",
+        (Phase::Push, Lang::En) => "sending records",
+        (Phase::Pull, Lang::Id) => "mengambil data",
+        (Phase::Pull, Lang::En) => "fetching updates",
+        (Phase::Done, Lang::Id) => "menyelesaikan",
+        (Phase::Done, Lang::En) => "finishing",
+    };
+    let cause = match (&e.cause, lang) {
+        (SyncFailure::Client(c), Lang::Id) => c.message(),
+        (SyncFailure::Client(c), Lang::En) => c.message_en(),
+        (SyncFailure::Store(s), _) => s.to_string(),
+    };
+    match lang {
+        Lang::Id => format!("Sinkronisasi berhenti saat {phase}: {cause}"),
+        Lang::En => format!("Sync stopped while {phase}: {cause}"),
     }
 }
 

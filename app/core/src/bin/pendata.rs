@@ -16,6 +16,9 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use pendata_core::crypto::KdfParams;
 use pendata_core::store::{DeleteOutcome, RecordState, SearchQuery, StoreError};
+
+#[path = "pendata/sync_cli.rs"]
+mod sync_cli;
 use pendata_core::{Device, DeviceError, PhotoOptions};
 use pendata_shared::photos::{photo_checklist, PhotoKind};
 use pendata_shared::validate::Context;
@@ -65,11 +68,32 @@ enum Command {
     /// Photos of a household
     #[command(subcommand)]
     Photo(PhotoCmd),
-    /// Counts per state
+    /// Log in to the sync server and enrol this device (password: PENDATA_PASSWORD, stdin
+    /// when it is not a terminal, or a prompt). The session is kept in the encrypted store.
+    Login {
+        /// Server address, e.g. https://pendata.kecamatan.example
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        username: String,
+        /// PEM file of the office server's CA certificate (docs/tls.md)
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+        /// How the server lists this device (default: the host name)
+        #[arg(long)]
+        device_name: Option<String>,
+    },
+    /// Queue the final records, send photos and queued records, then fetch assignments,
+    /// reviews and conflicts
+    Sync,
+    /// Counts per state, what waits to be sent, refused records, conflicts, last sync
     Status {
         #[arg(long)]
         json: bool,
     },
+    /// Prelist households assigned for verivali (pulled by `pendata sync`)
+    #[command(subcommand)]
+    Assignment(AssignmentCmd),
     /// Test helpers
     #[command(subcommand, hide = true)]
     Debug(DebugCmd),
@@ -107,6 +131,19 @@ enum HouseholdCmd {
     Finalize { id: String },
     /// Delete a household (a tombstone until the server acknowledges it)
     Delete { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum AssignmentCmd {
+    /// List the active assignments
+    List {
+        #[arg(long)]
+        desa: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open an assignment for verivali: makes the draft record from the prelist
+    Open { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -371,26 +408,22 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Household(cmd) => household(cmd, &dir, lang),
         Command::Photo(cmd) => photo(cmd, &dir, lang),
-        Command::Status { json } => {
-            let device = open_device(&dir, lang)?;
-            let store = device.store();
-            let st = store.status().map_err(|e| store_err(e, lang))?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&st)?);
-            } else {
-                for s in RecordState::ALL {
-                    let n = st.states.get(s.as_str()).copied().unwrap_or(0);
-                    println!("{:<12} {n}", s.label(lang));
-                }
-                println!("{:<12} {}", t(lang, "antrean", "outbox"), st.outbox_pending);
-                println!(
-                    "{:<12} {}",
-                    t(lang, "konflik", "conflicts"),
-                    st.open_conflicts
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Login {
+            server,
+            username,
+            ca_cert,
+            device_name,
+        } => sync_cli::login(
+            &dir,
+            lang,
+            &server,
+            &username,
+            ca_cert.as_deref(),
+            device_name,
+        ),
+        Command::Sync => sync_cli::sync(&dir, lang),
+        Command::Status { json } => sync_cli::status(&dir, lang, json),
+        Command::Assignment(cmd) => sync_cli::assignment(cmd, &dir, lang),
         Command::Debug(DebugCmd::AutosaveLoop { household, count }) => {
             let id = parse_id(&household, lang)?;
             let mut device = open_device(&dir, lang)?;

@@ -38,7 +38,7 @@ use crate::crypto::DataKey;
 
 pub use error::StoreError;
 pub use search::{HouseholdSummary, SearchQuery};
-pub use sync::{ConflictRow, PullSummary, PushSummary, RejectedPush};
+pub use sync::{ConflictRow, PendingRow, PullSummary, PushSummary, RejectedPush};
 
 /// Result of store operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -206,6 +206,12 @@ pub mod keys {
     pub const LANG: &str = "lang";
     pub const LAST_SYNC_AT: &str = "last_sync_at";
     pub const PULL_CURSOR: &str = "pull_cursor";
+    /// The bearer token of the last login (kept only in this encrypted store).
+    pub const SESSION_TOKEN: &str = "session_token";
+    /// The logged-in user as the server described it (`protocol::UserInfo` as JSON).
+    pub const SESSION_USER: &str = "session_user";
+    /// Path of an extra CA certificate (PEM) to trust for the server.
+    pub const CA_CERT_PEM: &str = "ca_cert_pem";
 }
 
 /// The local store. One connection; use one `Store` per thread.

@@ -6,7 +6,7 @@ use pendata_shared::protocol::{
     Change, ConflictNotice, PullItem, PushOutcome, PushRecord, PushResult, ReviewDecision,
     ReviewOutcome,
 };
-use pendata_shared::{Finding, HouseholdId, RevisionId};
+use pendata_shared::{Finding, HouseholdId, RevisionId, Sha256Hex};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -41,6 +41,19 @@ pub struct RejectedPush {
     pub household_id: HouseholdId,
     pub revision: RevisionId,
     pub findings: Vec<Finding>,
+}
+
+/// A revision waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingRow {
+    pub household_id: HouseholdId,
+    pub revision: RevisionId,
+    /// `upsert` or `delete`.
+    pub op: String,
+    /// Push attempts so far (an attempt whose answer was lost counts).
+    pub attempts: u64,
+    /// The code of the last failed attempt, if any.
+    pub last_error: Option<String>,
 }
 
 /// A recorded conflict.
@@ -293,11 +306,95 @@ impl Store {
     /// an unacknowledged local edit is never overwritten: the item is recorded as a conflict.
     pub fn apply_pull(&mut self, items: &[PullItem]) -> Result<PullSummary> {
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
-        let mut sum = PullSummary::default();
-        for item in items {
-            match item {
-                PullItem::Assignment(a) => {
-                    tx.execute(
+        let sum = apply_items(&tx, items)?;
+        tx.commit()?;
+        Ok(sum)
+    }
+
+    /// [`apply_pull`](Self::apply_pull) and storing the page's `next_cursor`, in one
+    /// transaction: a sync cut between the two can neither skip the page nor lose the cursor.
+    pub fn apply_pull_page(
+        &mut self,
+        items: &[PullItem],
+        next_cursor: &str,
+    ) -> Result<PullSummary> {
+        let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
+        let sum = apply_items(&tx, items)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![super::keys::PULL_CURSOR, next_cursor],
+        )?;
+        tx.commit()?;
+        Ok(sum)
+    }
+
+    /// The photos the revisions waiting to be pushed reference, each once, with their sizes
+    /// from the photos table (falling back to the size in the revision when the household has
+    /// since replaced the photo). Does not count as a push attempt.
+    pub fn pending_photo_refs(&self) -> Result<Vec<(Sha256Hex, u64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT content FROM outbox WHERE status = 'pending' AND op = 'upsert' ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, Option<String>>(0))?;
+        let mut size = self
+            .conn
+            .prepare("SELECT bytes FROM photos WHERE sha256 = ?1 LIMIT 1")?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for row in rows {
+            let Some(content) = row? else { continue };
+            for p in parse_household(&content)?.photos {
+                if !seen.insert(p.sha256.clone()) {
+                    continue;
+                }
+                let bytes: Option<i64> = size
+                    .query_row([p.sha256.as_str()], |r| r.get(0))
+                    .optional()?;
+                out.push((p.sha256, bytes.map_or(p.bytes, |b| b.max(0) as u64)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Revisions waiting to be pushed, oldest first (reading only: not a push attempt).
+    pub fn pending_list(&self) -> Result<Vec<PendingRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT household_id, revision, op, attempts, last_error FROM outbox
+             WHERE status = 'pending' ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (h, rev, op, attempts, last_error) = row?;
+            out.push(PendingRow {
+                household_id: parse_id(&h)?,
+                revision: rev
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("revision id".into()))?,
+                op,
+                attempts: attempts.max(0) as u64,
+                last_error,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn apply_items(tx: &Transaction<'_>, items: &[PullItem]) -> Result<PullSummary> {
+    let mut sum = PullSummary::default();
+    for item in items {
+        match item {
+            PullItem::Assignment(a) => {
+                tx.execute(
                         "INSERT INTO assignments (household_id, prelist_id, desa_code, head_name, active, content, updated_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                          ON CONFLICT (household_id) DO UPDATE SET
@@ -315,25 +412,25 @@ impl Store {
                             now_text(a.updated_at)
                         ],
                     )?;
-                    sum.assignments += 1;
-                }
-                PullItem::Review(r) => {
-                    if apply_review(&tx, r)? {
-                        sum.reviews_applied += 1;
-                    } else {
-                        sum.kept_local += 1;
-                    }
-                }
-                PullItem::Conflict(c) => {
-                    apply_conflict(&tx, c)?;
-                    sum.conflicts += 1;
+                sum.assignments += 1;
+            }
+            PullItem::Review(r) => {
+                if apply_review(tx, r)? {
+                    sum.reviews_applied += 1;
+                } else {
+                    sum.kept_local += 1;
                 }
             }
+            PullItem::Conflict(c) => {
+                apply_conflict(tx, c)?;
+                sum.conflicts += 1;
+            }
         }
-        tx.commit()?;
-        Ok(sum)
     }
+    Ok(sum)
+}
 
+impl Store {
     /// Revisions the server refused, with its findings.
     pub fn rejected_pushes(&self) -> Result<Vec<RejectedPush>> {
         let mut stmt = self.conn.prepare(

@@ -12,17 +12,22 @@ use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::protocol::{Change, PullItem, PushRecord, PushResult};
 
 pub mod client;
+pub mod device_store;
 pub mod engine;
 pub mod plan;
 pub mod retry;
 
 pub use client::{ChunkOutcome, Client, ClientConfig, ClientError, Me};
+pub use device_store::{DeviceSyncStore, Session, SyncOutcome};
 pub use engine::{
     run_sync, ConflictEntry, Issue, Phase, Progress, PulledCounts, RejectedEntry, SyncError,
     SyncFailure, SyncReport,
 };
 pub use plan::{plan, Operation, PlanInput};
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
+
+/// Most revisions one sync takes from the outbox (the engine pushes them in batches).
+pub const MAX_PENDING_PER_SYNC: usize = 10_000;
 
 /// A photo a pending revision references: its SHA-256 and its size in bytes.
 pub type PhotoSize = (Sha256Hex, u64);

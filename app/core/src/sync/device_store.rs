@@ -1,0 +1,221 @@
+//! The sync engine on a [`Device`]: [`DeviceSyncStore`] implements [`SyncStore`] over the
+//! encrypted store and photo blobs, and [`Device::login`] / [`Device::sync`] keep the session
+//! and run one sync.
+//!
+//! The session (server URL, optional CA certificate path, bearer token, who logged in) lives
+//! only in the encrypted store's settings: never in a plain file, never in a log.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use pendata_shared::ids::{RevisionId, Sha256Hex};
+use pendata_shared::protocol::{PullItem, PushRecord, PushResult, ReviewOutcome, UserInfo};
+
+use super::{run_sync, Client, ClientConfig, PhotoSize, Progress, StoreError, SyncReport};
+use super::{SyncStore, MAX_PENDING_PER_SYNC};
+use crate::device::{Device, DeviceError};
+use crate::store::{keys, PullSummary};
+
+/// [`SyncStore`] over a [`Device`]. Also collects what the pull brought, for the summary.
+#[derive(Debug)]
+pub struct DeviceSyncStore<'a> {
+    device: &'a mut Device,
+    /// Review outcomes pulled during this sync (with the supervisor's notes).
+    pub reviews: Vec<ReviewOutcome>,
+    /// What applying the pulled pages did.
+    pub pulled: PullSummary,
+}
+
+impl<'a> DeviceSyncStore<'a> {
+    pub fn new(device: &'a mut Device) -> Self {
+        DeviceSyncStore {
+            device,
+            reviews: Vec::new(),
+            pulled: PullSummary::default(),
+        }
+    }
+}
+
+fn wrap(e: impl Into<DeviceError>) -> StoreError {
+    StoreError::new(e.into())
+}
+
+impl SyncStore for DeviceSyncStore<'_> {
+    fn pending_revisions(&mut self) -> Result<Vec<PushRecord>, StoreError> {
+        self.device
+            .store_mut()
+            .pending_push(MAX_PENDING_PER_SYNC)
+            .map_err(wrap)
+    }
+
+    fn photo_refs_for_pending(&mut self) -> Result<Vec<PhotoSize>, StoreError> {
+        self.device.store().pending_photo_refs().map_err(wrap)
+    }
+
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
+        self.device.photo_bytes(sha).map_err(wrap)
+    }
+
+    fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError> {
+        self.device
+            .store_mut()
+            .mark_pushed(results)
+            .map(|_| ())
+            .map_err(wrap)
+    }
+
+    fn record_push_failure(
+        &mut self,
+        revisions: &[RevisionId],
+        code: &str,
+    ) -> Result<(), StoreError> {
+        self.device
+            .store_mut()
+            .mark_push_failed(revisions, code)
+            .map_err(wrap)
+    }
+
+    fn pull_cursor(&mut self) -> Result<Option<String>, StoreError> {
+        self.device.store().pull_cursor().map_err(wrap)
+    }
+
+    fn apply_pull(&mut self, items: &[PullItem], next_cursor: &str) -> Result<(), StoreError> {
+        let sum = self
+            .device
+            .store_mut()
+            .apply_pull_page(items, next_cursor)
+            .map_err(wrap)?;
+        self.pulled.assignments += sum.assignments;
+        self.pulled.reviews_applied += sum.reviews_applied;
+        self.pulled.conflicts += sum.conflicts;
+        self.pulled.kept_local += sum.kept_local;
+        self.reviews.extend(items.iter().filter_map(|i| match i {
+            PullItem::Review(r) => Some(r.clone()),
+            _ => None,
+        }));
+        Ok(())
+    }
+
+    fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.device.store_mut().set_last_sync_at(now).map_err(wrap)
+    }
+}
+
+/// The saved session, without the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub server_url: String,
+    pub ca_cert_pem: Option<PathBuf>,
+    pub user: Option<UserInfo>,
+}
+
+/// What [`Device::sync`] did: the engine's report plus what the pull brought.
+#[derive(Debug, Clone)]
+pub struct SyncOutcome {
+    pub report: SyncReport,
+    /// Review outcomes received (approved / rejected with the supervisor's note).
+    pub reviews: Vec<ReviewOutcome>,
+    pub pulled: PullSummary,
+}
+
+impl Device {
+    /// The saved session (server and user), if the device has logged in.
+    pub fn session(&self) -> Result<Option<Session>, DeviceError> {
+        let store = self.store();
+        let Some(server_url) = store.setting(keys::SERVER_URL)? else {
+            return Ok(None);
+        };
+        let user = store
+            .setting(keys::SESSION_USER)?
+            .and_then(|u| serde_json::from_str(&u).ok());
+        Ok(Some(Session {
+            server_url,
+            ca_cert_pem: store.setting(keys::CA_CERT_PEM)?.map(PathBuf::from),
+            user,
+        }))
+    }
+
+    /// Whether a token is saved.
+    pub fn is_logged_in(&self) -> Result<bool, DeviceError> {
+        Ok(self.store().setting(keys::SESSION_TOKEN)?.is_some())
+    }
+
+    /// Logs in to `server_url` as `username` and enrols this device (its id is the store's
+    /// device id). On success the token, the server URL, the CA path and the user are saved in
+    /// the encrypted store, and the user becomes the store's facilitator (stamped on saves).
+    /// A failed login changes nothing.
+    pub async fn login(
+        &mut self,
+        server_url: &str,
+        ca_cert_pem: Option<&Path>,
+        username: &str,
+        password: &str,
+        device_name: &str,
+    ) -> Result<UserInfo, DeviceError> {
+        let mut config = ClientConfig::new(server_url, self.store().device_id());
+        config.ca_cert_pem = ca_cert_pem.map(Path::to_path_buf);
+        let client = Client::new(config)?;
+        let res = client.login(username, password, device_name).await?;
+        let user_json = serde_json::to_string(&res.user)
+            .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
+        let store = self.store_mut();
+        store.set_setting(keys::SERVER_URL, Some(server_url.trim()))?;
+        let ca = ca_cert_pem.map(|p| p.to_string_lossy().into_owned());
+        store.set_setting(keys::CA_CERT_PEM, ca.as_deref())?;
+        store.set_setting(keys::SESSION_TOKEN, Some(&res.token))?;
+        store.set_setting(keys::SESSION_USER, Some(&user_json))?;
+        store.set_username(Some(&res.user.username))?;
+        tracing::info!(role = ?res.user.role, "logged in");
+        Ok(res.user)
+    }
+
+    /// Forgets the token (the server URL stays for the next login).
+    pub fn forget_session(&mut self) -> Result<(), DeviceError> {
+        self.store_mut().set_setting(keys::SESSION_TOKEN, None)?;
+        Ok(())
+    }
+
+    /// A client for the saved session, with its token.
+    pub fn client(&self) -> Result<Client, DeviceError> {
+        let store = self.store();
+        let (Some(url), Some(token)) = (
+            store.setting(keys::SERVER_URL)?,
+            store.setting(keys::SESSION_TOKEN)?,
+        ) else {
+            return Err(DeviceError::NotLoggedIn);
+        };
+        let mut config = ClientConfig::new(url, store.device_id());
+        config.ca_cert_pem = store.setting(keys::CA_CERT_PEM)?.map(PathBuf::from);
+        let client = Client::new(config)?;
+        client.set_token(Some(token));
+        Ok(client)
+    }
+
+    /// Runs one sync with the saved session: photos, push, pull (docs/sync-protocol.md).
+    /// `progress` is called as the sync moves. A sync that stops early is
+    /// [`DeviceError::Sync`] with what it did before in `partial`; what it did stays done.
+    pub async fn sync(
+        &mut self,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<SyncOutcome, DeviceError> {
+        let client = self.client()?;
+        self.sync_with(&client, progress).await
+    }
+
+    /// [`sync`](Self::sync) with a given client (tests, or a client with another retry policy).
+    pub async fn sync_with(
+        &mut self,
+        client: &Client,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<SyncOutcome, DeviceError> {
+        let mut store = DeviceSyncStore::new(self);
+        let report = run_sync(&mut store, client, progress)
+            .await
+            .map_err(|e| DeviceError::Sync(Box::new(e)))?;
+        Ok(SyncOutcome {
+            report,
+            reviews: store.reviews,
+            pulled: store.pulled,
+        })
+    }
+}
