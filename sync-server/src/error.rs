@@ -128,11 +128,3 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
     .into_response()
 }
 
-/// A request body that could not be decompressed (`Content-Encoding: gzip` or `zstd`).
-pub async fn decompression_failed(_err: tower::BoxError) -> ApiError {
-    ApiError::bad_request(
-        "request.bad_encoding",
-        "Isi permintaan yang dimampatkan tidak dapat dibuka",
-    )
-    .en("The compressed request body could not be decoded")
-}

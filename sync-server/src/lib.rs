@@ -214,13 +214,7 @@ pub fn api_routes(config: &Config) -> Router<AppState> {
         )
         .route(
             "/api/v1/push",
-            post(sync::push).layer(
-                tower::ServiceBuilder::new()
-                    .layer(axum::error_handling::HandleErrorLayer::new(
-                        error::decompression_failed,
-                    ))
-                    .layer(RequestDecompressionLayer::new()),
-            ),
+            post(sync::push).layer(RequestDecompressionLayer::new()),
         )
         .route("/api/v1/pull", get(sync::pull))
         .route("/api/v1/households", get(households::list))

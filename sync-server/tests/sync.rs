@@ -8,7 +8,7 @@ use std::io::Write;
 
 use axum::http::{header, Method, StatusCode};
 use common::*;
-use pendata_server::store::{PrelistHousehold, RecordStore, Role};
+use pendata_server::store::{PrelistHousehold, Role};
 use pendata_shared::protocol::{Change, PushRecord, MAX_BATCH_RECORDS};
 use pendata_shared::RevisionId;
 use serde_json::{json, Value};
