@@ -173,7 +173,11 @@ async fn main() {
             .unwrap();
         accepted += r["results"]
             .as_array()
-            .map(|a| a.iter().filter(|x| x["outcome"]["status"] == "accepted").count())
+            .map(|a| {
+                a.iter()
+                    .filter(|x| x["outcome"]["status"] == "accepted")
+                    .count()
+            })
             .unwrap_or(0);
     }
     let http_secs = started.elapsed().as_secs_f64();
@@ -193,7 +197,9 @@ async fn main() {
             .unwrap();
         let tx = conn.transaction().unwrap();
         {
-            let mut stmt = tx.prepare("INSERT INTO h (id, json) VALUES (?1, ?2)").unwrap();
+            let mut stmt = tx
+                .prepare("INSERT INTO h (id, json) VALUES (?1, ?2)")
+                .unwrap();
             for (id, j) in &jsons {
                 stmt.execute([id, j]).unwrap();
             }

@@ -127,4 +127,3 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
     .en("Internal server error")
     .into_response()
 }
-

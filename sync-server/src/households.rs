@@ -212,7 +212,9 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<ApiJson<HouseholdPage>, ApiError> {
     require_supervisor(&user)?;
-    let limit = q.limit.unwrap_or(pendata_shared::protocol::DEFAULT_PAGE_SIZE);
+    let limit = q
+        .limit
+        .unwrap_or(pendata_shared::protocol::DEFAULT_PAGE_SIZE);
     if limit == 0 || limit > pendata_shared::protocol::MAX_PAGE_SIZE {
         return Err(bad_limit());
     }

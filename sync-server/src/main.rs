@@ -161,7 +161,10 @@ fn import_assignments(config: &Config, path: &std::path::Path) -> anyhow::Result
         parsed.skipped_households
     );
     if !parsed.errors.is_empty() {
-        bail!("{} bad row(s); fix them and import again", parsed.errors.len());
+        bail!(
+            "{} bad row(s); fix them and import again",
+            parsed.errors.len()
+        );
     }
     Ok(())
 }

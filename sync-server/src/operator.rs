@@ -81,17 +81,22 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
     let get = |i: usize| rec.get(i).unwrap_or("").trim();
     let prelist_id = get(0).to_owned();
     if prelist_id.is_empty() || prelist_id.len() > 64 {
-        return Err("prelist_id: wajib diisi, paling banyak 64 karakter (required, at most 64 characters)".into());
+        return Err(
+            "prelist_id: wajib diisi, paling banyak 64 karakter (required, at most 64 characters)"
+                .into(),
+        );
     }
     let desa_code = get(1).to_owned();
     if !Wilayah::embedded().is_village(&desa_code) {
-        return Err("desa_code: bukan kode desa/kelurahan Kemendagri (not a known desa code)".into());
+        return Err(
+            "desa_code: bukan kode desa/kelurahan Kemendagri (not a known desa code)".into(),
+        );
     }
     let rt_rw = |i: usize, name: &str| -> Result<Option<String>, String> {
         match opt(get(i)) {
-            Some(v) if v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
-                "{name}: paling banyak 3 angka (at most 3 digits)"
-            )),
+            Some(v) if v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(format!("{name}: paling banyak 3 angka (at most 3 digits)"))
+            }
             v => Ok(v),
         }
     };
@@ -103,7 +108,8 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
     }
     let kk_number = opt(get(5));
     if let Some(kk) = &kk_number {
-        parse_kk(kk, today).map_err(|e| format!("kk_number: {} ({})", e.message_id(), e.message_en()))?;
+        parse_kk(kk, today)
+            .map_err(|e| format!("kk_number: {} ({})", e.message_id(), e.message_en()))?;
     }
     let family_no = match opt(get(6)) {
         None => None,
@@ -116,7 +122,10 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
     };
     let name = get(7).to_owned();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err("name: wajib diisi, paling banyak 100 karakter (required, at most 100 characters)".into());
+        return Err(
+            "name: wajib diisi, paling banyak 100 karakter (required, at most 100 characters)"
+                .into(),
+        );
     }
     let birth_date = match opt(get(11)) {
         None => None,
@@ -124,7 +133,9 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
             NaiveDate::parse_from_str(&v, "%Y-%m-%d")
                 .ok()
                 .filter(|d| *d <= today)
-                .ok_or("birth_date: tanggal YYYY-MM-DD yang sudah lewat (a past date, YYYY-MM-DD)")?,
+                .ok_or(
+                    "birth_date: tanggal YYYY-MM-DD yang sudah lewat (a past date, YYYY-MM-DD)",
+                )?,
         ),
     };
     let nik = opt(get(8));
@@ -143,11 +154,15 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
     };
     let relation = match code(9, "relation")? {
         None => None,
-        Some(c) => Some(Relation::from_code(c).ok_or("relation: kode hub_krt 1-8 (hub_krt code 1-8)")?),
+        Some(c) => {
+            Some(Relation::from_code(c).ok_or("relation: kode hub_krt 1-8 (hub_krt code 1-8)")?)
+        }
     };
     let sex = match code(10, "sex")? {
         None => None,
-        Some(c) => Some(Sex::from_code(c).ok_or("sex: 1 laki-laki atau 2 perempuan (1 male or 2 female)")?),
+        Some(c) => Some(
+            Sex::from_code(c).ok_or("sex: 1 laki-laki atau 2 perempuan (1 male or 2 female)")?,
+        ),
     };
     let assigned_to = opt(get(12));
     if let Some(u) = &assigned_to {
@@ -259,7 +274,9 @@ pub fn parse_prelist_csv(input: impl Read, today: NaiveDate) -> Result<ParsedPre
         }
     }
     for id in order {
-        let Some(rows) = groups.remove(&id) else { continue };
+        let Some(rows) = groups.remove(&id) else {
+            continue;
+        };
         if bad.contains_key(&id) {
             continue;
         }
@@ -408,7 +425,9 @@ pub fn export_rows(e: &ExportHousehold) -> Vec<Vec<String>> {
             .filter(|r| r.decision == ReviewDecision::Rejected)
             .and_then(|r| r.note.clone())
             .unwrap_or_default(),
-        s.current_revision.map(|r| r.to_string()).unwrap_or_default(),
+        s.current_revision
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
         u8::from(s.deleted).to_string(),
         u8::from(s.incomplete).to_string(),
         s.open_conflicts.to_string(),
@@ -567,7 +586,11 @@ pub fn seed_demo<S: AccountStore + RecordStore>(
         }) {
             Ok(_) => said.push(format!(
                 "created {name} ({role}, wilayah {})",
-                if wilayah.is_empty() { "(semua)" } else { wilayah }
+                if wilayah.is_empty() {
+                    "(semua)"
+                } else {
+                    wilayah
+                }
             )),
             Err(StoreError::UsernameTaken) => said.push(format!("kept existing {name}")),
             Err(e) => return Err(e.to_string()),

@@ -68,9 +68,7 @@ async fn may_read_photo(
         return Ok(false);
     };
     let scope = crate::sync::scope_of(user);
-    state
-        .records(move |s| s.photo_visible(&sha, &scope))
-        .await
+    state.records(move |s| s.photo_visible(&sha, &scope)).await
 }
 
 impl From<BlobError> for ApiError {
@@ -360,7 +358,8 @@ mod tests {
 
     #[test]
     fn check_photo_wants_soi_and_sof() {
-        let img = image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 9, y as u8 * 9, 80]));
+        let img =
+            image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 9, y as u8 * 9, 80]));
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
             .encode_image(&img)

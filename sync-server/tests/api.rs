@@ -355,7 +355,11 @@ async fn photo_upload_whole_then_duplicate_then_download() {
             vec![],
         ))
         .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "unreferenced photos are not readable");
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "unreferenced photos are not readable"
+    );
     reference_photo(app.state.records.as_ref(), "3201012001", &hash);
     let r = app
         .send(raw_req(
@@ -436,7 +440,9 @@ async fn hostile_photo_uploads() {
     let total = jpeg().len() as u64;
 
     // chunk past the total: 413, nothing staged
-    let r = app.send(chunk_req(&token, &hash, 0, total - 1, jpeg())).await;
+    let r = app
+        .send(chunk_req(&token, &hash, 0, total - 1, jpeg()))
+        .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
     assert_eq!(r.code(), "photo.past_total");
     // wrong offset on a fresh upload

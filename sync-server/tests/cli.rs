@@ -49,7 +49,11 @@ fn import_reports_bad_rows_imports_good_households_and_updates_on_reimport() {
     let err = text(&out.stderr);
     assert!(err.contains("line 4: nik:"), "{err}");
     assert!(!err.contains("3201029999990003"), "NIK not echoed: {err}");
-    assert!(text(&out.stdout).contains("2 created"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("2 created"),
+        "{}",
+        text(&out.stdout)
+    );
     let s = store(&data);
     let all = s.export(&Scope::all()).unwrap();
     let mut ids: Vec<_> = all
@@ -101,7 +105,10 @@ fn demo_is_idempotent_and_export_writes_csv_and_xlsx() {
     assert!(out.status.success());
     let said = text(&out.stdout);
     assert!(said.contains("kept existing admin"), "{said}");
-    assert!(said.contains("0 household(s) created, 13 updated"), "{said}");
+    assert!(
+        said.contains("0 household(s) created, 13 updated"),
+        "{said}"
+    );
     let s = store(&data);
     assert_eq!(s.list_users().unwrap().len(), 5);
     assert_eq!(s.export(&Scope::all()).unwrap().len(), 13);
@@ -126,7 +133,11 @@ fn demo_is_idempotent_and_export_writes_csv_and_xlsx() {
     assert!(header.iter().any(|h| h == "photo_F-KTP"));
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    assert_eq!(rows.len(), 27, "one row per member of the 10 Wanaherang households");
+    assert_eq!(
+        rows.len(),
+        27,
+        "one row per member of the 10 Wanaherang households"
+    );
     assert!(rows.iter().all(|r| &r[col("desa_code")] == "3201022001"));
     assert_eq!(&rows[0][col("desa_name")], "Wanaherang");
     assert!(rows
@@ -137,10 +148,20 @@ fn demo_is_idempotent_and_export_writes_csv_and_xlsx() {
     let xlsx = dir.path().join("out.xlsx");
     let out = run(
         &data,
-        &["export", "--format", "xlsx", "--out", xlsx.to_str().unwrap()],
+        &[
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(&xlsx).unwrap();
     assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
-    assert!(text(&out.stdout).contains("13 household(s), 33 row(s)"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("13 household(s), 33 row(s)"),
+        "{}",
+        text(&out.stdout)
+    );
 }

@@ -114,7 +114,12 @@ async fn real_server_login_upload_and_graceful_shutdown() {
     };
     let r: Value = put(0, &jpeg()[..100]).await.unwrap().json().await.unwrap();
     assert_eq!(r["received"], 100);
-    let r: Value = put(100, &jpeg()[100..]).await.unwrap().json().await.unwrap();
+    let r: Value = put(100, &jpeg()[100..])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(r["complete"], true);
     {
         // a household of sari's wilayah references the photo (reads are scoped)

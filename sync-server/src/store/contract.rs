@@ -420,7 +420,10 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
 
         // the current revision was never overwritten
         let detail = s.get(h.id, &Scope::all()).unwrap().unwrap();
-        assert_eq!(detail.summary.current_revision, Some(second.record.revision));
+        assert_eq!(
+            detail.summary.current_revision,
+            Some(second.record.revision)
+        );
         assert_eq!(detail.household.unwrap().notes.as_deref(), Some("kedua"));
         assert_eq!(detail.revisions.len(), 4, "first, second and two conflicts");
         assert_eq!(detail.summary.open_conflicts, 3);
@@ -490,10 +493,15 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
         let b = incoming(household(desa), None);
         s.push(&p, vec![a.clone()]).unwrap();
         let other_kec = pusher("320101");
-        let mut intruder = incoming(a.record.change_household().unwrap(), Some(a.record.revision));
+        let mut intruder = incoming(
+            a.record.change_household().unwrap(),
+            Some(a.record.revision),
+        );
         intruder.desa_code = Some("3201012001".into());
         let out = s.push(&other_kec, vec![intruder]).unwrap();
-        assert!(matches!(&out[0], PushOutcome::Rejected { findings } if findings[0].code == "push.outside_wilayah"));
+        assert!(
+            matches!(&out[0], PushOutcome::Rejected { findings } if findings[0].code == "push.outside_wilayah")
+        );
         let tomb = ready(
             PushRecord::new(
                 RevisionId::new(),
@@ -506,7 +514,10 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
             vec![],
         );
         let out = s.push(&p, vec![tomb, b.clone()]).unwrap();
-        assert!(matches!(out[0], PushOutcome::Rejected { .. }), "unknown tombstone");
+        assert!(
+            matches!(out[0], PushOutcome::Rejected { .. }),
+            "unknown tombstone"
+        );
         assert!(matches!(out[1], PushOutcome::Accepted { .. }));
         // a tombstone on a known household
         let del = ready(
@@ -524,7 +535,10 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
             s.push(&p, vec![del]).unwrap()[0],
             PushOutcome::Accepted { .. }
         ));
-        let d = s.get(b.record.household_id, &Scope::all()).unwrap().unwrap();
+        let d = s
+            .get(b.record.household_id, &Scope::all())
+            .unwrap()
+            .unwrap();
         assert!(d.summary.deleted);
         assert!(d.household.is_none());
         let listed = s
@@ -643,9 +657,9 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
             .unwrap();
         assert_eq!(out.decision, ReviewDecision::Rejected);
         let items = all_pulled(&s, &puller("ani", Role::Enumerator, "320102"));
-        assert!(items
-            .iter()
-            .any(|i| matches!(i, PullItem::Review(r) if r.note.as_deref() == Some("foto KK buram"))));
+        assert!(items.iter().any(
+            |i| matches!(i, PullItem::Review(r) if r.note.as_deref() == Some("foto KK buram"))
+        ));
         assert!(all_pulled(&s, &puller("budi", Role::Enumerator, "320102")).is_empty());
         let d = s.get(id, &scope).unwrap().unwrap();
         assert_eq!(d.summary.review_state, ReviewState::Rejected);
@@ -705,7 +719,8 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
         let mut h = household(desa);
         h.id = first_id;
         assert!(matches!(
-            s.push(&pusher("320102"), vec![incoming(h.clone(), None)]).unwrap()[0],
+            s.push(&pusher("320102"), vec![incoming(h.clone(), None)])
+                .unwrap()[0],
             PushOutcome::Accepted { .. }
         ));
         assert!(matches!(

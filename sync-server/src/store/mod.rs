@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use pendata_shared::model::{Family, Household};
 use pendata_shared::protocol::{
     Assignment, Change, ConflictReason, PrelistMember, PullItem, PushOutcome, PushRecord,
-    ReviewOutcome, ReviewRequest, ResolveRequest,
+    ResolveRequest, ReviewOutcome, ReviewRequest,
 };
 use pendata_shared::{Finding, HouseholdId, RevisionId};
 use serde::{Deserialize, Serialize};

@@ -20,9 +20,9 @@ use uuid::Uuid;
 
 use super::sqlite::{now, SqliteStore};
 use super::{
-    ChangePage, ExportHousehold, HouseholdDetail, HouseholdSummary, ImportSummary,
-    IncomingRecord, ListQuery, PrelistHousehold, Puller, Pusher, RecordError, RecordStore,
-    ReviewState, RevisionInfo, Role, Scope, ShaHex, StateFilter, StoreError,
+    ChangePage, ExportHousehold, HouseholdDetail, HouseholdSummary, ImportSummary, IncomingRecord,
+    ListQuery, PrelistHousehold, Puller, Pusher, RecordError, RecordStore, ReviewState,
+    RevisionInfo, Role, Scope, ShaHex, StateFilter, StoreError,
 };
 
 fn corrupt(what: &str) -> StoreError {
@@ -548,11 +548,7 @@ fn state_clause(state: Option<StateFilter>) -> &'static str {
     }
 }
 
-fn prelist_assignment(
-    id: HouseholdId,
-    p: &PrelistHousehold,
-    at: DateTime<Utc>,
-) -> Assignment {
+fn prelist_assignment(id: HouseholdId, p: &PrelistHousehold, at: DateTime<Utc>) -> Assignment {
     let head_name = p
         .members
         .iter()
@@ -1060,10 +1056,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("p.db"), 1).unwrap();
         let pusher = super::super::contract::pusher("3201022001");
-        let good = super::super::contract::incoming(
-            super::super::contract::household("3201022001"),
-            None,
-        );
+        let good =
+            super::super::contract::incoming(super::super::contract::household("3201022001"), None);
         // Sabotage: a trigger makes the second insert fail.
         store
             .write(|c| {
@@ -1075,10 +1069,8 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let second = super::super::contract::incoming(
-            super::super::contract::household("3201022001"),
-            None,
-        );
+        let second =
+            super::super::contract::incoming(super::super::contract::household("3201022001"), None);
         assert!(store.push(&pusher, vec![good, second]).is_err());
         let n: i64 = store
             .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM revisions", [], |r| r.get(0))?))
