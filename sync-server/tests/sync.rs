@@ -321,7 +321,7 @@ async fn another_kecamatan_cannot_push_into_or_read_gunungputri() {
     let r = app.push(&intruder, &[tomb]).await;
     assert_eq!(outcome(&r, 0)["status"], "rejected");
     // even a re-send of ani's revision is refused
-    let r = app.push(&intruder, &[first.clone()]).await;
+    let r = app.push(&intruder, std::slice::from_ref(&first)).await;
     assert_eq!(outcome(&r, 0)["status"], "rejected");
 
     // reading: enumerators have no dashboard; the other supervisor gets 404
