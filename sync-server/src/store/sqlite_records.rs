@@ -1077,4 +1077,41 @@ mod tests {
             .unwrap();
         assert_eq!(n, 0, "the first record was rolled back with the batch");
     }
+
+    #[test]
+    fn an_import_that_fails_half_way_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("p.db"), 1).unwrap();
+        let list = crate::operator::parse_prelist_csv(
+            crate::operator::DEMO_PRELIST.as_bytes(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        )
+        .unwrap()
+        .households;
+        // Sabotage: the seventh household cannot be inserted.
+        store
+            .write(|c| {
+                c.execute_batch(
+                    "CREATE TRIGGER boom BEFORE INSERT ON households \
+                     WHEN (SELECT COUNT(*) FROM households) >= 6 \
+                     BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        assert!(store.import_prelist(&list).is_err());
+        let count = |table: &str| -> i64 {
+            store
+                .read(|c| {
+                    Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+                })
+                .unwrap()
+        };
+        assert_eq!(count("households"), 0);
+        assert_eq!(count("changes"), 0);
+        store
+            .write(|c| Ok(c.execute_batch("DROP TRIGGER boom")?))
+            .unwrap();
+        assert_eq!(store.import_prelist(&list).unwrap().created, 13);
+    }
 }
