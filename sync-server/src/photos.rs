@@ -57,14 +57,18 @@ pub fn parse_hash(raw: &str) -> Result<Sha256Hex, ApiError> {
     })
 }
 
-/// Wilayah scoping hook for photo reads.
-///
-/// TODO(households): once households are stored, look up the household(s) referencing this
-/// photo and require `user.covers(household.wilayah)` for at least one of them (404 otherwise,
-/// so the existence of a photo outside the user's area is not revealed). Until then any
-/// logged-in user may read any photo by its hash.
-fn may_read_photo(_user: &AuthUser, _hash: &Sha256Hex) -> bool {
-    true
+/// Whether `user` may read the photo: some household inside their wilayah references it.
+/// Otherwise the answer is 404, so a photo outside the user's area is not even revealed.
+async fn may_read_photo(
+    state: &AppState,
+    user: &AuthUser,
+    hash: &Sha256Hex,
+) -> Result<bool, ApiError> {
+    let Some(sha) = crate::store::ShaHex::parse(hash.as_str()) else {
+        return Ok(false);
+    };
+    let scope = crate::sync::scope_of(user);
+    state.records(move |s| s.photo_visible(&sha, &scope)).await
 }
 
 impl From<BlobError> for ApiError {
@@ -298,6 +302,10 @@ pub async fn put_chunk(
         .await?;
     if out.complete {
         tracing::info!(sha256 = %hash, bytes = out.total, "photo stored");
+        // Records that waited for this photo are complete now (if all their photos are).
+        if let Some(sha) = crate::store::ShaHex::parse(hash.as_str()) {
+            state.records(move |s| s.photo_completed(&sha)).await?;
+        }
     }
     Ok(ApiJson(ChunkResponse {
         sha256: hash.as_str().to_owned(),
@@ -326,7 +334,7 @@ pub async fn get_photo(
     let hash = parse_hash(&raw_hash)?;
     let not_found =
         || ApiError::not_found("photo.not_found", "Foto tidak ditemukan").en("No such photo");
-    if !may_read_photo(&user, &hash) {
+    if !may_read_photo(&state, &user, &hash).await? {
         return Err(not_found());
     }
     let bytes = state.blobs.read(&hash).await?.ok_or_else(not_found)?;
@@ -350,7 +358,13 @@ mod tests {
 
     #[test]
     fn check_photo_wants_soi_and_sof() {
-        assert!(check_photo(include_bytes!("../tests/fixtures/small.jpg")).is_ok());
+        let img =
+            image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 9, y as u8 * 9, 80]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+            .encode_image(&img)
+            .unwrap();
+        assert!(check_photo(&jpeg).is_ok());
         assert_eq!(
             check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.body.code.clone()),
             Err("photo.not_jpeg".to_owned())
