@@ -20,30 +20,36 @@ use crate::AppState;
 /// Most hashes one `missing` request may ask about.
 pub const MAX_MISSING_QUERY: usize = 1000;
 
-/// Checks that complete bytes are a photo we accept: for now a JPEG with an SOI marker
-/// (`FF D8`) at the start and a start-of-frame marker present.
-// TODO(shared): replace the body with `pendata_shared::jpeg::inspect` once it exists.
+/// Largest photo, in pixels, the server stores (the app's pipeline sends at most 2000 px on the
+/// long edge; this leaves room for other clients while refusing decompression bombs).
+pub const MAX_PHOTO_PIXELS: u64 = 50_000_000;
+
+/// Checks that complete bytes are a photo we accept: a JPEG whose markers parse up to a frame
+/// header with a plausible size (`pendata_shared::jpeg::inspect`), within [`MAX_PHOTO_PIXELS`],
+/// and not arithmetic-coded (which many viewers cannot show).
 pub fn check_photo(bytes: &[u8]) -> Result<(), ApiError> {
-    let not_jpeg = || {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "photo.not_jpeg",
-            "Berkas bukan foto JPEG",
-        )
-        .en("The file is not a JPEG photo")
+    use pendata_shared::jpeg::{check_limits, inspect};
+    let refuse = |code: &'static str, id: String, en: String| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, &id).en(&en)
     };
-    if !bytes.starts_with(&[0xFF, 0xD8]) {
-        return Err(not_jpeg());
+    let info = inspect(bytes).map_err(|e| {
+        refuse(
+            "photo.not_jpeg",
+            format!("Berkas bukan foto JPEG yang utuh: {}", e.message_id()),
+            format!("The file is not a whole JPEG photo: {}", e.message_en()),
+        )
+    })?;
+    check_limits(&info, MAX_PHOTO_PIXELS).map_err(|e| {
+        refuse("photo.too_many_pixels", e.message_id(), e.message_en())
+    })?;
+    if info.arithmetic {
+        return Err(refuse(
+            "photo.unsupported",
+            "Foto JPEG berkode aritmetika tidak didukung".into(),
+            "Arithmetic-coded JPEG is not supported".into(),
+        ));
     }
-    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-    let has_sof = bytes.windows(2).any(|w| {
-        w[0] == 0xFF && (0xC0..=0xCF).contains(&w[1]) && !matches!(w[1], 0xC4 | 0xC8 | 0xCC)
-    });
-    if has_sof {
-        Ok(())
-    } else {
-        Err(not_jpeg())
-    }
+    Ok(())
 }
 
 /// Parses a hash from the path without touching the file system.
@@ -373,7 +379,10 @@ mod tests {
             check_photo(&[0xFF, 0xD8, 0xFF, 0xC4, 0, 0]).is_err(),
             "DHT is no SOF"
         );
-        assert!(check_photo(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 0]).is_ok());
+        assert!(
+            check_photo(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 0]).is_err(),
+            "a cut frame header is no photo"
+        );
         assert!(check_photo(&[]).is_err());
     }
 
