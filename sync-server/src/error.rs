@@ -4,22 +4,9 @@ use std::fmt;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 
-/// Body of every error response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    /// Stable machine-readable code, e.g. `auth.invalid` or `photo.offset_mismatch`.
-    pub code: String,
-    /// Message for people, in Bahasa Indonesia.
-    pub message: String,
-    /// The same message in English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_en: Option<String>,
-    /// `photo.offset_mismatch` only: bytes already staged; resume from here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub received: Option<u64>,
-}
+/// Body of every error response (the shared protocol type; the wire format is unchanged).
+pub use pendata_shared::protocol::ErrorBody;
 
 /// An error answer. Internal details (the `source`) are logged, never sent.
 /// Boxed so `Result<_, ApiError>` stays small; fields are reached through `Deref`.

@@ -1,5 +1,5 @@
-//! Pendata sync server: accounts, per-device tokens, resumable photo uploads, and (later) the
-//! household push/pull endpoints.
+//! Pendata sync server: accounts, per-device tokens, resumable photo uploads, the household
+//! push/pull endpoints (docs/sync-protocol.md) and the supervisor endpoints.
 //!
 //! Entry points:
 //! * [`AppState::open`] builds the stores from a [`Config`];
@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 use utoipa::OpenApi;
@@ -29,15 +30,18 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod households;
+pub mod operator;
 pub mod photos;
 pub mod store;
+pub mod sync;
 
 pub use config::{Config, ConfigError, Limits};
 pub use error::{ApiError, ErrorBody};
 
 use store::files::FileBlobStore;
 use store::sqlite::SqliteStore;
-use store::{AccountStore, BlobLimits, BlobStore, StoreError};
+use store::{AccountStore, BlobLimits, BlobStore, RecordStore, StoreError};
 
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]
@@ -45,6 +49,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub accounts: Arc<dyn AccountStore>,
     pub blobs: Arc<dyn BlobStore>,
+    /// Households, revisions, reviews and the change log (the same database).
+    pub records: Arc<dyn RecordStore>,
     pub limiter: Arc<auth::LoginLimiter>,
     /// The SQLite database behind `accounts`; later stores (households) share it.
     pub db: Arc<SqliteStore>,
@@ -93,10 +99,24 @@ impl AppState {
         Ok(AppState {
             config: Arc::new(config),
             accounts: db.clone(),
+            records: db.clone(),
             blobs: Arc::new(blobs),
             limiter: Arc::new(limiter),
             db,
         })
+    }
+
+    /// Runs a blocking record-store call on the blocking pool.
+    pub async fn records<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn RecordStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.records.clone();
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .map_err(|e| ApiError::internal(StoreError::Task(e.to_string())))?
+            .map_err(ApiError::from)
     }
 
     /// Runs a blocking account-store call on the blocking pool.
@@ -165,8 +185,14 @@ impl utoipa::Modify for BearerAuth {
         photos::missing,
         photos::put_chunk,
         photos::get_photo,
+        sync::push,
+        sync::pull,
+        households::review,
+        households::resolve,
+        households::list,
+        households::get_one,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, pendata_shared::protocol::PushBatch)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -186,8 +212,15 @@ pub fn api_routes(config: &Config) -> Router<AppState> {
                 .put(photos::put_chunk)
                 .layer(DefaultBodyLimit::max(chunk_limit)),
         )
-        // TODO(sync): .route("/api/v1/sync/push", post(sync::push))
-        //             .route("/api/v1/sync/pull", post(sync::pull))
+        .route(
+            "/api/v1/push",
+            post(sync::push).layer(RequestDecompressionLayer::new()),
+        )
+        .route("/api/v1/pull", get(sync::pull))
+        .route("/api/v1/households", get(households::list))
+        .route("/api/v1/households/{id}", get(households::get_one))
+        .route("/api/v1/households/{id}/review", post(households::review))
+        .route("/api/v1/households/{id}/resolve", post(households::resolve))
         .layer(DefaultBodyLimit::max(json_limit))
 }
 

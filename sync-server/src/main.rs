@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use pendata_server::auth::{hash_password, validate_password, validate_username, validate_wilayah};
 use pendata_server::config::FileConfig;
 use pendata_server::store::sqlite::SqliteStore;
-use pendata_server::store::{AccountStore, NewUser, Role, StoreError};
+use pendata_server::store::{AccountStore, NewUser, RecordStore, Role, Scope, StoreError};
 use pendata_server::Config;
 
 #[derive(Parser)]
@@ -35,6 +35,32 @@ enum Command {
     /// Manage users (works while `serve` runs on the same data directory).
     #[command(subcommand)]
     User(UserCommand),
+    /// Import prelist households (assignments) from a CSV file; see docs/server.md.
+    /// Bad rows are reported with their line numbers; good households are imported in one
+    /// transaction. Re-importing a prelist_id updates it.
+    ImportAssignments {
+        /// CSV with the columns of docs/server.md, one row per member.
+        file: PathBuf,
+    },
+    /// Export households and members (one row per member) as CSV or XLSX.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this region code prefix (desa, kecamatan, …); default everything.
+        #[arg(long)]
+        wilayah: Option<String>,
+    },
+    /// Seed demo accounts (password `pendata-demo`) and the sample prelist. Idempotent.
+    Demo,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -78,7 +104,116 @@ fn main() -> anyhow::Result<()> {
             let config = Config::resolve(cli.data_dir, None, file)?;
             user_command(&config, cmd)
         }
+        Command::ImportAssignments { file: csv } => {
+            let config = Config::resolve(cli.data_dir, None, file)?;
+            import_assignments(&config, &csv)
+        }
+        Command::Export {
+            format,
+            out,
+            wilayah,
+        } => {
+            let config = Config::resolve(cli.data_dir, None, file)?;
+            export(&config, format, &out, wilayah.as_deref())
+        }
+        Command::Demo => {
+            let config = Config::resolve(cli.data_dir, None, file)?;
+            demo(&config)
+        }
     }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn import_assignments(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message("reading");
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let parsed = pendata_server::operator::parse_prelist_csv(bar.wrap_read(file), today())
+        .map_err(anyhow::Error::msg)?;
+    bar.set_message("importing");
+    let store = open_store(config)?;
+    let summary = store
+        .import_prelist(&parsed.households)
+        .context("importing (nothing was imported)")?;
+    bar.finish_and_clear();
+    for e in &parsed.errors {
+        eprintln!("{}: {e}", path.display());
+    }
+    println!(
+        "imported {} household(s): {} created, {} updated; {} bad row(s), {} household(s) skipped",
+        parsed.households.len(),
+        summary.created,
+        summary.updated,
+        parsed.errors.len(),
+        parsed.skipped_households
+    );
+    if !parsed.errors.is_empty() {
+        bail!(
+            "{} bad row(s); fix them and import again",
+            parsed.errors.len()
+        );
+    }
+    Ok(())
+}
+
+fn export(
+    config: &Config,
+    format: ExportFormat,
+    out: &std::path::Path,
+    wilayah: Option<&str>,
+) -> anyhow::Result<()> {
+    let scope = match wilayah {
+        None => Scope::all(),
+        Some(w) => {
+            validate_wilayah(Role::Supervisor, w).map_err(anyhow::Error::msg)?;
+            Scope::within(w)
+        }
+    };
+    let store = open_store(config)?;
+    let households = store.export(&scope).context("reading households")?;
+    let rows = match format {
+        ExportFormat::Csv => {
+            let file = std::fs::File::create(out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            pendata_server::operator::write_csv(&households, std::io::BufWriter::new(file))
+                .map_err(anyhow::Error::msg)?
+        }
+        ExportFormat::Xlsx => {
+            pendata_server::operator::write_xlsx(&households, out).map_err(anyhow::Error::msg)?
+        }
+    };
+    println!(
+        "exported {} household(s), {rows} row(s) to {}",
+        households.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn demo(config: &Config) -> anyhow::Result<()> {
+    let store = open_store(config)?;
+    let said = pendata_server::operator::seed_demo(&store, today()).map_err(anyhow::Error::msg)?;
+    for line in said {
+        println!("{line}");
+    }
+    println!(
+        "WARNING: demo accounts share the password {:?}. For trying Pendata out only; never on a real server.",
+        pendata_server::operator::DEMO_PASSWORD
+    );
+    Ok(())
 }
 
 fn init_tracing() {

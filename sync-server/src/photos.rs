@@ -20,30 +20,36 @@ use crate::AppState;
 /// Most hashes one `missing` request may ask about.
 pub const MAX_MISSING_QUERY: usize = 1000;
 
-/// Checks that complete bytes are a photo we accept: for now a JPEG with an SOI marker
-/// (`FF D8`) at the start and a start-of-frame marker present.
-// TODO(shared): replace the body with `pendata_shared::jpeg::inspect` once it exists.
+/// Largest photo, in pixels, the server stores (the app's pipeline sends at most 2000 px on the
+/// long edge; this leaves room for other clients while refusing decompression bombs).
+pub const MAX_PHOTO_PIXELS: u64 = 50_000_000;
+
+/// Checks that complete bytes are a photo we accept: a JPEG whose markers parse up to a frame
+/// header with a plausible size (`pendata_shared::jpeg::inspect`), within [`MAX_PHOTO_PIXELS`],
+/// and not arithmetic-coded (which many viewers cannot show).
 pub fn check_photo(bytes: &[u8]) -> Result<(), ApiError> {
-    let not_jpeg = || {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "photo.not_jpeg",
-            "Berkas bukan foto JPEG",
-        )
-        .en("The file is not a JPEG photo")
+    use pendata_shared::jpeg::{check_limits, inspect};
+    let refuse = |code: &'static str, id: String, en: String| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, &id).en(&en)
     };
-    if !bytes.starts_with(&[0xFF, 0xD8]) {
-        return Err(not_jpeg());
+    let info = inspect(bytes).map_err(|e| {
+        refuse(
+            "photo.not_jpeg",
+            format!("Berkas bukan foto JPEG yang utuh: {}", e.message_id()),
+            format!("The file is not a whole JPEG photo: {}", e.message_en()),
+        )
+    })?;
+    check_limits(&info, MAX_PHOTO_PIXELS).map_err(|e| {
+        refuse("photo.too_many_pixels", e.message_id(), e.message_en())
+    })?;
+    if info.arithmetic {
+        return Err(refuse(
+            "photo.unsupported",
+            "Foto JPEG berkode aritmetika tidak didukung".into(),
+            "Arithmetic-coded JPEG is not supported".into(),
+        ));
     }
-    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-    let has_sof = bytes.windows(2).any(|w| {
-        w[0] == 0xFF && (0xC0..=0xCF).contains(&w[1]) && !matches!(w[1], 0xC4 | 0xC8 | 0xCC)
-    });
-    if has_sof {
-        Ok(())
-    } else {
-        Err(not_jpeg())
-    }
+    Ok(())
 }
 
 /// Parses a hash from the path without touching the file system.
@@ -57,14 +63,18 @@ pub fn parse_hash(raw: &str) -> Result<Sha256Hex, ApiError> {
     })
 }
 
-/// Wilayah scoping hook for photo reads.
-///
-/// TODO(households): once households are stored, look up the household(s) referencing this
-/// photo and require `user.covers(household.wilayah)` for at least one of them (404 otherwise,
-/// so the existence of a photo outside the user's area is not revealed). Until then any
-/// logged-in user may read any photo by its hash.
-fn may_read_photo(_user: &AuthUser, _hash: &Sha256Hex) -> bool {
-    true
+/// Whether `user` may read the photo: some household inside their wilayah references it.
+/// Otherwise the answer is 404, so a photo outside the user's area is not even revealed.
+async fn may_read_photo(
+    state: &AppState,
+    user: &AuthUser,
+    hash: &Sha256Hex,
+) -> Result<bool, ApiError> {
+    let Some(sha) = crate::store::ShaHex::parse(hash.as_str()) else {
+        return Ok(false);
+    };
+    let scope = crate::sync::scope_of(user);
+    state.records(move |s| s.photo_visible(&sha, &scope)).await
 }
 
 impl From<BlobError> for ApiError {
@@ -298,6 +308,10 @@ pub async fn put_chunk(
         .await?;
     if out.complete {
         tracing::info!(sha256 = %hash, bytes = out.total, "photo stored");
+        // Records that waited for this photo are complete now (if all their photos are).
+        if let Some(sha) = crate::store::ShaHex::parse(hash.as_str()) {
+            state.records(move |s| s.photo_completed(&sha)).await?;
+        }
     }
     Ok(ApiJson(ChunkResponse {
         sha256: hash.as_str().to_owned(),
@@ -326,7 +340,7 @@ pub async fn get_photo(
     let hash = parse_hash(&raw_hash)?;
     let not_found =
         || ApiError::not_found("photo.not_found", "Foto tidak ditemukan").en("No such photo");
-    if !may_read_photo(&user, &hash) {
+    if !may_read_photo(&state, &user, &hash).await? {
         return Err(not_found());
     }
     let bytes = state.blobs.read(&hash).await?.ok_or_else(not_found)?;
@@ -350,7 +364,13 @@ mod tests {
 
     #[test]
     fn check_photo_wants_soi_and_sof() {
-        assert!(check_photo(include_bytes!("../tests/fixtures/small.jpg")).is_ok());
+        let img =
+            image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 9, y as u8 * 9, 80]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+            .encode_image(&img)
+            .unwrap();
+        assert!(check_photo(&jpeg).is_ok());
         assert_eq!(
             check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.body.code.clone()),
             Err("photo.not_jpeg".to_owned())
@@ -359,7 +379,10 @@ mod tests {
             check_photo(&[0xFF, 0xD8, 0xFF, 0xC4, 0, 0]).is_err(),
             "DHT is no SOF"
         );
-        assert!(check_photo(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 0]).is_ok());
+        assert!(
+            check_photo(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 0]).is_err(),
+            "a cut frame header is no photo"
+        );
         assert!(check_photo(&[]).is_err());
     }
 

@@ -295,8 +295,8 @@ async fn login_rate_limit_per_username_and_per_ip() {
 async fn photo_upload_whole_then_duplicate_then_download() {
     let app = TestApp::new();
     let token = app.enumerator_token().await;
-    let hash = sha256_hex(JPEG);
-    let total = JPEG.len() as u64;
+    let hash = sha256_hex(jpeg());
+    let total = jpeg().len() as u64;
 
     let r = app
         .send(json_req(
@@ -312,7 +312,7 @@ async fn photo_upload_whole_then_duplicate_then_download() {
         json!({ "missing": [ { "sha256": hash, "received": 0 } ] })
     );
 
-    let r = app.send(chunk_req(&token, &hash, 0, total, JPEG)).await;
+    let r = app.send(chunk_req(&token, &hash, 0, total, jpeg())).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(
         r.json(),
@@ -323,11 +323,11 @@ async fn photo_upload_whole_then_duplicate_then_download() {
         .dir
         .path()
         .join(format!("data/photos/{}/{}/{h}.jpg", &h[..2], &h[2..4]));
-    assert_eq!(std::fs::read(&stored).unwrap(), JPEG);
+    assert_eq!(std::fs::read(&stored).unwrap(), jpeg());
 
     // duplicate: complete, nothing rewritten
     let before = std::fs::metadata(&stored).unwrap().modified().unwrap();
-    let r = app.send(chunk_req(&token, &hash, 0, total, JPEG)).await;
+    let r = app.send(chunk_req(&token, &hash, 0, total, jpeg())).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["complete"], true);
     assert_eq!(
@@ -345,6 +345,22 @@ async fn photo_upload_whole_then_duplicate_then_download() {
         .await;
     assert_eq!(r.json(), json!({ "missing": [] }));
 
+    // readable once a household of the user's desa references it
+    let r = app
+        .send(raw_req(
+            Method::GET,
+            &format!("/api/v1/photos/{hash}"),
+            Some(&token),
+            None,
+            vec![],
+        ))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "unreferenced photos are not readable"
+    );
+    reference_photo(app.state.records.as_ref(), "3201012001", &hash);
     let r = app
         .send(raw_req(
             Method::GET,
@@ -356,16 +372,16 @@ async fn photo_upload_whole_then_duplicate_then_download() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.headers[header::CONTENT_TYPE], "image/jpeg");
-    assert_eq!(r.bytes, JPEG);
+    assert_eq!(r.bytes, jpeg());
 }
 
 #[tokio::test]
 async fn photo_upload_resumes_after_a_partial_chunk() {
     let app = TestApp::new();
     let token = app.enumerator_token().await;
-    let hash = sha256_hex(JPEG);
-    let total = JPEG.len() as u64;
-    let (first, rest) = JPEG.split_at(200);
+    let hash = sha256_hex(jpeg());
+    let total = jpeg().len() as u64;
+    let (first, rest) = jpeg().split_at(200);
 
     let r = app.send(chunk_req(&token, &hash, 0, total, first)).await;
     assert_eq!(
@@ -403,6 +419,7 @@ async fn photo_upload_resumes_after_a_partial_chunk() {
     let r = app.send(chunk_req(&token, &hash, 200, total, rest)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["complete"], true);
+    reference_photo(app.state.records.as_ref(), "3201012001", &hash);
     let r = app
         .send(raw_req(
             Method::GET,
@@ -412,28 +429,30 @@ async fn photo_upload_resumes_after_a_partial_chunk() {
             vec![],
         ))
         .await;
-    assert_eq!(r.bytes, JPEG);
+    assert_eq!(r.bytes, jpeg());
 }
 
 #[tokio::test]
 async fn hostile_photo_uploads() {
     let app = TestApp::with_config(|c| c.limits.max_photo_bytes = 4096);
     let token = app.enumerator_token().await;
-    let hash = sha256_hex(JPEG);
-    let total = JPEG.len() as u64;
+    let hash = sha256_hex(jpeg());
+    let total = jpeg().len() as u64;
 
     // chunk past the total: 413, nothing staged
-    let r = app.send(chunk_req(&token, &hash, 0, total - 1, JPEG)).await;
+    let r = app
+        .send(chunk_req(&token, &hash, 0, total - 1, jpeg()))
+        .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
     assert_eq!(r.code(), "photo.past_total");
     // wrong offset on a fresh upload
     let r = app
-        .send(chunk_req(&token, &hash, 10, total, &JPEG[10..]))
+        .send(chunk_req(&token, &hash, 10, total, &jpeg()[10..]))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.json()["received"], 0);
     // total over the photo limit, and zero
-    let r = app.send(chunk_req(&token, &hash, 0, 4097, JPEG)).await;
+    let r = app.send(chunk_req(&token, &hash, 0, 4097, jpeg())).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.code(), "photo.too_large");
     let r = app.send(chunk_req(&token, &hash, 0, 0, b"")).await;
@@ -453,7 +472,7 @@ async fn hostile_photo_uploads() {
                 &format!("/api/v1/photos/{hash}?{q}"),
                 Some(&token),
                 Some("application/octet-stream"),
-                JPEG.to_vec(),
+                jpeg().to_vec(),
             ))
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
@@ -466,19 +485,19 @@ async fn hostile_photo_uploads() {
             &format!("/api/v1/photos/{hash}?offset=0&total={total}"),
             Some(&token),
             Some("image/jpeg"),
-            JPEG.to_vec(),
+            jpeg().to_vec(),
         ))
         .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // content that does not hash to the name: 422, staging discarded
-    let mut wrong = JPEG.to_vec();
+    let mut wrong = jpeg().to_vec();
     wrong[300] ^= 0xFF;
     let r = app.send(chunk_req(&token, &hash, 0, total, &wrong)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.code(), "photo.hash_mismatch");
     let partial = app.dir.path().join("data/photos/.partial");
     assert_eq!(std::fs::read_dir(&partial).unwrap().count(), 0);
-    // bytes that hash correctly but are not a JPEG
+    // bytes that hash correctly but are not a jpeg()
     let png = b"\x89PNG\r\n\x1a\n not a jpeg at all".to_vec();
     let r = app
         .send(chunk_req(
@@ -499,7 +518,7 @@ async fn hostile_photo_uploads() {
             &format!("/api/v1/photos/{hash}?offset=0&total={total}"),
             None,
             Some("application/octet-stream"),
-            JPEG.to_vec(),
+            jpeg().to_vec(),
         ))
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -510,7 +529,7 @@ async fn path_tricks_in_the_hash_never_touch_the_filesystem() {
     let app = TestApp::new();
     let token = app.enumerator_token().await;
     // a file the tricks would aim at
-    std::fs::write(app.dir.path().join("data/secret.jpg"), JPEG).unwrap();
+    std::fs::write(app.dir.path().join("data/secret.jpg"), jpeg()).unwrap();
     let upper = "A".repeat(64);
     let short = "a".repeat(63);
     let tricks = [
@@ -622,16 +641,16 @@ async fn panics_become_a_json_500_without_internals() {
 async fn chunks_over_the_chunk_limit_are_413_and_leave_nothing() {
     let app = TestApp::with_config(|c| c.limits.max_chunk_bytes = 100);
     let token = app.enumerator_token().await;
-    let hash = sha256_hex(JPEG);
-    let total = JPEG.len() as u64;
+    let hash = sha256_hex(jpeg());
+    let total = jpeg().len() as u64;
     // without Content-Length: caught while streaming
     let r = app
-        .send(chunk_req(&token, &hash, 0, total, &JPEG[..200]))
+        .send(chunk_req(&token, &hash, 0, total, &jpeg()[..200]))
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.code(), "photo.chunk_too_large");
     // with Content-Length: refused before reading
-    let mut req = chunk_req(&token, &hash, 0, total, &JPEG[..200]);
+    let mut req = chunk_req(&token, &hash, 0, total, &jpeg()[..200]);
     req.headers_mut()
         .insert(header::CONTENT_LENGTH, "200".parse().unwrap());
     let r = app.send(req).await;
@@ -647,7 +666,7 @@ async fn chunks_over_the_chunk_limit_are_413_and_leave_nothing() {
     assert_eq!(r.json()["missing"][0]["received"], 0);
     // chunks within the limit complete the photo
     let mut offset = 0;
-    for piece in JPEG.chunks(100) {
+    for piece in jpeg().chunks(100) {
         let r = app
             .send(chunk_req(&token, &hash, offset, total, piece))
             .await;
@@ -661,6 +680,6 @@ async fn chunks_over_the_chunk_limit_are_413_and_leave_nothing() {
             .await
             .unwrap()
             .unwrap(),
-        JPEG
+        jpeg()
     );
 }

@@ -45,14 +45,14 @@ async fn request_logs_have_the_route_template_but_no_secrets() {
             &login_body("ani", "sandi-yang-salah-99"),
         ))
         .await;
-    let hash = sha256_hex(JPEG);
+    let hash = sha256_hex(jpeg());
     let r = app
         .send(raw_req(
             Method::PUT,
             &format!("/api/v1/photos/{hash}?offset=0&total=77777&nik=3201019999990001"),
             Some(&token),
             Some("application/octet-stream"),
-            JPEG.to_vec(),
+            jpeg().to_vec(),
         ))
         .await;
     assert_eq!(r.status, StatusCode::OK);

@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{login_body, sha256_hex, JPEG, PASSWORD};
+use common::{jpeg, login_body, sha256_hex, PASSWORD};
 use pendata_server::auth::hash_password;
 use pendata_server::store::{AccountStore, NewUser, Role};
 use pendata_server::Config;
@@ -100,8 +100,8 @@ async fn real_server_login_upload_and_graceful_shutdown() {
     assert_eq!(me["user"]["wilayah"], "3201");
 
     // resumable upload over the wire, in two chunks
-    let hash = sha256_hex(JPEG);
-    let total = JPEG.len();
+    let hash = sha256_hex(jpeg());
+    let total = jpeg().len();
     let put = |offset: usize, bytes: &'static [u8]| {
         http.put(format!(
             "{}/api/v1/photos/{hash}?offset={offset}&total={total}",
@@ -112,10 +112,24 @@ async fn real_server_login_upload_and_graceful_shutdown() {
         .body(bytes)
         .send()
     };
-    let r: Value = put(0, &JPEG[..100]).await.unwrap().json().await.unwrap();
+    let r: Value = put(0, &jpeg()[..100]).await.unwrap().json().await.unwrap();
     assert_eq!(r["received"], 100);
-    let r: Value = put(100, &JPEG[100..]).await.unwrap().json().await.unwrap();
+    let r: Value = put(100, &jpeg()[100..])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(r["complete"], true);
+    {
+        // a household of sari's wilayah references the photo (reads are scoped)
+        let store = pendata_server::store::sqlite::SqliteStore::open(
+            &Config::with_data_dir(&data).db_path(),
+            1,
+        )
+        .unwrap();
+        common::reference_photo(&store, "3201022001", &hash);
+    }
     let bytes = http
         .get(format!("{}/api/v1/photos/{hash}", server.base))
         .bearer_auth(&token)
@@ -125,7 +139,7 @@ async fn real_server_login_upload_and_graceful_shutdown() {
         .bytes()
         .await
         .unwrap();
-    assert_eq!(&bytes[..], JPEG);
+    assert_eq!(&bytes[..], jpeg());
 
     // wrong passwords from this socket's IP are limited
     for _ in 0..5 {
@@ -348,18 +362,18 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
     drop(http);
 
     // Start a one-chunk upload by hand and send only half of the body.
-    let hash = sha256_hex(JPEG);
+    let hash = sha256_hex(jpeg());
     let addr = server.base.trim_start_matches("http://").to_owned();
     let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let head = format!(
         "PUT /api/v1/photos/{hash}?offset=0&total={n} HTTP/1.1\r\nHost: {addr}\r\n\
          Authorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\n\
          Content-Length: {n}\r\nConnection: close\r\n\r\n",
-        n = JPEG.len()
+        n = jpeg().len()
     );
     sock.write_all(head.as_bytes()).await.unwrap();
-    let half = JPEG.len() / 2;
-    sock.write_all(&JPEG[..half]).await.unwrap();
+    let half = jpeg().len() / 2;
+    sock.write_all(&jpeg()[..half]).await.unwrap();
     sock.flush().await.unwrap();
 
     // Wait until the server has staged the first half (no clock involved: poll the file).
@@ -375,7 +389,7 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
     // Ask the server to stop while the request is in flight, then finish the body.
     let Running { stop, task, .. } = server;
     stop.unwrap().send(()).unwrap();
-    sock.write_all(&JPEG[half..]).await.unwrap();
+    sock.write_all(&jpeg()[half..]).await.unwrap();
     let mut answer = String::new();
     sock.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -383,7 +397,7 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
     task.await.unwrap().unwrap();
     let h = &hash;
     let stored = data.join(format!("photos/{}/{}/{h}.jpg", &h[..2], &h[2..4]));
-    assert_eq!(std::fs::read(stored).unwrap(), JPEG);
+    assert_eq!(std::fs::read(stored).unwrap(), jpeg());
 }
 
 #[tokio::test]

@@ -6,7 +6,11 @@
 use pendata_core::photo::{process, PhotoConfig};
 use pendata_e2e::{TestServer, PASSWORD};
 use pendata_server::store::Role;
-use pendata_shared::protocol::{ChunkAck, ErrorBody, LoginResponse, MissingPhotosResponse};
+use pendata_shared::protocol::{
+    Change, ChunkAck, ErrorBody, LoginResponse, MissingPhotosResponse, PushBatch, PushOutcome,
+    PushRecord, PushResponse, PROTOCOL_VERSION,
+};
+use pendata_shared::{Household, PhotoKind, RevisionId, Sha256Hex};
 use serde_json::json;
 
 /// A camera-like JPEG: gradients, edges and noise, 1600x1200.
@@ -134,19 +138,79 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
     );
     assert!(missing(http.clone(), auth.clone()).await.is_empty());
 
-    // What the server serves is exactly what the pipeline made.
-    let stored = http
-        .get(format!("{}/api/v1/photos/{sha}", server.url()))
+    // A photo no household references is not served, even to its uploader: reads are scoped
+    // by the wilayah of the households that reference a photo.
+    let get = |token: String| {
+        let req = http
+            .get(format!("{}/api/v1/photos/{sha}", server.url()))
+            .header("authorization", token);
+        async move { req.send().await.unwrap() }
+    };
+    assert_eq!(get(auth.clone()).await.status(), 404);
+
+    // Push the example household (desa 3201022001) with this photo as its F-RUMAH.
+    let mut household: Household =
+        serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
+    let rumah = household.photos.iter_mut().find(|p| p.kind == PhotoKind::Rumah).unwrap();
+    rumah.sha256 = Sha256Hex::parse(&sha).unwrap();
+    rumah.bytes = total;
+    rumah.width = photo.width;
+    rumah.height = photo.height;
+    let record = PushRecord::new(
+        RevisionId::new(),
+        None,
+        chrono::Utc::now(),
+        household.id,
+        Change::Upsert { household: Box::new(household) },
+    );
+    let batch = PushBatch {
+        protocol: PROTOCOL_VERSION,
+        batch_id: Default::default(),
+        device_id: Default::default(),
+        records: vec![record],
+    };
+    let pushed: PushResponse = http
+        .post(format!("{}/api/v1/push", server.url()))
         .header("authorization", auth.clone())
+        .json(&batch)
         .send()
         .await
         .unwrap()
-        .bytes()
+        .json()
         .await
         .unwrap();
+    match &pushed.results[0].outcome {
+        PushOutcome::Accepted { missing_photos, .. } => {
+            // The other eight example photos were never uploaded; ours was.
+            assert_eq!(missing_photos.len(), 8);
+            assert!(!missing_photos.iter().any(|m| m.as_str() == sha));
+        }
+        other => panic!("expected accepted, got {other:?}"),
+    }
+
+    // Now it is served, and the bytes are exactly what the pipeline made.
+    let stored = get(auth.clone()).await.bytes().await.unwrap();
     assert_eq!(stored.as_ref(), photo.jpeg.as_slice());
 
-    // Without a token: refused, and nothing about the photo leaks.
+    // A facilitator of another kecamatan does not get it (not even its existence).
+    server.add_user("tksk.cibinong", Role::Enumerator, "320101").unwrap();
+    let other: LoginResponse = http
+        .post(format!("{}/api/v1/auth/login", server.url()))
+        .json(&json!({
+            "username": "tksk.cibinong",
+            "password": PASSWORD,
+            "device_id": uuid::Uuid::now_v7(),
+            "device_name": "uji e2e 2"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(get(format!("Bearer {}", other.token)).await.status(), 404);
+
+    // Without a token: refused.
     let anon = http
         .get(format!("{}/api/v1/photos/{sha}", server.url()))
         .send()

@@ -266,3 +266,485 @@ pub async fn blob_store_contract<S: BlobStore>(make: impl Fn() -> S) {
         assert_eq!(s.read(&hash).await.unwrap().unwrap(), content);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// RecordStore
+
+use pendata_shared::model::{Household, RecordKind};
+use pendata_shared::protocol::{
+    content_hash, Change, ConflictReason, PullItem, PushOutcome, PushRecord, ResolveRequest,
+    ReviewDecision, ReviewRequest,
+};
+use pendata_shared::{HouseholdId, RevisionId};
+
+use super::{
+    IncomingRecord, ListQuery, PrelistHousehold, Puller, Pusher, RecordError, RecordStore,
+    ReviewState, Scope, ShaHex, StateFilter,
+};
+
+/// A pusher (enumerator) working in `wilayah`.
+pub fn pusher(wilayah: &str) -> Pusher {
+    Pusher {
+        username: "ani".into(),
+        device_id: Uuid::now_v7(),
+        scope: Scope::within(wilayah),
+    }
+}
+
+/// An empty new-proposal household in `desa`.
+pub fn household(desa: &str) -> Household {
+    Household::new(
+        RecordKind::UsulanBaru {
+            musdes: Default::default(),
+        },
+        desa,
+    )
+}
+
+/// A ready record for `h` based on `base`.
+pub fn incoming(h: Household, base: Option<RevisionId>) -> IncomingRecord {
+    let id = h.id;
+    let desa = h.location.desa_code.clone();
+    let photos: Vec<ShaHex> = h.photos.iter().map(|p| p.sha256.clone()).collect();
+    let change = Change::Upsert {
+        household: Box::new(h),
+    };
+    ready(
+        PushRecord::new(RevisionId::new(), base, chrono::Utc::now(), id, change),
+        Some(desa),
+        photos,
+    )
+}
+
+fn ready(record: PushRecord, desa: Option<String>, photos: Vec<ShaHex>) -> IncomingRecord {
+    IncomingRecord {
+        change_json: serde_json::to_string(&record.change).unwrap(),
+        record,
+        desa_code: desa,
+        head_name: String::new(),
+        missing_photos: photos.clone(),
+        photos,
+        warnings: Vec::new(),
+    }
+}
+
+fn puller(name: &str, role: Role, wilayah: &str) -> Puller {
+    Puller {
+        username: name.into(),
+        role,
+        scope: Scope::of(role, wilayah),
+    }
+}
+
+fn prelist(id: &str, desa: &str, assigned_to: Option<&str>) -> PrelistHousehold {
+    PrelistHousehold {
+        prelist_id: id.into(),
+        desa_code: desa.into(),
+        rt: Some("001".into()),
+        rw: Some("002".into()),
+        address: "Kp. Uji".into(),
+        families: Vec::new(),
+        members: Vec::new(),
+        assigned_to: assigned_to.map(Into::into),
+    }
+}
+
+fn all_pulled<S: RecordStore>(s: &S, who: &Puller) -> Vec<PullItem> {
+    let mut after = 0;
+    let mut out = Vec::new();
+    loop {
+        let page = s.pull(who, after, 2).unwrap();
+        out.extend(page.items);
+        after = page.last_seq;
+        if !page.has_more {
+            return out;
+        }
+    }
+}
+
+/// The behaviour [`RecordStore`] promises (docs/sync-protocol.md).
+pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
+    let desa = "3201022001";
+    // accepted, duplicate, stale base, exists without base, same revision other content
+    {
+        let s = make();
+        let p = pusher("320102");
+        let h = household(desa);
+        let first = incoming(h.clone(), None);
+        let out = s.push(&p, vec![first.clone()]).unwrap();
+        assert!(matches!(out[0], PushOutcome::Accepted { .. }), "{out:?}");
+        let out = s.push(&p, vec![first.clone()]).unwrap();
+        assert!(matches!(out[0], PushOutcome::Duplicate { .. }), "{out:?}");
+
+        let mut edited = h.clone();
+        edited.notes = Some("kedua".into());
+        let second = incoming(edited.clone(), Some(first.record.revision));
+        assert!(matches!(
+            s.push(&p, vec![second.clone()]).unwrap()[0],
+            PushOutcome::Accepted { .. }
+        ));
+        // an edit from the first revision is now stale: kept as a conflict
+        edited.notes = Some("ketiga".into());
+        let stale = incoming(edited.clone(), Some(first.record.revision));
+        match &s.push(&p, vec![stale.clone()]).unwrap()[0] {
+            PushOutcome::Conflict {
+                current_revision,
+                reason,
+            } => {
+                assert_eq!(*reason, ConflictReason::StaleBase);
+                assert_eq!(*current_revision, Some(second.record.revision));
+            }
+            other => panic!("expected conflict, got {other:?}"),
+        }
+        let no_base = incoming(edited.clone(), None);
+        assert!(matches!(
+            s.push(&p, vec![no_base]).unwrap()[0],
+            PushOutcome::Conflict {
+                reason: ConflictReason::ExistsWithoutBase,
+                ..
+            }
+        ));
+        // the same revision id with other content
+        let mut other = first.clone();
+        other.record.change = Change::Delete;
+        other.record.content_sha256 = content_hash(&Change::Delete);
+        other.change_json = serde_json::to_string(&Change::Delete).unwrap();
+        other.desa_code = None;
+        assert!(matches!(
+            s.push(&p, vec![other]).unwrap()[0],
+            PushOutcome::Conflict {
+                reason: ConflictReason::SameRevisionDifferentContent,
+                ..
+            }
+        ));
+
+        // the current revision was never overwritten
+        let detail = s.get(h.id, &Scope::all()).unwrap().unwrap();
+        assert_eq!(
+            detail.summary.current_revision,
+            Some(second.record.revision)
+        );
+        assert_eq!(detail.household.unwrap().notes.as_deref(), Some("kedua"));
+        assert_eq!(detail.revisions.len(), 4, "first, second and two conflicts");
+        assert_eq!(detail.summary.open_conflicts, 3);
+
+        // the pusher learns of the conflicts; resolving closes them
+        let ani = puller("ani", Role::Enumerator, "320102");
+        let conflicts = all_pulled(&s, &ani)
+            .into_iter()
+            .filter(|i| matches!(i, PullItem::Conflict(_)))
+            .count();
+        assert_eq!(conflicts, 3);
+        let before = s.pull(&ani, 0, 500).unwrap().last_seq;
+        let summary = s
+            .resolve(
+                h.id,
+                &ResolveRequest {
+                    keep_revision: stale.record.revision,
+                    reason: "catatan ketiga benar".into(),
+                },
+                "supervisor",
+                &Scope::within("320102"),
+            )
+            .unwrap();
+        assert_eq!(summary.current_revision, Some(stale.record.revision));
+        assert_eq!(summary.open_conflicts, 0);
+        let after = s.pull(&ani, before, 500).unwrap();
+        assert_eq!(after.items.len(), 3, "every notice comes again, resolved");
+        for item in after.items {
+            match item {
+                PullItem::Conflict(n) => {
+                    assert_eq!(n.resolved_with, Some(stale.record.revision))
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!(matches!(
+            s.resolve(
+                h.id,
+                &ResolveRequest {
+                    keep_revision: RevisionId::new(),
+                    reason: "x".into()
+                },
+                "s",
+                &Scope::all()
+            ),
+            Err(RecordError::UnknownRevision)
+        ));
+        assert!(matches!(
+            s.resolve(
+                h.id,
+                &ResolveRequest {
+                    keep_revision: stale.record.revision,
+                    reason: "x".into()
+                },
+                "s",
+                &Scope::within("320101")
+            ),
+            Err(RecordError::NotFound)
+        ));
+    }
+
+    // one bad record never fails the others; outside the wilayah is rejected
+    {
+        let s = make();
+        let p = pusher("320102");
+        let a = incoming(household(desa), None);
+        let b = incoming(household(desa), None);
+        s.push(&p, vec![a.clone()]).unwrap();
+        let other_kec = pusher("320101");
+        let mut intruder = incoming(
+            a.record.change_household().unwrap(),
+            Some(a.record.revision),
+        );
+        intruder.desa_code = Some("3201012001".into());
+        let out = s.push(&other_kec, vec![intruder]).unwrap();
+        assert!(
+            matches!(&out[0], PushOutcome::Rejected { findings } if findings[0].code == "push.outside_wilayah")
+        );
+        let tomb = ready(
+            PushRecord::new(
+                RevisionId::new(),
+                None,
+                chrono::Utc::now(),
+                HouseholdId::new(),
+                Change::Delete,
+            ),
+            None,
+            vec![],
+        );
+        let out = s.push(&p, vec![tomb, b.clone()]).unwrap();
+        assert!(
+            matches!(out[0], PushOutcome::Rejected { .. }),
+            "unknown tombstone"
+        );
+        assert!(matches!(out[1], PushOutcome::Accepted { .. }));
+        // a tombstone on a known household
+        let del = ready(
+            PushRecord::new(
+                RevisionId::new(),
+                Some(b.record.revision),
+                chrono::Utc::now(),
+                b.record.household_id,
+                Change::Delete,
+            ),
+            None,
+            vec![],
+        );
+        assert!(matches!(
+            s.push(&p, vec![del]).unwrap()[0],
+            PushOutcome::Accepted { .. }
+        ));
+        let d = s
+            .get(b.record.household_id, &Scope::all())
+            .unwrap()
+            .unwrap();
+        assert!(d.summary.deleted);
+        assert!(d.household.is_none());
+        let listed = s
+            .list(
+                &Scope::within("320102"),
+                &ListQuery {
+                    state: Some(StateFilter::Deleted),
+                    desa: None,
+                    limit: 10,
+                    after: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(s
+            .get(b.record.household_id, &Scope::within("320101"))
+            .unwrap()
+            .is_none());
+    }
+
+    // missing photos: incomplete until the photo completes; visibility by scope
+    {
+        let s = make();
+        let p = pusher("320102");
+        let photo = ShaHex::digest(b"foto");
+        let mut h = household(desa);
+        h.photos.push(pendata_shared::PhotoRef {
+            kind: pendata_shared::PhotoKind::Rumah,
+            sha256: photo.clone(),
+            bytes: 4,
+            width: 1,
+            height: 1,
+            geotag: None,
+            taken_at: chrono::Utc::now(),
+            member_id: None,
+        });
+        let rec = incoming(h.clone(), None);
+        match &s.push(&p, vec![rec.clone()]).unwrap()[0] {
+            PushOutcome::Accepted { missing_photos, .. } => {
+                assert_eq!(missing_photos, &vec![photo.clone()])
+            }
+            other => panic!("{other:?}"),
+        }
+        let only_incomplete = ListQuery {
+            state: Some(StateFilter::Incomplete),
+            desa: None,
+            limit: 10,
+            after: None,
+        };
+        assert_eq!(s.list(&Scope::all(), &only_incomplete).unwrap().len(), 1);
+        assert!(s.photo_visible(&photo, &Scope::within("320102")).unwrap());
+        assert!(!s.photo_visible(&photo, &Scope::within("320101")).unwrap());
+        assert!(!s
+            .photo_visible(&ShaHex::digest(b"lain"), &Scope::all())
+            .unwrap());
+        assert_eq!(s.photo_completed(&photo).unwrap(), 1);
+        assert!(s.list(&Scope::all(), &only_incomplete).unwrap().is_empty());
+        match &s.push(&p, vec![rec]).unwrap()[0] {
+            PushOutcome::Duplicate { missing_photos } => assert!(missing_photos.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        // a photo that completed before the push is not missing even if the check said so
+        let mut h2 = household(desa);
+        h2.photos = h.photos.clone();
+        match &s.push(&p, vec![incoming(h2, None)]).unwrap()[0] {
+            PushOutcome::Accepted { missing_photos, .. } => assert!(missing_photos.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // review: only the current revision; outcome pulled by the pusher only
+    {
+        let s = make();
+        let p = pusher("320102");
+        let rec = incoming(household(desa), None);
+        let id = rec.record.household_id;
+        s.push(&p, vec![rec.clone()]).unwrap();
+        let scope = Scope::within("320102");
+        assert!(matches!(
+            s.review(
+                id,
+                &ReviewRequest {
+                    revision: RevisionId::new(),
+                    decision: ReviewDecision::Approved,
+                    note: None
+                },
+                "sup",
+                &scope
+            ),
+            Err(RecordError::NotCurrent { .. })
+        ));
+        assert!(matches!(
+            s.review(
+                id,
+                &ReviewRequest {
+                    revision: rec.record.revision,
+                    decision: ReviewDecision::Approved,
+                    note: None
+                },
+                "sup",
+                &Scope::within("320101")
+            ),
+            Err(RecordError::NotFound)
+        ));
+        let out = s
+            .review(
+                id,
+                &ReviewRequest {
+                    revision: rec.record.revision,
+                    decision: ReviewDecision::Rejected,
+                    note: Some("foto KK buram".into()),
+                },
+                "sup",
+                &scope,
+            )
+            .unwrap();
+        assert_eq!(out.decision, ReviewDecision::Rejected);
+        let items = all_pulled(&s, &puller("ani", Role::Enumerator, "320102"));
+        assert!(items.iter().any(
+            |i| matches!(i, PullItem::Review(r) if r.note.as_deref() == Some("foto KK buram"))
+        ));
+        assert!(all_pulled(&s, &puller("budi", Role::Enumerator, "320102")).is_empty());
+        let d = s.get(id, &scope).unwrap().unwrap();
+        assert_eq!(d.summary.review_state, ReviewState::Rejected);
+        assert_eq!(d.reviews.len(), 1);
+    }
+
+    // prelist import: created once, updated on re-import (new sequence), scoped pulls,
+    // has_more exact at multiples of the page size
+    {
+        let s = make();
+        let list = vec![
+            prelist("P-1", desa, Some("ani")),
+            prelist("P-2", desa, Some("budi")),
+            prelist("P-3", desa, None),
+            prelist("P-4", "3201012001", None),
+        ];
+        let sum = s.import_prelist(&list).unwrap();
+        assert_eq!((sum.created, sum.updated), (4, 0));
+        let ani = puller("ani", Role::Enumerator, "320102");
+        let got = all_pulled(&s, &ani);
+        let ids: Vec<&str> = got
+            .iter()
+            .filter_map(|i| match i {
+                PullItem::Assignment(a) => Some(a.prelist_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids, vec!["P-1", "P-3"]);
+        let sup = puller("sup", Role::Supervisor, "320102");
+        assert_eq!(all_pulled(&s, &sup).len(), 3);
+        assert_eq!(all_pulled(&s, &puller("adm", Role::Admin, "")).len(), 4);
+        // exactly two items, page size two: has_more is false
+        let page = s.pull(&ani, 0, 2).unwrap();
+        assert_eq!(page.items.len(), 2);
+        assert!(!page.has_more);
+        let cursor = page.last_seq;
+        let first_id = match &page.items[0] {
+            PullItem::Assignment(a) => a.household_id,
+            _ => unreachable!(),
+        };
+        let sum = s
+            .import_prelist(&[PrelistHousehold {
+                address: "Alamat baru".into(),
+                ..list[0].clone()
+            }])
+            .unwrap();
+        assert_eq!((sum.created, sum.updated), (0, 1));
+        let page = s.pull(&ani, cursor, 10).unwrap();
+        match &page.items[..] {
+            [PullItem::Assignment(a)] => {
+                assert_eq!(a.household_id, first_id, "same household, not a duplicate");
+                assert_eq!(a.address, "Alamat baru");
+            }
+            other => panic!("{other:?}"),
+        }
+        // the first device to push an assigned household is accepted; the second conflicts
+        let mut h = household(desa);
+        h.id = first_id;
+        assert!(matches!(
+            s.push(&pusher("320102"), vec![incoming(h.clone(), None)])
+                .unwrap()[0],
+            PushOutcome::Accepted { .. }
+        ));
+        assert!(matches!(
+            s.push(&pusher("320102"), vec![incoming(h, None)]).unwrap()[0],
+            PushOutcome::Conflict {
+                reason: ConflictReason::ExistsWithoutBase,
+                ..
+            }
+        ));
+        let exported = s.export(&Scope::within("320102")).unwrap();
+        assert_eq!(exported.len(), 3);
+        assert!(exported.iter().any(|e| e.household.is_some()));
+    }
+}
+
+trait ChangeHousehold {
+    fn change_household(&self) -> Option<Household>;
+}
+
+impl ChangeHousehold for PushRecord {
+    fn change_household(&self) -> Option<Household> {
+        match &self.change {
+            Change::Upsert { household } => Some((**household).clone()),
+            Change::Delete => None,
+        }
+    }
+}

@@ -2,6 +2,8 @@
 //!
 //! * [`AccountStore`]: users, devices and per-device bearer tokens (SQLite: [`sqlite::SqliteStore`]).
 //! * [`BlobStore`]: content-addressed photo bytes with resumable uploads (files: [`files::FileBlobStore`]).
+//! * [`RecordStore`]: households, their revisions, conflicts, reviews and the pull change log
+//!   (SQLite: [`sqlite::SqliteStore`], implemented in [`sqlite_records`]).
 //!
 //! Account methods are blocking (call them from `tokio::task::spawn_blocking`; see
 //! [`crate::AppState::accounts`]); blob methods are async because they stream request bodies.
@@ -11,13 +13,24 @@ use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
+use pendata_shared::model::{Family, Household};
+use pendata_shared::protocol::{
+    Assignment, Change, ConflictReason, PrelistMember, PullItem, PushOutcome, PushRecord,
+    ResolveRequest, ReviewOutcome, ReviewRequest,
+};
+use pendata_shared::{Finding, HouseholdId, RevisionId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// The shared crate's SHA-256 hex (accepts either case, stores lower case), used in records.
+pub use pendata_shared::Sha256Hex as ShaHex;
 
 use crate::error::ApiError;
 
 pub mod files;
 pub mod sqlite;
+pub mod sqlite_records;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
@@ -282,4 +295,297 @@ pub trait BlobStore: Send + Sync + 'static {
     /// The bytes of a complete blob.
     fn read<'a>(&'a self, hash: &'a Sha256Hex)
         -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Households
+
+/// Which households a caller may see: a dotless region-code prefix, or everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// `None`: every region (admins). `Some(prefix)`: desa codes starting with it.
+    prefix: Option<String>,
+}
+
+impl Scope {
+    /// Every region.
+    pub fn all() -> Self {
+        Scope { prefix: None }
+    }
+    /// Desa codes starting with `prefix`. An empty prefix covers nothing (only admins see all).
+    pub fn within(prefix: &str) -> Self {
+        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+            // A prefix no desa code has: digits only are ever stored.
+            Scope {
+                prefix: Some("-".into()),
+            }
+        } else {
+            Scope {
+                prefix: Some(prefix.to_owned()),
+            }
+        }
+    }
+    /// The scope of a user with this role and wilayah.
+    pub fn of(role: Role, wilayah: &str) -> Self {
+        match role {
+            Role::Admin => Scope::all(),
+            Role::Enumerator | Role::Supervisor => Scope::within(wilayah),
+        }
+    }
+    /// Whether `desa_code` is inside.
+    pub fn covers(&self, desa_code: &str) -> bool {
+        match &self.prefix {
+            None => true,
+            Some(p) => desa_code.starts_with(p.as_str()),
+        }
+    }
+    /// The prefix for SQL (`""` matches everything).
+    pub fn sql_prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or("")
+    }
+}
+
+/// Who is pushing: recorded with each revision.
+#[derive(Debug, Clone)]
+pub struct Pusher {
+    pub username: String,
+    pub device_id: Uuid,
+    pub scope: Scope,
+}
+
+/// A push record that passed the checks that need no database (protocol, hash, shared
+/// validation, wilayah of its content), ready for [`RecordStore::push`].
+#[derive(Debug, Clone)]
+pub struct IncomingRecord {
+    pub record: PushRecord,
+    /// The JSON of `record.change` exactly as hashed.
+    pub change_json: String,
+    /// Desa of an upsert (`None` for a tombstone).
+    pub desa_code: Option<String>,
+    /// Name of the head of household (for listings), empty if none.
+    pub head_name: String,
+    /// Every photo the revision references.
+    pub photos: Vec<ShaHex>,
+    /// The referenced photos the blob store did not hold completely when checked.
+    pub missing_photos: Vec<ShaHex>,
+    /// Validation warnings, returned with `accepted`.
+    pub warnings: Vec<Finding>,
+}
+
+/// A prelist household to import (one per `prelist_id`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrelistHousehold {
+    pub prelist_id: String,
+    pub desa_code: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub address: String,
+    pub families: Vec<Family>,
+    pub members: Vec<PrelistMember>,
+    pub assigned_to: Option<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    pub created: u32,
+    pub updated: u32,
+}
+
+/// Review state of a household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    /// A prelist household nobody has pushed yet.
+    Assigned,
+    /// Its current revision waits for review.
+    Submitted,
+    Approved,
+    Rejected,
+}
+
+impl ReviewState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Assigned => "assigned",
+            ReviewState::Submitted => "submitted",
+            ReviewState::Approved => "approved",
+            ReviewState::Rejected => "rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "assigned" => Some(ReviewState::Assigned),
+            "submitted" => Some(ReviewState::Submitted),
+            "approved" => Some(ReviewState::Approved),
+            "rejected" => Some(ReviewState::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// Filter of the household list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StateFilter {
+    Assigned,
+    Submitted,
+    Approved,
+    Rejected,
+    /// With at least one unresolved conflict.
+    Conflict,
+    /// Current revision waits for photos.
+    Incomplete,
+    /// Withdrawn by a tombstone.
+    Deleted,
+}
+
+/// One household in a listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HouseholdSummary {
+    pub id: HouseholdId,
+    pub prelist_id: Option<String>,
+    pub desa_code: String,
+    pub head_name: String,
+    pub current_revision: Option<RevisionId>,
+    pub review_state: ReviewState,
+    pub open_conflicts: u32,
+    /// The current revision waits for photos.
+    pub incomplete: bool,
+    pub deleted: bool,
+    pub assigned_to: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A stored revision as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RevisionInfo {
+    pub revision: RevisionId,
+    pub base_revision: Option<RevisionId>,
+    pub content_sha256: ShaHex,
+    /// `current`, `superseded`, `conflict` or `resolved_away`.
+    pub state: String,
+    pub conflict_reason: Option<ConflictReason>,
+    pub username: String,
+    pub device_id: Uuid,
+    pub saved_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub incomplete: bool,
+    pub missing_photos: Vec<ShaHex>,
+    pub change: Change,
+}
+
+/// One household with its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HouseholdDetail {
+    pub summary: HouseholdSummary,
+    /// Content of the current revision (none for a prelist household or a tombstone).
+    pub household: Option<Household>,
+    pub assignment: Option<Assignment>,
+    /// Every stored revision, oldest first.
+    pub revisions: Vec<RevisionInfo>,
+    pub reviews: Vec<ReviewOutcome>,
+}
+
+/// A page of the household list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HouseholdPage {
+    pub items: Vec<HouseholdSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Query of the household list.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub state: Option<StateFilter>,
+    pub desa: Option<String>,
+    pub limit: u32,
+    /// Only households with ids after this one.
+    pub after: Option<HouseholdId>,
+}
+
+/// Everything the export writes about one household.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportHousehold {
+    pub summary: HouseholdSummary,
+    pub household: Option<Household>,
+    pub assignment: Option<Assignment>,
+    pub last_review: Option<ReviewOutcome>,
+}
+
+/// A page of change-log items for one user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangePage {
+    pub items: Vec<PullItem>,
+    /// Sequence of the last item returned (the cursor's value if none).
+    pub last_seq: i64,
+    pub has_more: bool,
+}
+
+/// Who pulls.
+#[derive(Debug, Clone)]
+pub struct Puller {
+    pub username: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+/// Why a review or resolve was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// No such household, or outside the caller's scope (not revealed).
+    #[error("no such household")]
+    NotFound,
+    /// The revision is not the household's current one.
+    #[error("the revision is not the current one")]
+    NotCurrent { current: Option<RevisionId> },
+    /// The revision is not a revision of this household.
+    #[error("unknown revision")]
+    UnknownRevision,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Households: revisions, conflicts, reviews and the change log. Blocking, like
+/// [`AccountStore`].
+pub trait RecordStore: Send + Sync + 'static {
+    /// Stores a batch in one transaction; one outcome per record, in order. Never fails one
+    /// record because of another; a database failure fails the whole call (nothing stored).
+    fn push(
+        &self,
+        pusher: &Pusher,
+        records: Vec<IncomingRecord>,
+    ) -> Result<Vec<PushOutcome>, StoreError>;
+    /// A photo became complete: revisions waiting only for it are no longer incomplete.
+    /// Returns how many revisions became complete.
+    fn photo_completed(&self, sha256: &ShaHex) -> Result<u32, StoreError>;
+    /// Whether some household inside `scope` references the photo.
+    fn photo_visible(&self, sha256: &ShaHex, scope: &Scope) -> Result<bool, StoreError>;
+    /// Change-log items after `after` for this user, at most `limit`.
+    fn pull(&self, who: &Puller, after: i64, limit: u32) -> Result<ChangePage, StoreError>;
+    /// Records a supervisor's decision on the current revision.
+    fn review(
+        &self,
+        household: HouseholdId,
+        request: &ReviewRequest,
+        reviewer: &str,
+        scope: &Scope,
+    ) -> Result<ReviewOutcome, RecordError>;
+    /// Makes `keep_revision` current and closes the household's conflicts.
+    fn resolve(
+        &self,
+        household: HouseholdId,
+        request: &ResolveRequest,
+        by: &str,
+        scope: &Scope,
+    ) -> Result<HouseholdSummary, RecordError>;
+    /// Households inside `scope`, ordered by id.
+    fn list(&self, scope: &Scope, query: &ListQuery) -> Result<Vec<HouseholdSummary>, StoreError>;
+    /// One household inside `scope`.
+    fn get(&self, id: HouseholdId, scope: &Scope) -> Result<Option<HouseholdDetail>, StoreError>;
+    /// Creates or updates prelist households (by `prelist_id`) in one transaction.
+    fn import_prelist(&self, households: &[PrelistHousehold]) -> Result<ImportSummary, StoreError>;
+    /// Every household inside `scope`, for the export.
+    fn export(&self, scope: &Scope) -> Result<Vec<ExportHousehold>, StoreError>;
 }

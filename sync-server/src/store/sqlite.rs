@@ -17,10 +17,16 @@ use super::{
 
 /// Migrations, applied in order; `PRAGMA user_version` is the number applied.
 /// Append-only: never edit a shipped file, add the next one.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_accounts",
-    include_str!("../../migrations/0001_accounts.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_accounts",
+        include_str!("../../migrations/0001_accounts.sql"),
+    ),
+    (
+        "0002_households",
+        include_str!("../../migrations/0002_households.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -134,11 +140,11 @@ impl SqliteStore {
 
 /// A poisoned mutex only means another thread panicked mid-call; SQLite rolled that
 /// transaction back, so the connection is still usable.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 

@@ -13,7 +13,27 @@ use pendata_server::{AppState, Config};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-pub const JPEG: &[u8] = include_bytes!("../fixtures/small.jpg");
+/// A small real JPEG (48×32, a colour gradient), encoded at test time.
+pub fn jpeg() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| make_jpeg(48, 32, 0))
+}
+
+/// A distinct real JPEG for each `seed`.
+pub fn make_jpeg(width: u32, height: u32, seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 5) as u8 ^ seed,
+            (y * 7) as u8,
+            ((x + y) as u8).wrapping_mul(3).wrapping_add(seed),
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
 pub const PASSWORD: &str = "kata-sandi-rahasia";
 
 pub struct TestApp {
@@ -155,4 +175,119 @@ pub fn chunk_req(token: &str, hash: &str, offset: u64, total: u64, bytes: &[u8])
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     pendata_server::store::Sha256Hex::of(bytes).to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// households
+
+use pendata_shared::model::Household;
+use pendata_shared::protocol::{Change, PushRecord};
+use pendata_shared::{HouseholdId, MemberId, RevisionId};
+
+pub const EXAMPLE: &str = include_str!("../../../assets/examples/household.json");
+
+/// The example household with a fresh id, fresh member ids and NIKs unique to `n`.
+pub fn example_household(n: u32) -> Household {
+    let mut h: Household = serde_json::from_str(EXAMPLE).unwrap();
+    h.id = HouseholdId::new();
+    let serial = n % 1900 * 5 + 1;
+    let mut renamed = std::collections::HashMap::new();
+    for (i, m) in h.members.iter_mut().enumerate() {
+        let old_id = m.id;
+        m.id = MemberId::new();
+        renamed.insert(old_id, m.id);
+        if let Some(nik) = &m.nik {
+            let new = format!("{}{:04}", &nik[..12], serial + i as u32);
+            for d in &mut h.dependents {
+                if d.nik.as_deref() == Some(nik.as_str()) {
+                    d.nik = Some(new.clone());
+                }
+            }
+            m.nik = Some(new);
+        }
+    }
+    for d in &mut h.dependents {
+        if let Some(id) = d.member_id.and_then(|id| renamed.get(&id)) {
+            d.member_id = Some(*id);
+        }
+    }
+    for p in &mut h.photos {
+        if let Some(id) = p.member_id.and_then(|id| renamed.get(&id)) {
+            p.member_id = Some(*id);
+        }
+    }
+    h
+}
+
+/// A push record of `h` based on `base`.
+pub fn record(h: &Household, base: Option<RevisionId>) -> PushRecord {
+    PushRecord::new(
+        RevisionId::new(),
+        base,
+        chrono::Utc::now(),
+        h.id,
+        Change::Upsert {
+            household: Box::new(h.clone()),
+        },
+    )
+}
+
+/// A push batch body.
+pub fn batch(records: &[PushRecord]) -> Value {
+    json!({
+        "protocol": 1,
+        "batch_id": uuid::Uuid::now_v7(),
+        "device_id": "0192f5a0-0000-7000-8000-000000000001",
+        "records": records,
+    })
+}
+
+impl TestApp {
+    pub async fn push(&self, token: &str, records: &[PushRecord]) -> Reply {
+        self.send(json_req(
+            Method::POST,
+            "/api/v1/push",
+            Some(token),
+            &batch(records),
+        ))
+        .await
+    }
+
+    pub async fn get(&self, token: &str, uri: &str) -> Reply {
+        self.send(raw_req(Method::GET, uri, Some(token), None, vec![]))
+            .await
+    }
+
+    /// Adds `username` with a password and logs in; returns the token.
+    pub async fn user(&self, username: &str, role: Role, wilayah: &str) -> String {
+        self.add_user(username, role, wilayah);
+        self.login(username).await
+    }
+}
+
+/// Stores a household in `desa` that references the photo `sha` (photo reads are scoped to
+/// the households referencing a photo).
+pub fn reference_photo(store: &dyn pendata_server::store::RecordStore, desa: &str, sha: &str) {
+    use pendata_server::store::{IncomingRecord, Pusher, Scope};
+    let mut h = example_household(999);
+    h.location.desa_code = desa.into();
+    h.photos.truncate(1);
+    let sha = pendata_shared::Sha256Hex::parse(sha).unwrap();
+    h.photos[0].sha256 = sha.clone();
+    let rec = record(&h, None);
+    let incoming = IncomingRecord {
+        change_json: serde_json::to_string(&rec.change).unwrap(),
+        record: rec,
+        desa_code: Some(desa.into()),
+        head_name: String::new(),
+        photos: vec![sha],
+        missing_photos: vec![],
+        warnings: vec![],
+    };
+    let pusher = Pusher {
+        username: "seed".into(),
+        device_id: uuid::Uuid::nil(),
+        scope: Scope::all(),
+    };
+    store.push(&pusher, vec![incoming]).unwrap();
 }

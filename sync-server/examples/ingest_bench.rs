@@ -1,0 +1,331 @@
+//! Ingest benchmark (not a test): prints one JSON object.
+//!
+//! (a) households/s pushed through the real HTTP API (real server on 127.0.0.1:0, reqwest,
+//!     batches of 100 households of 5 members built from assets/examples/household.json with
+//!     fresh ids and NIKs) against a raw rusqlite bulk insert of the same JSON (one
+//!     transaction, same pragmas) in the same run; the ratio's goal is ≥ 0.5.
+//! (b) N simulated devices (tokio tasks, each logged in with its own device id) pushing and
+//!     pulling for T seconds: errors, p50 and p99 latency (goal p99 < 1 s), and a /healthz
+//!     probe during the load.
+//!
+//! `cargo run --release -p pendata-server --example ingest_bench -- [--households 2000]
+//!  [--devices 200] [--seconds 60]`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pendata_server::auth::hash_password;
+use pendata_server::store::{NewUser, Role};
+use pendata_server::{AppState, Config};
+use pendata_shared::model::Household;
+use pendata_shared::protocol::{Change, PushRecord};
+use pendata_shared::{HouseholdId, MemberId, RevisionId};
+use serde_json::{json, Value};
+
+const EXAMPLE: &str = include_str!("../../assets/examples/household.json");
+const PASSWORD: &str = "bench-password-123";
+const BATCH: usize = 100;
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The example with fresh ids and NIKs unique to `n` (up to 1.9 million households).
+fn household(n: u64) -> Household {
+    let mut h: Household = serde_json::from_str(EXAMPLE).unwrap();
+    h.id = HouseholdId::new();
+    // The serial digits (0001-9500) vary with n; the region and birth-date parts stay valid.
+    // NIKs repeat every 1900 households, which only matters inside one batch.
+    let serial = n % 1900 * 5 + 1;
+    for (i, m) in h.members.iter_mut().enumerate() {
+        let old = m.id;
+        m.id = MemberId::new();
+        for d in &mut h.dependents {
+            if d.member_id == Some(old) {
+                d.member_id = Some(m.id);
+            }
+        }
+        for p in &mut h.photos {
+            if p.member_id == Some(old) {
+                p.member_id = Some(m.id);
+            }
+        }
+        if let Some(nik) = m.nik.clone() {
+            let new = format!("{}{:04}", &nik[..12], serial + i as u64);
+            for d in &mut h.dependents {
+                if d.nik.as_deref() == Some(nik.as_str()) {
+                    d.nik = Some(new.clone());
+                }
+            }
+            m.nik = Some(new);
+        }
+    }
+    h
+}
+
+fn record(h: &Household) -> PushRecord {
+    PushRecord::new(
+        RevisionId::new(),
+        None,
+        chrono::Utc::now(),
+        h.id,
+        Change::Upsert {
+            household: Box::new(h.clone()),
+        },
+    )
+}
+
+fn batch_body(records: &[PushRecord]) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "protocol": 1,
+        "batch_id": uuid::Uuid::now_v7(),
+        "device_id": uuid::Uuid::now_v7(),
+        "records": records,
+    }))
+    .unwrap()
+}
+
+async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
+    let r: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({
+            "username": user,
+            "password": PASSWORD,
+            "device_id": uuid::Uuid::now_v7(),
+            "device_name": "bench",
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["token"].as_str().expect("login").to_owned()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let total = arg("--households", 2000) as usize;
+    let devices = arg("--devices", 200) as usize;
+    let seconds = arg("--seconds", 60);
+
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(Config::with_data_dir(dir.path().join("data"))).unwrap();
+    let users = 10;
+    for u in 0..users {
+        state
+            .accounts
+            .create_user(NewUser {
+                username: format!("bench{u}"),
+                password_hash: hash_password(PASSWORD).unwrap(),
+                role: Role::Enumerator,
+                wilayah: "320102".into(),
+            })
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(pendata_server::serve_state(
+        state.clone(),
+        listener,
+        async move {
+            let _ = stop_rx.await;
+        },
+    ));
+
+    // ---- (a) throughput against a raw insert anchor ----
+    let households: Vec<Household> = (0..total as u64).map(household).collect();
+    let bodies: Vec<Vec<u8>> = households
+        .chunks(BATCH)
+        .map(|c| batch_body(&c.iter().map(record).collect::<Vec<_>>()))
+        .collect();
+    let http = reqwest::Client::new();
+    let token = login(&http, &base, "bench0").await;
+    let started = Instant::now();
+    let mut accepted = 0usize;
+    for body in &bodies {
+        let r: Value = http
+            .post(format!("{base}/api/v1/push"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        accepted += r["results"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|x| x["outcome"]["status"] == "accepted")
+                    .count()
+            })
+            .unwrap_or(0);
+    }
+    let http_secs = started.elapsed().as_secs_f64();
+    let http_rate = total as f64 / http_secs;
+
+    let raw_path = dir.path().join("raw.db");
+    let jsons: Vec<(String, String)> = households
+        .iter()
+        .map(|h| (h.id.to_string(), serde_json::to_string(h).unwrap()))
+        .collect();
+    let started = Instant::now();
+    {
+        let mut conn = rusqlite::Connection::open(&raw_path).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.pragma_update(None, "synchronous", "FULL").unwrap();
+        conn.execute_batch("CREATE TABLE h (id TEXT PRIMARY KEY, json TEXT NOT NULL)")
+            .unwrap();
+        let tx = conn.transaction().unwrap();
+        {
+            let mut stmt = tx
+                .prepare("INSERT INTO h (id, json) VALUES (?1, ?2)")
+                .unwrap();
+            for (id, j) in &jsons {
+                stmt.execute([id, j]).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    let raw_secs = started.elapsed().as_secs_f64();
+    let raw_rate = total as f64 / raw_secs;
+
+    // ---- (b) many devices pushing and pulling ----
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(devices)
+        .build()
+        .unwrap();
+    let mut tokens = Vec::with_capacity(devices);
+    for d in 0..devices {
+        tokens.push(login(&http, &base, &format!("bench{}", d % users)).await);
+    }
+    let errors = Arc::new(AtomicU64::new(0));
+    let counter = Arc::new(AtomicU64::new(1_000_000));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for token in tokens {
+        let (http, base, errors, counter) =
+            (http.clone(), base.clone(), errors.clone(), counter.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut cursor = String::new();
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(5, Ordering::Relaxed);
+                let records: Vec<PushRecord> = (n..n + 5).map(|i| record(&household(i))).collect();
+                let body = batch_body(&records);
+                let t = Instant::now();
+                let ok = http
+                    .post(format!("{base}/api/v1/push"))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success());
+                latencies.push(t.elapsed().as_secs_f64());
+                if !matches!(ok, Ok(true)) {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                let t = Instant::now();
+                let page = http
+                    .get(format!("{base}/api/v1/pull?cursor={cursor}&limit=100"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await;
+                match page {
+                    Ok(r) if r.status().is_success() => {
+                        if let Ok(v) = r.json::<Value>().await {
+                            cursor = v["next_cursor"].as_str().unwrap_or("").to_owned();
+                        }
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                latencies.push(t.elapsed().as_secs_f64());
+            }
+            latencies
+        }));
+    }
+    let probe = {
+        let (http, base) = (http.clone(), base.clone());
+        tokio::spawn(async move {
+            let mut worst: f64 = 0.0;
+            let mut failures = 0u64;
+            let mut probes = 0u64;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let ok = http
+                    .get(format!("{base}/healthz"))
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false);
+                worst = worst.max(t.elapsed().as_secs_f64());
+                probes += 1;
+                if !ok {
+                    failures += 1;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            (probes, failures, worst)
+        })
+    };
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let (probes, probe_failures, probe_worst) = probe.await.unwrap();
+    all.sort_by(|a, b| a.total_cmp(b));
+    let requests = all.len();
+
+    let _ = stop_tx.send(());
+    server.await.unwrap().unwrap();
+
+    let out = json!({
+        "throughput": {
+            "households": total,
+            "members_per_household": households.first().map(|h| h.members.len()),
+            "batch": BATCH,
+            "accepted": accepted,
+            "http_households_per_s": (http_rate * 10.0).round() / 10.0,
+            "raw_insert_households_per_s": (raw_rate * 10.0).round() / 10.0,
+            "ratio_http_to_raw": (http_rate / raw_rate * 1000.0).round() / 1000.0,
+            "goal_ratio": 0.5,
+        },
+        "load": {
+            "devices": devices,
+            "seconds": seconds,
+            "requests": requests,
+            "requests_per_s": (requests as f64 / seconds as f64 * 10.0).round() / 10.0,
+            "errors": errors.load(Ordering::Relaxed),
+            "p50_ms": (percentile(&all, 0.50) * 1000.0).round(),
+            "p99_ms": (percentile(&all, 0.99) * 1000.0).round(),
+            "max_ms": (all.last().copied().unwrap_or(0.0) * 1000.0).round(),
+            "goal_p99_ms": 1000,
+            "healthz_probes": probes,
+            "healthz_failures": probe_failures,
+            "healthz_worst_ms": (probe_worst * 1000.0).round(),
+        },
+    });
+    println!("{out}");
+}

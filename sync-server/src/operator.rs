@@ -1,0 +1,668 @@
+//! Operator commands behind `pendata-server import-assignments`, `export` and `demo`
+//! (docs/server.md describes the file formats).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use chrono::NaiveDate;
+use pendata_shared::codes::{CodeList, Relation, Sex};
+use pendata_shared::model::{Family, Household, RecordKind};
+use pendata_shared::nik::{parse_kk, parse_nik};
+use pendata_shared::photos::PhotoKind;
+use pendata_shared::protocol::{PrelistMember, ReviewDecision};
+use pendata_shared::Wilayah;
+
+use crate::auth::{hash_password, validate_username};
+use crate::store::{
+    AccountStore, ExportHousehold, NewUser, PrelistHousehold, RecordStore, Role, StoreError,
+};
+
+/// The columns of an assignment (prelist) CSV, in order. One row per member.
+pub const PRELIST_COLUMNS: [&str; 13] = [
+    "prelist_id",
+    "desa_code",
+    "rt",
+    "rw",
+    "address",
+    "kk_number",
+    "family_no",
+    "name",
+    "nik",
+    "relation",
+    "sex",
+    "birth_date",
+    "assigned_to",
+];
+
+/// A refused CSV row. The reason never quotes the value (it may be a NIK).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// What the parser made of a prelist file.
+#[derive(Debug, Default)]
+pub struct ParsedPrelist {
+    /// Households whose every row was good.
+    pub households: Vec<PrelistHousehold>,
+    /// Bad rows; their whole household is left out.
+    pub errors: Vec<RowError>,
+    /// Households left out because of a bad row.
+    pub skipped_households: usize,
+}
+
+struct Row {
+    line: u64,
+    prelist_id: String,
+    desa_code: String,
+    rt: Option<String>,
+    rw: Option<String>,
+    address: String,
+    kk_number: Option<String>,
+    family_no: Option<u8>,
+    member: PrelistMember,
+    assigned_to: Option<String>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row, String> {
+    let get = |i: usize| rec.get(i).unwrap_or("").trim();
+    let prelist_id = get(0).to_owned();
+    if prelist_id.is_empty() || prelist_id.len() > 64 {
+        return Err(
+            "prelist_id: wajib diisi, paling banyak 64 karakter (required, at most 64 characters)"
+                .into(),
+        );
+    }
+    let desa_code = get(1).to_owned();
+    if !Wilayah::embedded().is_village(&desa_code) {
+        return Err(
+            "desa_code: bukan kode desa/kelurahan Kemendagri (not a known desa code)".into(),
+        );
+    }
+    let rt_rw = |i: usize, name: &str| -> Result<Option<String>, String> {
+        match opt(get(i)) {
+            Some(v) if v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(format!("{name}: paling banyak 3 angka (at most 3 digits)"))
+            }
+            v => Ok(v),
+        }
+    };
+    let rt = rt_rw(2, "rt")?;
+    let rw = rt_rw(3, "rw")?;
+    let address = get(4).to_owned();
+    if address.chars().count() > 200 {
+        return Err("address: paling banyak 200 karakter (at most 200 characters)".into());
+    }
+    let kk_number = opt(get(5));
+    if let Some(kk) = &kk_number {
+        parse_kk(kk, today)
+            .map_err(|e| format!("kk_number: {} ({})", e.message_id(), e.message_en()))?;
+    }
+    let family_no = match opt(get(6)) {
+        None => None,
+        Some(v) => Some(
+            v.parse::<u8>()
+                .ok()
+                .filter(|n| (1..=20).contains(n))
+                .ok_or("family_no: angka 1-20 (a number 1-20)")?,
+        ),
+    };
+    let name = get(7).to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(
+            "name: wajib diisi, paling banyak 100 karakter (required, at most 100 characters)"
+                .into(),
+        );
+    }
+    let birth_date = match opt(get(11)) {
+        None => None,
+        Some(v) => Some(
+            NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                .ok()
+                .filter(|d| *d <= today)
+                .ok_or(
+                    "birth_date: tanggal YYYY-MM-DD yang sudah lewat (a past date, YYYY-MM-DD)",
+                )?,
+        ),
+    };
+    let nik = opt(get(8));
+    if let Some(n) = &nik {
+        parse_nik(n, today, None)
+            .map_err(|e| format!("nik: {} ({})", e.message_id(), e.message_en()))?;
+    }
+    let code = |i: usize, name: &str| -> Result<Option<u8>, String> {
+        match opt(get(i)) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<u8>()
+                .map(Some)
+                .map_err(|_| format!("{name}: harus kode angka (must be a numeric code)")),
+        }
+    };
+    let relation = match code(9, "relation")? {
+        None => None,
+        Some(c) => {
+            Some(Relation::from_code(c).ok_or("relation: kode hub_krt 1-8 (hub_krt code 1-8)")?)
+        }
+    };
+    let sex = match code(10, "sex")? {
+        None => None,
+        Some(c) => Some(
+            Sex::from_code(c).ok_or("sex: 1 laki-laki atau 2 perempuan (1 male or 2 female)")?,
+        ),
+    };
+    let assigned_to = opt(get(12));
+    if let Some(u) = &assigned_to {
+        validate_username(u).map_err(|e| format!("assigned_to: {e}"))?;
+    }
+    Ok(Row {
+        line,
+        prelist_id,
+        desa_code,
+        rt,
+        rw,
+        address,
+        kk_number: kk_number.clone(),
+        family_no: family_no.or(kk_number.as_ref().map(|_| 1)),
+        member: PrelistMember {
+            name,
+            nik,
+            relation_to_head: relation,
+            sex,
+            birth_date,
+            family_no: family_no.or(kk_number.as_ref().map(|_| 1)),
+        },
+        assigned_to,
+    })
+}
+
+/// Reads an assignment CSV (header [`PRELIST_COLUMNS`]); rows are grouped by `prelist_id`
+/// in order of first appearance. The household columns must agree across a household's rows.
+pub fn parse_prelist_csv(input: impl Read, today: NaiveDate) -> Result<ParsedPrelist, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
+    let header = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header: {e}"))?
+        .clone();
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    if names != PRELIST_COLUMNS {
+        return Err(format!(
+            "the header must be exactly: {} (found: {})",
+            PRELIST_COLUMNS.join(","),
+            names.join(",")
+        ));
+    }
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    let mut bad: BTreeMap<String, ()> = BTreeMap::new();
+    let mut parsed = ParsedPrelist::default();
+    for (i, rec) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                parsed.errors.push(RowError {
+                    line: e.position().map_or(line, |p| p.line()),
+                    reason: "baris CSV rusak (malformed CSV row)".into(),
+                });
+                continue;
+            }
+        };
+        let line = rec.position().map_or(line, |p| p.line());
+        if rec.len() != PRELIST_COLUMNS.len() {
+            parsed.errors.push(RowError {
+                line,
+                reason: format!(
+                    "harus {} kolom, ada {} (expected {} columns)",
+                    PRELIST_COLUMNS.len(),
+                    rec.len(),
+                    PRELIST_COLUMNS.len()
+                ),
+            });
+            if let Some(id) = opt(rec.get(0).unwrap_or("")) {
+                bad.insert(id, ());
+            }
+            continue;
+        }
+        match parse_row(line, &rec, today) {
+            Ok(row) => {
+                if let Some(first) = groups.get(&row.prelist_id).and_then(|g| g.first()) {
+                    let same = first.desa_code == row.desa_code
+                        && first.rt == row.rt
+                        && first.rw == row.rw
+                        && first.address == row.address
+                        && first.assigned_to == row.assigned_to;
+                    if !same {
+                        parsed.errors.push(RowError {
+                            line,
+                            reason: format!(
+                                "desa_code/rt/rw/address/assigned_to berbeda dengan baris {} untuk prelist_id yang sama (differ from line {} of the same prelist_id)",
+                                first.line, first.line
+                            ),
+                        });
+                        bad.insert(row.prelist_id.clone(), ());
+                        continue;
+                    }
+                }
+                if !groups.contains_key(&row.prelist_id) {
+                    order.push(row.prelist_id.clone());
+                }
+                groups.entry(row.prelist_id.clone()).or_default().push(row);
+            }
+            Err(reason) => {
+                parsed.errors.push(RowError { line, reason });
+                if let Some(id) = opt(rec.get(0).unwrap_or("")) {
+                    bad.insert(id, ());
+                }
+            }
+        }
+    }
+    for id in order {
+        let Some(rows) = groups.remove(&id) else {
+            continue;
+        };
+        if bad.contains_key(&id) {
+            continue;
+        }
+        let mut families: Vec<Family> = Vec::new();
+        for r in &rows {
+            if let (Some(kk), Some(no)) = (&r.kk_number, r.family_no) {
+                if !families.iter().any(|f| f.family_no == no) {
+                    families.push(Family {
+                        family_no: no,
+                        kk_number: kk.clone(),
+                    });
+                }
+            }
+        }
+        let Some(first) = rows.first() else { continue };
+        parsed.households.push(PrelistHousehold {
+            prelist_id: id.clone(),
+            desa_code: first.desa_code.clone(),
+            rt: first.rt.clone(),
+            rw: first.rw.clone(),
+            address: first.address.clone(),
+            families,
+            assigned_to: first.assigned_to.clone(),
+            members: rows.into_iter().map(|r| r.member).collect(),
+        });
+    }
+    parsed.skipped_households = bad.len();
+    Ok(parsed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// export
+
+/// Export columns: one row per member, the household columns repeated on each; a household
+/// without members has one row with empty member columns.
+pub fn export_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "household_id",
+        "prelist_id",
+        "kind",
+        "desa_code",
+        "desa_name",
+        "rt",
+        "rw",
+        "address",
+        "review_state",
+        "review_note",
+        "current_revision",
+        "deleted",
+        "incomplete",
+        "open_conflicts",
+        "household_status",
+        "household_status_label",
+        "verivali_result",
+        "verivali_result_label",
+        "ownership",
+        "ownership_label",
+        "floor",
+        "floor_label",
+        "wall",
+        "wall_label",
+        "roof",
+        "roof_label",
+        "drinking_water",
+        "drinking_water_label",
+        "lighting",
+        "lighting_label",
+        "cooking_fuel",
+        "cooking_fuel_label",
+        "toilet_facility",
+        "toilet_facility_label",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for kind in PhotoKind::ALL {
+        h.push(format!("photo_{}", kind.stereotype()));
+    }
+    h.extend(
+        [
+            "member_no",
+            "name",
+            "nik",
+            "family_no",
+            "kk_number",
+            "relation",
+            "relation_label",
+            "sex",
+            "sex_label",
+            "birth_date",
+            "marital_status",
+            "marital_status_label",
+            "disability",
+            "disability_label",
+            "school_participation",
+            "school_participation_label",
+            "worked_last_week",
+            "worked_last_week_label",
+            "presence",
+            "presence_label",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned()),
+    );
+    h
+}
+
+fn coded<T: CodeList>(v: Option<T>) -> [String; 2] {
+    match v {
+        Some(c) => [c.code().to_string(), c.label_id().to_owned()],
+        None => [String::new(), String::new()],
+    }
+}
+
+/// The export rows of one household.
+pub fn export_rows(e: &ExportHousehold) -> Vec<Vec<String>> {
+    let s = &e.summary;
+    let h: Option<&Household> = e.household.as_ref();
+    let a = e.assignment.as_ref();
+    let mut base = vec![
+        s.id.to_string(),
+        s.prelist_id.clone().unwrap_or_default(),
+        match h.map(|h| &h.kind) {
+            Some(RecordKind::Verivali { .. }) => "verivali".into(),
+            Some(RecordKind::UsulanBaru { .. }) => "usulan_baru".into(),
+            None if a.is_some() => "prelist".into(),
+            None => String::new(),
+        },
+        s.desa_code.clone(),
+        Wilayah::embedded()
+            .get(&s.desa_code)
+            .map(|r| r.name.to_owned())
+            .unwrap_or_default(),
+        h.and_then(|h| h.location.rt.clone())
+            .or_else(|| a.and_then(|a| a.rt.clone()))
+            .unwrap_or_default(),
+        h.and_then(|h| h.location.rw.clone())
+            .or_else(|| a.and_then(|a| a.rw.clone()))
+            .unwrap_or_default(),
+        h.map(|h| h.location.address.clone())
+            .or_else(|| a.map(|a| a.address.clone()))
+            .unwrap_or_default(),
+        s.review_state.as_str().to_owned(),
+        e.last_review
+            .as_ref()
+            .filter(|r| r.decision == ReviewDecision::Rejected)
+            .and_then(|r| r.note.clone())
+            .unwrap_or_default(),
+        s.current_revision
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+        u8::from(s.deleted).to_string(),
+        u8::from(s.incomplete).to_string(),
+        s.open_conflicts.to_string(),
+    ];
+    base.extend(coded(h.and_then(|h| h.verivali.household_status)));
+    base.extend(coded(h.and_then(|h| h.verivali.result)));
+    base.extend(coded(h.and_then(|h| h.housing.ownership)));
+    base.extend(coded(h.and_then(|h| h.housing.floor)));
+    base.extend(coded(h.and_then(|h| h.housing.wall)));
+    base.extend(coded(h.and_then(|h| h.housing.roof)));
+    base.extend(coded(h.and_then(|h| h.housing.drinking_water)));
+    base.extend(coded(h.and_then(|h| h.housing.lighting)));
+    base.extend(coded(h.and_then(|h| h.housing.cooking_fuel)));
+    base.extend(coded(h.and_then(|h| h.housing.toilet_facility)));
+    for kind in PhotoKind::ALL {
+        let names: Vec<String> = h
+            .map(|h| {
+                h.photos
+                    .iter()
+                    .filter(|p| p.kind == kind)
+                    .map(|p| format!("{}.jpg", p.sha256))
+                    .collect()
+            })
+            .unwrap_or_default();
+        base.push(names.join(" "));
+    }
+    let kk_of = |no: Option<u8>, families: &[Family]| -> String {
+        no.and_then(|n| families.iter().find(|f| f.family_no == n))
+            .map(|f| f.kk_number.clone())
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    match (h, a) {
+        (Some(h), _) => {
+            for (i, m) in h.members.iter().enumerate() {
+                let mut row = base.clone();
+                row.extend([
+                    (i + 1).to_string(),
+                    m.name.clone(),
+                    m.nik.clone().unwrap_or_default(),
+                    m.family_no.map(|n| n.to_string()).unwrap_or_default(),
+                    kk_of(m.family_no, &h.families),
+                ]);
+                row.extend(coded(m.relation_to_head));
+                row.extend(coded(m.sex));
+                row.push(m.birth_date.map(|d| d.to_string()).unwrap_or_default());
+                row.extend(coded(m.marital_status));
+                row.extend(coded(m.disability));
+                row.extend(coded(m.school_participation));
+                row.extend(coded(m.worked_last_week));
+                row.extend(coded(m.presence));
+                rows.push(row);
+            }
+        }
+        (None, Some(a)) => {
+            for (i, m) in a.members.iter().enumerate() {
+                let mut row = base.clone();
+                row.extend([
+                    (i + 1).to_string(),
+                    m.name.clone(),
+                    m.nik.clone().unwrap_or_default(),
+                    m.family_no.map(|n| n.to_string()).unwrap_or_default(),
+                    kk_of(m.family_no, &a.families),
+                ]);
+                row.extend(coded(m.relation_to_head));
+                row.extend(coded(m.sex));
+                row.push(m.birth_date.map(|d| d.to_string()).unwrap_or_default());
+                row.extend(std::iter::repeat_n(String::new(), 10));
+                rows.push(row);
+            }
+        }
+        (None, None) => {}
+    }
+    if rows.is_empty() {
+        let mut row = base;
+        row.extend(std::iter::repeat_n(String::new(), 20));
+        rows.push(row);
+    }
+    rows
+}
+
+/// Writes the export as CSV.
+pub fn write_csv(households: &[ExportHousehold], out: impl std::io::Write) -> Result<u64, String> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(export_header()).map_err(|e| e.to_string())?;
+    let mut n = 0;
+    for e in households {
+        for row in export_rows(e) {
+            w.write_record(&row).map_err(|e| e.to_string())?;
+            n += 1;
+        }
+    }
+    w.flush().map_err(|e| e.to_string())?;
+    Ok(n)
+}
+
+/// Writes the export as an .xlsx workbook with one sheet, `anggota`, of the same rows as the CSV.
+pub fn write_xlsx(households: &[ExportHousehold], path: &std::path::Path) -> Result<u64, String> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("anggota").map_err(|e| e.to_string())?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, name) in export_header().iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, name, &bold)
+            .map_err(|e| e.to_string())?;
+    }
+    let mut r: u32 = 1;
+    for e in households {
+        for row in export_rows(e) {
+            for (c, v) in row.iter().enumerate() {
+                // Text everywhere: NIK and KK numbers must not become floats.
+                sheet
+                    .write_string(r, c as u16, v)
+                    .map_err(|e| e.to_string())?;
+            }
+            r += 1;
+        }
+    }
+    book.save(path).map_err(|e| e.to_string())?;
+    Ok(u64::from(r - 1))
+}
+
+// ---------------------------------------------------------------------------------------------
+// demo
+
+/// The demo password of every demo account.
+pub const DEMO_PASSWORD: &str = "pendata-demo";
+
+/// The demo accounts: (username, role, wilayah).
+pub const DEMO_USERS: [(&str, Role, &str); 5] = [
+    ("admin", Role::Admin, ""),
+    ("supervisor.gunungputri", Role::Supervisor, "320102"),
+    ("tksk.gunungputri", Role::Enumerator, "320102"),
+    ("operator.wanaherang", Role::Enumerator, "3201022001"),
+    ("supervisor.cibinong", Role::Supervisor, "320101"),
+];
+
+/// The sample prelist shipped with the server.
+pub const DEMO_PRELIST: &str = include_str!("../../assets/examples/prelist.csv");
+
+/// Seeds the demo accounts (existing ones are left alone) and imports the sample prelist.
+/// Returns lines saying what was done.
+pub fn seed_demo<S: AccountStore + RecordStore>(
+    store: &S,
+    today: NaiveDate,
+) -> Result<Vec<String>, String> {
+    let mut said = Vec::new();
+    for (name, role, wilayah) in DEMO_USERS {
+        let hash = hash_password(DEMO_PASSWORD).map_err(|e| e.to_string())?;
+        match store.create_user(NewUser {
+            username: name.into(),
+            password_hash: hash,
+            role,
+            wilayah: wilayah.into(),
+        }) {
+            Ok(_) => said.push(format!(
+                "created {name} ({role}, wilayah {})",
+                if wilayah.is_empty() {
+                    "(semua)"
+                } else {
+                    wilayah
+                }
+            )),
+            Err(StoreError::UsernameTaken) => said.push(format!("kept existing {name}")),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let parsed = parse_prelist_csv(DEMO_PRELIST.as_bytes(), today)?;
+    if let Some(e) = parsed.errors.first() {
+        return Err(format!("the bundled prelist is invalid: {e}"));
+    }
+    let sum = store
+        .import_prelist(&parsed.households)
+        .map_err(|e| e.to_string())?;
+    said.push(format!(
+        "prelist: {} household(s) created, {} updated",
+        sum.created, sum.updated
+    ));
+    Ok(said)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn the_sample_prelist_is_clean() {
+        let p = parse_prelist_csv(DEMO_PRELIST.as_bytes(), today()).unwrap();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.households.len(), 13);
+        let wanaherang = p
+            .households
+            .iter()
+            .filter(|h| h.desa_code == "3201022001")
+            .count();
+        assert_eq!(wanaherang, 10);
+        assert_eq!(p.households[0].members.len(), 4);
+        assert_eq!(p.households[0].families.len(), 1);
+    }
+
+    #[test]
+    fn bad_rows_are_reported_with_lines_and_their_household_skipped() {
+        let csv = format!(
+            "{}\n\
+             P1,3201022001,001,002,Jl. A,,,Ani,,1,2,1980-01-01,\n\
+             P1,3201022001,001,002,Jl. A,,,Budi,123,3,1,2001-01-01,\n\
+             P2,9999999999,001,002,Jl. B,,,Citra,,1,2,1980-01-01,\n\
+             P3,3201022001,001,002,Jl. C,,,Dedi,,9,1,1980-01-01,\n\
+             P4,3201022001,001,002,Jl. D,,,Euis,,1,2,1980-01-01,ani\n\
+             P4,3201022001,001,002,Jl. E,,,Fajar,,3,1,2010-01-01,ani\n\
+             P5,3201022001,1,2,Jl. F,,,Gilang,,1,1,2030-01-01,\n\
+             P6,3201022001,1,2,Jl. G,,,Hana,,1,2,1990-02-02,\n\
+             too,few\n",
+            PRELIST_COLUMNS.join(",")
+        );
+        let p = parse_prelist_csv(csv.as_bytes(), today()).unwrap();
+        let lines: Vec<u64> = p.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 7, 8, 10], "{:?}", p.errors);
+        assert!(p.errors[0].reason.starts_with("nik:"));
+        assert!(!p.errors[0].reason.contains("123"), "no value echoed");
+        assert!(p.errors[1].reason.starts_with("desa_code:"));
+        assert!(p.errors[2].reason.starts_with("relation:"));
+        assert!(p.errors[4].reason.starts_with("birth_date:"));
+        let ids: Vec<&str> = p.households.iter().map(|h| h.prelist_id.as_str()).collect();
+        assert_eq!(ids, vec!["P6"]);
+    }
+
+    #[test]
+    fn a_wrong_header_is_refused() {
+        assert!(parse_prelist_csv("a,b,c\n1,2,3\n".as_bytes(), today()).is_err());
+    }
+}

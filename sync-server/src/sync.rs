@@ -1,0 +1,404 @@
+//! Sync endpoints (docs/sync-protocol.md): `POST /api/v1/push` and `GET /api/v1/pull`.
+//!
+//! The push handler does every check that needs no database (protocol, content hash, shared
+//! validation, wilayah of the content, which photos the blob store lacks) and hands the
+//! survivors to [`RecordStore::push`](crate::store::RecordStore::push), which stores the
+//! batch in one transaction.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use base64::Engine;
+use chrono::NaiveDate;
+use pendata_shared::protocol::{
+    Change, PullPage, PushBatch, PushOutcome, PushRecord, PushResponse, PushResult,
+    DEFAULT_PAGE_SIZE, MAX_BATCH_RECORDS, MAX_PAGE_SIZE, PROTOCOL_VERSION,
+};
+use pendata_shared::validate::{validate_batch, Context, Finding, Severity};
+use pendata_shared::{BatchId, DeviceId, HouseholdId, RevisionId};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::store::sqlite_records::{head_name_of, outside_wilayah_finding};
+use crate::store::{BlobStatus, IncomingRecord, Puller, Pusher, Scope, Sha256Hex, ShaHex};
+use crate::AppState;
+
+/// The batch as it arrives ([`PushBatch`]): records stay raw so that one malformed record is
+/// rejected alone.
+#[derive(Deserialize)]
+pub struct RawBatch {
+    protocol: u32,
+    #[allow(dead_code)]
+    batch_id: BatchId,
+    #[allow(dead_code)]
+    device_id: DeviceId,
+    records: Vec<Box<RawValue>>,
+}
+
+/// Just the ids of a record, to answer for one that does not parse.
+#[derive(Deserialize)]
+struct RecordIds {
+    household_id: HouseholdId,
+    revision: RevisionId,
+}
+
+fn finding(path: &str, code: &str, id: &str, en: &str) -> Finding {
+    Finding {
+        path: path.into(),
+        severity: Severity::Error,
+        code: code.into(),
+        message: id.into(),
+        message_en: en.into(),
+    }
+}
+
+/// The day validation runs against: the latest calendar day anywhere (UTC+14), so the server
+/// never refuses a date the device, on its own local day, accepted as "not in the future".
+fn validation_day() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(14)).date_naive()
+}
+
+pub(crate) fn scope_of(user: &AuthUser) -> Scope {
+    Scope::of(user.role, &user.wilayah)
+}
+
+enum Slot {
+    Done(PushOutcome),
+    Ready(Box<IncomingRecord>),
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/push", tag = "sync",
+    security(("bearer" = [])),
+    request_body(content = PushBatch, description = "At most 200 records. `Content-Encoding: gzip` or `zstd` accepted."),
+    responses(
+        (status = 200, description = "One result per record, in order", body = PushResponse),
+        (status = 400, description = "`protocol.unsupported`, `request.malformed_json`", body = ErrorBody),
+        (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
+        (status = 413, description = "`push.too_many_records`, `request.too_large`", body = ErrorBody),
+        (status = 415, description = "`request.content_type`", body = ErrorBody),
+        (status = 422, description = "`request.invalid_json` (a record without usable ids, or a batch of the wrong shape)", body = ErrorBody),
+    )
+)]
+pub async fn push(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(batch): ApiJson<RawBatch>,
+) -> Result<ApiJson<PushResponse>, ApiError> {
+    if batch.protocol != PROTOCOL_VERSION {
+        return Err(ApiError::bad_request(
+            "protocol.unsupported",
+            &format!(
+                "Versi protokol {} tidak didukung; perbarui aplikasi (server memakai versi {PROTOCOL_VERSION})",
+                batch.protocol
+            ),
+        )
+        .en(&format!(
+            "Protocol version {} is not supported; this server speaks {PROTOCOL_VERSION}",
+            batch.protocol
+        )));
+    }
+    if batch.records.len() > MAX_BATCH_RECORDS {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "push.too_many_records",
+            &format!("Paling banyak {MAX_BATCH_RECORDS} rumah tangga per kiriman"),
+        )
+        .en(&format!("At most {MAX_BATCH_RECORDS} records per batch")));
+    }
+    let scope = scope_of(&user);
+
+    // Parse each record on its own; compute its content hash once.
+    let mut ids = Vec::with_capacity(batch.records.len());
+    let mut slots = Vec::with_capacity(batch.records.len());
+    for raw in &batch.records {
+        let record: PushRecord = match serde_json::from_str(raw.get()) {
+            Ok(r) => r,
+            Err(_) => {
+                let Ok(rid) = serde_json::from_str::<RecordIds>(raw.get()) else {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "request.invalid_json",
+                        "Ada catatan tanpa household_id dan revision yang sah",
+                    )
+                    .en("A record lacks a valid household_id and revision"));
+                };
+                ids.push((rid.household_id, rid.revision));
+                // The parser's message may quote personal data: keep it generic.
+                slots.push(Slot::Done(PushOutcome::Rejected {
+                    findings: vec![finding(
+                        "change",
+                        "push.invalid_record",
+                        "Isi catatan tidak sesuai format (kolom tak dikenal, kode salah, atau tipe salah)",
+                        "The record does not match the format (unknown field, bad code or wrong type)",
+                    )],
+                }));
+                continue;
+            }
+        };
+        ids.push((record.household_id, record.revision));
+        slots.push(prepare(record, &scope));
+    }
+
+    // Shared validation, batch-wide (duplicate NIKs across households of the batch). The
+    // households are moved out for it and back, not copied.
+    let mut positions = Vec::new();
+    let mut households = Vec::new();
+    for (i, slot) in slots.iter_mut().enumerate() {
+        if let Slot::Ready(rec) = slot {
+            if matches!(rec.record.change, Change::Upsert { .. }) {
+                if let Change::Upsert { household } =
+                    std::mem::replace(&mut rec.record.change, Change::Delete)
+                {
+                    positions.push(i);
+                    households.push(*household);
+                }
+            }
+        }
+    }
+    if !households.is_empty() {
+        let ctx = Context::embedded(validation_day());
+        let all = validate_batch(&households, &ctx);
+        for ((pos, household), findings) in positions.into_iter().zip(households).zip(all) {
+            let Slot::Ready(rec) = &mut slots[pos] else {
+                continue;
+            };
+            rec.record.change = Change::Upsert {
+                household: Box::new(household),
+            };
+            if findings.iter().any(|f| f.severity == Severity::Error) {
+                slots[pos] = Slot::Done(PushOutcome::Rejected { findings });
+            } else {
+                rec.warnings = findings;
+            }
+        }
+    }
+
+    // Which referenced photos the blob store lacks.
+    let mut known: HashMap<ShaHex, bool> = HashMap::new();
+    for slot in &mut slots {
+        let Slot::Ready(rec) = slot else { continue };
+        for sha in rec.photos.clone() {
+            let complete = match known.get(&sha) {
+                Some(c) => *c,
+                None => {
+                    let c = match Sha256Hex::parse(sha.as_str()) {
+                        Some(h) => matches!(state.blobs.status(&h).await?, BlobStatus::Complete(_)),
+                        None => false,
+                    };
+                    known.insert(sha.clone(), c);
+                    c
+                }
+            };
+            if !complete {
+                rec.missing_photos.push(sha);
+            }
+        }
+    }
+
+    let mut ready = Vec::new();
+    let mut decided = Vec::with_capacity(slots.len());
+    for slot in slots {
+        match slot {
+            Slot::Done(o) => decided.push(Some(o)),
+            Slot::Ready(rec) => {
+                ready.push(*rec);
+                decided.push(None);
+            }
+        }
+    }
+    let pusher = Pusher {
+        username: user.username.clone(),
+        device_id: user.device_id,
+        scope,
+    };
+    let count = ready.len();
+    let stored = if ready.is_empty() {
+        Vec::new()
+    } else {
+        state.records(move |s| s.push(&pusher, ready)).await?
+    };
+    let mut stored = stored.into_iter();
+    let mut results = Vec::with_capacity(decided.len());
+    for (decided, (household_id, revision)) in decided.into_iter().zip(ids) {
+        let outcome = match decided {
+            Some(o) => o,
+            None => stored
+                .next()
+                .ok_or_else(|| ApiError::internal("store answered fewer outcomes"))?,
+        };
+        results.push(PushResult {
+            household_id,
+            revision,
+            outcome,
+        });
+    }
+    tracing::info!(
+        username = %user.username,
+        records = results.len(),
+        stored = count,
+        "push"
+    );
+    Ok(ApiJson(PushResponse { results }))
+}
+
+/// The checks of one record that need neither the database nor the other records.
+fn prepare(record: PushRecord, scope: &Scope) -> Slot {
+    let change_json = match serde_json::to_string(&record.change) {
+        Ok(j) => j,
+        Err(e) => return Slot::Done(internal_rejection(e)),
+    };
+    if ShaHex::digest(change_json.as_bytes()) != record.content_sha256 {
+        return Slot::Done(PushOutcome::Rejected {
+            findings: vec![finding(
+                "content_sha256",
+                "push.hash_mismatch",
+                "Sidik isi (SHA-256) tidak cocok dengan isinya; data mungkin rusak di jalan",
+                "content_sha256 does not match the content; the data may have been damaged",
+            )],
+        });
+    }
+    let (desa, head_name, photos) = match &record.change {
+        Change::Upsert { household } => {
+            if household.id != record.household_id {
+                return Slot::Done(PushOutcome::Rejected {
+                    findings: vec![finding(
+                        "household.id",
+                        "push.id_mismatch",
+                        "Id rumah tangga di dalam isi berbeda dengan household_id",
+                        "The household's id differs from household_id",
+                    )],
+                });
+            }
+            let desa = household.location.desa_code.trim().to_owned();
+            if !scope.covers(&desa) {
+                return Slot::Done(PushOutcome::Rejected {
+                    findings: vec![outside_wilayah_finding()],
+                });
+            }
+            let mut photos: Vec<ShaHex> =
+                household.photos.iter().map(|p| p.sha256.clone()).collect();
+            photos.sort();
+            photos.dedup();
+            (Some(desa), head_name_of(household), photos)
+        }
+        Change::Delete => (None, String::new(), Vec::new()),
+    };
+    Slot::Ready(Box::new(IncomingRecord {
+        record,
+        change_json,
+        desa_code: desa,
+        head_name,
+        photos,
+        missing_photos: Vec::new(),
+        warnings: Vec::new(),
+    }))
+}
+
+fn internal_rejection(e: impl std::fmt::Display) -> PushOutcome {
+    tracing::error!(error = %e, "cannot serialise a change");
+    PushOutcome::Rejected {
+        findings: vec![finding(
+            "change",
+            "internal",
+            "Terjadi kesalahan pada server",
+            "Internal server error",
+        )],
+    }
+}
+
+/// Query of `GET /api/v1/pull`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PullQuery {
+    /// Opaque cursor from the previous page's `next_cursor`; absent for the start.
+    pub cursor: Option<String>,
+    /// Page size, 1-500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// Encodes a change sequence as an opaque cursor.
+pub fn encode_cursor(seq: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("s{seq}"))
+}
+
+/// Decodes [`encode_cursor`]; `None` for anything else.
+pub fn decode_cursor(cursor: &str) -> Option<i64> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    text.strip_prefix('s')?
+        .parse::<i64>()
+        .ok()
+        .filter(|s| *s >= 0)
+}
+
+pub(crate) fn bad_cursor() -> ApiError {
+    ApiError::bad_request("request.bad_cursor", "Kursor halaman tidak sah")
+        .en("The page cursor is not valid")
+}
+
+pub(crate) fn bad_limit() -> ApiError {
+    ApiError::bad_request(
+        "request.bad_limit",
+        &format!("limit harus antara 1 dan {MAX_PAGE_SIZE}"),
+    )
+    .en(&format!("limit must be between 1 and {MAX_PAGE_SIZE}"))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/pull", tag = "sync",
+    security(("bearer" = [])),
+    params(PullQuery),
+    responses(
+        (status = 200, description = "Items after the cursor, in change order", body = PullPage),
+        (status = 400, description = "`request.bad_cursor`, `request.bad_limit`, `request.bad_query`", body = ErrorBody),
+        (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
+    )
+)]
+pub async fn pull(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> Result<ApiJson<PullPage>, ApiError> {
+    let after = match q.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => decode_cursor(c).ok_or_else(bad_cursor)?,
+    };
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if limit == 0 || limit > MAX_PAGE_SIZE {
+        return Err(bad_limit());
+    }
+    let who = Puller {
+        username: user.username.clone(),
+        role: user.role,
+        scope: scope_of(&user),
+    };
+    let page = state.records(move |s| s.pull(&who, after, limit)).await?;
+    Ok(ApiJson(PullPage {
+        items: page.items,
+        next_cursor: encode_cursor(page.last_seq),
+        has_more: page.has_more,
+    }))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        for seq in [0, 1, 99, i64::MAX] {
+            assert_eq!(decode_cursor(&encode_cursor(seq)), Some(seq));
+        }
+        for bad in ["", "!!", "s-1", "eA", &encode_cursor(5)[1..]] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
+}
