@@ -8,8 +8,9 @@ use std::path::Path;
 use pendata_core::crypto::KdfParams;
 use pendata_core::Device;
 use pendata_server::auth::hash_password;
-use pendata_server::store::{NewUser, Role};
+use pendata_server::store::{NewUser, PrelistHousehold, Role};
 use pendata_server::{AppState, Config};
+use pendata_shared::protocol::PrelistMember;
 use pendata_shared::Household;
 
 /// The password every test account gets.
@@ -68,6 +69,13 @@ impl TestServer {
         Ok(())
     }
 
+    /// Import prelist households into the server (as `pendata-server import-assignments`
+    /// does), in one transaction.
+    pub fn import_prelist(&self, households: &[PrelistHousehold]) -> anyhow::Result<()> {
+        self.state.records.import_prelist(households)?;
+        Ok(())
+    }
+
     /// Log `device` in as `username` (the test password) and enrol it.
     pub async fn login(&self, device: &mut Device, username: &str) -> anyhow::Result<()> {
         device
@@ -109,6 +117,31 @@ pub fn new_device(dir: &Path) -> anyhow::Result<Device> {
 pub fn example_household() -> anyhow::Result<Household> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples/household.json");
     Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+}
+
+/// A prelist household made from a household's location, families and members.
+pub fn prelist_of(h: &Household, prelist_id: &str, assigned_to: Option<&str>) -> PrelistHousehold {
+    PrelistHousehold {
+        prelist_id: prelist_id.into(),
+        desa_code: h.location.desa_code.clone(),
+        rt: h.location.rt.clone(),
+        rw: h.location.rw.clone(),
+        address: h.location.address.clone(),
+        families: h.families.clone(),
+        members: h
+            .members
+            .iter()
+            .map(|m| PrelistMember {
+                name: m.name.clone(),
+                nik: m.nik.clone(),
+                relation_to_head: m.relation_to_head,
+                sex: m.sex,
+                birth_date: m.birth_date,
+                family_no: m.family_no,
+            })
+            .collect(),
+        assigned_to: assigned_to.map(str::to_string),
+    }
 }
 
 /// A camera-like JPEG (gradients, edges, noise; 1600x1200, quality 92). Different seeds give

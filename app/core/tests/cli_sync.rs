@@ -1,0 +1,269 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The `pendata` binary against the real server on a real socket: login (password from the
+//! environment and from stdin), a usulan baru captured with photos and sent with `pendata sync`,
+//! `status --json` after it, assignments pulled and opened for verivali, a refused login.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use pendata_server::auth::hash_password;
+use pendata_server::store::{NewUser, PrelistHousehold, Role, Scope};
+use pendata_server::{AppState, Config};
+use pendata_shared::codes::HouseholdStatus;
+use pendata_shared::model::MusdesRef;
+use pendata_shared::protocol::PrelistMember;
+use pendata_shared::{HouseholdId, RecordKind};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pendata");
+const PASSWORD: &str = "kata-sandi-uji-123";
+
+fn cmd(dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir")
+        .arg(dir)
+        .env_remove("PENDATA_LANG")
+        .env_remove("PENDATA_PASSWORD")
+        .env("PENDATA_PASSPHRASE", common::PIN)
+        .env("PENDATA_KDF", "test")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    cmd(dir).args(args).output().unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The real server in a thread of its own (the CLI blocks, the server must not).
+struct Server {
+    url: String,
+    state: AppState,
+    _dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(Config::with_data_dir(dir.path().join("server"))).unwrap();
+        state
+            .accounts
+            .create_user(NewUser {
+                username: "tksk.cli".into(),
+                password_hash: hash_password(PASSWORD).unwrap(),
+                role: Role::Enumerator,
+                wilayah: "320102".into(),
+            })
+            .unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let serve_state = state.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                pendata_server::serve_state(serve_state, listener, async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let addr = addr_rx.recv().unwrap();
+        Server {
+            url: format!("http://{addr}"),
+            state,
+            _dir: dir,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn jpeg_file(dir: &Path, name: &str, seed: u8) -> String {
+    let (w, h) = (1200u16, 900u16);
+    let mut rgb = common::camera::camera_like(w as u32, h as u32);
+    for (i, b) in rgb.iter_mut().enumerate().step_by(7) {
+        *b = b.wrapping_add(seed.wrapping_mul((i % 5) as u8));
+    }
+    let jpeg = common::camera::encode_rgb(&rgb, w, h, 90, false);
+    let path = dir.join(name);
+    std::fs::write(&path, jpeg).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn login_sync_status_and_assignments_through_the_cli() {
+    let server = Server::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("data");
+    ok(&run(&d, &["init"]));
+
+    // Not logged in yet: sync refuses with its code.
+    let o = run(&d, &["sync"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("sync.not_logged_in"));
+
+    // A wrong password is refused and nothing is saved.
+    let o = cmd(&d)
+        .args(["login", "--server", &server.url, "--username", "tksk.cli"])
+        .env("PENDATA_PASSWORD", "salah")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("auth."),
+        "{o:?}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(&run(&d, &["status", "--json"]))).unwrap();
+    assert_eq!(v["logged_in"], false);
+
+    // Password on stdin (not a terminal), English messages.
+    let mut child = cmd(&d)
+        .args(["--lang", "en", "login", "--server", &server.url])
+        .args(["--username", "tksk.cli"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    let out = ok(&child.wait_with_output().unwrap());
+    assert!(out.contains("Logged in as tksk.cli"), "{out}");
+
+    // Password from the environment, Bahasa Indonesia.
+    let o = cmd(&d)
+        .args(["login", "--server", &server.url, "--username", "tksk.cli"])
+        .env("PENDATA_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(ok(&o).contains("Masuk sebagai tksk.cli"));
+
+    // A usulan baru: imported, three photos, finalised, sent by `pendata sync`.
+    let mut h = common::example();
+    h.id = HouseholdId::new();
+    h.kind = RecordKind::UsulanBaru {
+        musdes: MusdesRef::default(),
+    };
+    h.photos.clear();
+    h.verivali.household_status = Some(HouseholdStatus::NewProposal);
+    let head = h.members[0].id.to_string();
+    let file = tmp.path().join("usulan.json");
+    std::fs::write(&file, serde_json::to_vec(&h).unwrap()).unwrap();
+    ok(&run(
+        &d,
+        &[
+            "household",
+            "import",
+            "--allow-errors",
+            file.to_str().unwrap(),
+        ],
+    ));
+    let id = h.id.to_string();
+    for (i, (kind, member)) in [("F-KK", None), ("F-KTP", Some(&head)), ("F-RUMAH", None)]
+        .into_iter()
+        .enumerate()
+    {
+        let photo = jpeg_file(tmp.path(), &format!("{i}.jpg"), i as u8 + 1);
+        let mut args = vec!["photo", "add", "--household", &id, "--kind", kind];
+        if let Some(m) = member {
+            args.extend(["--member", m.as_str()]);
+        }
+        args.push(&photo);
+        ok(&run(&d, &args));
+    }
+    ok(&run(&d, &["household", "finalize", &id]));
+
+    let out = ok(&run(&d, &["sync"]));
+    assert!(out.contains("1 data final dimasukkan ke antrean"), "{out}");
+    assert!(out.contains("Terkirim: 1 data baru"), "{out}");
+    assert!(out.contains("3 foto"), "{out}");
+
+    let v: serde_json::Value = serde_json::from_str(&ok(&run(&d, &["status", "--json"]))).unwrap();
+    assert_eq!(v["logged_in"], true);
+    assert_eq!(v["username"], "tksk.cli");
+    assert_eq!(v["states"]["sent"], 1);
+    assert_eq!(v["pending"].as_array().unwrap().len(), 0);
+    assert_eq!(v["rejected"].as_array().unwrap().len(), 0);
+    assert!(v["last_sync_at"].is_string());
+    // The token is not in the status output.
+    assert!(v.get("token").is_none() && v.get("session_token").is_none());
+
+    let detail = server
+        .state
+        .records
+        .get(h.id, &Scope::all())
+        .unwrap()
+        .expect("on the server");
+    assert_eq!(detail.revisions.len(), 1);
+    assert!(!detail.revisions[0].incomplete);
+    assert_eq!(detail.household.unwrap().photos.len(), 3);
+
+    // A prelist household for this user: pulled by sync, listed, opened for verivali.
+    server
+        .state
+        .records
+        .import_prelist(&[PrelistHousehold {
+            prelist_id: "3201022001-07777".into(),
+            desa_code: "3201022001".into(),
+            rt: Some("003".into()),
+            rw: Some("007".into()),
+            address: "Kp. Cikeas".into(),
+            families: h.families.clone(),
+            members: h
+                .members
+                .iter()
+                .map(|m| PrelistMember {
+                    name: m.name.clone(),
+                    nik: m.nik.clone(),
+                    relation_to_head: m.relation_to_head,
+                    sex: m.sex,
+                    birth_date: m.birth_date,
+                    family_no: m.family_no,
+                })
+                .collect(),
+            assigned_to: Some("tksk.cli".into()),
+        }])
+        .unwrap();
+    let out = ok(&run(&d, &["--lang", "en", "sync"]));
+    assert!(out.contains("Received: 1 assignments"), "{out}");
+    let list = ok(&run(&d, &["assignment", "list"]));
+    assert!(list.contains("3201022001-07777"), "{list}");
+    let aid = list.split('\t').next().unwrap().trim().to_string();
+    let shown = ok(&run(&d, &["assignment", "open", &aid]));
+    assert!(
+        shown.contains("verivali (prelist 3201022001-07777)"),
+        "{shown}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(&run(&d, &["status", "--json"]))).unwrap();
+    assert_eq!(v["states"]["draft"], 1);
+    assert_eq!(v["assignments_active"], 1);
+}
