@@ -84,7 +84,7 @@ enum Command {
         device_name: Option<String>,
     },
     /// Queue the final records, send photos and queued records, then fetch assignments,
-    /// reviews and conflicts
+    /// reviews and conflicts. Exits 1 when the server refused something (listed with reasons)
     Sync,
     /// Counts per state, what waits to be sent, refused records, conflicts, last sync
     Status {
