@@ -162,15 +162,6 @@ impl SplitMix64 {
     fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
-
-    /// Uniform in `0..=max`.
-    fn up_to(&mut self, max: u64) -> u64 {
-        if max == u64::MAX {
-            self.next_u64()
-        } else {
-            self.next_u64() % (max + 1)
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -608,7 +599,9 @@ async fn read_head<R: AsyncRead + Unpin>(
         if line.is_empty() {
             break;
         }
-        let (name, value) = line.split_once(':').ok_or_else(|| bad("header without colon"))?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| bad("header without colon"))?;
         headers.push((name.trim().to_string(), value.trim().to_string()));
     }
     Ok(Some(Head {
@@ -703,14 +696,17 @@ async fn read_message<R: AsyncRead + Unpin>(
                 (version, String::new(), status)
             }
         };
-        if matches!(side, Side::Response { .. }) && (100..200).contains(&status) && status != 101
-        {
+        if matches!(side, Side::Response { .. }) && (100..200).contains(&status) && status != 101 {
             continue; // interim response: its bytes stay in `raw`, read the final one
         }
         let chunked = head.has_token("transfer-encoding", "chunked");
         let length = head
             .header("content-length")
-            .map(|v| v.trim().parse::<usize>().map_err(|_| bad("bad content-length")))
+            .map(|v| {
+                v.trim()
+                    .parse::<usize>()
+                    .map_err(|_| bad("bad content-length"))
+            })
             .transpose()?;
         let kind = match side {
             Side::Response { to_head } if to_head || status == 204 || status == 304 => {

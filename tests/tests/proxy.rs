@@ -64,7 +64,11 @@ async fn start(schedule: FaultSchedule) -> (Proxy, Arc<Counters>) {
 }
 
 /// POST `body` through the proxy; the whole answer or the error.
-async fn post_echo(http: &reqwest::Client, proxy: &Proxy, body: Vec<u8>) -> reqwest::Result<Vec<u8>> {
+async fn post_echo(
+    http: &reqwest::Client,
+    proxy: &Proxy,
+    body: Vec<u8>,
+) -> reqwest::Result<Vec<u8>> {
     let resp = http
         .post(format!("{}/echo", proxy.url()))
         .body(body)
@@ -105,7 +109,10 @@ async fn pass_forwards_on_one_keep_alive_connection() {
     assert_eq!(s.responses_delivered, 3);
     assert_eq!(s.faults.pass, 3);
     assert_eq!(s.faults.injected(), 0);
-    assert!(s.bytes_upstream > 6000 && s.bytes_downstream > 6000, "{s:?}");
+    assert!(
+        s.bytes_upstream > 6000 && s.bytes_downstream > 6000,
+        "{s:?}"
+    );
     assert_eq!(c.completed.load(Ordering::SeqCst), 3);
 }
 
@@ -143,7 +150,11 @@ async fn drop_response_commits_on_the_server_but_the_client_gets_an_error() {
     proxy.set_schedule(FaultSchedule::script(vec![Fault::DropResponse]));
     let lost = post_echo(&http, &proxy, payload(10)).await;
     assert!(lost.is_err(), "the answer was dropped, got {lost:?}");
-    assert_eq!(c.completed.load(Ordering::SeqCst), 2, "the server committed");
+    assert_eq!(
+        c.completed.load(Ordering::SeqCst),
+        2,
+        "the server committed"
+    );
 
     // The script is used up: the next request passes.
     let answer = post_echo(&http, &proxy, payload(10)).await.unwrap();
@@ -231,7 +242,11 @@ async fn cut_response_gives_the_client_part_of_a_processed_answer() {
     let http = reqwest::Client::new();
     let r = post_echo(&http, &proxy, payload(10_000)).await;
     assert!(r.is_err(), "the response was cut, got {r:?}");
-    assert_eq!(c.completed.load(Ordering::SeqCst), 1, "the server processed it");
+    assert_eq!(
+        c.completed.load(Ordering::SeqCst),
+        1,
+        "the server processed it"
+    );
     let s = proxy.stats();
     assert_eq!(s.faults.cut_response, 1);
     assert_eq!(s.bytes_downstream, 200);
@@ -308,7 +323,10 @@ fn seeded_schedules_replay_from_the_seed() {
     assert!(has(|f| matches!(f, Fault::DelayResponse { .. })));
     assert!(has(|f| matches!(f, Fault::Duplicate)));
     let passes = a.iter().filter(|f| **f == Fault::Pass).count();
-    assert!((600..1000).contains(&passes), "seed 7: {passes} passes of 2000");
+    assert!(
+        (600..1000).contains(&passes),
+        "seed 7: {passes} passes of 2000"
+    );
     for f in &a {
         match *f {
             Fault::Delay { ms } | Fault::DelayResponse { ms } => assert!(ms <= 50, "seed 7: {f:?}"),
@@ -325,10 +343,17 @@ fn seeded_schedules_replay_from_the_seed() {
     let got: Vec<_> = (0..4).map(|_| script.next_fault()).collect();
     assert_eq!(
         got,
-        vec![Fault::Duplicate, Fault::DropResponse, Fault::Pass, Fault::Pass]
+        vec![
+            Fault::Duplicate,
+            Fault::DropResponse,
+            Fault::Pass,
+            Fault::Pass
+        ]
     );
     assert_eq!(FaultSchedule::seeded(7, probs).seed(), Some(7));
-    assert!(FaultSchedule::seeded(7, probs).to_string().contains("seed=7"));
+    assert!(FaultSchedule::seeded(7, probs)
+        .to_string()
+        .contains("seed=7"));
 }
 
 /// One randomized run: 40 sequential requests through a seeded proxy. Returns the faults applied,
