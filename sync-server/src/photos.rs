@@ -39,9 +39,8 @@ pub fn check_photo(bytes: &[u8]) -> Result<(), ApiError> {
             format!("The file is not a whole JPEG photo: {}", e.message_en()),
         )
     })?;
-    check_limits(&info, MAX_PHOTO_PIXELS).map_err(|e| {
-        refuse("photo.too_many_pixels", e.message_id(), e.message_en())
-    })?;
+    check_limits(&info, MAX_PHOTO_PIXELS)
+        .map_err(|e| refuse("photo.too_many_pixels", e.message_id(), e.message_en()))?;
     if info.arithmetic {
         return Err(refuse(
             "photo.unsupported",
