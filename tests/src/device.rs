@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use pendata_core::sync::{StoreError, SyncStore};
+use pendata_core::sync::{photo_refs_of, PhotoSize, StoreError, SyncStore};
 use pendata_shared::ids::{HouseholdId, RevisionId, Sha256Hex};
 use pendata_shared::model::Household;
 use pendata_shared::protocol::{Change, PullItem, PushOutcome, PushRecord, PushResult};
@@ -24,6 +24,9 @@ pub struct MemDevice {
     pub last_sync: Option<DateTime<Utc>>,
     /// Batches refused as a whole: (revisions, code).
     pub push_failures: Vec<(Vec<RevisionId>, String)>,
+    /// Photos the server listed as missing for an acknowledged revision: offered again on every
+    /// sync (the server's `photos/missing` answer filters out the ones it holds by then).
+    pub noted_missing: Vec<PhotoSize>,
     /// How often each revision was handed out by `pending_revisions` (for resend accounting).
     pub handed_out: HashMap<RevisionId, u32>,
 }
@@ -79,7 +82,10 @@ impl MemDevice {
                 order.push(r.household_id);
             }
         }
-        order.iter().filter_map(|id| last.get(id).copied()).collect()
+        order
+            .iter()
+            .filter_map(|id| last.get(id).copied())
+            .collect()
     }
 
     /// Whether a household has a revision not yet answered.
@@ -104,6 +110,17 @@ impl SyncStore for MemDevice {
         Ok(pending)
     }
 
+    fn photo_refs_for_pending(&mut self) -> Result<Vec<PhotoSize>, StoreError> {
+        let mut refs: Vec<PhotoSize> = self
+            .revisions
+            .iter()
+            .filter(|r| !self.results.contains_key(&r.revision))
+            .flat_map(photo_refs_of)
+            .collect();
+        refs.extend(self.noted_missing.iter().cloned());
+        Ok(refs)
+    }
+
     fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
         self.photos
             .get(sha)
@@ -113,6 +130,18 @@ impl SyncStore for MemDevice {
 
     fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError> {
         for r in results {
+            if let PushOutcome::Accepted { missing_photos, .. }
+            | PushOutcome::Duplicate { missing_photos } = &r.outcome
+            {
+                for sha in missing_photos {
+                    if let Some(bytes) = self.photos.get(sha) {
+                        let noted = (sha.clone(), bytes.len() as u64);
+                        if !self.noted_missing.contains(&noted) {
+                            self.noted_missing.push(noted);
+                        }
+                    }
+                }
+            }
             self.results.insert(r.revision, r.outcome.clone());
         }
         Ok(())

@@ -151,7 +151,11 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
     // Push the example household (desa 3201022001) with this photo as its F-RUMAH.
     let mut household: Household =
         serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
-    let rumah = household.photos.iter_mut().find(|p| p.kind == PhotoKind::Rumah).unwrap();
+    let rumah = household
+        .photos
+        .iter_mut()
+        .find(|p| p.kind == PhotoKind::Rumah)
+        .unwrap();
     rumah.sha256 = Sha256Hex::parse(&sha).unwrap();
     rumah.bytes = total;
     rumah.width = photo.width;
@@ -161,7 +165,9 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
         None,
         chrono::Utc::now(),
         household.id,
-        Change::Upsert { household: Box::new(household) },
+        Change::Upsert {
+            household: Box::new(household),
+        },
     );
     let batch = PushBatch {
         protocol: PROTOCOL_VERSION,
@@ -193,7 +199,9 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
     assert_eq!(stored.as_ref(), photo.jpeg.as_slice());
 
     // A facilitator of another kecamatan does not get it (not even its existence).
-    server.add_user("tksk.cibinong", Role::Enumerator, "320101").unwrap();
+    server
+        .add_user("tksk.cibinong", Role::Enumerator, "320101")
+        .unwrap();
     let other: LoginResponse = http
         .post(format!("{}/api/v1/auth/login", server.url()))
         .json(&json!({
