@@ -699,11 +699,12 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     assert!(report.resent_bytes > 0, "the cut chunk was resent");
     // The proxy carried at most one extra chunk of photo bytes (plus the small requests).
     // Chunk 1 (whole) and the cut half are staged. docs/sync-protocol.md promises that a cut
-    // upload costs at most the chunk in flight; measured here it sometimes costs two: the first
-    // retry of the cut chunk races the server still finishing the cut request and is lost
-    // without an answer, the second gets 409 photo.offset_mismatch (a whole chunk refused), and
-    // only then does the engine resume. The bound below is what holds today (two chunks); the
-    // small requests (photos/missing, push, pull) stay far below 64 KiB.
+    // upload costs at most the chunk in flight; measured here it costs two more chunks: the
+    // retry at the old offset gets 409 photo.offset_mismatch, which the server answers before
+    // reading the 256 KiB body and then closes the connection with the body unread, so the 409
+    // can be lost to the reset and the client retries the same chunk once more (another 409,
+    // delivered this time) before resuming from `received`. The bound below is what holds
+    // today (two chunks); the small requests (photos/missing, push, pull) stay below 64 KiB.
     let upstream = after.bytes_upstream - before.bytes_upstream;
     assert!(
         upstream <= total + 2 * PHOTO_CHUNK_BYTES + 64 * 1024,
