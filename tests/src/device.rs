@@ -1,0 +1,174 @@
+//! An in-memory device for end-to-end sync tests: a [`SyncStore`] that keeps every revision until
+//! the server acknowledges it (accepted or duplicate) and never sends an acknowledged one again,
+//! like the real encrypted store.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use pendata_core::sync::{photo_refs_of, PhotoSize, StoreError, SyncStore};
+use pendata_shared::ids::{HouseholdId, RevisionId, Sha256Hex};
+use pendata_shared::model::Household;
+use pendata_shared::protocol::{Change, PullItem, PushOutcome, PushRecord, PushResult};
+
+/// The sync-relevant state of one device, in memory.
+#[derive(Default)]
+pub struct MemDevice {
+    /// Every revision saved, in save order.
+    pub revisions: Vec<PushRecord>,
+    /// Photo bytes by SHA-256.
+    pub photos: HashMap<Sha256Hex, Vec<u8>>,
+    /// The server's answer per revision (present = no longer pending).
+    pub results: HashMap<RevisionId, PushOutcome>,
+    pub cursor: Option<String>,
+    pub pulled: Vec<PullItem>,
+    pub last_sync: Option<DateTime<Utc>>,
+    /// Batches refused as a whole: (revisions, code).
+    pub push_failures: Vec<(Vec<RevisionId>, String)>,
+    /// Photos the server listed as missing for an acknowledged revision: offered again on every
+    /// sync (the server's `photos/missing` answer filters out the ones it holds by then).
+    pub noted_missing: Vec<PhotoSize>,
+    /// How often each revision was handed out by `pending_revisions` (for resend accounting).
+    pub handed_out: HashMap<RevisionId, u32>,
+}
+
+impl MemDevice {
+    /// Keeps a photo's bytes; returns its SHA-256.
+    pub fn add_photo(&mut self, bytes: Vec<u8>) -> Sha256Hex {
+        let sha = Sha256Hex::digest(&bytes);
+        self.photos.insert(sha.clone(), bytes);
+        sha
+    }
+
+    /// The revision the server last acknowledged for a household (accepted or duplicate).
+    pub fn acknowledged_base(&self, id: HouseholdId) -> Option<RevisionId> {
+        self.revisions
+            .iter()
+            .rev()
+            .filter(|r| r.household_id == id)
+            .find(|r| self.is_acknowledged(r.revision))
+            .map(|r| r.revision)
+    }
+
+    /// Whether the server acknowledged (accepted or duplicate) this revision.
+    pub fn is_acknowledged(&self, rev: RevisionId) -> bool {
+        matches!(
+            self.results.get(&rev),
+            Some(PushOutcome::Accepted { .. } | PushOutcome::Duplicate { .. })
+        )
+    }
+
+    /// Saves a new version of a household for sending, based on the last acknowledged revision.
+    pub fn save(&mut self, household: Household) -> PushRecord {
+        let base = self.acknowledged_base(household.id);
+        let rec = PushRecord::new(
+            RevisionId::new(),
+            base,
+            Utc::now(),
+            household.id,
+            Change::Upsert {
+                household: Box::new(household),
+            },
+        );
+        self.revisions.push(rec.clone());
+        rec
+    }
+
+    /// The newest revision of each household, in first-save order.
+    pub fn latest(&self) -> Vec<&PushRecord> {
+        let mut order: Vec<HouseholdId> = Vec::new();
+        let mut last: HashMap<HouseholdId, &PushRecord> = HashMap::new();
+        for r in &self.revisions {
+            if last.insert(r.household_id, r).is_none() {
+                order.push(r.household_id);
+            }
+        }
+        order
+            .iter()
+            .filter_map(|id| last.get(id).copied())
+            .collect()
+    }
+
+    /// Whether a household has a revision not yet answered.
+    pub fn has_pending(&self, id: HouseholdId) -> bool {
+        self.revisions
+            .iter()
+            .any(|r| r.household_id == id && !self.results.contains_key(&r.revision))
+    }
+}
+
+impl SyncStore for MemDevice {
+    fn pending_revisions(&mut self) -> Result<Vec<PushRecord>, StoreError> {
+        let pending: Vec<PushRecord> = self
+            .revisions
+            .iter()
+            .filter(|r| !self.results.contains_key(&r.revision))
+            .cloned()
+            .collect();
+        for r in &pending {
+            *self.handed_out.entry(r.revision).or_default() += 1;
+        }
+        Ok(pending)
+    }
+
+    fn photo_refs_for_pending(&mut self) -> Result<Vec<PhotoSize>, StoreError> {
+        let mut refs: Vec<PhotoSize> = self
+            .revisions
+            .iter()
+            .filter(|r| !self.results.contains_key(&r.revision))
+            .flat_map(photo_refs_of)
+            .collect();
+        refs.extend(self.noted_missing.iter().cloned());
+        Ok(refs)
+    }
+
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
+        self.photos
+            .get(sha)
+            .cloned()
+            .ok_or_else(|| StoreError::new("foto tidak ada di perangkat"))
+    }
+
+    fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError> {
+        for r in results {
+            if let PushOutcome::Accepted { missing_photos, .. }
+            | PushOutcome::Duplicate { missing_photos } = &r.outcome
+            {
+                for sha in missing_photos {
+                    if let Some(bytes) = self.photos.get(sha) {
+                        let noted = (sha.clone(), bytes.len() as u64);
+                        if !self.noted_missing.contains(&noted) {
+                            self.noted_missing.push(noted);
+                        }
+                    }
+                }
+            }
+            self.results.insert(r.revision, r.outcome.clone());
+        }
+        Ok(())
+    }
+
+    fn record_push_failure(
+        &mut self,
+        revisions: &[RevisionId],
+        code: &str,
+    ) -> Result<(), StoreError> {
+        self.push_failures
+            .push((revisions.to_vec(), code.to_owned()));
+        Ok(())
+    }
+
+    fn pull_cursor(&mut self) -> Result<Option<String>, StoreError> {
+        Ok(self.cursor.clone())
+    }
+
+    fn apply_pull(&mut self, items: &[PullItem], next_cursor: &str) -> Result<(), StoreError> {
+        self.pulled.extend_from_slice(items);
+        self.cursor = Some(next_cursor.to_owned());
+        Ok(())
+    }
+
+    fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.last_sync = Some(now);
+        Ok(())
+    }
+}
