@@ -75,3 +75,62 @@ fn without_a_login_sync_says_so() {
     assert_eq!(err.code(), "sync.not_logged_in");
     assert!(err.to_string().contains("pendata login"));
 }
+
+/// A revision accepted while some of its photos had not reached the server ("incomplete") is no
+/// longer pending, but its photos must still be offered at the next sync. The seeded
+/// fault-schedule test found this (seed 2069085397054659491): without it the household stays
+/// incomplete on the server for ever.
+#[test]
+fn photos_of_a_revision_accepted_incomplete_are_offered_again() {
+    use pendata_core::PhotoOptions;
+    use pendata_shared::protocol::{PushOutcome, PushResult};
+    use pendata_shared::PhotoKind;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut device =
+        Device::create(tmp.path(), common::PIN, KdfParams::insecure_for_tests()).unwrap();
+    let mut h = common::example();
+    h.photos.clear();
+    let id = h.id;
+    device.store_mut().create_household(&h).unwrap();
+    let mut shas = Vec::new();
+    for (i, kind) in PhotoKind::VERIVALI_NINE.into_iter().enumerate() {
+        let w = 320 + i as u16 * 8;
+        let rgb = common::camera::camera_like(u32::from(w), 240);
+        let jpeg = common::camera::encode_rgb(&rgb, w, 240, 90, false);
+        let p = device
+            .add_photo(id, kind, &jpeg, PhotoOptions::default())
+            .unwrap();
+        shas.push(p.sha256);
+    }
+    device.store_mut().finalize(id).unwrap();
+    device.store_mut().queue(id).unwrap();
+    let records = device.store_mut().pending_push(200).unwrap();
+    assert_eq!(records.len(), 1);
+
+    // The server accepts the revision but lacks every photo.
+    let results = vec![PushResult {
+        household_id: id,
+        revision: records[0].revision,
+        outcome: PushOutcome::Accepted {
+            missing_photos: shas.clone(),
+            warnings: Vec::new(),
+        },
+    }];
+    device.store_mut().mark_pushed(&results).unwrap();
+
+    let mut store = DeviceSyncStore::new(&mut device);
+    assert!(
+        store.pending_revisions().unwrap().is_empty(),
+        "nothing left to push"
+    );
+    let offered: Vec<_> = store
+        .photo_refs_for_pending()
+        .unwrap()
+        .into_iter()
+        .map(|(sha, _)| sha)
+        .collect();
+    for sha in &shas {
+        assert!(offered.contains(sha), "photo {sha} is not offered again");
+    }
+}
