@@ -51,6 +51,17 @@ pub fn check_photo(bytes: &[u8]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Reads and discards a request body (already bounded by the body-size limit).
+async fn drain(body: Body) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    while let Some(frame) = body.frame().await {
+        if frame.is_err() {
+            break;
+        }
+    }
+}
+
 /// Parses a hash from the path without touching the file system.
 pub fn parse_hash(raw: &str) -> Result<Sha256Hex, ApiError> {
     Sha256Hex::parse(raw).ok_or_else(|| {
@@ -299,6 +310,17 @@ pub async fn put_chunk(
                 }));
             }
             return Err(BlobError::PastTotal.into());
+        }
+    }
+    // A chunk at the wrong offset (typically a retry after a cut connection) is answered 409
+    // with the offset to resume from, but only after its body has been read: answering before
+    // the body is consumed makes the connection close under the sender, the 409 is often lost
+    // to the reset, and the device then sends the stale chunk again. (`append` checks the offset
+    // again under its lock; this is only about delivering the answer.)
+    if let BlobStatus::Partial(received) = state.blobs.status(&hash).await? {
+        if received != q.offset {
+            drain(body).await;
+            return Err(BlobError::OffsetMismatch { received }.into());
         }
     }
     let out = state

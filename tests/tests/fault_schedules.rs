@@ -703,8 +703,10 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     // retry at the old offset gets 409 photo.offset_mismatch, which the server answers before
     // reading the 256 KiB body and then closes the connection with the body unread, so the 409
     // can be lost to the reset and the client retries the same chunk once more (another 409,
-    // delivered this time) before resuming from `received`. The bound below is what holds
-    // today (two chunks); the small requests (photos/missing, push, pull) stay below 64 KiB.
+    // delivered this time) before resuming from `received`. The server now drains the body
+    // of a wrong-offset chunk before answering 409, which should make it one chunk; runs here
+    // measured total + ~1 chunk, but the race was seen only sometimes, so the bound stays at
+    // two chunks until it is shown to hold. The small requests stay below 64 KiB.
     let upstream = after.bytes_upstream - before.bytes_upstream;
     assert!(
         upstream <= total + 2 * PHOTO_CHUNK_BYTES + 64 * 1024,
