@@ -130,6 +130,15 @@ struct HouseholdRow {
     head: Option<String>,
 }
 
+/// The household, if it exists and lies inside `scope` (outside looks the same as missing).
+fn household_in_scope(
+    tx: &Connection,
+    id: &str,
+    scope: &Scope,
+) -> Result<Option<HouseholdRow>, StoreError> {
+    Ok(household_row(tx, id)?.filter(|h| scope.covers(&h.desa_code)))
+}
+
 fn household_row(tx: &Connection, id: &str) -> Result<Option<HouseholdRow>, StoreError> {
     Ok(tx
         .prepare_cached("SELECT desa_code, head_revision FROM households WHERE id = ?1")?
@@ -695,12 +704,9 @@ impl RecordStore for SqliteStore {
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let hid = household.to_string();
-            let Some(house) = household_row(&tx, &hid)? else {
+            let Some(house) = household_in_scope(&tx, &hid, scope)? else {
                 return Ok(Err(RecordError::NotFound));
             };
-            if !scope.covers(&house.desa_code) {
-                return Ok(Err(RecordError::NotFound));
-            }
             let head = opt_rev(house.head)?;
             let deleted: bool = tx.query_row(
                 "SELECT deleted FROM households WHERE id = ?1",
@@ -759,12 +765,9 @@ impl RecordStore for SqliteStore {
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let hid = household.to_string();
-            let Some(house) = household_row(&tx, &hid)? else {
+            let Some(house) = household_in_scope(&tx, &hid, scope)? else {
                 return Ok(Err(RecordError::NotFound));
             };
-            if !scope.covers(&house.desa_code) {
-                return Ok(Err(RecordError::NotFound));
-            }
             let keep = request.keep_revision.to_string();
             let kept = tx
                 .query_row(
