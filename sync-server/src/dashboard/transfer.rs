@@ -53,9 +53,16 @@ struct ImportResult {
 pub async fn import(
     State(state): State<AppState>,
     user: WebUser,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, DashError> {
     user.require_admin()?;
+    let mut multipart = multipart.map_err(|_| {
+        DashError::bad_request(
+            "import.bad_upload",
+            "Kirim berkas sebagai multipart/form-data.",
+            "Send the file as multipart/form-data.",
+        )
+    })?;
     let lang = user.lang;
     let max = state.dashboard.max_import_bytes;
     let mut csrf = String::new();
