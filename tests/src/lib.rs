@@ -224,7 +224,7 @@ pub fn capture_assignment(
 
 /// A small photo-like JPEG (640x480): enough for the dashboard tests, cheap to process.
 pub fn small_jpeg(seed: u32) -> anyhow::Result<Vec<u8>> {
-    let shift = (seed % 200) as u8;
+    let shift = (seed % 251) as u8;
     let img = image::RgbImage::from_fn(640, 480, |x, y| {
         let edge = if (x / 40 + y / 30) % 2 == 0 { 50 } else { 0 };
         image::Rgb([
