@@ -593,8 +593,8 @@ async fn admins_add_disable_and_reset_users_and_a_disabled_user_loses_the_sessio
 
 #[tokio::test]
 async fn the_language_switch_is_kept_in_a_cookie() {
-    let world = DashboardWorld::start().await.unwrap();
-    let mut web = WebClient::new(&world.server.url()).unwrap();
+    let server = pendata_e2e::TestServer::start().await.unwrap();
+    let mut web = WebClient::new(&server.url()).unwrap();
     let id = web
         .get("/dashboard/login")
         .await
@@ -615,5 +615,59 @@ async fn the_language_switch_is_kept_in_a_cookie() {
         .unwrap();
     assert!(en.contains("Password") && en.contains("lang=\"en\""));
     assert_eq!(web.get("/dashboard/lang/xx").await.unwrap().status(), 400);
-    world.server.stop().await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn failed_dashboard_logins_use_up_the_api_login_limit_too() {
+    let server = pendata_e2e::TestServer::start().await.unwrap();
+    server
+        .add_user(
+            SUPERVISOR,
+            pendata_server::store::Role::Supervisor,
+            "320102",
+        )
+        .unwrap();
+    let url = server.url();
+    let mut web = WebClient::new(&url).unwrap();
+    let max = server.state.config.limits.login_max_failures;
+    for _ in 0..max {
+        let page = web
+            .get("/dashboard/login")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = csrf_in(&page).unwrap();
+        let res = web
+            .post(
+                "/dashboard/login",
+                &[
+                    ("username", SUPERVISOR),
+                    ("password", "salah-sekali"),
+                    ("csrf", &token),
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    // The right password is now refused on both doors until the window passes.
+    let res = web.login(SUPERVISOR).await.unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(web.cookie("pd_session").is_none());
+    let api = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({
+            "username": SUPERVISOR,
+            "password": pendata_e2e::PASSWORD,
+            "device_id": uuid::Uuid::now_v7(),
+            "device_name": "uji"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 429);
+    server.stop().await;
 }
