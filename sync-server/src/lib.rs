@@ -28,6 +28,7 @@ use utoipa::OpenApi;
 
 pub mod auth;
 pub mod config;
+pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod households;
@@ -54,6 +55,10 @@ pub struct AppState {
     pub limiter: Arc<auth::LoginLimiter>,
     /// The SQLite database behind `accounts`; later stores (households) share it.
     pub db: Arc<SqliteStore>,
+    /// Browser sessions of the dashboard (the same database).
+    pub web_sessions: Arc<dyn store::sqlite_web::WebSessionStore>,
+    /// Dashboard settings (cookie security, session lifetime).
+    pub dashboard: Arc<dashboard::DashboardConfig>,
 }
 
 /// Why the server could not start or stopped.
@@ -102,6 +107,8 @@ impl AppState {
             records: db.clone(),
             blobs: Arc::new(blobs),
             limiter: Arc::new(limiter),
+            web_sessions: db.clone(),
+            dashboard: Arc::new(dashboard::DashboardConfig::from_env()),
             db,
         })
     }
@@ -228,6 +235,7 @@ pub fn api_routes(config: &Config) -> Router<AppState> {
 pub fn router(state: AppState) -> Router {
     with_middleware(
         api_routes(&state.config)
+            .merge(dashboard::routes())
             .route("/healthz", get(healthz))
             .route("/openapi.json", get(openapi_json))
             .fallback(error::not_found_fallback)

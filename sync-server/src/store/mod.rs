@@ -31,6 +31,7 @@ use crate::error::ApiError;
 pub mod files;
 pub mod sqlite;
 pub mod sqlite_records;
+pub mod sqlite_web;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;

@@ -26,6 +26,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_households",
         include_str!("../../migrations/0002_households.sql"),
     ),
+    (
+        "0003_dashboard_sessions",
+        include_str!("../../migrations/0003_dashboard_sessions.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -148,11 +152,11 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.role, u.wilayah, u.disabled, \
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.role, u.wilayah, u.disabled, \
      (SELECT COUNT(DISTINCT t.device_id) FROM tokens t \
       WHERE t.user_id = u.id AND t.revoked_at IS NULL)";
 
-fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<User, StoreError>> {
+pub(crate) fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<User, StoreError>> {
     let role: String = row.get(2)?;
     let role = match role.parse::<Role>() {
         Ok(role) => role,

@@ -1,0 +1,673 @@
+//! The supervisor dashboard over plain HTTP (real server, real socket, a household pushed by a
+//! real client device): cookie flags, logout, CSRF and Origin refusal, the wilayah scoping of
+//! every route in `dashboard::ROUTES`, review and import/export through the forms.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use pendata_e2e::{
+    csrf_in, sync_device, DashboardWorld, WebClient, ADMIN, FACILITATOR, OTHER_SUPERVISOR,
+    SUPERVISOR,
+};
+use pendata_server::dashboard::{Access, ROUTES};
+use pendata_server::store::{ReviewState, Scope};
+use pendata_shared::protocol::ReviewDecision;
+
+fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(reqwest::header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+fn review_state(world: &DashboardWorld) -> ReviewState {
+    world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap()
+        .summary
+        .review_state
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_httponly_strict_secure_over_https_and_logout_ends_it() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+
+    // Plain HTTP: HttpOnly, SameSite=Strict, scoped to /dashboard, not Secure.
+    let mut web = WebClient::new(&url).unwrap();
+    let res = web.login(SUPERVISOR).await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/dashboard");
+    let cookies = set_cookies(&res);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("pd_session="))
+        .expect("a session cookie");
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/dashboard"] {
+        assert!(session.contains(attr), "{session}");
+    }
+    assert!(!session.contains("Secure"), "{session}");
+    let page = web.get("/dashboard").await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(page.headers().get("x-frame-options").unwrap(), "DENY");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Wanaherang"), "progress names the desa");
+
+    // Behind a TLS proxy (X-Forwarded-Proto: https) the cookie is Secure.
+    let mut tls = WebClient::new(&url).unwrap();
+    let login_page = tls
+        .get("/dashboard/login")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_in(&login_page).unwrap();
+    let res = tls
+        .post_with(
+            "/dashboard/login",
+            &[
+                ("username", SUPERVISOR),
+                ("password", pendata_e2e::PASSWORD),
+                ("csrf", &token),
+            ],
+            Some(&url),
+            &[("x-forwarded-proto", "https")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let session = set_cookies(&res)
+        .into_iter()
+        .find(|c| c.starts_with("pd_session="))
+        .unwrap();
+    assert!(session.contains("; Secure"), "{session}");
+
+    // Logout ends the session on the server: the old cookie no longer opens anything.
+    let old = web.cookie("pd_session").unwrap().to_owned();
+    let csrf = web.csrf().await.unwrap();
+    let res = web
+        .post("/dashboard/logout", &[("csrf", &csrf)])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/dashboard/login");
+    assert!(web.cookie("pd_session").is_none(), "the cookie is cleared");
+    web.set_cookie("pd_session", Some(&old));
+    let res = web.get("/dashboard").await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/dashboard/login");
+
+    // Wrong password: 401 page, no session; an enumerator gets no session either.
+    let mut bad = WebClient::new(&url).unwrap();
+    let page = bad
+        .get("/dashboard/login")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_in(&page).unwrap();
+    let res = bad
+        .post(
+            "/dashboard/login",
+            &[
+                ("username", SUPERVISOR),
+                ("password", "salah-sekali"),
+                ("csrf", &token),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(bad.cookie("pd_session").is_none());
+    let res = bad.login(FACILITATOR).await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(bad.cookie("pd_session").is_none());
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_or_from_another_origin_changes_nothing() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let mut web = WebClient::new(&url).unwrap();
+    web.login(SUPERVISOR).await.unwrap();
+    let csrf = web.csrf().await.unwrap();
+    let detail = web
+        .get(&format!("/dashboard/households/{}", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rev_at = detail.find("name=\"revision\" value=\"").unwrap() + 23;
+    let revision = detail[rev_at..rev_at + 36].to_owned();
+    let path = format!("/dashboard/households/{}/review", world.id);
+    let approve = |csrf: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.to_owned()),
+            ("revision".to_owned(), revision.clone()),
+            ("decision".to_owned(), "approved".to_owned()),
+        ]
+    };
+
+    // No token, a wrong token, another session's token: 403 dashboard.csrf.
+    let mut other = WebClient::new(&url).unwrap();
+    other.login(ADMIN).await.unwrap();
+    let other_token = other.csrf().await.unwrap();
+    for token in ["", "x", other_token.as_str()] {
+        let form = approve(token);
+        let form: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let res = web.post(&path, &form).await.unwrap();
+        assert_eq!(res.status(), 403, "token {token:?}");
+        assert!(res.text().await.unwrap().contains("dashboard.csrf"));
+    }
+    // The right token from another origin, or with no Origin/Referer at all: 403 bad_origin.
+    let form = approve(&csrf);
+    let form: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    for origin in [Some("http://evil.example"), Some("null"), None] {
+        let res = web.post_with(&path, &form, origin, &[]).await.unwrap();
+        assert_eq!(res.status(), 403, "origin {origin:?}");
+        assert!(res.text().await.unwrap().contains("dashboard.bad_origin"));
+    }
+    // A Referer of this server is accepted in place of Origin.
+    assert_eq!(
+        review_state(&world),
+        ReviewState::Submitted,
+        "nothing changed"
+    );
+    let referer = format!("{url}/dashboard/households/{}", world.id);
+    let res = web
+        .post_with(&path, &form, None, &[("referer", &referer)])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(review_state(&world), ReviewState::Approved);
+
+    // Login needs its own double-submitted token.
+    let mut fresh = WebClient::new(&url).unwrap();
+    fresh.get("/dashboard/login").await.unwrap();
+    let res = fresh
+        .post(
+            "/dashboard/login",
+            &[
+                ("username", SUPERVISOR),
+                ("password", pendata_e2e::PASSWORD),
+                ("csrf", "forged"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(fresh.cookie("pd_session").is_none());
+    world.server.stop().await;
+}
+
+/// Fills a route template with the world's household, photo and a user name.
+fn concrete(path: &str, world: &DashboardWorld) -> String {
+    path.replace("{id}", &world.id.to_string())
+        .replace("{sha256}", &world.photo)
+        .replace("{username}", FACILITATOR)
+        .replace("{lang}", "en")
+}
+
+#[tokio::test]
+async fn every_dashboard_route_applies_login_role_and_wilayah() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let mut anon = WebClient::new(&url).unwrap();
+    let mut own = WebClient::new(&url).unwrap();
+    own.login(SUPERVISOR).await.unwrap();
+    let mut other = WebClient::new(&url).unwrap();
+    other.login(OTHER_SUPERVISOR).await.unwrap();
+    let other_csrf = other.csrf().await.unwrap();
+    let household_scoped = |p: &str| p.contains("{id}") || p.contains("{sha256}");
+
+    for (method, template, access) in ROUTES {
+        let path = concrete(template, &world);
+        // Without a session: public routes answer, every other one sends to the login page.
+        let res = if *method == "GET" {
+            anon.get(&path).await.unwrap()
+        } else {
+            anon.post(&path, &[("csrf", "none")]).await.unwrap()
+        };
+        if *access == Access::Public {
+            assert_ne!(res.status(), 500, "{method} {template}");
+        } else {
+            assert_eq!(res.status(), 303, "{method} {template} without a session");
+            assert_eq!(location(&res), "/dashboard/login", "{method} {template}");
+        }
+
+        // A supervisor of another kecamatan: admin pages 403, this household's pages 404.
+        if *access == Access::Public || *template == "/dashboard/logout" {
+            continue;
+        }
+        let res = if *method == "GET" {
+            other.get(&path).await.unwrap()
+        } else {
+            other
+                .post(
+                    &path,
+                    &[
+                        ("csrf", other_csrf.as_str()),
+                        ("revision", "00000000-0000-0000-0000-000000000000"),
+                        ("decision", "approved"),
+                        ("keep_revision", "00000000-0000-0000-0000-000000000000"),
+                        ("reason", "x"),
+                    ],
+                )
+                .await
+                .unwrap()
+        };
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap_or_default();
+        if *access == Access::Admin {
+            assert_eq!(status, 403, "{method} {template} as a supervisor");
+        } else if household_scoped(template) {
+            assert_eq!(status, 404, "{method} {template} outside the wilayah");
+            assert!(body.contains("dashboard.not_found"), "{template}");
+        } else {
+            assert_eq!(status, 200, "{method} {template}");
+            let id = world.id.to_string();
+            assert!(
+                !body.contains(&id),
+                "{template} shows the other kecamatan's household"
+            );
+            assert!(
+                !body.contains("Wanaherang"),
+                "{template} names the other desa"
+            );
+        }
+
+        // The supervisor of the household's own kecamatan may read every GET page.
+        if *method == "GET" && *access == Access::Supervisor {
+            let res = own.get(&path).await.unwrap();
+            assert_eq!(res.status(), 200, "GET {template} in the wilayah");
+        }
+    }
+
+    // Lists and the export of the household's supervisor do show it.
+    let queue = own
+        .get("/dashboard/households")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains(&world.id.to_string()));
+    let csv = own
+        .get("/dashboard/export/download?format=csv&wilayah=320102")
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(csv.text().await.unwrap().contains(&world.id.to_string()));
+    // … and asking for another kecamatan's export is refused.
+    let res = own
+        .get("/dashboard/export/download?format=csv&wilayah=320101")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = other
+        .get("/dashboard/export/download?format=csv&wilayah=3201022001")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_rejection_through_the_form_reaches_the_device_and_needs_a_note() {
+    let mut world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let mut web = WebClient::new(&url).unwrap();
+    web.login(SUPERVISOR).await.unwrap();
+    let csrf = web.csrf().await.unwrap();
+    let revision = world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap()
+        .summary
+        .current_revision
+        .unwrap()
+        .to_string();
+    let path = format!("/dashboard/households/{}/review", world.id);
+    let res = web
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("revision", &revision),
+                ("decision", "rejected"),
+                ("note", "  "),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("review.note_required"));
+    assert_eq!(review_state(&world), ReviewState::Submitted);
+
+    let note = "Foto <dapur> buram & KK terpotong";
+    let res = web
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("revision", &revision),
+                ("decision", "rejected"),
+                ("note", note),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = web
+        .get(&format!("/dashboard/households/{}", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Foto &lt;dapur&gt; buram &amp; KK terpotong"),
+        "escaped in the audit trail"
+    );
+    assert!(!page.contains("<dapur>"));
+
+    let pulled = sync_device(&mut world.device).await.unwrap();
+    assert_eq!(pulled.reviews.len(), 1);
+    assert_eq!(pulled.reviews[0].decision, ReviewDecision::Rejected);
+    assert_eq!(pulled.reviews[0].note.as_deref(), Some(note));
+    assert_eq!(pulled.reviews[0].reviewer, SUPERVISOR);
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_imports_a_csv_with_a_row_report_and_exports_xlsx() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let mut web = WebClient::new(&url).unwrap();
+    web.login(ADMIN).await.unwrap();
+    let csrf = web.csrf().await.unwrap();
+    let header = pendata_server::operator::PRELIST_COLUMNS.join(",");
+    let csv = format!(
+        "{header}\n\
+         P-DASH-1,3201022001,001,002,Jl. Mawar 1,,,Siti Aminah,,1,2,1980-01-01,{FACILITATOR}\n\
+         P-DASH-2,9999999999,001,002,Jl. Mawar 2,,,Budi,,1,1,1980-01-01,\n\
+         P-DASH-3,3201022001,001,002,Jl. Mawar 3,,,Citra,,9,2,1980-01-01,\n"
+    );
+    let boundary = "pendataBoundary7MA4YWxkTrZu0gW";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"prelist.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    let send = |body: String, cookie: String| {
+        reqwest::Client::new()
+            .post(format!("{url}/dashboard/import"))
+            .header("origin", url.clone())
+            .header("cookie", cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+    };
+    let cookie = format!("pd_session={}", web.cookie("pd_session").unwrap());
+    let res = send(body.replace(&csrf, "wrong-token-000"), cookie.clone())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "the upload checks the CSRF token too");
+    let res = send(body, cookie).await.unwrap();
+    assert_eq!(res.status(), 422, "bad rows were reported");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"created\">1<"), "{page}");
+    assert!(page.contains("id=\"bad-rows\">2<"));
+    for line in ["<td class=\"num\">3</td>", "<td class=\"num\">4</td>"] {
+        assert!(page.contains(line), "row report names line {line}");
+    }
+    let imported = world
+        .server
+        .state
+        .records
+        .list(
+            &Scope::all(),
+            &pendata_server::store::ListQuery {
+                state: None,
+                desa: None,
+                limit: 100,
+                after: None,
+            },
+        )
+        .unwrap();
+    assert!(imported
+        .iter()
+        .any(|h| h.prelist_id.as_deref() == Some("P-DASH-1")));
+    assert!(!imported
+        .iter()
+        .any(|h| h.prelist_id.as_deref() == Some("P-DASH-3")));
+
+    // A supervisor may not import.
+    let mut spv = WebClient::new(&url).unwrap();
+    spv.login(SUPERVISOR).await.unwrap();
+    assert_eq!(spv.get("/dashboard/import").await.unwrap().status(), 403);
+
+    // Export: XLSX (a zip) and CSV with the new household.
+    let res = web
+        .get("/dashboard/export/download?format=xlsx&wilayah=3201022001")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .headers()
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains(".xlsx"));
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    let csv = web
+        .get("/dashboard/export/download?format=csv")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("P-DASH-1") && csv.contains(&world.id.to_string()));
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn admins_add_disable_and_reset_users_and_a_disabled_user_loses_the_session() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let mut admin = WebClient::new(&url).unwrap();
+    admin.login(ADMIN).await.unwrap();
+    let csrf = admin.csrf().await.unwrap();
+    let res = admin
+        .post(
+            "/dashboard/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "spv.baru"),
+                ("password", "kata-sandi-baru-1"),
+                ("role", "supervisor"),
+                ("wilayah", "320102"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("spv.baru") && page.contains("Gunungputri"),
+        "wilayah by name"
+    );
+    let res = admin
+        .post(
+            "/dashboard/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "spv.lain"),
+                ("password", "kata-sandi-baru-1"),
+                ("role", "supervisor"),
+                ("wilayah", ""),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422, "a supervisor needs a wilayah");
+
+    // The supervisor logs in; disabling them ends their dashboard session at once.
+    let mut spv = WebClient::new(&url).unwrap();
+    spv.login(SUPERVISOR).await.unwrap();
+    assert_eq!(spv.get("/dashboard").await.unwrap().status(), 200);
+    let res = admin
+        .post(
+            &format!("/dashboard/users/{SUPERVISOR}/disable"),
+            &[("csrf", &csrf)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(spv.get("/dashboard").await.unwrap().status(), 303);
+    admin
+        .post(
+            &format!("/dashboard/users/{SUPERVISOR}/enable"),
+            &[("csrf", &csrf)],
+        )
+        .await
+        .unwrap();
+    spv.login(SUPERVISOR).await.unwrap();
+    assert_eq!(spv.get("/dashboard").await.unwrap().status(), 200);
+
+    // Reset devices: the facilitator's device token stops working, and so does the session.
+    let res = admin
+        .post(
+            &format!("/dashboard/users/{SUPERVISOR}/reset-devices"),
+            &[("csrf", &csrf)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(spv.get("/dashboard").await.unwrap().status(), 303);
+    admin
+        .post(
+            &format!("/dashboard/users/{FACILITATOR}/reset-devices"),
+            &[("csrf", &csrf)],
+        )
+        .await
+        .unwrap();
+    let users = world.server.state.accounts.list_users().unwrap();
+    let tksk = users.iter().find(|u| u.username == FACILITATOR).unwrap();
+    assert_eq!(tksk.active_devices, 0);
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_is_kept_in_a_cookie() {
+    let server = pendata_e2e::TestServer::start().await.unwrap();
+    let mut web = WebClient::new(&server.url()).unwrap();
+    let id = web
+        .get("/dashboard/login")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(id.contains("Kata sandi") && id.contains("lang=\"id\""));
+    let res = web.get("/dashboard/lang/en").await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(web.cookie("pd_lang"), Some("en"));
+    let en = web
+        .get("/dashboard/login")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Password") && en.contains("lang=\"en\""));
+    assert_eq!(web.get("/dashboard/lang/xx").await.unwrap().status(), 400);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn failed_dashboard_logins_use_up_the_api_login_limit_too() {
+    let server = pendata_e2e::TestServer::start().await.unwrap();
+    server
+        .add_user(
+            SUPERVISOR,
+            pendata_server::store::Role::Supervisor,
+            "320102",
+        )
+        .unwrap();
+    let url = server.url();
+    let mut web = WebClient::new(&url).unwrap();
+    let max = server.state.config.limits.login_max_failures;
+    for _ in 0..max {
+        let page = web
+            .get("/dashboard/login")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = csrf_in(&page).unwrap();
+        let res = web
+            .post(
+                "/dashboard/login",
+                &[
+                    ("username", SUPERVISOR),
+                    ("password", "salah-sekali"),
+                    ("csrf", &token),
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    // The right password is now refused on both doors until the window passes.
+    let res = web.login(SUPERVISOR).await.unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(web.cookie("pd_session").is_none());
+    let api = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({
+            "username": SUPERVISOR,
+            "password": pendata_e2e::PASSWORD,
+            "device_id": uuid::Uuid::now_v7(),
+            "device_name": "uji"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 429);
+    server.stop().await;
+}
