@@ -331,7 +331,8 @@ pub struct LoginRequest {
     pub password: String,
     /// Client-generated id of this installation.
     pub device_id: Uuid,
-    /// Human name of the device, e.g. "Samsung A14 Ani".
+    /// Human name of the device, e.g. "Samsung A14 Ani" (1-100 characters, not only blanks).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub device_name: String,
 }
 
