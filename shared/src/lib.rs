@@ -9,6 +9,7 @@ pub mod nik;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod photos;
+pub mod prelist;
 pub mod protocol;
 pub mod validate;
 pub mod wilayah;

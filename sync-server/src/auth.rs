@@ -82,14 +82,11 @@ pub fn hash_token(token: &str) -> TokenHash {
 
 /// Usernames: 3–64 characters of `a-z A-Z 0-9 . _ -`.
 pub fn validate_username(username: &str) -> Result<(), String> {
-    let ok_len = (3..=64).contains(&username.len());
-    let ok_chars = username
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok_len && ok_chars {
+    // One rule for accounts and for the prelist's `assigned_to` column.
+    if pendata_shared::prelist::is_valid_username(username) {
         Ok(())
     } else {
-        Err("username must be 3-64 characters of letters, digits, '.', '_' or '-'".into())
+        Err(pendata_shared::prelist::USERNAME_RULE.into())
     }
 }
 
@@ -331,7 +328,8 @@ pub struct LoginRequest {
     pub password: String,
     /// Client-generated id of this installation.
     pub device_id: Uuid,
-    /// Human name of the device, e.g. "Samsung A14 Ani".
+    /// Human name of the device, e.g. "Samsung A14 Ani" (1-100 characters, not only blanks).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub device_name: String,
 }
 

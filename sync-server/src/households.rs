@@ -81,7 +81,7 @@ impl From<RecordError> for ApiError {
 #[utoipa::path(
     post, path = "/api/v1/households/{id}/review", tag = "households",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Household id (UUID)")),
+    params(("id" = String, Path, format = Uuid, min_length = 36, max_length = 36, description = "Household id (UUID)")),
     request_body = ReviewRequest,
     responses(
         (status = 200, description = "Decision recorded; the pusher gets it in the next pull", body = ReviewOutcome),
@@ -133,7 +133,7 @@ pub async fn review(
 #[utoipa::path(
     post, path = "/api/v1/households/{id}/resolve", tag = "households",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Household id (UUID)")),
+    params(("id" = String, Path, format = Uuid, min_length = 36, max_length = 36, description = "Household id (UUID)")),
     request_body = ResolveRequest,
     responses(
         (status = 200, description = "The kept revision is current; the household's conflicts are resolved", body = HouseholdSummary),
@@ -175,10 +175,13 @@ pub async fn resolve(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// assigned, submitted, approved, rejected, conflict, incomplete or deleted.
+    #[param(inline)]
     pub state: Option<StateFilter>,
     /// Region code prefix (desa, kecamatan, …) inside the caller's wilayah.
+    #[param(pattern = "^[0-9]{1,10}$")]
     pub desa: Option<String>,
     /// Page size, 1-500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -251,7 +254,7 @@ pub async fn list(
 #[utoipa::path(
     get, path = "/api/v1/households/{id}", tag = "households",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Household id (UUID)")),
+    params(("id" = String, Path, format = Uuid, min_length = 36, max_length = 36, description = "Household id (UUID)")),
     responses(
         (status = 200, description = "The household, its revisions (conflicts included) and reviews", body = HouseholdDetail),
         (status = 400, description = "`household.bad_id`", body = ErrorBody),

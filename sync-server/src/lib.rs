@@ -20,6 +20,7 @@ use axum::http::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
+use sync::SchemaBounds;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -200,7 +201,7 @@ impl utoipa::Modify for BearerAuth {
         households::get_one,
     ),
     components(schemas(ErrorBody, pendata_shared::protocol::PushBatch)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &SchemaBounds)
 )]
 pub struct ApiDoc;
 

@@ -228,7 +228,7 @@ pub struct ChunkResponse {
 #[utoipa::path(
     put, path = "/api/v1/photos/{sha256}", tag = "photos",
     security(("bearer" = [])),
-    params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the whole photo"), ChunkQuery),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$", description = "Lower-case hex SHA-256 of the whole photo"), ChunkQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "One chunk"),
     responses(
         (status = 200, description = "Chunk stored (or the photo was already complete)", body = ChunkResponse),
@@ -345,7 +345,7 @@ pub async fn put_chunk(
 #[utoipa::path(
     get, path = "/api/v1/photos/{sha256}", tag = "photos",
     security(("bearer" = [])),
-    params(("sha256" = String, Path, description = "Lower-case hex SHA-256")),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$", description = "Lower-case hex SHA-256")),
     responses(
         (status = 200, description = "The JPEG bytes", content_type = "image/jpeg", body = Vec<u8>),
         (status = 400, description = "`photo.bad_hash`", body = ErrorBody),

@@ -311,6 +311,57 @@ fn internal_rejection(e: impl std::fmt::Display) -> PushOutcome {
     }
 }
 
+/// Bounds the OpenAPI document states for shared protocol types (which carry no server
+/// limits themselves), so the document says exactly what the handlers accept: the protocol
+/// version, batch and query sizes, hash patterns, note and reason lengths (a rejection needing
+/// a note is a rule across two fields, stated in the review endpoint's 422). Applied by [`crate::ApiDoc`].
+pub struct SchemaBounds;
+
+impl utoipa::Modify for SchemaBounds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else {
+            return;
+        };
+        let sha = serde_json::json!({ "type": "string", "pattern": "^[0-9a-f]{64}$" });
+        let not_blank = |max: usize| serde_json::json!({ "type": "string", "minLength": 1, "maxLength": max, "pattern": "\\S" });
+        let schemas = &mut doc["components"]["schemas"];
+        let patches = [
+            (
+                "/PushBatch/properties/protocol",
+                serde_json::json!({ "type": "integer", "enum": [PROTOCOL_VERSION] }),
+            ),
+            (
+                "/PushBatch/properties/records/maxItems",
+                serde_json::json!(MAX_BATCH_RECORDS),
+            ),
+            ("/MissingRequest/properties/sha256/items", sha),
+            (
+                "/MissingRequest/properties/sha256/maxItems",
+                serde_json::json!(crate::photos::MAX_MISSING_QUERY),
+            ),
+            (
+                "/ResolveRequest/properties/reason",
+                not_blank(crate::households::MAX_NOTE_CHARS),
+            ),
+            (
+                "/ReviewRequest/properties/note",
+                serde_json::json!({
+                    "type": ["string", "null"], "maxLength": crate::households::MAX_NOTE_CHARS
+                }),
+            ),
+        ];
+        for (pointer, value) in patches {
+            let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+            if let Some(serde_json::Value::Object(map)) = schemas.pointer_mut(parent) {
+                map.insert(key.to_owned(), value);
+            }
+        }
+        if let Ok(patched) = serde_json::from_value(doc) {
+            *openapi = patched;
+        }
+    }
+}
+
 /// Query of `GET /api/v1/pull`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -318,6 +369,7 @@ pub struct PullQuery {
     /// Opaque cursor from the previous page's `next_cursor`; absent for the start.
     pub cursor: Option<String>,
     /// Page size, 1-500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
