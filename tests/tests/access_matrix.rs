@@ -9,17 +9,28 @@
 //! the test fails if `/openapi.json` documents a method+path, or the server's source declares a
 //! `.route("…")`, that has no row. Methods a path does not have must answer 405.
 //!
-//! Adding a route (e.g. a dashboard page): add one [`Row`]; a GET without a body needs nothing
-//! else (`{id}` and `{sha256}` are filled with the cell's household and photo).
+//! The supervisor dashboard has its own part of the table ([`WEB_TABLE`]): callers with a web
+//! session (admin, supervisor of the household's kecamatan, supervisor of another kecamatan, an
+//! enumerator holding a session, a supervisor disabled after logging in, no session) × the same
+//! two households × every route of `pendata_server::dashboard::ROUTES` (one row per entry and
+//! no other), with the same leak scan. POSTs carry the session's CSRF token and a same-origin
+//! `Origin`, so each cell tests the authorisation; extra cells send each POST kind without the
+//! token or without `Origin` and expect 403.
+//!
+//! Adding a route: add one [`Row`] (API) or [`WebRow`] (dashboard); a GET without a body needs
+//! nothing else (`{id}` and `{sha256}` are filled with the cell's household and photo).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::Utc;
+use pendata_e2e::{csrf_in, WebClient};
 use pendata_e2e::{example_household, prelist_of, TestServer, PASSWORD};
+use pendata_server::dashboard::{Access, ROUTES};
 use pendata_server::store::sqlite::SqliteStore;
-use pendata_server::store::{AccountStore, Role, Scope};
+use pendata_server::store::sqlite_web::SessionLifetime;
+use pendata_server::store::{AccountStore, Role, Scope, TokenHash};
 use pendata_shared::photos::PhotoKind;
 use pendata_shared::protocol::{Change, PushBatch, PushRecord, PROTOCOL_VERSION};
 use pendata_shared::{BatchId, DeviceId, Household, HouseholdId, MemberId, RevisionId, Sha256Hex};
@@ -268,6 +279,8 @@ struct Http {
 
 struct Answer {
     status: u16,
+    /// The `Location` of a redirect (dashboard requests do not follow redirects).
+    location: String,
     body: Vec<u8>,
 }
 
@@ -303,7 +316,11 @@ impl Http {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         let body = res.bytes().await.unwrap().to_vec();
-        Answer { status, body }
+        Answer {
+            status,
+            location: String::new(),
+            body,
+        }
     }
 
     async fn login(&self, username: &str, password: &str) -> Answer {
@@ -547,7 +564,22 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
         uncovered.is_empty(),
         "routes in /openapi.json without a row in TABLE: {uncovered:?}"
     );
-    let table_paths: BTreeSet<&str> = TABLE.iter().map(|r| r.path).collect();
+    let table_paths: BTreeSet<&str> = TABLE
+        .iter()
+        .map(|r| r.path)
+        .chain(WEB_TABLE.iter().map(|r| r.path))
+        .collect();
+    let web_rows: BTreeSet<(&str, &str)> = WEB_TABLE.iter().map(|r| (r.method, r.path)).collect();
+    let web_routes: BTreeSet<(&str, &str)> = ROUTES.iter().map(|(m, p, _)| (*m, *p)).collect();
+    assert_eq!(
+        web_rows.len(),
+        WEB_TABLE.len(),
+        "a dashboard route has two rows in WEB_TABLE"
+    );
+    assert_eq!(
+        web_rows, web_routes,
+        "WEB_TABLE and pendata_server::dashboard::ROUTES must list the same routes"
+    );
     let source = source_routes();
     let uncovered_src: Vec<_> = source
         .iter()
@@ -657,12 +689,20 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
         assert_eq!(me.status, 401, "{s:?} after logout");
     }
 
+    let api_cells = tally.cells;
+    dashboard_part(&server, &own, &other, &cli_store, &mut tally).await;
+
     println!(
-        "access matrix: {} cells checked ({} rows × {} subjects × own/other, plus 405 probes), \
-         {} positive visibility controls, {} leaks, {} failures; rows not in /openapi.json: {:?}",
+        "access matrix: {} cells checked: API {api_cells} ({} rows × {} subjects × own/other, plus \
+         405 probes), dashboard {} ({} rows × {} web callers × own/other, plus CSRF/Origin \
+         refusals); {} positive visibility controls, {} leaks, {} failures; rows not in \
+         /openapi.json: {:?}",
         tally.cells,
         TABLE.len(),
         SUBJECTS.len(),
+        tally.cells - api_cells,
+        WEB_TABLE.len(),
+        WEB_SUBJECTS.len(),
         tally.positive_controls,
         tally.leaks.len(),
         tally.failures.len(),
@@ -670,7 +710,7 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
     );
     assert!(tally.leaks.is_empty(), "leaks: {:#?}", tally.leaks);
     assert!(tally.failures.is_empty(), "failures: {:#?}", tally.failures);
-    assert!(tally.cells >= 150, "only {} cells", tally.cells);
+    assert!(tally.cells >= 400, "only {} cells", tally.cells);
     assert!(tally.positive_controls >= 10);
     let _ = own.desa;
     server.stop().await;
@@ -779,5 +819,619 @@ fn truncate(s: &str) -> &str {
     match s.char_indices().nth(200) {
         Some((i, _)) => &s[..i],
         None => s,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the dashboard part
+
+/// Who calls a dashboard page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WebSubject {
+    /// Wilayah "" (everything).
+    Admin,
+    /// Supervisor of Kec. Gunungputri (320102), the "own" household's kecamatan.
+    Supervisor,
+    /// Supervisor of Kec. Cibinong (320101), the "other" household's kecamatan.
+    OtherSupervisor,
+    /// An enumerator of 320102. The login form refuses enumerators; to test the pages as well,
+    /// the cells use a session put straight into the session store (as if one existed from
+    /// before a role change).
+    Enumerator,
+    /// A supervisor of 320102 who logged in, then was disabled (`user disable`).
+    Disabled,
+    /// No session cookie.
+    NoSession,
+}
+
+const WEB_SUBJECTS: [WebSubject; 6] = [
+    WebSubject::Admin,
+    WebSubject::Supervisor,
+    WebSubject::OtherSupervisor,
+    WebSubject::Enumerator,
+    WebSubject::Disabled,
+    WebSubject::NoSession,
+];
+
+impl WebSubject {
+    fn username(self) -> &'static str {
+        match self {
+            WebSubject::Admin => "admin.akses",
+            WebSubject::Supervisor => "sup.gunungputri",
+            WebSubject::OtherSupervisor => "sup.cibinong",
+            WebSubject::Enumerator => "enum.gunungputri",
+            WebSubject::Disabled => "sup.nonaktif",
+            WebSubject::NoSession => "tidak.terdaftar",
+        }
+    }
+
+    /// Whether the dashboard may show this caller the target's household.
+    fn covers(self, t: &Target) -> bool {
+        match self {
+            WebSubject::Admin => true,
+            WebSubject::Supervisor => t.desa.starts_with("320102"),
+            WebSubject::OtherSupervisor => t.desa.starts_with("320101"),
+            _ => false,
+        }
+    }
+}
+
+/// One dashboard route; `own`/`other` per subject in [`WEB_SUBJECTS`] order, targeting the
+/// household (photo, kecamatan, throwaway user) of Gunungputri or of Cibinong:
+///
+/// * `"200"`, `"403"`, `"404"`, …: exactly that status (a 403/404 must be the dashboard's error
+///   page with its stable code);
+/// * `"200+"` / `"200-"`: 200 and the body shows / shows nothing of the target (for a photo:
+///   the body is the photo's bytes);
+/// * `"303"`: a redirect somewhere other than the login page (a form that worked);
+/// * `"login"`: a 303 to `/dashboard/login` (no valid session);
+/// * `"bye"`: logout worked: 303 to the login page, and the session no longer opens a page;
+/// * `"-"`: the wilayah axis does not apply (not run, not counted).
+struct WebRow {
+    method: &'static str,
+    path: &'static str,
+    own: [&'static str; 6],
+    other: [&'static str; 6],
+}
+
+const fn web(
+    method: &'static str,
+    path: &'static str,
+    own: [&'static str; 6],
+    other: [&'static str; 6],
+) -> WebRow {
+    WebRow {
+        method,
+        path,
+        own,
+        other,
+    }
+}
+
+const WNA: [&str; 6] = ["-"; 6];
+
+//  subjects:   admin   sup-gunungputri sup-cibinong enumerator | disabled none
+#[rustfmt::skip]
+const WEB_TABLE: &[WebRow] = &[
+    web("GET", "/dashboard/login", ["200"; 6], WNA),
+    web("POST", "/dashboard/login", ["303", "303", "303", "403", "403", "401"], WNA),
+    web("POST", "/dashboard/logout", ["bye", "bye", "bye", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/lang/{lang}", ["303"; 6], WNA),
+    web("GET", "/dashboard/assets/dashboard.css", ["200"; 6], WNA),
+    web("GET", "/dashboard", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/households",
+        ["200+", "200+", "200-", "403", "login", "login"],
+        ["200+", "200-", "200+", "403", "login", "login"]),
+    web("GET", "/dashboard/households/{id}",
+        ["200+", "200+", "404", "403", "login", "login"],
+        ["200+", "404", "200+", "403", "login", "login"]),
+    web("POST", "/dashboard/households/{id}/review",
+        ["303", "303", "404", "403", "login", "login"],
+        ["303", "404", "303", "403", "login", "login"]),
+    web("GET", "/dashboard/households/{id}/conflict",
+        ["200+", "200+", "404", "403", "login", "login"],
+        ["200+", "404", "200+", "403", "login", "login"]),
+    web("POST", "/dashboard/households/{id}/resolve",
+        ["303", "303", "404", "403", "login", "login"],
+        ["303", "404", "303", "403", "login", "login"]),
+    web("GET", "/dashboard/conflicts",
+        ["200", "200", "200-", "403", "login", "login"],
+        ["200", "200-", "200", "403", "login", "login"]),
+    web("GET", "/dashboard/photos/{sha256}",
+        ["200+", "200+", "404", "403", "login", "login"],
+        ["200+", "404", "200+", "403", "login", "login"]),
+    web("GET", "/dashboard/export", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/export/download",
+        ["200+", "200+", "403", "403", "login", "login"],
+        ["200+", "403", "200+", "403", "login", "login"]),
+    web("GET", "/dashboard/users", ["200", "403", "403", "403", "login", "login"], WNA),
+    web("POST", "/dashboard/users",
+        ["200", "403", "403", "403", "login", "login"],
+        ["200", "403", "403", "403", "login", "login"]),
+    web("POST", "/dashboard/users/{username}/disable",
+        ["303", "403", "403", "403", "login", "login"],
+        ["303", "403", "403", "403", "login", "login"]),
+    web("POST", "/dashboard/users/{username}/enable",
+        ["303", "403", "403", "403", "login", "login"],
+        ["303", "403", "403", "403", "login", "login"]),
+    web("POST", "/dashboard/users/{username}/reset-devices",
+        ["303", "403", "403", "403", "login", "login"],
+        ["303", "403", "403", "403", "login", "login"]),
+    web("GET", "/dashboard/import", ["200", "403", "403", "403", "login", "login"], WNA),
+    web("POST", "/dashboard/import",
+        ["200", "403", "403", "403", "login", "login"],
+        ["200", "403", "403", "403", "login", "login"]),
+];
+
+/// A dashboard session: its cookie and CSRF token.
+struct WebSession {
+    cookie: Option<String>,
+    csrf: String,
+}
+
+enum WebBody {
+    None,
+    Form(Vec<(String, String)>),
+    /// (boundary, body)
+    Multipart(String, String),
+}
+
+/// A client that does not follow redirects (the cells look at the 303s).
+struct Web {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Web {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: WebBody,
+        origin: bool,
+    ) -> Answer {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            req = req.header(reqwest::header::COOKIE, format!("pd_session={c}"));
+        }
+        if origin {
+            req = req.header(reqwest::header::ORIGIN, self.base.clone());
+        }
+        req = match body {
+            WebBody::None => req,
+            WebBody::Form(f) => req.form(&f),
+            WebBody::Multipart(boundary, body) => req
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body),
+        };
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = res.bytes().await.unwrap().to_vec();
+        Answer {
+            status,
+            location,
+            body,
+        }
+    }
+
+    /// The login form, as a browser fills it in. Returns the answer and, if it worked, the
+    /// session.
+    async fn login(&self, username: &str, password: &str) -> (Answer, Option<WebSession>) {
+        let mut w = WebClient::new(&self.base).unwrap();
+        let page = w
+            .get("/dashboard/login")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = csrf_in(&page).unwrap();
+        let res = w
+            .post(
+                "/dashboard/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("csrf", &token),
+                ],
+            )
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = res.bytes().await.unwrap().to_vec();
+        let session = match w.cookie("pd_session").map(str::to_owned) {
+            Some(cookie) if status == 303 => Some(WebSession {
+                cookie: Some(cookie),
+                csrf: w.csrf().await.unwrap(),
+            }),
+            _ => None,
+        };
+        (
+            Answer {
+                status,
+                location,
+                body,
+            },
+            session,
+        )
+    }
+
+    async fn session(&self, username: &str) -> WebSession {
+        let (a, s) = self.login(username, PASSWORD).await;
+        assert_eq!(a.status, 303, "dashboard login {username}: {}", a.text());
+        s.unwrap()
+    }
+}
+
+/// The throwaway account of the target's wilayah (disabled, enabled and reset by the cells).
+fn throwaway(t: &Target) -> String {
+    format!("buang.{}", &t.desa[..6])
+}
+
+/// The concrete request of a dashboard cell (`with_csrf`: whether the form carries the token).
+fn web_request(row: &WebRow, t: &Target, k: u32, csrf: &str, with_csrf: bool) -> (String, WebBody) {
+    let path = row
+        .path
+        .replace("{id}", &t.pushed.to_string())
+        .replace("{sha256}", &t.photo_sha)
+        .replace("{lang}", "en")
+        .replace("{username}", &throwaway(t));
+    let kec = &t.desa[..6];
+    let form = |fields: &[(&str, String)]| {
+        let mut f: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        if with_csrf {
+            f.push(("csrf".into(), csrf.to_owned()));
+        }
+        WebBody::Form(f)
+    };
+    match (row.method, row.path) {
+        ("GET", "/dashboard/households") => {
+            (format!("{path}?state=all&desa={}", t.desa), WebBody::None)
+        }
+        ("GET", "/dashboard/export/download") => {
+            (format!("{path}?format=csv&wilayah={kec}"), WebBody::None)
+        }
+        ("POST", "/dashboard/households/{id}/review") => (
+            path,
+            form(&[
+                ("revision", t.revision.to_string()),
+                ("decision", "approved".into()),
+                ("note", String::new()),
+            ]),
+        ),
+        ("POST", "/dashboard/households/{id}/resolve") => (
+            path,
+            form(&[
+                ("keep_revision", t.revision.to_string()),
+                ("reason", "uji matriks akses".into()),
+            ]),
+        ),
+        ("POST", "/dashboard/users") => (
+            path,
+            form(&[
+                ("username", format!("uji.matriks{k}")),
+                ("password", PASSWORD.into()),
+                ("role", "enumerator".into()),
+                ("wilayah", kec.to_owned()),
+            ]),
+        ),
+        ("POST", "/dashboard/import") => {
+            // One prelist row of the target's desa; importing it again updates it.
+            let boundary = "matriksAksesBoundary7MA4YWxk";
+            let header = pendata_server::operator::PRELIST_COLUMNS.join(",");
+            let csv = format!(
+                "{header}\nPL-MATRIKS-{d},{d},001,002,Jl. Matriks 1,,,Kepala Matriks,,1,2,1980-01-01,\n",
+                d = t.desa
+            );
+            let mut body = String::new();
+            if with_csrf {
+                body.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+                ));
+            }
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"prelist.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+            ));
+            (path, WebBody::Multipart(boundary.into(), body))
+        }
+        ("POST", _) => (path, form(&[])),
+        _ => (path, WebBody::None),
+    }
+}
+
+fn check_web(expect: &str, a: &Answer, t: &Target, row: &WebRow) -> Result<(), String> {
+    let got = || {
+        format!(
+            "got {} (Location {:?}) {}",
+            a.status,
+            a.location,
+            truncate(&a.text())
+        )
+    };
+    let sees = |a: &Answer| {
+        let text = a.text();
+        a.body == t.photo
+            || text.contains(&t.pushed.to_string())
+            || text.contains(&t.prelist.to_string())
+    };
+    let to_login = a.status == 303 && a.location == "/dashboard/login";
+    let ok = match expect {
+        "200+" => a.status == 200 && sees(a),
+        "200-" => a.status == 200 && !sees(a) && t.markers.iter().all(|m| !a.text().contains(m)),
+        "303" => a.status == 303 && !a.location.is_empty() && !to_login,
+        "login" | "bye" => to_login,
+        s if s.parse::<u16>().ok() == Some(a.status) => {
+            // A refusal of a page is the dashboard's error page with its stable code.
+            let code = match a.status {
+                403 => Some("dashboard.forbidden"),
+                404 => Some("dashboard.not_found"),
+                _ => None,
+            };
+            match code {
+                Some(c) if row.path != "/dashboard/login" && !a.text().contains(c) => {
+                    return Err(format!("{} without the code {c}", got()));
+                }
+                _ => true,
+            }
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(got())
+    }
+}
+
+fn unix_now() -> i64 {
+    Utc::now().timestamp()
+}
+
+/// The 32 bytes of a 64-digit hex string.
+fn hex32(hex: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+    }
+    out
+}
+
+/// Every dashboard cell of [`WEB_TABLE`], then every POST kind without its CSRF token and
+/// without `Origin`.
+async fn dashboard_part(
+    server: &TestServer,
+    own: &Target,
+    other: &Target,
+    cli_store: &SqliteStore,
+    tally: &mut Tally,
+) {
+    let web = Web {
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        base: server.url(),
+    };
+    server
+        .add_user("sup.cibinong", Role::Supervisor, "320101")
+        .unwrap();
+    server
+        .add_user("sup.nonaktif", Role::Supervisor, "320102")
+        .unwrap();
+    for t in [own, other] {
+        server
+            .add_user(&throwaway(t), Role::Enumerator, &t.desa[..6])
+            .unwrap();
+    }
+
+    // Sessions. The disabled supervisor logs in, then is disabled the way the CLI does it.
+    let mut sessions: BTreeMap<&str, WebSession> = BTreeMap::new();
+    for s in [
+        WebSubject::Admin,
+        WebSubject::Supervisor,
+        WebSubject::OtherSupervisor,
+        WebSubject::Disabled,
+    ] {
+        sessions.insert(s.username(), web.session(s.username()).await);
+    }
+    let disabled = sessions[WebSubject::Disabled.username()]
+        .cookie
+        .clone()
+        .unwrap();
+    let before = web
+        .send("GET", "/dashboard", Some(&disabled), WebBody::None, false)
+        .await;
+    assert_eq!(before.status, 200, "the supervisor's session works before");
+    assert!(cli_store.set_disabled("sup.nonaktif", true).unwrap());
+
+    // The enumerator: the login form refuses them (a cell below); a session planted in the
+    // store must not open any page either.
+    let creds = server
+        .state
+        .accounts
+        .credentials("enum.gunungputri")
+        .unwrap()
+        .unwrap();
+    let raw = format!(
+        "{}{}",
+        uuid::Uuid::now_v7().simple(),
+        uuid::Uuid::now_v7().simple()
+    );
+    let hash = TokenHash(hex32(Sha256Hex::digest(raw.as_bytes()).as_str()));
+    let enum_csrf = "csrf-sesi-pendata-uji-matriks-akses";
+    server
+        .state
+        .web_sessions
+        .create_web_session(
+            creds.user.id,
+            &hash,
+            enum_csrf,
+            unix_now(),
+            SessionLifetime {
+                idle_secs: 3600,
+                max_secs: 36_000,
+            },
+        )
+        .unwrap();
+    sessions.insert(
+        WebSubject::Enumerator.username(),
+        WebSession {
+            cookie: Some(raw),
+            csrf: enum_csrf.into(),
+        },
+    );
+    sessions.insert(
+        WebSubject::NoSession.username(),
+        WebSession {
+            cookie: None,
+            csrf: "tanpa-sesi".into(),
+        },
+    );
+
+    let mut k = 5000u32;
+    for row in WEB_TABLE {
+        for (si, subject) in WEB_SUBJECTS.iter().copied().enumerate() {
+            for (which, t) in [("own", own), ("other", other)] {
+                let expect = if which == "own" {
+                    row.own[si]
+                } else {
+                    row.other[si]
+                };
+                if expect == "-" {
+                    continue;
+                }
+                k += 1;
+                let cell = format!("{} {} × {subject:?} × {which}", row.method, row.path);
+                let shared = &sessions[subject.username()];
+                let answer = match (row.method, row.path) {
+                    ("POST", "/dashboard/login") => {
+                        let password = if subject == WebSubject::NoSession {
+                            "bukan-kata-sandinya"
+                        } else {
+                            PASSWORD
+                        };
+                        let (a, s) = web.login(subject.username(), password).await;
+                        if expect != "303" && s.is_some() {
+                            tally.failures.push(format!("{cell}: a session was opened"));
+                        }
+                        a
+                    }
+                    ("POST", "/dashboard/logout") if expect == "bye" => {
+                        // Its own session, so the other cells keep theirs.
+                        let fresh = web.session(subject.username()).await;
+                        let cookie = fresh.cookie.clone().unwrap();
+                        let (path, body) = web_request(row, t, k, &fresh.csrf, true);
+                        let a = web.send("POST", &path, Some(&cookie), body, true).await;
+                        let after = web
+                            .send("GET", "/dashboard", Some(&cookie), WebBody::None, false)
+                            .await;
+                        if after.status != 303 || after.location != "/dashboard/login" {
+                            tally.failures.push(format!(
+                                "{cell}: the session still opens /dashboard after logout ({})",
+                                after.status
+                            ));
+                        }
+                        a
+                    }
+                    _ => {
+                        let (path, body) = web_request(row, t, k, &shared.csrf, true);
+                        web.send(
+                            row.method,
+                            &path,
+                            shared.cookie.as_deref(),
+                            body,
+                            row.method == "POST",
+                        )
+                        .await
+                    }
+                };
+                tally.cells += 1;
+                if let Err(why) = check_web(expect, &answer, t, row) {
+                    tally
+                        .failures
+                        .push(format!("{cell}: expected {expect}, {why}"));
+                }
+                if expect == "200+" {
+                    tally.positive_controls += 1;
+                }
+                for t in [own, other] {
+                    if !subject.covers(t) {
+                        for leak in leaks(&answer, t) {
+                            tally.leaks.push(format!("{cell}: {leak}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Every POST kind without the CSRF token, and with the token but without `Origin`: 403
+    // with its own code, for the admin (who may do everything) and, on the routes open to
+    // supervisors, the own supervisor (on admin routes the role check answers first).
+    for row in WEB_TABLE.iter().filter(|r| r.method == "POST") {
+        let admin_only = ROUTES
+            .iter()
+            .any(|(m, p, a)| *m == row.method && *p == row.path && *a == Access::Admin);
+        let mut callers = vec![(WebSubject::Admin, &sessions["admin.akses"])];
+        if !admin_only {
+            callers.push((WebSubject::Supervisor, &sessions["sup.gunungputri"]));
+        }
+        for (subject, session) in callers {
+            for (with_csrf, origin, code) in [
+                (false, true, "dashboard.csrf"),
+                (true, false, "dashboard.bad_origin"),
+            ] {
+                k += 1;
+                let (path, body) = if row.path == "/dashboard/login" {
+                    let mut f = vec![
+                        ("username".to_owned(), subject.username().to_owned()),
+                        ("password".to_owned(), PASSWORD.to_owned()),
+                    ];
+                    if with_csrf {
+                        f.push(("csrf".into(), session.csrf.clone()));
+                    }
+                    (row.path.to_owned(), WebBody::Form(f))
+                } else {
+                    web_request(row, own, k, &session.csrf, with_csrf)
+                };
+                let a = web
+                    .send("POST", &path, session.cookie.as_deref(), body, origin)
+                    .await;
+                tally.cells += 1;
+                if a.status != 403 || !a.text().contains(code) {
+                    tally.failures.push(format!(
+                        "POST {} × {subject:?} (csrf {with_csrf}, origin {origin}): expected \
+                         403 {code}, got {} {}",
+                        row.path,
+                        a.status,
+                        truncate(&a.text())
+                    ));
+                }
+                for leak in leaks(&a, other) {
+                    tally
+                        .leaks
+                        .push(format!("POST {} × {subject:?}: {leak}", row.path));
+                }
+            }
+        }
     }
 }
