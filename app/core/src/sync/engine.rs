@@ -414,7 +414,9 @@ impl<S: SyncStore> Run<'_, S> {
         if total != planned_total {
             tracing::warn!(sha256 = %sha, planned_total, total, "store size differs from bytes");
         }
-        let mut offset = if from_offset < total { from_offset } else { 0 };
+        // `from_offset == total`: every byte is staged but the server never finished the photo
+        // (the handler of the last chunk was dropped); an empty chunk at the end finishes it.
+        let mut offset = if from_offset <= total { from_offset } else { 0 };
         wire.high = offset;
         let mut corrections = 0u32;
         let mut faults = 0u32;
@@ -446,13 +448,13 @@ impl<S: SyncStore> Run<'_, S> {
                     } else {
                         corrections += 1;
                     }
-                    offset = if received < total { received } else { 0 };
+                    offset = if received <= total { received } else { 0 };
                 }
                 Ok(ChunkOutcome::OffsetMismatch { received }) => {
                     // The chunk just sent was not kept (another upload of the same photo
                     // moved the server on); resume where the server is.
                     corrections += 1;
-                    offset = if received < total { received } else { 0 };
+                    offset = if received <= total { received } else { 0 };
                 }
                 Err(e) if super::retry::is_retryable(&e) => {
                     faults += 1;
@@ -481,7 +483,7 @@ impl<S: SyncStore> Run<'_, S> {
                             if received > offset && received < total {
                                 *bytes_done += received - offset;
                             }
-                            offset = if received < total { received } else { 0 };
+                            offset = if received <= total { received } else { 0 };
                         }
                         Err(e) if is_fatal(&e) => return Err(e.into()),
                         Err(e) => {
