@@ -39,9 +39,11 @@ use pendata_e2e::proxy::{Fault, FaultProbabilities, FaultSchedule, Proxy, SEED_E
 use pendata_e2e::TestServer;
 use pendata_server::auth::hash_token;
 use pendata_server::store::{ListQuery, NewUser, Role, Scope};
+use pendata_shared::codes::HouseholdStatus;
 use pendata_shared::ids::{DeviceId, HouseholdId, Sha256Hex};
-use pendata_shared::model::Household;
+use pendata_shared::model::{Household, MusdesRef};
 use pendata_shared::protocol::{content_hash, Change, PushOutcome, PushRecord, PHOTO_CHUNK_BYTES};
+use pendata_shared::RecordKind;
 
 /// Schedules run by default (CI).
 const DEFAULT_SCHEDULES: u64 = 200;
@@ -198,6 +200,17 @@ fn household(n: u64, photos: &[(Sha256Hex, u64, u32, u32)]) -> Household {
         p.height = *ht;
     }
     h
+}
+
+/// Turns a household into a usulan baru (musyawarah desa, new proposal).
+fn make_usulan_baru(h: &mut Household, n: u64) {
+    h.kind = RecordKind::UsulanBaru {
+        musdes: MusdesRef {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
+            berita_acara_number: Some(format!("BA/{n}/XI/2026")),
+        },
+    };
+    h.verivali.household_status = Some(HouseholdStatus::NewProposal);
 }
 
 /// Adds nine distinct photos to the device; returns their references.
@@ -468,7 +481,11 @@ async fn run_schedule(
         *serial += 1;
         let photos = nine_photos(&mut device, bases, &format!("{seed}/{h}"));
         photo_tags.extend(photos.iter().map(|p| p.0.clone()));
-        let hh = household(*serial, &photos);
+        let mut hh = household(*serial, &photos);
+        if h % 3 == 2 {
+            // Every third one is a usulan baru (a new proposal) instead of a verivali visit.
+            make_usulan_baru(&mut hh, *serial);
+        }
         templates.insert(hh.id, hh.clone());
         device.save(hh);
     }
@@ -852,4 +869,134 @@ async fn every_cut_chunk_costs_at_most_the_chunk_in_flight() {
     }
     integrity_check(&server, &ctx);
     server.stop().await;
+}
+
+// -------------------------------------------------------------------------------------------
+// The same faults with the real encrypted device.
+
+/// Schedules run with the real encrypted `Device` (SQLCipher store, encrypted photo blobs)
+/// instead of the in-memory one; `PENDATA_FAULT_DEVICE_SCHEDULES` raises it.
+const DEFAULT_DEVICE_SCHEDULES: u64 = 20;
+
+/// Seeded fault schedules between the real engine on a real encrypted `Device` and the real
+/// server: three usulan baru households with nine real JPEGs each (stored encrypted), three
+/// faulty syncs through the proxy, then a clean one. Afterwards the device holds every
+/// household as `sent` with nothing pending, each is on the server once with exactly the
+/// revision the device queued, complete, every photo byte-identical, and both databases pass
+/// `PRAGMA integrity_check`. Replay one with `PENDATA_FAULT_SEED=<seed>`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_fault_schedules_with_the_real_encrypted_device() {
+    use pendata_core::store::RecordState;
+    use pendata_e2e::workload::capture_usulan;
+
+    let replay = env_u64(SEED_ENV);
+    let schedules = env_u64("PENDATA_FAULT_DEVICE_SCHEDULES").unwrap_or(if replay.is_some() {
+        1
+    } else {
+        DEFAULT_DEVICE_SCHEDULES
+    });
+    let server = TestServer::start().await.unwrap();
+    let example = pendata_e2e::example_household().unwrap();
+    let set: Vec<(Vec<u8>, u32, u32)> = base_jpegs();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut injected = 0;
+    for i in 0..schedules {
+        let seed = replay
+            .unwrap_or(BASE_SEED ^ 0xDE71CE)
+            .wrapping_add(i.wrapping_mul(SEED_STEP));
+        let username = format!("tksk.d{i}");
+        server
+            .add_user(&username, Role::Enumerator, WILAYAH)
+            .unwrap();
+        let proxy = Proxy::start(server.addr, FaultSchedule::none())
+            .await
+            .unwrap();
+        let ctx = format!(
+            "seed {seed} (replay: {SEED_ENV}={seed} cargo test -p pendata-e2e --test \
+             fault_schedules real_encrypted)"
+        );
+        let dir = tmp.path().join(format!("hp{i}"));
+        let mut device = pendata_e2e::new_device(&dir).unwrap();
+        device
+            .login(
+                &proxy.url(),
+                None,
+                &username,
+                pendata_e2e::PASSWORD,
+                "HP uji",
+            )
+            .await
+            .unwrap();
+        let mut queued = Vec::new();
+        for h in 0..3u32 {
+            let k = (i as u32) * 3 + h + 1;
+            queued
+                .push(capture_usulan(&mut device, &example, k, &set, &format!("{seed}")).unwrap());
+        }
+        let client = device
+            .client()
+            .unwrap()
+            .with_sleeper(Arc::new(NoSleep::default()));
+        proxy.set_schedule(FaultSchedule::seeded(seed, probabilities()));
+        for _ in 0..ATTEMPTS {
+            let _ = device.sync_with(&client, &mut |_| {}).await;
+        }
+        injected += proxy.stats().faults.injected();
+        proxy.set_schedule(FaultSchedule::none());
+        let outcome = device
+            .sync_with(&client, &mut |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{ctx}: the clean run failed: {e}"));
+        assert!(
+            outcome.report.issues.is_empty(),
+            "{ctx}: {:?}",
+            outcome.report.issues
+        );
+
+        let store = device.store();
+        let counts = store.status().unwrap();
+        assert_eq!(
+            (
+                counts.outbox_pending,
+                counts.outbox_rejected,
+                counts.open_conflicts
+            ),
+            (0, 0, 0),
+            "{ctx}: {counts:?}"
+        );
+        let integrity: Vec<String> = store
+            .connection()
+            .prepare("PRAGMA integrity_check")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(integrity, ["ok"], "{ctx}: device integrity");
+        for (id, rev) in &queued {
+            assert_eq!(store.state(*id).unwrap(), RecordState::Sent, "{ctx}: {id}");
+            let detail = server
+                .state
+                .records
+                .get(*id, &Scope::of(Role::Supervisor, WILAYAH))
+                .unwrap()
+                .unwrap_or_else(|| panic!("{ctx}: household {id} not on the server"));
+            assert_eq!(detail.revisions.len(), 1, "{ctx}: {id}: revisions");
+            assert_eq!(detail.summary.current_revision, Some(*rev), "{ctx}: {id}");
+            assert!(!detail.summary.incomplete, "{ctx}: {id} incomplete");
+            for p in device.photos(*id).unwrap() {
+                let sha = Sha256Hex::parse(&p.sha256).unwrap();
+                let hash = pendata_server::store::Sha256Hex::parse(&p.sha256).unwrap();
+                assert!(
+                    server.state.blobs.read(&hash).await.unwrap()
+                        == Some(device.photo_bytes(&sha).unwrap()),
+                    "{ctx}: photo {} not byte-identical",
+                    p.sha256
+                );
+            }
+        }
+    }
+    integrity_check(&server, "real device schedules");
+    assert!(injected > 0, "no fault injected");
+    eprintln!("real-device fault schedules: {schedules} schedules, {injected} faults injected");
 }
