@@ -22,6 +22,12 @@
 //! `PENDATA_FAULT_SCHEDULES=5000 PENDATA_FAULT_HOUSEHOLDS=30 cargo test --release -p pendata-e2e
 //! --test fault_schedules -- --nocapture` (the base seed can be moved with
 //! `PENDATA_FAULT_BASE_SEED`).
+//!
+//! Every third household of a schedule is a usulan baru, the others verivali visits. Beside the
+//! in-memory schedules: [`DEFAULT_DEVICE_SCHEDULES`] schedules with the real encrypted `Device`
+//! (`PENDATA_FAULT_DEVICE_SCHEDULES` raises it), a hand-placed lost acknowledgement and cut
+//! chunk, and a seeded run of many cut chunks proving that each costs at most the chunk in
+//! flight.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{HashMap, HashSet};
