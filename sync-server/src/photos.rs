@@ -5,6 +5,9 @@
 //! * `PUT /api/v1/photos/{sha256}?offset=N&total=T` — one raw chunk at exactly the staged offset.
 //! * `GET /api/v1/photos/{sha256}` — the bytes of a stored photo.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -51,6 +54,29 @@ pub fn check_photo(bytes: &[u8]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// How long `photos/missing` waits for a chunk of the same photo that is still being written
+/// before answering with what is staged so far.
+const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+type UploadLocks = HashMap<(usize, Sha256Hex), Arc<tokio::sync::Mutex<()>>>;
+
+/// One lock per (blob store, photo) with a chunk in progress. `put_chunk` holds it from its
+/// offset check to the end of the append; `missing` takes it before reading the staged count.
+/// So after a cut connection, the device's question "how much do you hold?" is answered only
+/// once the cut chunk's handler has kept what arrived: the count is final, the device resumes
+/// exactly there, and no chunk is ever sent at a stale offset (which would cost a whole chunk
+/// for a 409). The blob store's address keeps servers in one process apart.
+fn upload_lock(state: &AppState, hash: &Sha256Hex) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: LazyLock<std::sync::Mutex<UploadLocks>> = LazyLock::new(Default::default);
+    let store = Arc::as_ptr(&state.blobs).cast::<()>() as usize;
+    let mut locks = LOCKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Forget locks nobody holds any more, so the map does not grow without bound.
+    locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+    locks.entry((store, hash.clone())).or_default().clone()
+}
+
 /// Reads and discards a request body (already bounded by the body-size limit).
 async fn drain(body: Body) {
     use http_body_util::BodyExt;
@@ -60,6 +86,19 @@ async fn drain(body: Body) {
             break;
         }
     }
+}
+
+/// The body without its first `skip` bytes.
+fn skip_body_bytes(body: Body, skip: u64) -> Body {
+    use http_body_util::BodyExt;
+    let mut skip = skip;
+    Body::new(body.map_frame(move |frame| {
+        frame.map_data(|mut data: axum::body::Bytes| {
+            let n = usize::try_from(skip).unwrap_or(usize::MAX).min(data.len());
+            skip -= n as u64;
+            data.split_off(n)
+        })
+    }))
 }
 
 /// Parses a hash from the path without touching the file system.
@@ -195,6 +234,9 @@ pub async fn missing(
         if !seen.insert(hash.clone()) {
             continue;
         }
+        // Let a chunk of this photo that is still arriving (or being cut) settle first.
+        let lock = upload_lock(&state, &hash);
+        let _settled = tokio::time::timeout(SETTLE_WAIT, lock.lock()).await;
         match state.blobs.status(&hash).await? {
             BlobStatus::Complete(_) => {}
             BlobStatus::Partial(received) => missing.push(MissingPhoto {
@@ -312,20 +354,48 @@ pub async fn put_chunk(
             return Err(BlobError::PastTotal.into());
         }
     }
-    // A chunk at the wrong offset (typically a retry after a cut connection) is answered 409
-    // with the offset to resume from, but only after its body has been read: answering before
-    // the body is consumed makes the connection close under the sender, the 409 is often lost
-    // to the reset, and the device then sends the stale chunk again. (`append` checks the offset
-    // again under its lock; this is only about delivering the answer.)
+    // Held until the chunk is kept, so `missing` answers a final count (see `upload_lock`).
+    let lock = upload_lock(&state, &hash);
+    let _writing = lock.lock().await;
+    // A chunk that does not start at the staged count:
+    // * it starts before it and reaches past it (a device resending the chunk that was cut in
+    //   flight, whose question "how much do you hold?" overtook the cut chunk's handler): the
+    //   bytes already staged are skipped and the rest is kept, so the resend costs no extra
+    //   round trip and no second chunk (the final SHA-256 check covers the skipped bytes);
+    // * it is wholly staged already, or starts past the staged count: answered 409 with the
+    //   offset to resume from, but only after its body has been read: answering before the
+    //   body is consumed makes the connection close under the sender and the 409 can be lost
+    //   to the reset. Under the lock above this check and `append`'s own agree.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .or_else(|| axum::body::HttpBody::size_hint(&body).exact());
+    let mut offset = q.offset;
+    let mut body = body;
     if let BlobStatus::Partial(received) = state.blobs.status(&hash).await? {
-        if received != q.offset {
+        if received == q.total {
+            // Every byte is staged but the photo was never finished: the handler that wrote
+            // the last bytes was dropped before checking and storing it (its client vanished,
+            // or the server was killed). Finish it now, whatever this chunk says.
             drain(body).await;
-            return Err(BlobError::OffsetMismatch { received }.into());
+            body = Body::empty();
+            offset = received;
+        } else {
+            let overlaps = received > q.offset
+                && declared.is_none_or(|len| q.offset.saturating_add(len) > received);
+            if overlaps {
+                body = skip_body_bytes(body, received - q.offset);
+                offset = received;
+            } else if received != q.offset {
+                drain(body).await;
+                return Err(BlobError::OffsetMismatch { received }.into());
+            }
         }
     }
     let out = state
         .blobs
-        .append(&hash, q.offset, q.total, body, check_photo)
+        .append(&hash, offset, q.total, body, check_photo)
         .await?;
     if out.complete {
         tracing::info!(sha256 = %hash, bytes = out.total, "photo stored");

@@ -2,7 +2,9 @@
 //! temporary data directory) and real accounts.
 
 pub mod device;
+pub mod procs;
 pub mod proxy;
+pub mod workload;
 
 use std::net::SocketAddr;
 

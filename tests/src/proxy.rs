@@ -352,6 +352,17 @@ struct State {
     schedule: FaultSchedule,
     stats: ProxyStats,
     log: Vec<Fault>,
+    requests: Vec<RequestRecord>,
+}
+
+/// One request the proxy read, with the decision taken for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// `GET`, `PUT`, ...
+    pub method: String,
+    /// Bytes of the request body as the client sent it.
+    pub body_len: usize,
+    pub fault: Fault,
 }
 
 struct Shared {
@@ -364,12 +375,17 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn decide(&self) -> Fault {
+    fn decide(&self, req: &Message) -> Fault {
         let mut st = self.lock();
         let fault = st.schedule.next_fault();
         st.stats.requests_seen += 1;
         st.stats.faults.add(fault);
         st.log.push(fault);
+        st.requests.push(RequestRecord {
+            method: req.method.clone(),
+            body_len: req.body_len(),
+            fault,
+        });
         fault
     }
 
@@ -409,6 +425,7 @@ impl Proxy {
                 schedule,
                 stats: ProxyStats::default(),
                 log: Vec::new(),
+                requests: Vec::new(),
             }),
         });
         let accept_shared = shared.clone();
@@ -452,6 +469,11 @@ impl Proxy {
     /// Every decision taken so far, in order (schedule changes do not reset it).
     pub fn fault_log(&self) -> Vec<Fault> {
         self.shared.lock().log.clone()
+    }
+
+    /// Every request read so far (method, body size, decision), in order.
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        self.shared.lock().requests.clone()
     }
 
     /// Replace the schedule; applies from the next request read. Counters and the log are kept.
@@ -802,7 +824,7 @@ async fn serve_connection(client: TcpStream, shared: Arc<Shared>) {
             Ok(Some(req)) => req,
             Ok(None) | Err(_) => return,
         };
-        let fault = shared.decide();
+        let fault = shared.decide(&req);
         let resp = match fault {
             Fault::Pass | Fault::Delay { .. } | Fault::DelayResponse { .. } => {
                 if let Fault::Delay { ms } = fault {

@@ -22,6 +22,12 @@
 //! `PENDATA_FAULT_SCHEDULES=5000 PENDATA_FAULT_HOUSEHOLDS=30 cargo test --release -p pendata-e2e
 //! --test fault_schedules -- --nocapture` (the base seed can be moved with
 //! `PENDATA_FAULT_BASE_SEED`).
+//!
+//! Every third household of a schedule is a usulan baru, the others verivali visits. Beside the
+//! in-memory schedules: [`DEFAULT_DEVICE_SCHEDULES`] schedules with the real encrypted `Device`
+//! (`PENDATA_FAULT_DEVICE_SCHEDULES` raises it), a hand-placed lost acknowledgement and cut
+//! chunk, and a seeded run of many cut chunks proving that each costs at most the chunk in
+//! flight.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{HashMap, HashSet};
@@ -32,15 +38,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use pendata_core::sync::RetryPolicy;
 use pendata_core::sync::{run_sync, Client, ClientConfig, Sleeper, SyncStore};
 use pendata_e2e::device::MemDevice;
 use pendata_e2e::proxy::{Fault, FaultProbabilities, FaultSchedule, Proxy, SEED_ENV};
 use pendata_e2e::TestServer;
 use pendata_server::auth::hash_token;
 use pendata_server::store::{ListQuery, NewUser, Role, Scope};
+use pendata_shared::codes::HouseholdStatus;
 use pendata_shared::ids::{DeviceId, HouseholdId, Sha256Hex};
-use pendata_shared::model::Household;
+use pendata_shared::model::{Household, MusdesRef};
 use pendata_shared::protocol::{content_hash, Change, PushOutcome, PushRecord, PHOTO_CHUNK_BYTES};
+use pendata_shared::RecordKind;
 
 /// Schedules run by default (CI).
 const DEFAULT_SCHEDULES: u64 = 200;
@@ -199,6 +208,17 @@ fn household(n: u64, photos: &[(Sha256Hex, u64, u32, u32)]) -> Household {
     h
 }
 
+/// Turns a household into a usulan baru (musyawarah desa, new proposal).
+fn make_usulan_baru(h: &mut Household, n: u64) {
+    h.kind = RecordKind::UsulanBaru {
+        musdes: MusdesRef {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
+            berita_acara_number: Some(format!("BA/{n}/XI/2026")),
+        },
+    };
+    h.verivali.household_status = Some(HouseholdStatus::NewProposal);
+}
+
 /// Adds nine distinct photos to the device; returns their references.
 fn nine_photos(
     device: &mut MemDevice,
@@ -222,6 +242,16 @@ fn nine_photos(
 /// A fresh enumerator of 320102 with one device; the session is made directly in the server's
 /// store (a real token, without paying for a password hash per schedule).
 fn fresh_device_client(server: &TestServer, username: &str, base_url: &str) -> Client {
+    fresh_device_client_with(server, username, base_url, RetryPolicy::default())
+}
+
+/// [`fresh_device_client`] with a given retry policy.
+fn fresh_device_client_with(
+    server: &TestServer,
+    username: &str,
+    base_url: &str,
+    retry: RetryPolicy,
+) -> Client {
     let user = server
         .state
         .accounts
@@ -241,7 +271,9 @@ fn fresh_device_client(server: &TestServer, username: &str, base_url: &str) -> C
         .accounts
         .create_session(user.id, device.0, "HP uji", hash_token(&token))
         .unwrap();
-    let client = Client::new(ClientConfig::new(base_url, device))
+    let mut config = ClientConfig::new(base_url, device);
+    config.retry = retry;
+    let client = Client::new(config)
         .unwrap()
         .with_sleeper(Arc::new(NoSleep::default()));
     client.set_token(Some(token));
@@ -455,7 +487,11 @@ async fn run_schedule(
         *serial += 1;
         let photos = nine_photos(&mut device, bases, &format!("{seed}/{h}"));
         photo_tags.extend(photos.iter().map(|p| p.0.clone()));
-        let hh = household(*serial, &photos);
+        let mut hh = household(*serial, &photos);
+        if h % 3 == 2 {
+            // Every third one is a usulan baru (a new proposal) instead of a verivali visit.
+            make_usulan_baru(&mut hh, *serial);
+        }
         templates.insert(hh.id, hh.clone());
         device.save(hh);
     }
@@ -694,22 +730,20 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     assert_eq!(after.faults.cut_request, before.faults.cut_request + 1);
     assert!(report.issues.is_empty(), "{:?}", report.issues);
     assert_eq!(report.photos_uploaded, 1);
-    // The engine counts every attempt it made in full (it cannot know where the proxy cut), so
-    // its own count is an upper bound; what reached the server is measured at the proxy.
-    assert!(report.resent_bytes > 0, "the cut chunk was resent");
-    // The proxy carried at most one extra chunk of photo bytes (plus the small requests).
-    // Chunk 1 (whole) and the cut half are staged. docs/sync-protocol.md promises that a cut
-    // upload costs at most the chunk in flight; measured here it costs two more chunks: the
-    // retry at the old offset gets 409 photo.offset_mismatch, which the server answers before
-    // reading the 256 KiB body and then closes the connection with the body unread, so the 409
-    // can be lost to the reset and the client retries the same chunk once more (another 409,
-    // delivered this time) before resuming from `received`. The server now drains the body
-    // of a wrong-offset chunk before answering 409, which should make it one chunk; runs here
-    // measured total + ~1 chunk, but the race was seen only sometimes, so the bound stays at
-    // two chunks until it is shown to hold. The small requests stay below 64 KiB.
+    // After the cut the engine asks the server how much it holds and resends only the part
+    // of the chunk the server did not keep: half a chunk here, never a stale-offset chunk.
+    // (Half a chunk when the question reaches the server after the cut chunk's handler kept
+    // its half; the whole chunk, with the kept half skipped by the server, when it overtook it.)
+    assert!(
+        (PHOTO_CHUNK_BYTES / 2..=PHOTO_CHUNK_BYTES).contains(&report.resent_bytes),
+        "the lost half of the cut chunk, at most the chunk, is sent again: {}",
+        report.resent_bytes
+    );
+    assert_eq!(report.photo_bytes_sent, total + report.resent_bytes);
+    // Measured at the proxy: the photo plus at most one chunk (and the small requests' bytes).
     let upstream = after.bytes_upstream - before.bytes_upstream;
     assert!(
-        upstream <= total + 2 * PHOTO_CHUNK_BYTES + 64 * 1024,
+        upstream <= total + PHOTO_CHUNK_BYTES + 64 * 1024,
         "{upstream} bytes went upstream for a {total}-byte photo"
     );
     assert_eq!(report.sent, 1);
@@ -728,4 +762,247 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     assert_eq!(detail.summary.current_revision, Some(second.revision));
     integrity_check(&server, "hand-placed faults");
     server.stop().await;
+}
+
+// -------------------------------------------------------------------------------------------
+// Cut chunks, many times: each costs at most the chunk in flight.
+
+/// Requests of a photo upload cut at seeded points (and some answers dropped after the server
+/// kept the chunk). Measured on the wire at the proxy: the photo bodies the client sent add up
+/// to the photos' sizes plus, for each cut chunk, exactly the part the server did not keep
+/// (at most one chunk per cut); a dropped answer costs nothing; the engine's `resent_bytes`
+/// is that same extra. Replay with `PENDATA_FAULT_SEED=<seed>`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_cut_chunk_costs_at_most_the_chunk_in_flight() {
+    let seed = env_u64(SEED_ENV).unwrap_or(0x0C07_C4C7_2026);
+    let mut rng = Rng(seed);
+    let chunk = PHOTO_CHUNK_BYTES;
+    // A script long enough for every request of the upload: a third cut somewhere in the
+    // chunk, a tenth answered-but-dropped, the rest passed.
+    let script: Vec<Fault> = (0..400)
+        .map(|_| match rng.next() % 30 {
+            0..=9 => Fault::CutRequest {
+                after_bytes: (rng.next() % chunk) as usize,
+            },
+            10..=12 => Fault::DropResponse,
+            _ => Fault::Pass,
+        })
+        .collect();
+    let server = TestServer::start().await.unwrap();
+    let proxy = Proxy::start(server.addr, FaultSchedule::script(script))
+        .await
+        .unwrap();
+    let ctx = format!("seed {seed} ({SEED_ENV}={seed} cargo test -p pendata-e2e --test fault_schedules every_cut)");
+    // Many tries per step: this test is about the cost of cuts, not about giving up.
+    let client = fresh_device_client_with(
+        &server,
+        "tksk.potong",
+        &proxy.url(),
+        RetryPolicy {
+            max_tries: 60,
+            ..RetryPolicy::default()
+        },
+    );
+
+    let mut device = MemDevice::default();
+    let bases = base_jpegs();
+    let big = large_jpeg();
+    let big2 = tagged_jpeg(&big, "kedua");
+    let total = (big.len() + big2.len()) as u64;
+    let mut photos = nine_photos(&mut device, &bases, "potong");
+    let (w, h) = (1000, 800);
+    photos[0] = (device.add_photo(big.clone()), big.len() as u64, w, h);
+    photos[1] = (device.add_photo(big2.clone()), big2.len() as u64, w, h);
+    let small: u64 = photos[2..].iter().map(|p| p.1).sum();
+    device.save(household(1, &photos));
+
+    let report = run_sync(&mut device, &client, &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{ctx}: sync failed: {} ({e})", e.code()));
+    assert!(report.issues.is_empty(), "{ctx}: {:?}", report.issues);
+    assert_eq!(report.photos_uploaded, 9, "{ctx}");
+    assert_eq!(report.sent + report.duplicate, 1, "{ctx}");
+
+    let log = proxy.request_log();
+    let puts: Vec<_> = log.iter().filter(|r| r.method == "PUT").collect();
+    let sent_on_wire: u64 = puts.iter().map(|r| r.body_len as u64).sum();
+    let mut cuts = 0u64;
+    let mut lost_in_cuts = 0u64;
+    let mut cut_chunks = 0u64;
+    for r in &puts {
+        if let Fault::CutRequest { after_bytes } = r.fault {
+            cuts += 1;
+            let kept = after_bytes.min(r.body_len.saturating_sub(1));
+            lost_in_cuts += (r.body_len - kept) as u64;
+            cut_chunks += r.body_len as u64;
+        }
+    }
+    let dropped = puts
+        .iter()
+        .filter(|r| r.fault == Fault::DropResponse)
+        .count();
+    eprintln!(
+        "{ctx}: {} PUTs, {cuts} cut, {dropped} answers dropped; photos {} B, on the wire \
+         {sent_on_wire} B, resent {} B (engine), lost in the cuts {lost_in_cuts} B",
+        puts.len(),
+        total + small,
+        report.resent_bytes
+    );
+    assert!(cuts >= 5, "{ctx}: only {cuts} chunks were cut");
+    assert!(dropped >= 1, "{ctx}: no chunk answer was dropped");
+    let extra = sent_on_wire - (total + small);
+    // What the server did not keep of a cut chunk has to go again; at most that chunk goes
+    // again (when the device's question overtook the cut chunk's handler on the server, the
+    // resend starts at the cut chunk's offset and the server skips what it already has). A
+    // dropped answer costs nothing, and no chunk is ever sent at a stale offset.
+    assert!(
+        extra >= lost_in_cuts,
+        "{ctx}: {extra} bytes resent, but {lost_in_cuts} were lost in the cuts"
+    );
+    assert!(
+        extra <= cut_chunks && extra <= cuts * chunk,
+        "{ctx}: {extra} bytes resent for {cuts} cut chunks of {cut_chunks} bytes in all"
+    );
+    assert_eq!(report.resent_bytes, extra, "{ctx}: the engine's count");
+    assert_eq!(report.photo_bytes_sent, sent_on_wire, "{ctx}");
+    for (bytes, sha) in [(&big, &photos[0].0), (&big2, &photos[1].0)] {
+        let hash = pendata_server::store::Sha256Hex::parse(sha.as_str()).unwrap();
+        assert_eq!(
+            server.state.blobs.read(&hash).await.unwrap().as_deref(),
+            Some(bytes.as_slice()),
+            "{ctx}"
+        );
+    }
+    integrity_check(&server, &ctx);
+    server.stop().await;
+}
+
+// -------------------------------------------------------------------------------------------
+// The same faults with the real encrypted device.
+
+/// Schedules run with the real encrypted `Device` (SQLCipher store, encrypted photo blobs)
+/// instead of the in-memory one; `PENDATA_FAULT_DEVICE_SCHEDULES` raises it.
+const DEFAULT_DEVICE_SCHEDULES: u64 = 20;
+
+/// Seeded fault schedules between the real engine on a real encrypted `Device` and the real
+/// server: three usulan baru households with nine real JPEGs each (stored encrypted), three
+/// faulty syncs through the proxy, then a clean one. Afterwards the device holds every
+/// household as `sent` with nothing pending, each is on the server once with exactly the
+/// revision the device queued, complete, every photo byte-identical, and both databases pass
+/// `PRAGMA integrity_check`. Replay one with `PENDATA_FAULT_SEED=<seed>`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_fault_schedules_with_the_real_encrypted_device() {
+    use pendata_core::store::RecordState;
+    use pendata_e2e::workload::capture_usulan;
+
+    let replay = env_u64(SEED_ENV);
+    let schedules = env_u64("PENDATA_FAULT_DEVICE_SCHEDULES").unwrap_or(if replay.is_some() {
+        1
+    } else {
+        DEFAULT_DEVICE_SCHEDULES
+    });
+    let server = TestServer::start().await.unwrap();
+    let example = pendata_e2e::example_household().unwrap();
+    let set: Vec<(Vec<u8>, u32, u32)> = base_jpegs();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut injected = 0;
+    for i in 0..schedules {
+        let seed = replay
+            .unwrap_or(BASE_SEED ^ 0xDE71CE)
+            .wrapping_add(i.wrapping_mul(SEED_STEP));
+        let username = format!("tksk.d{i}");
+        server
+            .add_user(&username, Role::Enumerator, WILAYAH)
+            .unwrap();
+        let proxy = Proxy::start(server.addr, FaultSchedule::none())
+            .await
+            .unwrap();
+        let ctx = format!(
+            "seed {seed} (replay: {SEED_ENV}={seed} cargo test -p pendata-e2e --test \
+             fault_schedules real_encrypted)"
+        );
+        let dir = tmp.path().join(format!("hp{i}"));
+        let mut device = pendata_e2e::new_device(&dir).unwrap();
+        device
+            .login(
+                &proxy.url(),
+                None,
+                &username,
+                pendata_e2e::PASSWORD,
+                "HP uji",
+            )
+            .await
+            .unwrap();
+        let mut queued = Vec::new();
+        for h in 0..3u32 {
+            let k = (i as u32) * 3 + h + 1;
+            queued
+                .push(capture_usulan(&mut device, &example, k, &set, &format!("{seed}")).unwrap());
+        }
+        let client = device
+            .client()
+            .unwrap()
+            .with_sleeper(Arc::new(NoSleep::default()));
+        proxy.set_schedule(FaultSchedule::seeded(seed, probabilities()));
+        for _ in 0..ATTEMPTS {
+            let _ = device.sync_with(&client, &mut |_| {}).await;
+        }
+        injected += proxy.stats().faults.injected();
+        proxy.set_schedule(FaultSchedule::none());
+        let outcome = device
+            .sync_with(&client, &mut |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{ctx}: the clean run failed: {e}"));
+        assert!(
+            outcome.report.issues.is_empty(),
+            "{ctx}: {:?}",
+            outcome.report.issues
+        );
+
+        let store = device.store();
+        let counts = store.status().unwrap();
+        assert_eq!(
+            (
+                counts.outbox_pending,
+                counts.outbox_rejected,
+                counts.open_conflicts
+            ),
+            (0, 0, 0),
+            "{ctx}: {counts:?}"
+        );
+        let integrity: Vec<String> = store
+            .connection()
+            .prepare("PRAGMA integrity_check")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(integrity, ["ok"], "{ctx}: device integrity");
+        for (id, rev) in &queued {
+            assert_eq!(store.state(*id).unwrap(), RecordState::Sent, "{ctx}: {id}");
+            let detail = server
+                .state
+                .records
+                .get(*id, &Scope::of(Role::Supervisor, WILAYAH))
+                .unwrap()
+                .unwrap_or_else(|| panic!("{ctx}: household {id} not on the server"));
+            assert_eq!(detail.revisions.len(), 1, "{ctx}: {id}: revisions");
+            assert_eq!(detail.summary.current_revision, Some(*rev), "{ctx}: {id}");
+            assert!(!detail.summary.incomplete, "{ctx}: {id} incomplete");
+            for p in device.photos(*id).unwrap() {
+                let sha = Sha256Hex::parse(&p.sha256).unwrap();
+                let hash = pendata_server::store::Sha256Hex::parse(&p.sha256).unwrap();
+                assert!(
+                    server.state.blobs.read(&hash).await.unwrap()
+                        == Some(device.photo_bytes(&sha).unwrap()),
+                    "{ctx}: photo {} not byte-identical",
+                    p.sha256
+                );
+            }
+        }
+    }
+    integrity_check(&server, "real device schedules");
+    assert!(injected > 0, "no fault injected");
+    eprintln!("real-device fault schedules: {schedules} schedules, {injected} faults injected");
 }

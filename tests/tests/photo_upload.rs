@@ -227,3 +227,103 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
     assert_eq!(anon.status(), 401);
     server.stop().await;
 }
+
+/// The server's side of "a cut costs at most the chunk in flight", placed by hand: a resend
+/// that overlaps the staged bytes keeps only the new tail (no 409, no extra round trip), a
+/// chunk wholly staged or past the staged count is answered 409 with the count, and a photo
+/// whose bytes are all staged but never finished is finished by an empty chunk at the end (or
+/// by any chunk).
+#[tokio::test]
+async fn overlapping_resends_keep_the_tail_and_a_fully_staged_photo_is_finished() {
+    use pendata_core::sync::{ChunkOutcome, Client, ClientConfig};
+    use pendata_e2e::workload::camera_jpeg_sized;
+
+    let server = TestServer::start().await.unwrap();
+    server
+        .add_user("tksk.tumpang", Role::Enumerator, "320102")
+        .unwrap();
+    let client = Client::new(ClientConfig::new(
+        server.url(),
+        pendata_shared::ids::DeviceId::new(),
+    ))
+    .unwrap();
+    client
+        .login("tksk.tumpang", PASSWORD, "uji e2e")
+        .await
+        .unwrap();
+    let photo = camera_jpeg_sized(5, 320, 240).unwrap();
+    let total = photo.len() as u64;
+    assert!(total > 4000, "{total}");
+    let sha = Sha256Hex::digest(&photo);
+    let ack = |received: u64, complete: bool| {
+        ChunkOutcome::Ack(ChunkAck {
+            sha256: sha.clone(),
+            received,
+            total,
+            complete,
+        })
+    };
+    let put = |from: u64, to: u64| {
+        client.put_chunk(
+            &sha,
+            from,
+            total,
+            photo[from as usize..to as usize].to_vec(),
+        )
+    };
+
+    assert_eq!(put(0, 1000).await.unwrap(), ack(1000, false));
+    // Overlapping resend: 500 bytes skipped, 1000 kept.
+    assert_eq!(put(500, 2000).await.unwrap(), ack(2000, false));
+    // Wholly staged, or past the staged count: 409 with where to resume.
+    assert_eq!(
+        put(0, 1000).await.unwrap(),
+        ChunkOutcome::OffsetMismatch { received: 2000 }
+    );
+    assert_eq!(
+        put(3000, 4000).await.unwrap(),
+        ChunkOutcome::OffsetMismatch { received: 2000 }
+    );
+    assert_eq!(put(2000, total).await.unwrap(), ack(total, true));
+    let hash = pendata_server::store::Sha256Hex::parse(sha.as_str()).unwrap();
+    assert_eq!(
+        server.state.blobs.read(&hash).await.unwrap().as_deref(),
+        Some(photo.as_slice()),
+        "the skipped overlap did not change the bytes"
+    );
+
+    // Every byte staged, never finished (as when the last chunk's handler was dropped).
+    let staging = server.state.config.photos_staging_dir();
+    for (k, finish_with_empty) in [(6u32, true), (7, false)] {
+        let photo = camera_jpeg_sized(k, 320, 240).unwrap();
+        let total = photo.len() as u64;
+        let sha = Sha256Hex::digest(&photo);
+        std::fs::write(staging.join(format!("{}.part", sha.as_str())), &photo).unwrap();
+        let m = client
+            .photos_missing(std::slice::from_ref(&sha))
+            .await
+            .unwrap();
+        assert_eq!(m.missing[0].received, total, "reported fully staged");
+        let out = if finish_with_empty {
+            client.put_chunk(&sha, total, total, Vec::new()).await
+        } else {
+            client
+                .put_chunk(&sha, 0, total, photo[..1000].to_vec())
+                .await
+        };
+        assert_eq!(
+            out.unwrap(),
+            ChunkOutcome::Ack(ChunkAck {
+                sha256: sha.clone(),
+                received: total,
+                total,
+                complete: true
+            })
+        );
+        let hash = pendata_server::store::Sha256Hex::parse(sha.as_str()).unwrap();
+        assert_eq!(
+            server.state.blobs.read(&hash).await.unwrap().as_deref(),
+            Some(photo.as_slice())
+        );
+    }
+}

@@ -83,6 +83,9 @@ enum Command {
         #[arg(long)]
         device_name: Option<String>,
     },
+    /// Log out: revoke this device's token on the server when it is reachable and always forget
+    /// it on the device. Unsent records and photos stay on the device (their count is shown)
+    Logout,
     /// Queue the final records, send photos and queued records, then fetch assignments,
     /// reviews and conflicts. Exits 1 when the server refused something (listed with reasons)
     Sync,
@@ -421,6 +424,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             ca_cert.as_deref(),
             device_name,
         ),
+        Command::Logout => sync_cli::logout(&dir, lang),
         Command::Sync => sync_cli::sync(&dir, lang),
         Command::Status { json } => sync_cli::status(&dir, lang, json),
         Command::Assignment(cmd) => sync_cli::assignment(cmd, &dir, lang),

@@ -109,6 +109,40 @@ pub struct Session {
     pub user: Option<UserInfo>,
 }
 
+/// Whether the server revoked the token at logout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revoke {
+    Revoked,
+    /// The server refused the token already (revoked or reset before).
+    AlreadyInvalid,
+    /// No token was saved.
+    NotLoggedIn,
+    /// The server could not be reached or refused; the token was forgotten locally anyway.
+    Failed {
+        code: String,
+        message: String,
+    },
+}
+
+/// What is still on the device and not on the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unsent {
+    /// Final records not yet acknowledged (queued or waiting to be queued).
+    pub records: u64,
+    /// Drafts (never sent until finalised).
+    pub drafts: u64,
+    /// Distinct photos those records reference that may not be on the server yet.
+    pub photos: u64,
+}
+
+/// What [`Device::logout`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutOutcome {
+    pub revoked: Revoke,
+    /// Left on the device (kept; sent after the next login).
+    pub unsent: Unsent,
+}
+
 /// What [`Device::sync`] did: the engine's report plus what the pull brought.
 #[derive(Debug, Clone)]
 pub struct SyncOutcome {
@@ -173,6 +207,48 @@ impl Device {
     pub fn forget_session(&mut self) -> Result<(), DeviceError> {
         self.store_mut().set_setting(keys::SESSION_TOKEN, None)?;
         Ok(())
+    }
+
+    /// Logs out: asks the server to revoke this device's token (`POST /api/v1/auth/logout`)
+    /// and always forgets it locally, even when the server cannot be reached (the token then
+    /// stays valid on the server until an administrator resets the device). Nothing else on
+    /// the device changes: unsent records and photos stay and go with the next login's sync.
+    pub async fn logout(&mut self) -> Result<LogoutOutcome, DeviceError> {
+        let unsent = self.unsent()?;
+        let revoked = match self.client() {
+            Ok(client) => match client.logout().await {
+                Ok(()) => Revoke::Revoked,
+                // The server no longer knows the token: nothing left to revoke.
+                Err(e) if e.status() == Some(401) => Revoke::AlreadyInvalid,
+                Err(e) => Revoke::Failed {
+                    code: e.code().to_owned(),
+                    message: e.message(),
+                },
+            },
+            Err(DeviceError::NotLoggedIn) => Revoke::NotLoggedIn,
+            Err(e) => return Err(e),
+        };
+        self.forget_session()?;
+        tracing::info!(?revoked, "logged out");
+        Ok(LogoutOutcome { revoked, unsent })
+    }
+
+    /// What waits to be sent: records (final, queued or in the outbox) and the distinct photos
+    /// they reference.
+    pub fn unsent(&self) -> Result<Unsent, DeviceError> {
+        let store = self.store();
+        let counts = store.status()?;
+        let state = |s: &str| counts.states.get(s).copied().unwrap_or(0);
+        let photos: std::collections::HashSet<Sha256Hex> = store
+            .pending_photo_refs()?
+            .into_iter()
+            .map(|(sha, _)| sha)
+            .collect();
+        Ok(Unsent {
+            records: counts.outbox_pending + state("final"),
+            drafts: state("draft"),
+            photos: photos.len() as u64,
+        })
     }
 
     /// A client for the saved session, with its token.

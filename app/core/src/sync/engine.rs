@@ -86,11 +86,14 @@ pub struct SyncReport {
     pub rejected: Vec<RejectedEntry>,
     /// Photos the server now holds completely thanks to this sync.
     pub photos_uploaded: u64,
-    /// Photo bytes put on the wire (chunk bodies).
+    /// Photo bytes put on the wire (chunk bodies, every attempt counted in full).
     pub photo_bytes_sent: u64,
-    /// Photo bytes sent beyond what the photos needed from where they started (attempts cut in
-    /// flight, chunks refused with an offset mismatch): `photo_bytes_sent` minus the bytes the
-    /// server newly confirmed.
+    /// Photo bytes sent again: chunk bytes at offsets of a photo that this sync had already
+    /// sent once (after a cut, the part of the chunk in flight the server did not keep). Bytes
+    /// the server already held when the sync started are never sent, so they never count;
+    /// bytes an earlier, killed sync sent but the server did not keep are not known here and
+    /// do not count either. With the resume rule of the protocol this is at most one chunk
+    /// per cut.
     pub resent_bytes: u64,
     pub pulled: PulledCounts,
     pub issues: Vec<Issue>,
@@ -129,6 +132,27 @@ impl SyncError {
 /// retries, and a refused token (nothing else will work until the user logs in again).
 fn is_fatal(e: &ClientError) -> bool {
     super::retry::is_retryable(e) || e.status() == Some(401) || e.status() == Some(403)
+}
+
+/// What one photo's upload put on the wire.
+#[derive(Debug, Default)]
+struct Wire {
+    /// Chunk body bytes handed to the network.
+    sent: u64,
+    /// Of those, bytes at offsets already handed to the network earlier in this sync.
+    resent: u64,
+    /// End of the highest offset handed to the network so far.
+    high: u64,
+}
+
+impl Wire {
+    /// Notes a chunk of `len` bytes at `offset` about to be sent.
+    fn note(&mut self, offset: u64, len: u64) {
+        let end = offset.saturating_add(len);
+        self.sent += len;
+        self.resent += self.high.min(end).saturating_sub(offset);
+        self.high = self.high.max(end);
+    }
 }
 
 struct Run<'a, S: SyncStore> {
@@ -319,8 +343,9 @@ impl<S: SyncStore> Run<'_, S> {
         Ok(())
     }
 
-    /// Uploads one photo from `from_offset`; notes what went on the wire and what was wasted
-    /// (sent beyond the bytes the photo needed from where it started).
+    /// Uploads one photo from `from_offset`; notes what went on the wire
+    /// ([`SyncReport::photo_bytes_sent`]) and what went on it again
+    /// ([`SyncReport::resent_bytes`]).
     #[allow(clippy::too_many_arguments)]
     async fn upload(
         &mut self,
@@ -332,9 +357,7 @@ impl<S: SyncStore> Run<'_, S> {
         bytes_done: &mut u64,
         bytes_total: u64,
     ) -> Result<(), SyncFailure> {
-        let mut sent = 0u64;
-        let mut start = from_offset;
-        let mut confirmed = from_offset;
+        let mut wire = Wire::default();
         let out = self
             .upload_inner(
                 sha,
@@ -342,13 +365,25 @@ impl<S: SyncStore> Run<'_, S> {
                 planned_total,
                 (photos_done, photos_total, bytes_total),
                 bytes_done,
-                &mut sent,
-                (&mut start, &mut confirmed),
+                &mut wire,
             )
             .await;
-        self.report.photo_bytes_sent += sent;
-        self.report.resent_bytes += sent.saturating_sub(confirmed.saturating_sub(start));
+        self.report.photo_bytes_sent += wire.sent;
+        self.report.resent_bytes += wire.resent;
         out
+    }
+
+    /// Asks the server how many bytes of `sha` it holds (`POST /photos/missing` with the one
+    /// hash): `None` when the photo is complete there.
+    async fn staged(&mut self, sha: &Sha256Hex) -> Result<Option<u64>, ClientError> {
+        let client = self.client;
+        let one = std::slice::from_ref(sha);
+        let answer = self.call(|| client.photos_missing(one)).await?;
+        Ok(answer
+            .missing
+            .iter()
+            .find(|m| &m.sha256 == sha)
+            .map(|m| m.received))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -359,8 +394,7 @@ impl<S: SyncStore> Run<'_, S> {
         planned_total: u64,
         (photos_done, photos_total, bytes_total): (u64, u64, u64),
         bytes_done: &mut u64,
-        sent: &mut u64,
-        (start, confirmed): (&mut u64, &mut u64),
+        wire: &mut Wire,
     ) -> Result<(), SyncFailure> {
         let client = self.client;
         let bytes = self.store.photo_bytes(sha)?;
@@ -380,29 +414,30 @@ impl<S: SyncStore> Run<'_, S> {
         if total != planned_total {
             tracing::warn!(sha256 = %sha, planned_total, total, "store size differs from bytes");
         }
-        let mut offset = if from_offset < total { from_offset } else { 0 };
-        *start = offset;
-        *confirmed = offset;
+        // `from_offset == total`: every byte is staged but the server never finished the photo
+        // (the handler of the last chunk was dropped); an empty chunk at the end finishes it.
+        let mut offset = if from_offset <= total { from_offset } else { 0 };
+        wire.high = offset;
         let mut corrections = 0u32;
+        let mut faults = 0u32;
+        let mut rng = rand::rngs::StdRng::from_entropy();
         loop {
             let end = offset.saturating_add(PHOTO_CHUNK_BYTES).min(total);
             let lo = usize::try_from(offset)
                 .unwrap_or(usize::MAX)
                 .min(bytes.len());
             let hi = usize::try_from(end).unwrap_or(usize::MAX).min(bytes.len());
-            let chunk_len = (hi - lo) as u64;
-            let mut attempts_sent = 0u64;
-            let answer = self
-                .call(|| {
-                    attempts_sent += chunk_len;
-                    client.put_chunk(sha, offset, total, bytes[lo..hi].to_vec())
-                })
+            wire.note(offset, (hi - lo) as u64);
+            // One attempt: after a fault the server is asked where it is before anything is
+            // sent again, so a chunk cut in flight costs at most its own unconfirmed part and
+            // a stale offset is never sent (docs/sync-protocol.md, "Photos").
+            let answer = client
+                .put_chunk(sha, offset, total, bytes[lo..hi].to_vec())
                 .await;
-            *sent += attempts_sent;
             match answer {
                 Ok(ChunkOutcome::Ack(ack)) => {
+                    faults = 0;
                     if ack.complete {
-                        *confirmed = total;
                         *bytes_done += total.saturating_sub(offset);
                         self.report.photos_uploaded += 1;
                         return Ok(());
@@ -413,14 +448,49 @@ impl<S: SyncStore> Run<'_, S> {
                     } else {
                         corrections += 1;
                     }
-                    *confirmed = (*confirmed).max(received.min(total));
-                    offset = if received < total { received } else { 0 };
+                    offset = if received <= total { received } else { 0 };
                 }
                 Ok(ChunkOutcome::OffsetMismatch { received }) => {
-                    // The chunk just sent was not kept; resume where the server is.
+                    // The chunk just sent was not kept (another upload of the same photo
+                    // moved the server on); resume where the server is.
                     corrections += 1;
-                    *confirmed = (*confirmed).max(received.min(total));
-                    offset = if received < total { received } else { 0 };
+                    offset = if received <= total { received } else { 0 };
+                }
+                Err(e) if super::retry::is_retryable(&e) => {
+                    faults += 1;
+                    if faults >= self.client.retry_policy().max_tries.max(1) {
+                        return Err(e.into());
+                    }
+                    let wait = self.client.retry_policy().delay(
+                        faults - 1,
+                        rng.gen::<f64>(),
+                        e.retry_after(),
+                    );
+                    tracing::warn!(
+                        code = e.code(),
+                        faults,
+                        "photo chunk failed; asking the server where it is"
+                    );
+                    self.client.sleeper().sleep(wait).await;
+                    match self.staged(sha).await {
+                        Ok(None) => {
+                            // The last chunk arrived; only its answer was lost.
+                            *bytes_done += total.saturating_sub(offset);
+                            self.report.photos_uploaded += 1;
+                            return Ok(());
+                        }
+                        Ok(Some(received)) => {
+                            if received > offset && received < total {
+                                *bytes_done += received - offset;
+                            }
+                            offset = if received <= total { received } else { 0 };
+                        }
+                        Err(e) if is_fatal(&e) => return Err(e.into()),
+                        Err(e) => {
+                            self.issue(Some(sha.clone()), &e);
+                            return Ok(());
+                        }
+                    }
                 }
                 Err(e) if is_fatal(&e) => return Err(e.into()),
                 Err(e) => {

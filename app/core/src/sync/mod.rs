@@ -18,7 +18,7 @@ pub mod plan;
 pub mod retry;
 
 pub use client::{ChunkOutcome, Client, ClientConfig, ClientError, Me};
-pub use device_store::{DeviceSyncStore, Session, SyncOutcome};
+pub use device_store::{DeviceSyncStore, LogoutOutcome, Revoke, Session, SyncOutcome, Unsent};
 pub use engine::{
     run_sync, ConflictEntry, Issue, Phase, Progress, PulledCounts, RejectedEntry, SyncError,
     SyncFailure, SyncReport,

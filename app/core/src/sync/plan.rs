@@ -71,9 +71,10 @@ pub fn plan(input: &PlanInput) -> Vec<Operation> {
         };
         // The engine reads the real bytes and uses their length if the store's size is off.
         let total = *size;
-        // Staged bytes at or past the end mean a staging the server will correct (409 with
-        // its real count); start from zero and let it say so.
-        let from_offset = if received < total { received } else { 0 };
+        // Every byte staged but never finished (the server dropped the last chunk's handler):
+        // an empty chunk at the end finishes it. Past the end means a staging the server will
+        // correct (409 with its real count); start from zero and let it say so.
+        let from_offset = if received <= total { received } else { 0 };
         ops.push(Operation::UploadPhoto {
             sha256: sha.clone(),
             from_offset,
@@ -207,12 +208,12 @@ mod tests {
                 expect: &["U1@0/500", "U2@0/10", "P1:1..1", "L-"],
             },
             Case {
-                name: "staging at or past the end restarts from zero",
+                name: "staging at the end is finished by an empty chunk, past it restarts",
                 pending: 0,
                 photos: vec![(1, 500), (2, 500)],
                 missing: vec![(1, 500), (2, 9_999)],
                 cursor: None,
-                expect: &["U1@0/500", "U2@0/500", "L-"],
+                expect: &["U1@500/500", "U2@0/500", "L-"],
             },
             Case {
                 name: "missing entries for photos nobody references are ignored",

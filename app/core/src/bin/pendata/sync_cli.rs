@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use pendata_core::store::{ConflictRow, PendingRow, RecordState, RejectedPush, StatusCounts};
-use pendata_core::sync::{Phase, Progress, SyncOutcome};
+use pendata_core::sync::{Phase, Progress, Revoke, SyncOutcome};
 use pendata_core::{Device, DeviceError};
 use pendata_shared::protocol::{ReviewDecision, Role, UserInfo};
 use pendata_shared::Lang;
@@ -101,6 +101,78 @@ pub(super) fn login(
         .block_on(device.login(server, ca_cert, username, &password, &name))
         .map_err(|e| device_err(e, dir, lang))?;
     print_user(&user, lang);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn logout(dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
+    let mut device = open_device(dir, lang)?;
+    let rt = runtime()?;
+    let out = rt
+        .block_on(device.logout())
+        .map_err(|e| device_err(e, dir, lang))?;
+    match &out.revoked {
+        Revoke::Revoked => println!(
+            "{}",
+            t(
+                lang,
+                "Keluar: token perangkat dicabut di server dan dihapus dari perangkat",
+                "Logged out: the device token was revoked on the server and removed here"
+            )
+        ),
+        Revoke::AlreadyInvalid => println!(
+            "{}",
+            t(
+                lang,
+                "Keluar: server sudah tidak mengenal token ini; token dihapus dari perangkat",
+                "Logged out: the server no longer knew this token; removed here"
+            )
+        ),
+        Revoke::NotLoggedIn => println!(
+            "{}",
+            t(
+                lang,
+                "Perangkat ini belum masuk; tidak ada token untuk dihapus",
+                "This device was not logged in; no token to remove"
+            )
+        ),
+        Revoke::Failed { code, message } => eprintln!(
+            "{}",
+            t(
+                lang,
+                &format!(
+                    "Peringatan [{code}]: token tidak dapat dicabut di server ({message}); token \
+                     dihapus dari perangkat. Minta admin mereset perangkat ini \
+                     (pendata-server user reset-devices)."
+                ),
+                &format!(
+                    "Warning [{code}]: the token could not be revoked on the server ({message}); \
+                     it was removed here. Ask an administrator to reset this device \
+                     (pendata-server user reset-devices)."
+                )
+            )
+        ),
+    }
+    let u = out.unsent;
+    if u.records > 0 || u.photos > 0 || u.drafts > 0 {
+        eprintln!(
+            "{}",
+            t(
+                lang,
+                &format!(
+                    "Peringatan [sync.unsent]: {} data dan {} foto belum terkirim, {} draf; \
+                     semuanya tetap di perangkat dan dikirim setelah masuk lagi \
+                     (pendata login, lalu pendata sync).",
+                    u.records, u.photos, u.drafts
+                ),
+                &format!(
+                    "Warning [sync.unsent]: {} records and {} photos not sent yet, {} drafts; \
+                     all stay on this device and are sent after the next login \
+                     (pendata login, then pendata sync).",
+                    u.records, u.photos, u.drafts
+                )
+            )
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
