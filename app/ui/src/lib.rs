@@ -43,6 +43,9 @@ ul.rows { list-style: none; padding: 0; } ul.rows button { width: 100%; text-ali
 .thumb img { max-width: 180px; max-height: 120px; display: block; }
 .overlay { position: fixed; inset: 0; background: #000c; padding: 20px; }
 .overlay img { max-width: 95%; max-height: 85%; }
+.toast { position: fixed; left: 12px; bottom: 12px; margin: 0; padding: 8px 12px; background: #fffbe6; border: 1px solid #d8c98a; border-radius: 4px; z-index: 10; }
+.busy.toast { left: auto; right: 12px; }
+.thumb * { box-sizing: border-box; max-width: 100%; }
 progress { width: 100%; height: 18px; }
 table.counts td { padding: 2px 12px; } td.num { text-align: right; font-weight: bold; }
 "#;

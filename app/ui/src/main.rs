@@ -32,14 +32,28 @@ fn config() -> ServiceConfig {
     }
 }
 
+/// `PENDATA_WINDOW_SIZE=WIDTHxHEIGHT` (desktop), default 900x700.
+#[cfg(feature = "desktop")]
+fn window_size() -> (f64, f64) {
+    std::env::var("PENDATA_WINDOW_SIZE")
+        .ok()
+        .and_then(|v| {
+            let (w, h) = v.split_once('x')?;
+            Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+        })
+        .filter(|(w, h): &(f64, f64)| *w >= 320.0 && *h >= 320.0)
+        .unwrap_or((900.0, 700.0))
+}
+
 fn main() {
     let props = AppProps { config: config() };
     #[cfg(feature = "desktop")]
     {
         use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+        let (w, h) = window_size();
         let window = WindowBuilder::new()
             .with_title("Pendata")
-            .with_inner_size(LogicalSize::new(900.0, 700.0));
+            .with_inner_size(LogicalSize::new(w, h));
         dioxus::LaunchBuilder::new()
             .with_cfg(Config::new().with_window(window))
             .with_context(props)

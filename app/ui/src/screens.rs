@@ -45,13 +45,13 @@ pub fn Screens() -> Element {
             }
         }
         if busy {
-            p { class: "busy", "data-t": tid("busy"), {tr(lang, "busy")} }
+            p { class: "busy toast", "data-t": tid("busy"), {tr(lang, "busy")} }
         }
         if let Some(e) = error {
-            p { class: "error", role: "alert", "data-t": tid("error"), "{e}" }
+            p { class: "error toast", role: "alert", "data-t": tid("error"), "{e}" }
         }
         if let Some(n) = notice {
-            p { class: "notice", "data-t": tid("notice"), "{n}" }
+            p { class: "notice toast", "data-t": tid("notice"), "{n}" }
         }
         match screen {
             Screen::Starting => rsx! { p { {tr(lang, "busy")} } },
@@ -126,19 +126,19 @@ fn EnrolScreen() -> Element {
             h2 { {tr(lang, "enrol.title")} }
             label { {tr(lang, "enrol.server")}
                 input { "data-t": tid("enrol-server"), r#type: "url", placeholder: "https://…",
-                    value: "{server}", oninput: move |e| server.set(e.value()) }
+                    oninput: move |e| server.set(e.value()) }
             }
             label { {tr(lang, "enrol.username")}
-                input { "data-t": tid("enrol-username"), value: "{username}", oninput: move |e| username.set(e.value()) }
+                input { "data-t": tid("enrol-username"), oninput: move |e| username.set(e.value()) }
             }
             label { {tr(lang, "enrol.password")}
-                input { "data-t": tid("enrol-password"), r#type: "password", value: "{password}", oninput: move |e| password.set(e.value()) }
+                input { "data-t": tid("enrol-password"), r#type: "password", oninput: move |e| password.set(e.value()) }
             }
             label { {tr(lang, "enrol.pin")}
-                input { "data-t": tid("enrol-pin"), r#type: "password", inputmode: "numeric", value: "{pin}", oninput: move |e| pin.set(e.value()) }
+                input { "data-t": tid("enrol-pin"), r#type: "password", inputmode: "numeric", oninput: move |e| pin.set(e.value()) }
             }
             label { {tr(lang, "enrol.pin2")}
-                input { "data-t": tid("enrol-pin2"), r#type: "password", inputmode: "numeric", value: "{pin2}", oninput: move |e| pin2.set(e.value()) }
+                input { "data-t": tid("enrol-pin2"), r#type: "password", inputmode: "numeric", oninput: move |e| pin2.set(e.value()) }
             }
             button { class: "primary", "data-t": tid("enrol-submit"), onclick: submit, {tr(lang, "enrol.button")} }
         }
@@ -153,14 +153,13 @@ fn UnlockScreen() -> Element {
     let mut pin = use_signal(String::new);
     let unlock = move |_| {
         svc.send(Intent::Unlock { pin: pin() });
-        pin.set(String::new());
     };
     rsx! {
         section { class: "card unlock",
             h2 { {tr(lang, "unlock.title")} }
             label { {tr(lang, "unlock.pin")}
                 input { "data-t": tid("unlock-pin"), r#type: "password", inputmode: "numeric", autofocus: true,
-                    value: "{pin}", oninput: move |e| pin.set(e.value()) }
+                    oninput: move |e| pin.set(e.value()) }
             }
             button { class: "primary", "data-t": tid("unlock-submit"), onclick: unlock, {tr(lang, "unlock.button")} }
         }
@@ -595,8 +594,8 @@ fn GpsBox() -> Element {
                 p { class: "finding warning", {f.message_in(lang).to_string()} }
             }
             button { "data-t": tid("gps-take"), onclick: take_gps, {tr(lang, "gps.take")} }
-            label { {tr(lang, "gps.lat")} input { "data-t": tid("gps-lat"), value: "{lat}", oninput: move |e| lat.set(e.value()) } }
-            label { {tr(lang, "gps.lon")} input { "data-t": tid("gps-lon"), value: "{lon}", oninput: move |e| lon.set(e.value()) } }
+            label { {tr(lang, "gps.lat")} input { "data-t": tid("gps-lat"), oninput: move |e| lat.set(e.value()) } }
+            label { {tr(lang, "gps.lon")} input { "data-t": tid("gps-lon"), oninput: move |e| lon.set(e.value()) } }
             button { "data-t": tid("gps-manual"), onclick: save_manual, {tr(lang, "gps.manual_save")} }
             if photo_has_position {
                 button { "data-t": tid("gps-photo"), onclick: move |_| svc.send(Intent::GeotagFromPhoto(id)), {tr(lang, "gps.from_photo")} }
@@ -617,6 +616,8 @@ fn MembersStep(open: Option<usize>) -> Element {
     drop(s);
     let id = view.household.id;
     let mut new_name = use_signal(String::new);
+    // A new input after each add: the typed name is not bound back (typing stays smooth).
+    let mut added = use_signal(|| 0u32);
     let h_json = serde_json::to_value(&view.household).unwrap_or_default();
     let member_findings = findings_at(&view.findings, "members");
     let add = {
@@ -627,6 +628,7 @@ fn MembersStep(open: Option<usize>) -> Element {
                 name: new_name(),
             });
             new_name.set(String::new());
+            added += 1;
         }
     };
     rsx! {
@@ -660,7 +662,7 @@ fn MembersStep(open: Option<usize>) -> Element {
             }
             div { class: "add-member",
                 input { "data-t": tid("member-new-name"), placeholder: tr(lang, "member.new_name"),
-                    value: "{new_name}", oninput: move |e| new_name.set(e.value()) }
+                    key: "{added}", oninput: move |e| new_name.set(e.value()) }
                 button { "data-t": tid("member-add"), onclick: add, {tr(lang, "member.add")} }
             }
             if let Some(i) = open.filter(|i| *i < view.household.members.len()) {
@@ -961,8 +963,8 @@ fn SettingsScreen() -> Element {
             p { {tr(lang, "settings.user")} ": " {set.username.clone().unwrap_or_default()} }
             fieldset {
                 legend { {tr(lang, "settings.change_pin")} }
-                label { {tr(lang, "settings.old_pin")} input { "data-t": tid("pin-old"), r#type: "password", value: "{old}", oninput: move |e| old.set(e.value()) } }
-                label { {tr(lang, "settings.new_pin")} input { "data-t": tid("pin-new"), r#type: "password", value: "{new}", oninput: move |e| new.set(e.value()) } }
+                label { {tr(lang, "settings.old_pin")} input { "data-t": tid("pin-old"), r#type: "password", oninput: move |e| old.set(e.value()) } }
+                label { {tr(lang, "settings.new_pin")} input { "data-t": tid("pin-new"), r#type: "password", oninput: move |e| new.set(e.value()) } }
                 button { "data-t": tid("pin-change"),
                     onclick: move |_| {
                         s3.send(Intent::ChangePin { old: old(), new: new() });
