@@ -55,6 +55,7 @@ table.counts td { padding: 2px 12px; } td.num { text-align: right; font-weight: 
 #[component]
 pub fn App(config: ServiceConfig) -> Element {
     let mut state = use_context_provider(|| Signal::new(AppState::default()));
+    use_context_provider(|| config.clone());
     use_context_provider(|| {
         let (svc, mut updates) = Service::start(config.clone());
         spawn(async move {

@@ -29,6 +29,7 @@ fn config() -> ServiceConfig {
         data_dir: data_dir(),
         kdf,
         device_name: "pendata-app".into(),
+        server_hint: std::env::var("PENDATA_SERVER_URL").ok(),
     }
 }
 

@@ -104,7 +104,10 @@ fn EnrolScreen() -> Element {
     let mut state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
     let lang = state.read().lang;
-    let mut server = use_signal(String::new);
+    let hint = use_context::<crate::service::ServiceConfig>()
+        .server_hint
+        .unwrap_or_default();
+    let mut server = use_signal(|| hint.clone());
     let mut username = use_signal(String::new);
     let mut password = use_signal(String::new);
     let mut pin = use_signal(String::new);
@@ -125,7 +128,7 @@ fn EnrolScreen() -> Element {
         section { class: "card enrol",
             h2 { {tr(lang, "enrol.title")} }
             label { {tr(lang, "enrol.server")}
-                input { "data-t": tid("enrol-server"), r#type: "url", placeholder: "https://…",
+                input { "data-t": tid("enrol-server"), r#type: "url", placeholder: "https://…", value: "{hint}",
                     oninput: move |e| server.set(e.value()) }
             }
             label { {tr(lang, "enrol.username")}

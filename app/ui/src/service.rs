@@ -38,6 +38,8 @@ pub struct ServiceConfig {
     pub kdf: KdfParams,
     /// Name the device gives itself at enrolment.
     pub device_name: String,
+    /// The server address the enrolment form starts with (`PENDATA_SERVER_URL`).
+    pub server_hint: Option<String>,
 }
 
 /// What a component can ask for.

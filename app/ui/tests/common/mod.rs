@@ -32,6 +32,7 @@ pub fn config(dir: &Path) -> ServiceConfig {
         data_dir: dir.to_path_buf(),
         kdf: KdfParams::insecure_for_tests(),
         device_name: "uji".into(),
+        server_hint: None,
     }
 }
 
