@@ -268,3 +268,76 @@ fn english_can_be_chosen_in_settings() {
     app.click("nav-home");
     app.wait_text("Not sent yet");
 }
+
+#[test]
+fn the_work_list_pages_searches_and_opens_20000_prelist_households() {
+    use pendata_shared::protocol::{Assignment, PrelistMember, PullItem};
+    let dir = tempfile::tempdir().unwrap();
+    device_with(dir.path(), &[]);
+    {
+        let mut d = pendata_core::Device::unlock(dir.path(), PIN).unwrap();
+        let items: Vec<PullItem> = (0..20_000u32)
+            .map(|i| {
+                PullItem::Assignment(Assignment {
+                    household_id: pendata_shared::HouseholdId::new(),
+                    prelist_id: format!("3201022001-{i:05}"),
+                    desa_code: if i % 2 == 0 {
+                        "3201022001"
+                    } else {
+                        "3201022002"
+                    }
+                    .into(),
+                    rt: Some("001".into()),
+                    rw: Some("002".into()),
+                    address: format!("Kp. Uji no. {i}"),
+                    head_name: format!("Kepala {i:05}"),
+                    families: Vec::new(),
+                    members: vec![PrelistMember {
+                        name: format!("Kepala {i:05}"),
+                        nik: None,
+                        relation_to_head: Some(pendata_shared::codes::Relation::Head),
+                        sex: None,
+                        birth_date: None,
+                        family_no: None,
+                    }],
+                    assigned_to: None,
+                    active: true,
+                    updated_at: chrono::Utc::now(),
+                })
+            })
+            .collect();
+        d.store_mut().apply_pull_page(&items, "c1").unwrap();
+    }
+    let mut app = Harness::start(dir.path());
+    app.unlock(PIN);
+    app.click("nav-list");
+    let html = app.wait_text("Kepala 00000");
+    // One page: 50 rows, never all 20,000.
+    assert_eq!(
+        html.matches("data-t=\"open-prelist-").count(),
+        50,
+        "page size"
+    );
+    assert!(!html.contains("Kepala 00050"));
+    app.click("list-next");
+    let html = app.wait_text("Kepala 00050");
+    assert!(!html.contains("Kepala 00049"));
+    assert!(html.contains("Halaman 2"));
+    // Search (text in the prelist record) and the desa filter.
+    app.change("list-search", "Kepala 1234");
+    let html = app.wait_for("search result", |h| {
+        h.contains("Kepala 12340") && !h.contains("Kepala 00000")
+    });
+    assert_eq!(html.matches("data-t=\"open-prelist-").count(), 10, "{html}");
+    app.change("list-desa", "3201022002");
+    let html = app.wait_for("desa filter", |h| !h.contains("Kepala 12340"));
+    assert_eq!(html.matches("data-t=\"open-prelist-").count(), 5, "{html}");
+    // Opening one makes it a draft household of the core, out of the prelist part.
+    app.click("open-prelist-3201022001-12341");
+    app.wait_text("data-t=\"form-head\"");
+    app.click("nav-list");
+    app.wait_for("opened listed as household", |h| {
+        h.contains("open-household-3201022001-12341")
+            && !h.contains("open-prelist-3201022001-12341")
+    });
+}

@@ -45,6 +45,11 @@ pub fn device_with(dir: &Path, households: &[Household]) {
         .unwrap();
     s.set_setting(keys::SESSION_TOKEN, Some("uji")).unwrap();
     s.set_username(Some("fasilitator1")).unwrap();
+    s.set_setting(
+        keys::SESSION_USER,
+        Some(r#"{"username":"fasilitator1","role":"enumerator","wilayah":"320102"}"#),
+    )
+    .unwrap();
     for h in households {
         s.create_household(h).unwrap();
     }
