@@ -926,7 +926,7 @@ fn SyncScreen() -> Element {
                                 onclick: {
                                     let svc = svc2.clone();
                                     move |_| {
-                                        state.write().step = Step::Review;
+                                        state.write().next_step = Some(Step::Review);
                                         svc.send(Intent::OpenHousehold(id));
                                     }
                                 },

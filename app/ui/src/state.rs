@@ -162,6 +162,8 @@ pub struct AppState {
     pub lang: Lang,
     pub screen: Screen,
     pub step: Step,
+    /// The step to show when the next household opens (a jump from the sync screen).
+    pub next_step: Option<Step>,
     /// Index of the member whose form is open.
     pub member_open: Option<usize>,
     pub busy: bool,
@@ -184,6 +186,7 @@ impl Default for AppState {
             lang: Lang::Id,
             screen: Screen::Starting,
             step: Step::Location,
+            next_step: None,
             member_open: None,
             busy: false,
             error: None,
@@ -257,7 +260,7 @@ impl AppState {
                     .as_ref()
                     .is_some_and(|old| old.household.id == f.household.id);
                 if !same {
-                    self.step = Step::Location;
+                    self.step = self.next_step.take().unwrap_or(Step::Location);
                     self.member_open = None;
                 }
                 self.form = Some(*f);
