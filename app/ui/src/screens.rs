@@ -948,6 +948,7 @@ fn SettingsScreen() -> Element {
     let lang = s.lang;
     let set = s.settings.clone();
     drop(s);
+    // The typed PINs stay as typed (the inputs are not bound back).
     let mut old = use_signal(String::new);
     let mut new = use_signal(String::new);
     let size_kib = set.data_bytes / 1024;
@@ -971,8 +972,6 @@ fn SettingsScreen() -> Element {
                 button { "data-t": tid("pin-change"),
                     onclick: move |_| {
                         s3.send(Intent::ChangePin { old: old(), new: new() });
-                        old.set(String::new());
-                        new.set(String::new());
                     },
                     {tr(lang, "settings.change_pin")}
                 }

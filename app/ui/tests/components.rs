@@ -341,3 +341,26 @@ fn the_work_list_pages_searches_and_opens_20000_prelist_households() {
             && !h.contains("open-prelist-3201022001-12341")
     });
 }
+
+#[test]
+fn the_pin_is_changed_in_settings_and_the_old_one_stops_working() {
+    let dir = tempfile::tempdir().unwrap();
+    device_with(dir.path(), &[example_without_photos()]);
+    let mut app = Harness::start(dir.path());
+    app.unlock(PIN);
+    app.click("nav-settings");
+    app.wait_text("Ganti PIN");
+    app.input("pin-old", "111111");
+    app.input("pin-new", "864200");
+    app.click("pin-change");
+    app.wait_text("PIN salah");
+    app.input("pin-old", PIN);
+    app.click("pin-change");
+    app.wait_text("PIN sudah diganti");
+    app.click("lock");
+    app.wait_text("Buka dengan PIN");
+    app.input("unlock-pin", PIN);
+    app.click("unlock-submit");
+    app.wait_text("PIN salah");
+    app.unlock("864200");
+}
