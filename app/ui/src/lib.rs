@@ -1,68 +1,72 @@
-//! The Pendata facilitator app (Dioxus 0.7). Components only send intents; the client core
-//! (`pendata-core`) owns the data and does all I/O.
+//! The Pendata facilitator app (Dioxus 0.7).
+//!
+//! Layout: components ([`screens`]) render the [`state::AppState`] signal and send
+//! [`service::Intent`]s; the [`service::Service`] worker thread owns the client core
+//! (`pendata-core`'s `Device`) and does all I/O; its [`state::Update`]s come back through a
+//! channel that the root component applies to the signal. Strings live in [`i18n`]; the
+//! questionnaire's fields in [`form`] (skip rules are asked of `pendata-shared`).
 
 use dioxus::prelude::*;
-use pendata_shared::photos::photo_checklist;
-use pendata_shared::wilayah::Wilayah;
-use pendata_shared::Household;
 
-/// The example household shipped in `assets/examples`, used by the first screen until the
-/// store is wired in.
+#[cfg(target_os = "android")]
+pub mod camera;
+pub mod form;
+pub mod i18n;
+pub mod screens;
+pub mod service;
+pub mod state;
+
+pub use screens::{PhotoChecklist, PhotoChecklistProps};
+pub use service::{Intent, Service, ServiceConfig};
+pub use state::{AppState, Screen, Step, Update};
+
+/// The example household shipped in `assets/examples` (tests and demos).
 pub const EXAMPLE_HOUSEHOLD: &str = include_str!("../../../assets/examples/household.json");
 
-/// The root component.
-#[component]
-pub fn App() -> Element {
-    let household: Option<Household> = serde_json::from_str(EXAMPLE_HOUSEHOLD).ok();
-    rsx! {
-        main { class: "pendata",
-            h1 { "Pendata" }
-            p { class: "subtitle", "Pendataan rumah tangga DTKS/DTSEN — Household survey" }
-            if let Some(h) = household {
-                HouseholdCard { household: h }
-            } else {
-                p { class: "error", "Contoh rumah tangga tidak terbaca (example household unreadable)" }
-            }
-        }
-    }
-}
+const STYLE: &str = r#"
+body { font-family: sans-serif; margin: 0; background: #f4f6f8; color: #1d2733; }
+header.top { background: #0b5d4b; color: white; padding: 8px 16px; }
+header.top h1 { display: inline; font-size: 22px; margin-right: 12px; }
+header.top nav { display: inline; margin-left: 16px; }
+header.top nav button { margin-right: 6px; }
+.card { background: white; margin: 12px; padding: 12px 16px; border-radius: 6px; box-shadow: 0 1px 3px #0002; }
+label { display: block; margin: 6px 0; }
+input, select { font-size: 15px; padding: 4px; margin-left: 6px; }
+button { font-size: 15px; padding: 5px 10px; margin: 3px; }
+button.primary { background: #0b7d63; color: white; border: 0; border-radius: 4px; }
+button.current { font-weight: bold; border-bottom: 3px solid #0b7d63; }
+.error { color: #b00020; } .warning { color: #9a6700; } .notice { color: #0b5d4b; }
+.finding { margin: 2px 0 6px 12px; font-size: 14px; }
+.done { color: #0b7d63; } .missing { color: #b00020; }
+ul.rows { list-style: none; padding: 0; } ul.rows button { width: 100%; text-align: left; }
+.thumbs { display: flex; flex-wrap: wrap; } .thumb { width: 200px; margin: 4px; border: 1px solid #ccd; padding: 4px; }
+.thumb img { max-width: 180px; max-height: 120px; display: block; }
+.overlay { position: fixed; inset: 0; background: #000c; padding: 20px; }
+.overlay img { max-width: 95%; max-height: 85%; }
+.toast { position: fixed; left: 12px; bottom: 12px; margin: 0; padding: 8px 12px; background: #fffbe6; border: 1px solid #d8c98a; border-radius: 4px; z-index: 10; }
+.busy.toast { left: auto; right: 12px; }
+.thumb * { box-sizing: border-box; max-width: 100%; }
+progress { width: 100%; height: 18px; }
+table.counts td { padding: 2px 12px; } td.num { text-align: right; font-weight: bold; }
+"#;
 
-/// A household's location and its photo checklist.
+/// The root component: starts the service, applies its updates to the state signal, and
+/// shows the screens.
 #[component]
-pub fn HouseholdCard(household: Household) -> Element {
-    let place = Wilayah::embedded().describe(&household.location.desa_code);
-    let head = household
-        .head()
-        .map(|m| m.name.clone())
-        .unwrap_or_else(|| "—".into());
-    rsx! {
-        section { class: "household",
-            h2 { "{head}" }
-            p { class: "place", "{place}" }
-            PhotoChecklist { household }
-        }
-    }
-}
-
-/// The photo checklist: each required kind with whether it has been taken, and a count.
-#[component]
-pub fn PhotoChecklist(household: Household) -> Element {
-    let items = photo_checklist(&household);
-    let done = items.iter().filter(|(_, present)| *present).count();
-    let total = items.len();
-    rsx! {
-        div { class: "photo-checklist",
-            p { class: "count", "Foto {done}/{total}" }
-            ul {
-                for (kind, present) in items {
-                    li {
-                        key: "{kind}",
-                        class: if present { "done" } else { "missing" },
-                        span { class: "mark", if present { "✓" } else { "✗" } }
-                        " {kind.stereotype()} — {kind.label_id()}"
-                    }
-                }
+pub fn App(config: ServiceConfig) -> Element {
+    let mut state = use_context_provider(|| Signal::new(AppState::default()));
+    use_context_provider(|| config.clone());
+    use_context_provider(|| {
+        let (svc, mut updates) = Service::start(config.clone());
+        spawn(async move {
+            while let Some(u) = updates.recv().await {
+                state.write().apply(u);
             }
-        }
+        });
+        svc
+    });
+    rsx! {
+        style { {STYLE} }
+        main { class: "pendata", screens::Screens {} }
     }
 }

@@ -1,14 +1,81 @@
+//! `pendata-app`: the facilitator app. Data directory: `$PENDATA_DATA_DIR`, else
+//! `$XDG_DATA_HOME/pendata` or `~/.local/share/pendata`. `PENDATA_KDF=test` uses cheap key
+//! derivation (automated tests only).
+
+use std::path::PathBuf;
+
+use pendata_app::{App, AppProps, ServiceConfig};
+use pendata_core::crypto::KdfParams;
+
+fn data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("PENDATA_DATA_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(d).join("pendata");
+    }
+    match std::env::var_os("HOME") {
+        Some(h) => PathBuf::from(h).join(".local/share/pendata"),
+        None => PathBuf::from("pendata-data"),
+    }
+}
+
+fn config() -> ServiceConfig {
+    let kdf = match std::env::var("PENDATA_KDF").ok().as_deref() {
+        Some("test") => KdfParams::insecure_for_tests(),
+        _ => KdfParams::default(),
+    };
+    ServiceConfig {
+        data_dir: data_dir(),
+        kdf,
+        device_name: "pendata-app".into(),
+        server_hint: std::env::var("PENDATA_SERVER_URL").ok(),
+    }
+}
+
+/// `PENDATA_WINDOW_SIZE=WIDTHxHEIGHT` (desktop), default 900x700.
+#[cfg(feature = "desktop")]
+fn window_size() -> (f64, f64) {
+    std::env::var("PENDATA_WINDOW_SIZE")
+        .ok()
+        .and_then(|v| {
+            let (w, h) = v.split_once('x')?;
+            Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+        })
+        .filter(|(w, h): &(f64, f64)| *w >= 320.0 && *h >= 320.0)
+        .unwrap_or((900.0, 700.0))
+}
+
 fn main() {
+    let props = AppProps { config: config() };
     #[cfg(feature = "desktop")]
     {
         use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+        let (w, h) = window_size();
         let window = WindowBuilder::new()
             .with_title("Pendata")
-            .with_inner_size(LogicalSize::new(900.0, 700.0));
+            .with_inner_size(LogicalSize::new(w, h));
         dioxus::LaunchBuilder::new()
             .with_cfg(Config::new().with_window(window))
-            .launch(pendata_app::App);
+            .with_context(props)
+            .launch(Root);
     }
-    #[cfg(not(feature = "desktop"))]
-    dioxus::launch(pendata_app::App);
+    #[cfg(all(feature = "mobile", not(feature = "desktop")))]
+    dioxus::LaunchBuilder::new()
+        .with_context(props)
+        .launch(Root);
+    #[cfg(not(any(feature = "desktop", feature = "mobile")))]
+    {
+        drop(props);
+        eprintln!("pendata-app was built without a renderer: enable the desktop or mobile feature");
+        std::process::exit(2);
+    }
+}
+
+/// Reads the configuration given at launch and shows the app.
+#[dioxus::prelude::component]
+fn Root() -> dioxus::prelude::Element {
+    use dioxus::prelude::*;
+    let props = use_context::<AppProps>();
+    rsx! { App { config: props.config } }
 }

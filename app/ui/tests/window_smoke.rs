@@ -2,6 +2,7 @@
 //!
 //! Needs `xvfb-run` and ImageMagick's `import` (scripts/install-deps installs both). The
 //! screenshot is kept in `target/test-artifacts/` for people to look at.
+#![cfg(feature = "desktop")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -14,7 +15,6 @@ fn artifacts_dir() -> PathBuf {
     dir
 }
 
-#[cfg(feature = "desktop")]
 #[test]
 fn desktop_binary_draws_its_first_screen_under_xvfb() {
     for tool in ["xvfb-run", "import"] {
@@ -51,9 +51,13 @@ fn desktop_binary_draws_its_first_screen_under_xvfb() {
         log = artifacts_dir().join("app-first-screen.log").display(),
         shot = shot.display(),
     );
+    // A fresh data directory: the first screen is the enrolment form.
+    let data = tempfile::tempdir().unwrap();
     let out = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1024x768x24", "sh", "-c", &script])
         .env_remove("WAYLAND_DISPLAY")
+        .env("PENDATA_DATA_DIR", data.path())
+        .env("PENDATA_KDF", "test")
         .output()
         .unwrap();
     assert!(

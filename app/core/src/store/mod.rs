@@ -1291,6 +1291,41 @@ impl Store {
         tx.commit()?;
         Ok(h)
     }
+
+    /// One page of the active assignments not yet opened as a household (the work list of
+    /// the app), by head name. `text` matches any part of the assignment (name, prelist id,
+    /// address, numbers), case-insensitively for ASCII; `desa_code` keeps one desa.
+    pub fn unopened_assignments(
+        &self,
+        text: Option<&str>,
+        desa_code: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Assignment>> {
+        let pattern = text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+            let escaped = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.content FROM assignments a
+             WHERE a.active = 1 AND (?1 IS NULL OR a.desa_code = ?1)
+               AND (?2 IS NULL OR a.content LIKE ?2 ESCAPE '\\')
+               AND NOT EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id)
+             ORDER BY a.head_name, a.household_id LIMIT ?3 OFFSET ?4",
+        )?;
+        let rows = stmt.query_map(
+            params![desa_code, pattern, i64::from(limit), i64::from(offset)],
+            |r| r.get::<_, String>(0),
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        }
+        Ok(out)
+    }
 }
 
 fn save_in(tx: &Transaction<'_>, actor: &Actor<'_>, h: &Household) -> Result<()> {

@@ -1,0 +1,256 @@
+//! Every people-facing string of the app, in one place: Bahasa Indonesia first, English second.
+//!
+//! Field labels of the questionnaire live beside the fields (`form.rs`) because they come in
+//! (Indonesian, English) pairs with each field; code-list labels come from `pendata-shared`.
+
+use pendata_shared::Lang;
+
+/// (key, Bahasa Indonesia, English).
+const STRINGS: &[(&str, &str, &str)] = &[
+    (
+        "app.subtitle",
+        "Pendataan rumah tangga DTKS/DTSEN",
+        "DTKS/DTSEN household survey",
+    ),
+    ("busy", "Sedang bekerja…", "Working…"),
+    ("back", "Kembali", "Back"),
+    ("save", "Simpan", "Save"),
+    // unlock and enrol
+    ("unlock.title", "Buka dengan PIN", "Unlock with PIN"),
+    ("unlock.pin", "PIN", "PIN"),
+    ("unlock.button", "Buka", "Unlock"),
+    ("unlock.wrong_pin", "PIN salah", "Wrong PIN"),
+    (
+        "enrol.title",
+        "Daftarkan perangkat ini",
+        "Enrol this device",
+    ),
+    ("enrol.server", "Alamat server", "Server address"),
+    ("enrol.username", "Nama pengguna", "Username"),
+    ("enrol.password", "Kata sandi", "Password"),
+    (
+        "enrol.pin",
+        "PIN baru (minimal 6 angka)",
+        "New PIN (at least 6 digits)",
+    ),
+    ("enrol.pin2", "Ulangi PIN", "Repeat the PIN"),
+    ("enrol.button", "Daftarkan", "Enrol"),
+    (
+        "enrol.pin_short",
+        "PIN minimal 6 angka",
+        "The PIN needs at least 6 digits",
+    ),
+    (
+        "enrol.pin_mismatch",
+        "Kedua PIN tidak sama",
+        "The two PINs differ",
+    ),
+    (
+        "enrol.fields_missing",
+        "Isi alamat server, nama pengguna dan kata sandi",
+        "Fill in the server address, username and password",
+    ),
+    // navigation
+    ("nav.home", "Beranda", "Home"),
+    ("nav.list", "Daftar kerja", "Work list"),
+    ("nav.sync", "Sinkronisasi", "Sync"),
+    ("nav.settings", "Pengaturan", "Settings"),
+    // home
+    ("home.title", "Ringkasan", "Overview"),
+    ("home.unsent", "Belum terkirim", "Not sent yet"),
+    ("home.last_sync", "Sinkronisasi terakhir", "Last sync"),
+    ("home.never", "belum pernah", "never"),
+    ("home.assignments", "Prelist aktif", "Active prelist"),
+    ("home.sync_now", "Sinkronkan sekarang", "Sync now"),
+    // work list
+    ("list.title", "Daftar kerja", "Work list"),
+    (
+        "list.search",
+        "Cari nama, NIK, KK, alamat",
+        "Search name, NIK, KK, address",
+    ),
+    ("list.all_states", "Semua status", "All states"),
+    ("list.all_desa", "Semua desa", "All desa"),
+    (
+        "list.prelist",
+        "Prelist belum dibuka",
+        "Prelist not opened yet",
+    ),
+    ("list.households", "Rumah tangga", "Households"),
+    ("list.open", "Buka", "Open"),
+    ("list.prev", "‹ Sebelumnya", "‹ Previous"),
+    ("list.next", "Berikutnya ›", "Next ›"),
+    ("list.page", "Halaman", "Page"),
+    ("list.empty", "Tidak ada data", "Nothing here"),
+    ("list.members", "ART", "members"),
+    // form
+    ("step.location", "Lokasi", "Location"),
+    ("step.status", "Status verivali", "Verivali status"),
+    ("step.housing", "Perumahan", "Housing"),
+    ("step.assets", "Aset & program", "Assets & programmes"),
+    ("step.members", "Anggota", "Members"),
+    ("step.photos", "Foto", "Photos"),
+    ("step.review", "Periksa & final", "Review & finalize"),
+    ("form.saved", "Tersimpan otomatis", "Saved automatically"),
+    ("form.choose", "— pilih —", "— choose —"),
+    ("form.state", "Status", "State"),
+    ("form.desa", "Desa/kelurahan", "Desa/kelurahan"),
+    ("form.review_note", "Catatan pengawas", "Supervisor's note"),
+    ("member.add", "Tambah anggota", "Add member"),
+    ("member.new_name", "Nama anggota baru", "New member's name"),
+    ("member.edit", "Ubah", "Edit"),
+    ("member.remove", "Hapus", "Remove"),
+    (
+        "member.close",
+        "Tutup formulir anggota",
+        "Close the member form",
+    ),
+    ("gps.title", "Lokasi GPS rumah", "House GPS position"),
+    ("gps.take", "Ambil GPS", "Get GPS"),
+    ("gps.lat", "Lintang", "Latitude"),
+    ("gps.lon", "Bujur", "Longitude"),
+    (
+        "gps.manual_save",
+        "Simpan koordinat manual",
+        "Save typed coordinates",
+    ),
+    (
+        "gps.from_photo",
+        "Pakai posisi dari foto (EXIF)",
+        "Use the photo's position (EXIF)",
+    ),
+    ("gps.none", "Belum ada lokasi", "No position yet"),
+    (
+        "gps.unavailable",
+        "GPS tidak tersedia di sini; isi manual atau pakai posisi foto",
+        "GPS is not available here; type it or use a photo's position",
+    ),
+    (
+        "gps.bad_number",
+        "Koordinat harus berupa angka",
+        "Coordinates must be numbers",
+    ),
+    ("gps.source.gps", "GPS perangkat", "device GPS"),
+    ("gps.source.manual", "diisi manual", "typed in"),
+    ("gps.source.photo_exif", "dari EXIF foto", "from photo EXIF"),
+    ("photo.take", "Ambil foto", "Take photo"),
+    ("photo.retake", "Ulangi foto", "Retake"),
+    ("photo.view", "Lihat", "View"),
+    ("photo.close", "Tutup", "Close"),
+    ("photo.missing", "belum ada", "missing"),
+    (
+        "review.errors",
+        "Kesalahan (harus diperbaiki)",
+        "Errors (must be fixed)",
+    ),
+    (
+        "review.warnings",
+        "Peringatan (perlu dikonfirmasi)",
+        "Warnings (need confirming)",
+    ),
+    ("review.none", "Tidak ada temuan", "No findings"),
+    ("review.finalize", "Finalisasi", "Finalize"),
+    (
+        "review.confirm",
+        "Saya sudah memeriksa peringatan: finalisasi",
+        "I have checked the warnings: finalize",
+    ),
+    (
+        "review.blocked",
+        "Belum bisa final: perbaiki kesalahan di atas",
+        "Cannot be final yet: fix the errors above",
+    ),
+    (
+        "review.done",
+        "Rumah tangga sudah final dan akan dikirim saat sinkronisasi",
+        "The household is final and will be sent at the next sync",
+    ),
+    (
+        "review.reopen",
+        "Buka kembali untuk diubah",
+        "Reopen to edit",
+    ),
+    // sync
+    ("sync.title", "Sinkronisasi", "Sync"),
+    ("sync.start", "Mulai sinkronisasi", "Start sync"),
+    ("sync.phase.photos", "Mengirim foto", "Sending photos"),
+    ("sync.phase.push", "Mengirim data", "Sending records"),
+    ("sync.phase.pull", "Mengambil data", "Fetching updates"),
+    ("sync.phase.done", "Selesai", "Done"),
+    ("sync.items", "item", "items"),
+    ("sync.bytes", "bita", "bytes"),
+    ("sync.sent", "terkirim", "sent"),
+    ("sync.photos_uploaded", "foto terunggah", "photos uploaded"),
+    ("sync.pulled", "data diterima", "items received"),
+    ("sync.problems", "Masalah", "Problems"),
+    (
+        "sync.rejected",
+        "Ditolak pengawas",
+        "Rejected by the supervisor",
+    ),
+    ("sync.fix", "Perbaiki", "Fix"),
+    (
+        "sync.conflict",
+        "Konflik dengan data di server",
+        "Conflict with the server's data",
+    ),
+    ("sync.refused", "Ditolak server", "Refused by the server"),
+    ("sync.finished", "Sinkronisasi selesai", "Sync finished"),
+    // settings
+    ("settings.title", "Pengaturan", "Settings"),
+    ("settings.language", "Bahasa", "Language"),
+    ("settings.server", "Server", "Server"),
+    ("settings.user", "Pengguna", "User"),
+    ("settings.change_pin", "Ganti PIN", "Change PIN"),
+    ("settings.old_pin", "PIN lama", "Old PIN"),
+    ("settings.new_pin", "PIN baru", "New PIN"),
+    (
+        "settings.pin_changed",
+        "PIN sudah diganti",
+        "The PIN was changed",
+    ),
+    ("settings.about", "Tentang", "About"),
+    ("settings.version", "Versi", "Version"),
+    ("settings.data_dir", "Folder data", "Data folder"),
+    ("settings.data_size", "Ukuran data", "Data size"),
+    ("settings.lock", "Kunci aplikasi", "Lock the app"),
+];
+
+/// The text of `key` in `lang`; an unknown key shows itself (and a test lists none).
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    match STRINGS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, id, en)) => match lang {
+            Lang::Id => id,
+            Lang::En => en,
+        },
+        None => {
+            tracing_unknown(key);
+            "?"
+        }
+    }
+}
+
+fn tracing_unknown(key: &str) {
+    // Keys are compile-time names, never personal data.
+    eprintln!("pendata-app: missing text for {key}");
+}
+
+/// Whether every key is unique and has both languages (used by the tests).
+pub fn table_is_complete() -> bool {
+    let mut keys: Vec<&str> = STRINGS.iter().map(|(k, _, _)| *k).collect();
+    keys.sort_unstable();
+    let n = keys.len();
+    keys.dedup();
+    keys.len() == n
+        && STRINGS
+            .iter()
+            .all(|(_, id, en)| !id.is_empty() && !en.is_empty())
+}
+
+/// A pair of (Indonesian, English) picked by language.
+pub fn pick<'a>(lang: Lang, pair: (&'a str, &'a str)) -> &'a str {
+    match lang {
+        Lang::Id => pair.0,
+        Lang::En => pair.1,
+    }
+}

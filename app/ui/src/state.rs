@@ -1,0 +1,297 @@
+//! What the screens draw: one [`AppState`] in a signal. The service sends [`Update`]s; the UI
+//! task applies them here. Nothing in this file does I/O.
+
+use std::collections::BTreeMap;
+
+use pendata_core::store::{HouseholdSummary, RecordState};
+use pendata_shared::protocol::Assignment;
+use pendata_shared::{Finding, Household, HouseholdId, Lang};
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Starting: the service is checking the data directory.
+    Starting,
+    Enrol,
+    Unlock,
+    Home,
+    List,
+    Form,
+    Sync,
+    Settings,
+}
+
+/// The steps of the household form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Location,
+    Status,
+    Housing,
+    Assets,
+    Members,
+    Photos,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 7] = [
+        Step::Location,
+        Step::Status,
+        Step::Housing,
+        Step::Assets,
+        Step::Members,
+        Step::Photos,
+        Step::Review,
+    ];
+
+    /// The key of its title in the string table.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Step::Location => "step.location",
+            Step::Status => "step.status",
+            Step::Housing => "step.housing",
+            Step::Assets => "step.assets",
+            Step::Members => "step.members",
+            Step::Photos => "step.photos",
+            Step::Review => "step.review",
+        }
+    }
+
+    /// A short stable name (test hooks).
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Step::Location => "location",
+            Step::Status => "status",
+            Step::Housing => "housing",
+            Step::Assets => "assets",
+            Step::Members => "members",
+            Step::Photos => "photos",
+            Step::Review => "review",
+        }
+    }
+}
+
+/// Counts for the home screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HomeView {
+    /// (state, count) for draft … conflict.
+    pub states: Vec<(RecordState, u64)>,
+    pub unsent: u64,
+    pub assignments: u64,
+    pub last_sync_at: Option<String>,
+    pub username: Option<String>,
+}
+
+/// The work list's filters and current page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListQuery {
+    pub text: String,
+    pub state: Option<RecordState>,
+    pub desa: Option<String>,
+    pub page: u32,
+}
+
+/// Rows per page of the work list.
+pub const PAGE_SIZE: u32 = 50;
+
+/// One page of the work list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListView {
+    pub query: ListQuery,
+    pub assignments: Vec<Assignment>,
+    pub households: Vec<HouseholdSummary>,
+    /// The desa the user may work in (code, name) for the filter.
+    pub desa_options: Vec<(String, String)>,
+}
+
+/// A photo in the checklist: its kind, the thumbnail as a data URL, and its geotag if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoThumb {
+    pub kind: String,
+    pub sha256: String,
+    pub data_url: String,
+    pub has_position: bool,
+}
+
+/// The household being edited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormView {
+    pub household: Household,
+    pub state: RecordState,
+    pub review_note: Option<String>,
+    pub findings: Vec<Finding>,
+    /// Conditional questions that do not apply now (full paths).
+    pub hidden: Vec<String>,
+    /// Values the store refused, by path: (what was typed, why).
+    pub field_errors: BTreeMap<String, String>,
+    pub photos: Vec<PhotoThumb>,
+    /// The desa of the user's kecamatan (code, name).
+    pub desa_options: Vec<(String, String)>,
+}
+
+/// One sync's progress.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncView {
+    pub running: bool,
+    /// Phase key in the string table.
+    pub phase: Option<&'static str>,
+    pub items_done: u64,
+    pub items_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// One-line summary of the last finished sync.
+    pub summary: Option<String>,
+    /// Per-record problems in plain words.
+    pub problems: Vec<String>,
+    /// Rejected households: (id, head name, supervisor's note).
+    pub rejected: Vec<(HouseholdId, String, String)>,
+}
+
+/// Settings and about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingsView {
+    pub server: Option<String>,
+    pub username: Option<String>,
+    pub data_dir: String,
+    pub data_bytes: u64,
+}
+
+/// Everything the screens draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub lang: Lang,
+    pub screen: Screen,
+    pub step: Step,
+    /// The step to show when the next household opens (a jump from the sync screen).
+    pub next_step: Option<Step>,
+    /// Index of the member whose form is open.
+    pub member_open: Option<usize>,
+    pub busy: bool,
+    /// The last error for people (already in the user's language).
+    pub error: Option<String>,
+    /// A short confirmation ("PIN sudah diganti").
+    pub notice: Option<String>,
+    pub home: HomeView,
+    pub list: ListView,
+    pub form: Option<FormView>,
+    pub sync: SyncView,
+    pub settings: SettingsView,
+    /// A photo shown full size (data URL).
+    pub full_photo: Option<String>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            lang: Lang::Id,
+            screen: Screen::Starting,
+            step: Step::Location,
+            next_step: None,
+            member_open: None,
+            busy: false,
+            error: None,
+            notice: None,
+            home: HomeView::default(),
+            list: ListView::default(),
+            form: None,
+            sync: SyncView::default(),
+            settings: SettingsView::default(),
+            full_photo: None,
+        }
+    }
+}
+
+/// What the service reports.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// The data directory has no key yet (first start) or has one (ask the PIN).
+    NeedsEnrol,
+    NeedsUnlock,
+    /// Unlocked (or enrolled): go home.
+    Unlocked {
+        lang: Lang,
+    },
+    Busy(bool),
+    Error(String),
+    Notice(String),
+    Home(HomeView),
+    List(ListView),
+    /// A household was opened (or changed): show the form.
+    Form(Box<FormView>),
+    SyncProgress {
+        phase: &'static str,
+        items_done: u64,
+        items_total: u64,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+    SyncDone(SyncView),
+    Settings(SettingsView),
+    Lang(Lang),
+    FullPhoto(Option<String>),
+    Locked,
+}
+
+impl AppState {
+    /// Applies one update from the service.
+    pub fn apply(&mut self, update: Update) {
+        match update {
+            Update::NeedsEnrol => self.screen = Screen::Enrol,
+            Update::NeedsUnlock => self.screen = Screen::Unlock,
+            Update::Unlocked { lang } => {
+                self.lang = lang;
+                self.error = None;
+                self.screen = Screen::Home;
+            }
+            Update::Busy(b) => self.busy = b,
+            Update::Error(e) => {
+                self.error = Some(e);
+                self.notice = None;
+            }
+            Update::Notice(n) => {
+                self.notice = Some(n);
+                self.error = None;
+            }
+            Update::Home(h) => self.home = h,
+            Update::List(l) => self.list = l,
+            Update::Form(f) => {
+                let same = self
+                    .form
+                    .as_ref()
+                    .is_some_and(|old| old.household.id == f.household.id);
+                if !same {
+                    self.step = self.next_step.take().unwrap_or(Step::Location);
+                    self.member_open = None;
+                }
+                self.form = Some(*f);
+                self.screen = Screen::Form;
+                self.error = None;
+            }
+            Update::SyncProgress {
+                phase,
+                items_done,
+                items_total,
+                bytes_done,
+                bytes_total,
+            } => {
+                self.sync.running = true;
+                self.sync.phase = Some(phase);
+                self.sync.items_done = items_done;
+                self.sync.items_total = items_total;
+                self.sync.bytes_done = bytes_done;
+                self.sync.bytes_total = bytes_total;
+            }
+            Update::SyncDone(v) => self.sync = v,
+            Update::Settings(s) => self.settings = s,
+            Update::Lang(l) => self.lang = l,
+            Update::FullPhoto(p) => self.full_photo = p,
+            Update::Locked => {
+                *self = AppState {
+                    lang: self.lang,
+                    screen: Screen::Unlock,
+                    ..AppState::default()
+                };
+            }
+        }
+    }
+}
