@@ -51,6 +51,10 @@ pub struct Limits {
     pub login_window_secs: u64,
     /// Idle SQLite reader connections kept open.
     pub db_readers: usize,
+    /// Seconds a request body may stay silent (no bytes arriving) before the server gives up
+    /// on it. A phone that drops off the network without closing its connection otherwise
+    /// leaves the upload handler, and the photo's lock, waiting forever.
+    pub body_idle_secs: u64,
 }
 
 impl Default for Limits {
@@ -62,6 +66,7 @@ impl Default for Limits {
             login_max_failures: 5,
             login_window_secs: 300,
             db_readers: 4,
+            body_idle_secs: 60,
         }
     }
 }
@@ -145,6 +150,7 @@ impl Config {
             ("max_photo_bytes", l.max_photo_bytes),
             ("login_max_failures", u64::from(l.login_max_failures)),
             ("login_window_secs", l.login_window_secs),
+            ("body_idle_secs", l.body_idle_secs),
         ] {
             if value == 0 {
                 return Err(ConfigError::ZeroLimit { name });

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use sync::SchemaBounds;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 use utoipa::OpenApi;
@@ -209,6 +210,10 @@ pub struct ApiDoc;
 pub fn api_routes(config: &Config) -> Router<AppState> {
     let json_limit = usize::try_from(config.limits.max_json_bytes).unwrap_or(usize::MAX);
     let chunk_limit = usize::try_from(config.limits.max_chunk_bytes).unwrap_or(usize::MAX);
+    // Bodies that stop arriving (a half-open connection) end after this much silence: the
+    // chunk handler then keeps what arrived and releases the photo.
+    let body_idle =
+        RequestBodyTimeoutLayer::new(std::time::Duration::from_secs(config.limits.body_idle_secs));
     Router::new()
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
@@ -218,11 +223,14 @@ pub fn api_routes(config: &Config) -> Router<AppState> {
             "/api/v1/photos/{sha256}",
             get(photos::get_photo)
                 .put(photos::put_chunk)
-                .layer(DefaultBodyLimit::max(chunk_limit)),
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(chunk_limit))
+                .layer(body_idle.clone()),
         )
         .route(
             "/api/v1/push",
-            post(sync::push).layer(RequestDecompressionLayer::new()),
+            post(sync::push)
+                .layer::<_, std::convert::Infallible>(RequestDecompressionLayer::new())
+                .layer(body_idle),
         )
         .route("/api/v1/pull", get(sync::pull))
         .route("/api/v1/households", get(households::list))

@@ -465,3 +465,95 @@ async fn binary_serves_from_a_config_file_and_stops_on_sigterm() {
         "password in logs: {stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_silent_upload_body_is_given_up_and_the_photo_resumes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    // A phone that drops off the network without closing its connection: the body simply
+    // stops. The server must give up on it (limits.body_idle_secs), keep what arrived and let
+    // the next attempt resume from there, instead of holding the photo forever.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    add_user(&data, "sari");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let base = format!("http://{addr}");
+    let mut config = Config::with_data_dir(&data);
+    config.limits.body_idle_secs = 1;
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(pendata_server::serve(config, listener, async move {
+        let _ = rx.await;
+    }));
+    let http = reqwest::Client::new();
+    let token = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&login_body("sari", PASSWORD))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let photo = jpeg();
+    let hash = sha256_hex(photo);
+    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/photos/{hash}?offset=0&total={n} HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\n\
+         Content-Length: {n}\r\nConnection: close\r\n\r\n",
+        n = photo.len()
+    );
+    sock.write_all(head.as_bytes()).await.unwrap();
+    let half = photo.len() / 2;
+    sock.write_all(&photo[..half]).await.unwrap();
+    sock.flush().await.unwrap();
+    // Then silence, with the connection left open. The server answers on its own; the guard
+    // only turns "never" into a failure instead of a hung test.
+    let mut answer = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        sock.read_to_string(&mut answer),
+    )
+    .await
+    .expect("the server never gave up on a silent body")
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("photo.body_interrupted"), "{answer}");
+
+    // What arrived was kept: the device resumes from there and completes the photo.
+    let missing: Value = http
+        .post(format!("{base}/api/v1/photos/missing"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "sha256": [hash] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let received = missing["missing"][0]["received"].as_u64().unwrap() as usize;
+    assert_eq!(received, half, "{missing}");
+    let done: Value = http
+        .put(format!(
+            "{base}/api/v1/photos/{hash}?offset={received}&total={}",
+            photo.len()
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/octet-stream")
+        .body(photo[received..].to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["complete"], true, "{done}");
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+}
