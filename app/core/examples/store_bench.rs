@@ -1,6 +1,13 @@
 //! Store benchmark: 20,000 households with 100,000 members, then search and autosave latency.
-//! `cargo run --release -p pendata-core --example store_bench [-- DIR]`; prints JSON.
+//! `cargo run --release -p pendata-core --example store_bench [-- DIR] [--keep]`; prints JSON.
 //! The anchor is a full-table LIKE scan measured in the same run.
+//!
+//! `--keep` (or `PENDATA_BENCH_KEEP=1`) keeps DIR for the desktop app benchmark
+//! (`scripts/bench-app`): the key file then uses the real KDF parameters
+//! (`KdfParams::default()`, argon2id 64 MiB, t=3) so the app's unlock costs what it costs on a
+//! device, and a placeholder session (no real token, no server) is saved so the app opens on
+//! its home screen instead of the enrolment form. The PIN is [`BENCH_PIN`]; the JSON says
+//! which KDF parameters were used.
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +20,8 @@ const HOUSEHOLDS: usize = 20_000;
 const MEMBERS_PER_HOUSEHOLD: usize = 5;
 const QUERIES: usize = 400;
 const AUTOSAVES: usize = 300;
+/// The PIN of the benchmark's data directory.
+const BENCH_PIN: &str = "bench-pin";
 
 struct Rng(u64);
 impl Rng {
@@ -67,18 +76,37 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let dir = match std::env::args().nth(1) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let keep = args.iter().any(|a| a == "--keep")
+        || std::env::var("PENDATA_BENCH_KEEP").is_ok_and(|v| v == "1");
+    let dir = match args.iter().find(|a| !a.starts_with("--")) {
         Some(d) => std::path::PathBuf::from(d),
         None => std::env::temp_dir().join(format!("pendata-bench-{}", std::process::id())),
     };
     let _ = std::fs::remove_dir_all(&dir);
-    // The real (always encrypted) store; cheap KDF parameters, as the bench times store work.
-    let mut device = pendata_core::Device::create(
-        &dir,
-        "bench-pin",
-        pendata_core::crypto::KdfParams::insecure_for_tests(),
-    )?;
+    // The real (always encrypted) store. Cheap KDF parameters when only store work is timed;
+    // the real ones when the directory is kept for the app (whose unlock is then measured).
+    let kdf = if keep {
+        pendata_core::crypto::KdfParams::default()
+    } else {
+        pendata_core::crypto::KdfParams::insecure_for_tests()
+    };
+    let mut device = pendata_core::Device::create(&dir, BENCH_PIN, kdf)?;
     let store = device.store_mut();
+    if keep {
+        // A placeholder login (what `Device::login` saves), so the app skips enrolment.
+        // Not a real token; the app never syncs in the benchmark.
+        use pendata_core::store::keys;
+        let user = pendata_shared::protocol::UserInfo {
+            username: "bench".into(),
+            role: pendata_shared::protocol::Role::Enumerator,
+            wilayah: "320102".into(),
+        };
+        store.set_setting(keys::SERVER_URL, Some("http://127.0.0.1:9"))?;
+        store.set_setting(keys::SESSION_TOKEN, Some("bench-placeholder"))?;
+        store.set_setting(keys::SESSION_USER, Some(&serde_json::to_string(&user)?))?;
+        store.set_username(Some("bench"))?;
+    }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let desas = ["3201022001", "3201022002", "3201022003", "3271011001"];
 
@@ -212,9 +240,15 @@ fn main() -> anyhow::Result<()> {
         "hits_total": hits,
         "slowest_queries": slowest,
         "db_bytes": std::fs::metadata(dir.join(pendata_core::store::STORE_FILE)).map(|m| m.len()).unwrap_or(0),
+        "kdf": { "m_kib": kdf.m_kib, "t": kdf.t, "p": kdf.p,
+                 "real": kdf == pendata_core::crypto::KdfParams::default() },
+        "kept_dir": keep.then(|| dir.display().to_string()),
+        "pin": keep.then_some(BENCH_PIN),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     drop(device);
-    let _ = std::fs::remove_dir_all(&dir);
+    if !keep {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 use dioxus::prelude::*;
 
+pub mod bench;
 #[cfg(target_os = "android")]
 pub mod camera;
 pub mod form;
@@ -58,9 +59,18 @@ pub fn App(config: ServiceConfig) -> Element {
     use_context_provider(|| config.clone());
     use_context_provider(|| {
         let (svc, mut updates) = Service::start(config.clone());
+        // BENCHMARK HOOK: `None` unless PENDATA_BENCH_PIN is set (see `bench`).
+        let mut bench = bench::Hook::from_env();
+        let bench_svc = svc.clone();
         spawn(async move {
             while let Some(u) = updates.recv().await {
-                state.write().apply(u);
+                match bench.as_mut() {
+                    Some(hook) => {
+                        state.write().apply(u.clone());
+                        hook.after(&u, &bench_svc, state).await;
+                    }
+                    None => state.write().apply(u),
+                }
             }
         });
         svc

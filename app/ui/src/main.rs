@@ -47,6 +47,8 @@ fn window_size() -> (f64, f64) {
 }
 
 fn main() {
+    // Time origin of the benchmark hook (does nothing else; see `pendata_app::bench`).
+    pendata_app::bench::mark_process_start();
     let props = AppProps { config: config() };
     #[cfg(feature = "desktop")]
     {

@@ -1,0 +1,162 @@
+//! BENCHMARK HOOK (`scripts/bench-app`), off unless `PENDATA_BENCH_PIN` is set.
+//!
+//! With `PENDATA_BENCH_PIN=<pin>` the app unlocks itself with that PIN, opens the work list,
+//! and once the list's first page is in the WebView's DOM (checked in the page, after an
+//! animation frame) prints one line to stdout:
+//!
+//! `pendata-bench first_list_ms=.. unlock_start_ms=.. unlocked_ms=.. list_received_ms=.. rows=..
+//! rss_kb=.. tree_rss_kb=.. tree_pss_kb=.. processes=..`
+//!
+//! Times are milliseconds since [`mark_process_start`] (first thing in `main`). `rss_kb` is
+//! this process's VmRSS; `tree_*` add every descendant process (the WebKit web and network
+//! processes). With `PENDATA_BENCH_EXIT=1` the app then closes its window and exits.
+//! Nothing here runs, and nothing is read, when `PENDATA_BENCH_PIN` is absent.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use dioxus::prelude::*;
+
+use crate::service::{Intent, Service};
+use crate::state::{AppState, ListQuery, Screen, Update};
+
+static START: OnceLock<Instant> = OnceLock::new();
+
+/// Call first thing in `main`: the benchmark's time origin.
+pub fn mark_process_start() {
+    let _ = START.set(Instant::now());
+}
+
+fn since_start_ms() -> f64 {
+    START
+        .get()
+        .map(|s| s.elapsed().as_secs_f64() * 1000.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// The hook's state in the root's update loop; `None` (no effect) without the env var.
+pub struct Hook {
+    pin: String,
+    unlock_start_ms: f64,
+    unlocked_ms: f64,
+    done: bool,
+}
+
+impl Hook {
+    pub fn from_env() -> Option<Hook> {
+        let pin = std::env::var("PENDATA_BENCH_PIN").ok()?;
+        Some(Hook {
+            pin,
+            unlock_start_ms: f64::NAN,
+            unlocked_ms: f64::NAN,
+            done: false,
+        })
+    }
+
+    /// Sees each update after it was applied: unlocks, then opens the work list, then reports.
+    pub async fn after(&mut self, u: &Update, svc: &Service, mut state: Signal<AppState>) {
+        match u {
+            Update::NeedsUnlock if self.unlock_start_ms.is_nan() => {
+                self.unlock_start_ms = since_start_ms();
+                svc.send(Intent::Unlock {
+                    pin: self.pin.clone(),
+                });
+            }
+            Update::Unlocked { .. } if self.unlocked_ms.is_nan() => {
+                self.unlocked_ms = since_start_ms();
+                // What the "Daftar kerja" button does.
+                state.write().screen = Screen::List;
+                svc.send(Intent::Search(ListQuery::default()));
+            }
+            Update::List(_) if !self.done => {
+                self.done = true;
+                let list_received_ms = since_start_ms();
+                // Wait until the rows are in the DOM and a frame has been drawn.
+                let js = r#"
+                    for (let i = 0; i < 3000; i++) {
+                        await new Promise((ok) => requestAnimationFrame(() => ok()));
+                        const n = document.querySelectorAll('[data-t^="open-household-"]').length;
+                        if (n > 0) { return n; }
+                    }
+                    return 0;
+                "#;
+                let rows = document::eval(js).join::<u64>().await.unwrap_or(0);
+                let first_list_ms = since_start_ms();
+                let (tree_rss, tree_pss, processes) = tree_memory_kb();
+                println!(
+                    "pendata-bench first_list_ms={first_list_ms:.1} unlock_start_ms={:.1} \
+                     unlocked_ms={:.1} list_received_ms={list_received_ms:.1} rows={rows} rss_kb={} tree_rss_kb={tree_rss} \
+                     tree_pss_kb={tree_pss} processes={processes}",
+                    self.unlock_start_ms,
+                    self.unlocked_ms,
+                    status_kb(std::process::id(), "VmRSS:"),
+                );
+                use std::io::Write as _;
+                let _ = std::io::stdout().flush();
+                if std::env::var("PENDATA_BENCH_EXIT").is_ok_and(|v| v == "1") {
+                    #[cfg(feature = "desktop")]
+                    dioxus::desktop::window().close();
+                    #[cfg(not(feature = "desktop"))]
+                    std::process::exit(0);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A `kB` line of `/proc/PID/status` (0 when unreadable).
+fn status_kb(pid: u32, key: &str) -> u64 {
+    kb_line(&format!("/proc/{pid}/status"), key)
+}
+
+fn kb_line(path: &str, key: &str) -> u64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// VmRSS and Pss summed over this process and its descendants, and how many there are.
+fn tree_memory_kb() -> (u64, u64, usize) {
+    let me = std::process::id();
+    let mut parent = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces or ')'.
+            let ppid = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| {
+                    let rest = s.rsplit_once(')')?.1;
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                });
+            if let Some(ppid) = ppid {
+                parent.push((pid, ppid));
+            }
+        }
+    }
+    let mut tree = vec![me];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, ppid) in &parent {
+            if tree.contains(ppid) && !tree.contains(pid) {
+                tree.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    let rss = tree.iter().map(|p| status_kb(*p, "VmRSS:")).sum();
+    let pss = tree
+        .iter()
+        .map(|p| kb_line(&format!("/proc/{p}/smaps_rollup"), "Pss:"))
+        .sum();
+    (rss, pss, tree.len())
+}
