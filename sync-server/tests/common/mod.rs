@@ -163,14 +163,19 @@ pub fn raw_req(
     req
 }
 
+/// A chunk as a real client sends it: with its Content-Length. The server reads a chunk's length
+/// from that header first; the body's own size hint does not survive the idle-timeout layer.
 pub fn chunk_req(token: &str, hash: &str, offset: u64, total: u64, bytes: &[u8]) -> Request<Body> {
-    raw_req(
+    let mut req = raw_req(
         Method::PUT,
         &format!("/api/v1/photos/{hash}?offset={offset}&total={total}"),
         Some(token),
         Some("application/octet-stream"),
         bytes.to_vec(),
-    )
+    );
+    req.headers_mut()
+        .insert(axum::http::header::CONTENT_LENGTH, bytes.len().into());
+    req
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
