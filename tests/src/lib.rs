@@ -445,3 +445,16 @@ impl DashboardWorld {
         })
     }
 }
+
+/// A sync `Sleeper` that never waits: retries come at once, so an engine facing a dead server
+/// gives up quickly and fault tests spend no time in backoff.
+pub struct NoSleep;
+
+impl pendata_core::sync::Sleeper for NoSleep {
+    fn sleep(
+        &self,
+        _d: std::time::Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        Box::pin(std::future::ready(()))
+    }
+}

@@ -22,17 +22,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pendata_core::sync::{run_sync, Client, ClientConfig, Phase, Sleeper};
+use pendata_core::sync::{run_sync, Client, ClientConfig, Phase};
 use pendata_e2e::device::MemDevice;
-use pendata_e2e::example_household;
 use pendata_e2e::procs::{env_u64, free_addr, integrity_check, ServerProcess, SplitMix};
 use pendata_e2e::workload::{tagged_jpeg, usulan_baru};
+use pendata_e2e::{example_household, NoSleep};
 use pendata_server::auth::hash_token;
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
@@ -50,15 +48,6 @@ const WITH_OWN_PHOTOS: u32 = 24;
 /// Iterations on one data directory before a fresh one (NIK serials stay unique).
 const ITERATIONS_PER_DIR: u64 = 3;
 const BATCH: usize = 200;
-
-/// Retries without waiting, so the engine gives up quickly while the server is down.
-struct NoSleep;
-
-impl Sleeper for NoSleep {
-    fn sleep(&self, _d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        Box::pin(std::future::ready(()))
-    }
-}
 
 fn tiny_jpeg(k: u32) -> Vec<u8> {
     let (w, h) = (40 + 4 * k, 30 + 2 * k);

@@ -31,17 +31,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 use std::path::Path;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use pendata_core::sync::RetryPolicy;
-use pendata_core::sync::{run_sync, Client, ClientConfig, Sleeper, SyncStore};
+use pendata_core::sync::{run_sync, Client, ClientConfig, SyncStore};
 use pendata_e2e::device::MemDevice;
+use pendata_e2e::procs::SplitMix;
 use pendata_e2e::proxy::{Fault, FaultProbabilities, FaultSchedule, Proxy, SEED_ENV};
+use pendata_e2e::NoSleep;
 use pendata_e2e::TestServer;
 use pendata_server::auth::hash_token;
 use pendata_server::store::{ListQuery, NewUser, Role, Scope};
@@ -86,30 +85,6 @@ fn probabilities() -> FaultProbabilities {
         duplicate: 0.04,
         max_delay_ms: 15,
         max_cut_bytes: 6 * 1024,
-    }
-}
-
-/// Retries without waiting (counts the waits).
-#[derive(Default)]
-struct NoSleep(AtomicU64);
-
-impl Sleeper for NoSleep {
-    fn sleep(&self, _d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        Box::pin(std::future::ready(()))
-    }
-}
-
-/// SplitMix64 for the workload's own choices (which households get edited).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
     }
 }
 
@@ -273,9 +248,7 @@ fn fresh_device_client_with(
         .unwrap();
     let mut config = ClientConfig::new(base_url, device);
     config.retry = retry;
-    let client = Client::new(config)
-        .unwrap()
-        .with_sleeper(Arc::new(NoSleep::default()));
+    let client = Client::new(config).unwrap().with_sleeper(Arc::new(NoSleep));
     client.set_token(Some(token));
     client
 }
@@ -481,7 +454,7 @@ async fn run_schedule(
     );
     let client = fresh_device_client(server, &format!("tksk.f{index}"), &proxy.url());
     let mut device = MemDevice::default();
-    let mut rng = Rng(seed ^ 0xD1CE);
+    let mut rng = SplitMix(seed ^ 0xD1CE);
     let mut templates: HashMap<HouseholdId, Household> = HashMap::new();
     for h in 0..households {
         *serial += 1;
@@ -506,7 +479,7 @@ async fn run_schedule(
         for id in ids {
             if !device.has_pending(id)
                 && device.acknowledged_base(id).is_some()
-                && rng.next().is_multiple_of(3)
+                && rng.next_u64().is_multiple_of(3)
             {
                 let mut h = templates[&id].clone();
                 h.notes = Some(format!("revisi {attempt} jadwal {index}"));
@@ -775,14 +748,14 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_cut_chunk_costs_at_most_the_chunk_in_flight() {
     let seed = env_u64(SEED_ENV).unwrap_or(0x0C07_C4C7_2026);
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix(seed);
     let chunk = PHOTO_CHUNK_BYTES;
     // A script long enough for every request of the upload: a third cut somewhere in the
     // chunk, a tenth answered-but-dropped, the rest passed.
     let script: Vec<Fault> = (0..400)
-        .map(|_| match rng.next() % 30 {
+        .map(|_| match rng.next_u64() % 30 {
             0..=9 => Fault::CutRequest {
-                after_bytes: (rng.next() % chunk) as usize,
+                after_bytes: (rng.next_u64() % chunk) as usize,
             },
             10..=12 => Fault::DropResponse,
             _ => Fault::Pass,
@@ -939,10 +912,7 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
             queued
                 .push(capture_usulan(&mut device, &example, k, &set, &format!("{seed}")).unwrap());
         }
-        let client = device
-            .client()
-            .unwrap()
-            .with_sleeper(Arc::new(NoSleep::default()));
+        let client = device.client().unwrap().with_sleeper(Arc::new(NoSleep));
         proxy.set_schedule(FaultSchedule::seeded(seed, probabilities()));
         for _ in 0..ATTEMPTS {
             let _ = device.sync_with(&client, &mut |_| {}).await;
