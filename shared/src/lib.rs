@@ -8,6 +8,8 @@ pub mod model;
 pub mod nik;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+#[cfg(feature = "photo")]
+pub mod photo;
 pub mod photos;
 pub mod prelist;
 pub mod protocol;

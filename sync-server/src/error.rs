@@ -111,9 +111,16 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
-/// JSON 404 for every path no route matches.
-pub async fn not_found_fallback() -> ApiError {
-    ApiError::not_found("not_found", "Alamat tidak ditemukan").en("No such endpoint")
+/// 404 for every path no route matches: the dashboard's HTML page under `/dashboard`
+/// (a person typed or followed it in a browser), JSON everywhere else.
+pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path == "/dashboard" || path.starts_with("/dashboard/") {
+        return crate::dashboard::not_found_page();
+    }
+    ApiError::not_found("not_found", "Alamat tidak ditemukan")
+        .en("No such endpoint")
+        .into_response()
 }
 
 /// The 500 answered when a handler panics (tower-http `CatchPanicLayer`); no internals.

@@ -671,3 +671,104 @@ async fn failed_dashboard_logins_use_up_the_api_login_limit_too() {
     assert_eq!(api.status(), 429);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn photos_get_a_small_server_made_thumbnail_only_inside_the_wilayah() {
+    let mut world = DashboardWorld::start().await.unwrap();
+    // Retake the house photo with a camera-sized picture (the pipeline keeps 1600 px).
+    world
+        .device
+        .add_photo(
+            world.id,
+            pendata_shared::photos::PhotoKind::Rumah,
+            &pendata_e2e::camera_jpeg(41).unwrap(),
+            pendata_core::PhotoOptions::default(),
+        )
+        .unwrap();
+    world.device.store_mut().finalize(world.id).unwrap();
+    world.device.store_mut().queue(world.id).unwrap();
+    let sent = sync_device(&mut world.device).await.unwrap();
+    assert_eq!(sent.report.sent, 1, "{:?}", sent.report);
+    let url = world.server.url();
+    let mut own = WebClient::new(&url).unwrap();
+    own.login(SUPERVISOR).await.unwrap();
+    let page = own
+        .get(&format!("/dashboard/households/{}", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Every thumbnail on the page is the server-made one; the link opens the photo as sent.
+    let thumbs: Vec<&str> = page
+        .split("src=\"/dashboard/photos/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(thumbs.len(), 9, "nine photos on the page");
+    assert!(thumbs.iter().all(|t| t.ends_with("?size=thumb")), "{thumbs:?}");
+
+    let mut largest = (0usize, 0usize);
+    for t in &thumbs {
+        let sha = t.trim_end_matches("?size=thumb");
+        let full = own.get(&format!("/dashboard/photos/{sha}")).await.unwrap();
+        assert_eq!(full.status(), 200);
+        let full = full.bytes().await.unwrap();
+        let small = own.get(&format!("/dashboard/photos/{t}")).await.unwrap();
+        assert_eq!(small.status(), 200);
+        assert_eq!(small.headers()["content-type"], "image/jpeg");
+        let small = small.bytes().await.unwrap();
+        let img = image::load_from_memory(&small).unwrap();
+        let full_img = image::load_from_memory(&full).unwrap();
+        let long = img.width().max(img.height());
+        let full_long = full_img.width().max(full_img.height());
+        assert_eq!(long, full_long.min(pendata_server::dashboard::THUMB_LONG_EDGE));
+        // Same aspect ratio (within one pixel of rounding).
+        let expect_short =
+            u64::from(full_img.width().min(full_img.height())) * u64::from(long) / u64::from(full_long);
+        assert!(u64::from(img.width().min(img.height())).abs_diff(expect_short) <= 1);
+        if full.len() > largest.0 {
+            largest = (full.len(), small.len());
+        }
+    }
+    // The camera-sized photo: the thumbnail is a small fraction of it.
+    assert!(largest.0 > 100_000, "the retaken photo is camera-sized: {largest:?}");
+    assert!(largest.1 * 5 < largest.0, "thumbnail not much smaller: {largest:?}");
+
+    // Outside the wilayah the thumbnail is as hidden as the photo; a bad size is refused.
+    let mut other = WebClient::new(&url).unwrap();
+    other.login(OTHER_SUPERVISOR).await.unwrap();
+    let res = other.get(&format!("/dashboard/photos/{}", thumbs[0])).await.unwrap();
+    assert_eq!(res.status(), 404);
+    let sha = thumbs[0].trim_end_matches("?size=thumb");
+    let res = own.get(&format!("/dashboard/photos/{sha}?size=huge")).await.unwrap();
+    assert_eq!(res.status(), 400);
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_dashboard_path_gets_the_html_404_page_and_the_api_keeps_json() {
+    let server = pendata_e2e::TestServer::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let res = http
+        .get(format!("{}/dashboard/no/such/page", server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let body = res.text().await.unwrap();
+    assert!(body.contains("dashboard.not_found") && body.contains("Kembali ke dasbor"));
+    let res = http
+        .get(format!("{}/api/v1/no-such-endpoint", server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let json: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(json["code"], "not_found");
+    server.stop().await;
+}

@@ -6,7 +6,9 @@ pub mod blobs;
 pub mod crypto;
 pub mod db;
 pub mod device;
-pub mod photo;
+/// The photo pipeline lives in pendata-shared (feature `photo`) so the server can make
+/// thumbnails with the same hardened decoder.
+pub use pendata_shared::photo;
 pub mod store;
 pub mod sync;
 

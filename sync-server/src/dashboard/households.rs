@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 use pendata_shared::codes::CodeList;
+use pendata_shared::photo;
 use pendata_shared::protocol::{
     Change, ConflictReason, ResolveRequest, ReviewDecision, ReviewRequest,
 };
@@ -442,7 +443,7 @@ pub async fn detail(
                                 div.missing { (t(lang, "belum diterima server", "not yet received")) }
                             } @else {
                                 a href=(format!("/dashboard/photos/{}", p.sha256)) target="_blank" {
-                                    img src=(format!("/dashboard/photos/{}", p.sha256)) loading="lazy"
+                                    img src=(format!("/dashboard/photos/{}?size=thumb", p.sha256)) loading="lazy"
                                         width="180" alt=(p.kind.label_id()) class="thumb";
                                 }
                             }
@@ -697,6 +698,45 @@ fn fields_of(r: &RevisionInfo) -> BTreeMap<String, String> {
     out
 }
 
+/// Where a flattened field path sorts on the conflict page: the parts a supervisor compares
+/// first (location, status, members, housing, programmes), then the photos, then the
+/// interview's bookkeeping.
+fn section_rank(path: &str) -> u8 {
+    let top = path.split(['.', '[']).next().unwrap_or_default();
+    match top {
+        "location" | "geotag" => 0,
+        "kind" | "verivali" => 1,
+        "families" | "members" | "dependents" => 2,
+        "housing" => 3,
+        "assets" | "programmes" => 4,
+        "notes" => 5,
+        "photos" => 8,
+        "interview" => 9,
+        "id" => 10,
+        _ => 6,
+    }
+}
+
+/// The JPEG hash a flattened path holds, if it is a photo's `sha256`.
+fn photo_hash_field<'v>(path: &str, value: &'v str) -> Option<&'v str> {
+    (path.starts_with("photos[") && path.ends_with(".sha256") && value.len() == 64).then_some(value)
+}
+
+/// A value cell: photo hashes as the server-made thumbnail (linked to the photo as sent), the
+/// rest as text that may wrap anywhere (long ids and addresses must not widen the table).
+fn value_cell(path: &str, value: &str) -> Markup {
+    html! {
+        @if let Some(sha) = photo_hash_field(path, value) {
+            a href=(format!("/dashboard/photos/{sha}")) target="_blank" {
+                img.thumb.small src=(format!("/dashboard/photos/{sha}?size=thumb")) loading="lazy"
+                    width="120" alt=(path);
+            }
+        } @else {
+            span.value { (value) }
+        }
+    }
+}
+
 /// One conflicting revision compared with the current one, field by field.
 struct Diff<'a> {
     rev: &'a RevisionInfo,
@@ -709,7 +749,7 @@ struct Diff<'a> {
 fn diff<'a>(current: &BTreeMap<String, String>, rev: &'a RevisionInfo) -> Diff<'a> {
     let theirs = fields_of(rev);
     let mut keys: Vec<&String> = current.keys().chain(theirs.keys()).collect();
-    keys.sort();
+    keys.sort_by(|a, b| section_rank(a).cmp(&section_rank(b)).then_with(|| a.cmp(b)));
     keys.dedup();
     let dash = || "—".to_owned();
     let mut out = Diff {
@@ -763,7 +803,7 @@ pub async fn conflict_page(
                     (df.rev.conflict_reason.map(|r| reason_label(lang, r)).unwrap_or(""))
                 }
                 p { (df.differing.len()) " " (t(lang, "isian berbeda", "differing fields")) }
-                table.list.diff {
+                table.list.diff.fixed {
                     thead { tr {
                         th { (t(lang, "Isian", "Field")) }
                         th { (t(lang, "Terkini", "Current")) @if let Some(c) = current { br; small { (c.username) ", " (time(c.received_at)) } } }
@@ -773,8 +813,8 @@ pub async fn conflict_page(
                         @for (k, mine, theirs) in &df.differing {
                             tr.differs {
                                 td { span.mark title=(t(lang, "berbeda", "differs")) { "≠ " } code { (k) } }
-                                td { (mine) }
-                                td { (theirs) }
+                                td { (value_cell(k, mine)) }
+                                td { (value_cell(k, theirs)) }
                             }
                         }
                     }
@@ -784,7 +824,7 @@ pub async fn conflict_page(
                     table.list {
                         tbody {
                             @for (k, v) in &df.same {
-                                tr { td { code { (k) } } td { (v) } }
+                                tr { td { code { (k) } } td { (value_cell(k, v)) } }
                             }
                         }
                     }
@@ -865,13 +905,39 @@ pub async fn resolve(
     Ok(Redirect::to(&format!("/dashboard/households/{id}")).into_response())
 }
 
-/// `GET /dashboard/photos/{sha256}`: the JPEG, only if a household inside the user's
-/// wilayah references it (the API's photo rule).
+/// Long edge and JPEG quality of the thumbnails on the household and queue pages (shown at
+/// 180 CSS pixels: 360 keeps them sharp on a high-density screen).
+pub const THUMB_LONG_EDGE: u32 = 360;
+const THUMB_QUALITY: u8 = 70;
+
+#[derive(Deserialize)]
+pub struct PhotoParams {
+    /// `thumb` for a small JPEG made on the server; absent or `full` for the photo as sent.
+    #[serde(default)]
+    size: Option<String>,
+}
+
+/// `GET /dashboard/photos/{sha256}[?size=thumb]`: the JPEG, only if a household inside the
+/// user's wilayah references it (the API's photo rule). `size=thumb` answers a
+/// [`THUMB_LONG_EDGE`] px copy (a few tens of KB instead of a few hundred) so a page of photos
+/// stays light on a slow office network.
 pub async fn photo(
     State(state): State<AppState>,
     user: WebUser,
     Path(raw): Path<String>,
+    Query(params): Query<PhotoParams>,
 ) -> Result<Response, DashError> {
+    let thumb = match params.size.as_deref() {
+        None | Some("full") => false,
+        Some("thumb") => true,
+        Some(_) => {
+            return Err(DashError::bad_request(
+                "photo.bad_size",
+                "Ukuran foto harus thumb atau full",
+                "The photo size must be thumb or full",
+            ))
+        }
+    };
     let hash = crate::photos::parse_hash(&raw).map_err(|_| DashError::NotFound)?;
     let sha = crate::store::ShaHex::parse(hash.as_str()).ok_or(DashError::NotFound)?;
     let scope = user.scope();
@@ -887,6 +953,27 @@ pub async fn photo(
         .await
         .map_err(|e| DashError::Internal(e.to_string()))?
         .ok_or(DashError::NotFound)?;
+    let bytes = if thumb {
+        let made = tokio::task::spawn_blocking(move || {
+            photo::thumbnail(
+                &bytes,
+                THUMB_LONG_EDGE,
+                THUMB_QUALITY,
+                &photo::PhotoConfig::standard(),
+            )
+        })
+        .await
+        .map_err(|e| DashError::Internal(e.to_string()))?;
+        made.map_err(|e| {
+            DashError::bad_request(
+                "photo.unreadable",
+                format!("Foto tidak dapat diperkecil: {}", e.message_id()),
+                format!("The photo cannot be shrunk: {}", e.message_en()),
+            )
+        })?
+    } else {
+        bytes
+    };
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
@@ -898,4 +985,46 @@ pub async fn photo(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_fields_put_what_a_supervisor_compares_first_and_photos_late() {
+        let mut keys = vec![
+            "photos[0].sha256",
+            "interview.started_at",
+            "members[0].nik",
+            "location.rt",
+            "housing.wall",
+            "id",
+            "verivali.status",
+        ];
+        keys.sort_by(|a, b| section_rank(a).cmp(&section_rank(b)).then_with(|| a.cmp(b)));
+        assert_eq!(
+            keys,
+            [
+                "location.rt",
+                "verivali.status",
+                "members[0].nik",
+                "housing.wall",
+                "photos[0].sha256",
+                "interview.started_at",
+                "id"
+            ]
+        );
+    }
+
+    #[test]
+    fn photo_hashes_show_as_thumbnails_and_other_values_as_escaped_text() {
+        let sha = "ab".repeat(32);
+        let cell = value_cell("photos[3].sha256", &sha).into_string();
+        assert!(cell.contains(&format!("/dashboard/photos/{sha}?size=thumb")));
+        let cell = value_cell("notes", "<b>x</b>").into_string();
+        assert!(!cell.contains("<b>") && cell.contains("&lt;b&gt;"));
+        // A 64-character value elsewhere is just text.
+        assert!(!value_cell("notes", &sha).into_string().contains("<img"));
+    }
 }

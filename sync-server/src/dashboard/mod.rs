@@ -32,6 +32,7 @@ mod session;
 mod transfer;
 mod users;
 
+pub use households::THUMB_LONG_EDGE;
 pub use session::WebUser;
 
 /// Whether the session cookie gets the `Secure` attribute.
@@ -518,6 +519,11 @@ impl IntoResponse for DashError {
         };
         html_response(status, body)
     }
+}
+
+/// The dashboard's HTML 404 page, for paths under `/dashboard` that no route matches.
+pub fn not_found_page() -> Response {
+    DashError::NotFound.into_response()
 }
 
 /// A tiny inline-SVG horizontal stacked bar chart: one row per label, segments in order

@@ -13,7 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::NaiveDateTime;
 use fast_image_resize as fir;
-use pendata_shared::jpeg::{self as jpeg_header, JpegError};
+use crate::jpeg::{self as jpeg_header, JpegError};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
@@ -321,25 +321,7 @@ struct Meta {
 
 /// Turns a camera JPEG (or a PNG) into a clean, downscaled baseline JPEG.
 pub fn process(input: &[u8], cfg: &PhotoConfig) -> Result<ProcessedPhoto, PhotoError> {
-    if input.is_empty() {
-        return Err(PhotoError::Empty);
-    }
-    if input.len() > cfg.max_input_bytes {
-        return Err(PhotoError::TooLarge {
-            bytes: input.len(),
-            max_bytes: cfg.max_input_bytes,
-        });
-    }
-    let max_long = cfg.max_long_edge.clamp(1, u32::from(u16::MAX));
-    let (pixels, meta) = match sniff(input) {
-        InputFormat::Jpeg => decode_jpeg(input, cfg, max_long)?,
-        InputFormat::Png => decode_png(input, cfg)?,
-        InputFormat::Unsupported(format) => return Err(PhotoError::UnsupportedFormat { format }),
-        InputFormat::Unknown => return Err(PhotoError::NotAnImage),
-    };
-    let (tw, th) = fit_long_edge(pixels.width, pixels.height, max_long);
-    let resized = resize(pixels, tw, th)?;
-    let oriented = apply_orientation(resized, meta.orientation);
+    let (oriented, meta) = decode_fitted(input, cfg, cfg.max_long_edge)?;
     let quality = cfg.quality.clamp(1, 100);
     let jpeg = encode(&oriented, quality)?;
     let (thw, thh) = fit_long_edge(oriented.width, oriented.height, cfg.thumb_long_edge.max(1));
@@ -356,6 +338,47 @@ pub fn process(input: &[u8], cfg: &PhotoConfig) -> Result<ProcessedPhoto, PhotoE
         exif_taken_at: meta.taken_at,
         exif_gps: meta.gps,
     })
+}
+
+/// Only a small JPEG of `input` (long edge at most `long_edge`, EXIF orientation applied, no
+/// metadata), with the same checks as [`process`] and one encode instead of two. The
+/// dashboard's photo thumbnails use it on the server.
+pub fn thumbnail(
+    input: &[u8],
+    long_edge: u32,
+    quality: u8,
+    cfg: &PhotoConfig,
+) -> Result<Vec<u8>, PhotoError> {
+    let (oriented, _) = decode_fitted(input, cfg, long_edge)?;
+    encode(&oriented, quality.clamp(1, 100))
+}
+
+/// The input's checks, its decode (JPEGs shrunk on load), the resize to `long_edge` and the
+/// EXIF orientation.
+fn decode_fitted(
+    input: &[u8],
+    cfg: &PhotoConfig,
+    long_edge: u32,
+) -> Result<(Pixels, Meta), PhotoError> {
+    if input.is_empty() {
+        return Err(PhotoError::Empty);
+    }
+    if input.len() > cfg.max_input_bytes {
+        return Err(PhotoError::TooLarge {
+            bytes: input.len(),
+            max_bytes: cfg.max_input_bytes,
+        });
+    }
+    let max_long = long_edge.clamp(1, u32::from(u16::MAX));
+    let (pixels, meta) = match sniff(input) {
+        InputFormat::Jpeg => decode_jpeg(input, cfg, max_long)?,
+        InputFormat::Png => decode_png(input, cfg)?,
+        InputFormat::Unsupported(format) => return Err(PhotoError::UnsupportedFormat { format }),
+        InputFormat::Unknown => return Err(PhotoError::NotAnImage),
+    };
+    let (tw, th) = fit_long_edge(pixels.width, pixels.height, max_long);
+    let resized = resize(pixels, tw, th)?;
+    Ok((apply_orientation(resized, meta.orientation), meta))
 }
 
 /// Size with the long edge at most `max_long`, aspect kept, never upscaled, never 0.
