@@ -728,11 +728,27 @@ fn value_cell(path: &str, value: &str) -> Markup {
     html! {
         @if let Some(sha) = photo_hash_field(path, value) {
             a href=(format!("/dashboard/photos/{sha}")) target="_blank" {
-                img.thumb.small src=(format!("/dashboard/photos/{sha}?size=thumb")) loading="lazy"
-                    width="120" alt=(path);
+                img.thumb.small src=(format!("/dashboard/photos/{sha}?size=thumb"))
+                    width="120" height="90" alt=(path);
             }
         } @else {
             span.value { (value) }
+        }
+    }
+}
+
+/// The field's name on the conflict page: a photo as "Foto: <kind>", anything else as its path.
+fn field_label(lang: Lang, path: &str, fields: &BTreeMap<String, String>) -> Markup {
+    let kind = path
+        .strip_suffix(".sha256")
+        .filter(|p| p.starts_with("photos["))
+        .and_then(|p| fields.get(&format!("{p}.kind")))
+        .and_then(|k| pendata_shared::photos::PhotoKind::parse(k));
+    html! {
+        @if let Some(kind) = kind {
+            (t(lang, "Foto", "Photo")) ": " (if matches!(lang, Lang::En) { kind.label_en() } else { kind.label_id() })
+        } @else {
+            code { (path) }
         }
     }
 }
@@ -757,8 +773,20 @@ fn diff<'a>(current: &BTreeMap<String, String>, rev: &'a RevisionInfo) -> Diff<'
         differing: Vec::new(),
         same: Vec::new(),
     };
+    // A photo that differs differs in its size and time too: show one row for it (the two
+    // thumbnails), not one per sub-field.
+    let replaced_photo = |k: &str| -> bool {
+        let Some(prefix) = k.strip_prefix("photos[").and_then(|r| r.split_once(']')) else {
+            return false;
+        };
+        let sha = format!("photos[{}].sha256", prefix.0);
+        !k.ends_with(".sha256") && current.get(&sha) != theirs.get(&sha)
+    };
     for k in keys {
         let (a, b) = (current.get(k), theirs.get(k));
+        if a != b && replaced_photo(k) {
+            continue;
+        }
         if a == b {
             out.same.push((k.clone(), a.cloned().unwrap_or_else(dash)));
         } else {
@@ -812,7 +840,7 @@ pub async fn conflict_page(
                     tbody {
                         @for (k, mine, theirs) in &df.differing {
                             tr.differs {
-                                td { span.mark title=(t(lang, "berbeda", "differs")) { "≠ " } code { (k) } }
+                                td { span.mark title=(t(lang, "berbeda", "differs")) { "≠ " } (field_label(lang, k, &cur_fields)) }
                                 td { (value_cell(k, mine)) }
                                 td { (value_cell(k, theirs)) }
                             }
