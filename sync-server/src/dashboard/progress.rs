@@ -1,5 +1,5 @@
-//! Progress per kecamatan and desa, from the record store's export (the same scope as the
-//! API), with an inline-SVG chart and filters by facilitator and date.
+//! Progress per kecamatan and desa, from the record store's progress rows (one query, the same
+//! scope as the API), with an inline-SVG chart and filters by facilitator and date.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::{bar_chart, html_response, t, DashError, WebUser};
-use crate::store::{ExportHousehold, ReviewState};
+use crate::store::{ProgressRow, ReviewState};
 use crate::AppState;
 
 /// Counts of one area.
@@ -69,44 +69,33 @@ fn parse_date(v: &Option<String>) -> Result<Option<NaiveDate>, DashError> {
 }
 
 /// The counts one household contributes.
-pub fn counts_of(e: &ExportHousehold) -> Counts {
-    let s = &e.summary;
-    let received = s.current_revision.is_some() && !s.deleted;
-    let h = e.household.as_ref().filter(|_| received);
+pub fn counts_of(r: &ProgressRow) -> Counts {
     Counts {
-        assigned: u32::from(e.assignment.is_some()),
-        visited: u32::from(h.is_some_and(|h| h.interview.first_opened_at.is_some())),
-        final_: u32::from(h.is_some_and(|h| h.interview.finalized_at.is_some())),
-        received: u32::from(received),
-        approved: u32::from(received && s.review_state == ReviewState::Approved),
-        rejected: u32::from(received && s.review_state == ReviewState::Rejected),
-        conflict: u32::from(s.open_conflicts > 0),
+        assigned: u32::from(r.assigned),
+        visited: u32::from(r.visited),
+        final_: u32::from(r.finalized),
+        received: u32::from(r.received),
+        approved: u32::from(r.received && r.review_state == ReviewState::Approved),
+        rejected: u32::from(r.received && r.review_state == ReviewState::Rejected),
+        conflict: u32::from(r.in_conflict),
     }
 }
 
 /// Whether the household passes the filters.
 pub fn matches(
-    e: &ExportHousehold,
+    r: &ProgressRow,
     facilitator: Option<&str>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> bool {
     if let Some(f) = facilitator {
-        let assignee = e
-            .summary
-            .assigned_to
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case(f));
-        let enumerator = e
-            .household
-            .as_ref()
-            .and_then(|h| h.interview.enumerator.as_deref())
-            .is_some_and(|a| a.eq_ignore_ascii_case(f));
-        if !assignee && !enumerator {
+        let named =
+            |who: &Option<String>| who.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(f));
+        if !named(&r.assigned_to) && !named(&r.enumerator) {
             return false;
         }
     }
-    let day = e.summary.updated_at.date_naive();
+    let day = r.updated_at.date_naive();
     from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t)
 }
 
@@ -126,20 +115,15 @@ pub async fn page(
         .filter(|f| !f.is_empty())
         .map(str::to_owned);
     let scope = user.scope();
-    let all = state.records(move |s| s.export(&scope)).await?;
+    let all = state.records(move |s| s.progress(&scope)).await?;
 
     // kecamatan code -> desa code -> counts
     let mut tree: BTreeMap<String, BTreeMap<String, Counts>> = BTreeMap::new();
     let mut facilitators: Vec<String> = Vec::new();
     for e in &all {
-        for f in [
-            e.summary.assigned_to.as_deref(),
-            e.household
-                .as_ref()
-                .and_then(|h| h.interview.enumerator.as_deref()),
-        ]
-        .into_iter()
-        .flatten()
+        for f in [e.assigned_to.as_deref(), e.enumerator.as_deref()]
+            .into_iter()
+            .flatten()
         {
             if !facilitators.iter().any(|x| x.eq_ignore_ascii_case(f)) {
                 facilitators.push(f.to_owned());
@@ -148,7 +132,7 @@ pub async fn page(
         if !matches(e, facilitator.as_deref(), from, to) {
             continue;
         }
-        let desa = e.summary.desa_code.clone();
+        let desa = e.desa_code.clone();
         let kec = desa.get(..6).unwrap_or(&desa).to_owned();
         tree.entry(kec)
             .or_default()

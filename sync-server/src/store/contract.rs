@@ -278,8 +278,8 @@ use pendata_shared::protocol::{
 use pendata_shared::{HouseholdId, RevisionId};
 
 use super::{
-    IncomingRecord, ListQuery, PrelistHousehold, Puller, Pusher, RecordError, RecordStore,
-    ReviewState, Scope, ShaHex, StateFilter,
+    IncomingRecord, ListQuery, PrelistHousehold, ProgressRow, Puller, Pusher, RecordError,
+    RecordStore, ReviewState, Scope, ShaHex, StateFilter,
 };
 
 /// A pusher (enumerator) working in `wilayah`.
@@ -733,6 +733,76 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
         let exported = s.export(&Scope::within("320102")).unwrap();
         assert_eq!(exported.len(), 3);
         assert!(exported.iter().any(|e| e.household.is_some()));
+
+        // progress: the same facts as the export, for visited/finalized, deleted and reviewed
+        // households too
+        let p = pusher("320102");
+        let mut visited = household(desa);
+        visited.interview.first_opened_at = Some(chrono::Utc::now());
+        visited.interview.finalized_at = Some(chrono::Utc::now());
+        visited.interview.enumerator = Some("ani".into());
+        let visited_rev = incoming(visited.clone(), None);
+        let mut opened = household("3201022002");
+        opened.interview.first_opened_at = Some(chrono::Utc::now());
+        let gone = household(desa);
+        let gone_rev = incoming(gone.clone(), None);
+        let out = s
+            .push(
+                &p,
+                vec![
+                    visited_rev.clone(),
+                    incoming(opened, None),
+                    gone_rev.clone(),
+                ],
+            )
+            .unwrap();
+        assert!(out
+            .iter()
+            .all(|o| matches!(o, PushOutcome::Accepted { .. })));
+        let delete = PushRecord::new(
+            RevisionId::new(),
+            Some(gone_rev.record.revision),
+            chrono::Utc::now(),
+            gone.id,
+            Change::Delete,
+        );
+        let out = s.push(&p, vec![ready(delete, None, Vec::new())]).unwrap();
+        assert!(matches!(out[0], PushOutcome::Accepted { .. }), "{out:?}");
+        s.review(
+            visited.id,
+            &ReviewRequest {
+                revision: visited_rev.record.revision,
+                decision: ReviewDecision::Approved,
+                note: None,
+            },
+            "sup",
+            &Scope::within("320102"),
+        )
+        .unwrap();
+        for scope in [Scope::within("320102"), Scope::within(desa), Scope::all()] {
+            let expect: Vec<ProgressRow> = s
+                .export(&scope)
+                .unwrap()
+                .iter()
+                .map(ProgressRow::of_export)
+                .collect();
+            assert_eq!(s.progress(&scope).unwrap(), expect);
+        }
+        let rows = s.progress(&Scope::within("320102")).unwrap();
+        assert_eq!(rows.len(), 6);
+        let approved: Vec<_> = rows
+            .iter()
+            .filter(|r| r.review_state == ReviewState::Approved)
+            .collect();
+        assert_eq!(approved.len(), 1);
+        assert!(approved[0].visited && approved[0].finalized && approved[0].received);
+        assert_eq!(approved[0].enumerator.as_deref(), Some("ani"));
+        assert_eq!(rows.iter().filter(|r| r.visited).count(), 2);
+        assert_eq!(rows.iter().filter(|r| r.finalized).count(), 1);
+        assert_eq!(rows.iter().filter(|r| r.in_conflict).count(), 1);
+        assert_eq!(rows.iter().filter(|r| r.assigned).count(), 3);
+        // the deleted one is not received
+        assert_eq!(rows.iter().filter(|r| r.received).count(), 3);
     }
 }
 

@@ -515,6 +515,50 @@ pub struct ExportHousehold {
     pub last_review: Option<ReviewOutcome>,
 }
 
+/// What the dashboard's progress page needs of one household, without its whole record (a
+/// kabupaten holds tens of thousands; parsing each record for a page view would take seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressRow {
+    pub desa_code: String,
+    pub assigned_to: Option<String>,
+    /// The enumerator recorded in the current revision's interview.
+    pub enumerator: Option<String>,
+    /// The household's last change on the server.
+    pub updated_at: DateTime<Utc>,
+    /// On the prelist (an assignment exists).
+    pub assigned: bool,
+    /// The server holds a current revision that is not a deletion.
+    pub received: bool,
+    /// `received`, and the current revision's interview was opened.
+    pub visited: bool,
+    /// `received`, and the current revision was finalized by the facilitator.
+    pub finalized: bool,
+    pub review_state: ReviewState,
+    /// With at least one open conflict.
+    pub in_conflict: bool,
+}
+
+impl ProgressRow {
+    /// The same facts read from a full export: the definition a store's query must match.
+    pub fn of_export(e: &ExportHousehold) -> Self {
+        let s = &e.summary;
+        let received = s.current_revision.is_some() && !s.deleted;
+        let interview = e.household.as_ref().map(|h| &h.interview);
+        ProgressRow {
+            desa_code: s.desa_code.clone(),
+            assigned_to: s.assigned_to.clone(),
+            enumerator: interview.and_then(|i| i.enumerator.clone()),
+            updated_at: s.updated_at,
+            assigned: e.assignment.is_some(),
+            received,
+            visited: received && interview.is_some_and(|i| i.first_opened_at.is_some()),
+            finalized: received && interview.is_some_and(|i| i.finalized_at.is_some()),
+            review_state: s.review_state,
+            in_conflict: s.open_conflicts > 0,
+        }
+    }
+}
+
 /// A page of change-log items for one user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangePage {
@@ -589,4 +633,7 @@ pub trait RecordStore: Send + Sync + 'static {
     fn import_prelist(&self, households: &[PrelistHousehold]) -> Result<ImportSummary, StoreError>;
     /// Every household inside `scope`, for the export.
     fn export(&self, scope: &Scope) -> Result<Vec<ExportHousehold>, StoreError>;
+    /// One [`ProgressRow`] per household inside `scope`, ordered by desa and id; the same
+    /// facts as [`ProgressRow::of_export`] of [`RecordStore::export`], without parsing records.
+    fn progress(&self, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError>;
 }

@@ -21,8 +21,8 @@ use uuid::Uuid;
 use super::sqlite::{now, SqliteStore};
 use super::{
     ChangePage, ExportHousehold, HouseholdDetail, HouseholdSummary, ImportSummary, IncomingRecord,
-    ListQuery, PrelistHousehold, Puller, Pusher, RecordError, RecordStore, ReviewState,
-    RevisionInfo, Role, Scope, ShaHex, StateFilter, StoreError,
+    ListQuery, PrelistHousehold, ProgressRow, Puller, Pusher, RecordError, RecordStore,
+    ReviewState, RevisionInfo, Role, Scope, ShaHex, StateFilter, StoreError,
 };
 
 fn corrupt(what: &str) -> StoreError {
@@ -1035,6 +1035,69 @@ impl RecordStore for SqliteStore {
             Ok(out)
         })
     }
+
+    fn progress(&self, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
+        self.read(|conn| progress_rows(conn, scope))
+    }
+}
+
+/// The progress facts of every household in `scope` in one query: the interview fields come
+/// from SQLite's JSON functions on the current revision, so no record is parsed in Rust.
+fn progress_rows(conn: &Connection, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
+    let sql = format!(
+        "SELECT h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
+                h.head_revision IS NOT NULL AND h.deleted = 0, h.assignment IS NOT NULL, \
+                json_extract(r.change_json, '$.household.interview.enumerator'), \
+                json_extract(r.change_json, '$.household.interview.first_opened_at') IS NOT NULL, \
+                json_extract(r.change_json, '$.household.interview.finalized_at') IS NOT NULL \
+         FROM households h \
+         LEFT JOIN revisions r ON r.revision = h.head_revision AND r.op = 'upsert' \
+         WHERE {} ORDER BY h.desa_code, h.id",
+        prefix_sql("h.desa_code", "?1")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([scope.sql_prefix()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, bool>(5)?,
+            r.get::<_, bool>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+            r.get::<_, Option<bool>>(9)?.unwrap_or(false),
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (
+            desa,
+            assigned_to,
+            updated,
+            state,
+            conflicts,
+            received,
+            assigned,
+            enumerator,
+            opened,
+            finalized,
+        ) = row?;
+        out.push(ProgressRow {
+            desa_code: desa,
+            assigned_to,
+            enumerator,
+            updated_at: parse_time(&updated)?,
+            assigned,
+            received,
+            visited: received && opened,
+            finalized: received && finalized,
+            review_state: ReviewState::parse(&state).ok_or_else(|| corrupt("review state"))?,
+            in_conflict: conflicts > 0,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
