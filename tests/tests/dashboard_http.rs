@@ -73,6 +73,18 @@ async fn the_session_cookie_is_httponly_strict_secure_over_https_and_logout_ends
     assert_eq!(page.headers().get("x-frame-options").unwrap(), "DENY");
     let html = page.text().await.unwrap();
     assert!(html.contains("Wanaherang"), "progress names the desa");
+    // The desa's row: assigned, visited, final, received, approved, rejected, in conflict.
+    let row = html
+        .split("data-code=\"3201022001\"")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap();
+    let counts: Vec<u32> = row
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(counts, [1, 1, 1, 1, 0, 0, 0], "{row}");
 
     // Behind a TLS proxy (X-Forwarded-Proto: https) the cookie is Secure.
     let mut tls = WebClient::new(&url).unwrap();
@@ -706,7 +718,10 @@ async fn photos_get_a_small_server_made_thumbnail_only_inside_the_wilayah() {
         .filter_map(|s| s.split('"').next())
         .collect();
     assert_eq!(thumbs.len(), 9, "nine photos on the page");
-    assert!(thumbs.iter().all(|t| t.ends_with("?size=thumb")), "{thumbs:?}");
+    assert!(
+        thumbs.iter().all(|t| t.ends_with("?size=thumb")),
+        "{thumbs:?}"
+    );
 
     let mut largest = (0usize, 0usize);
     for t in &thumbs {
@@ -722,26 +737,41 @@ async fn photos_get_a_small_server_made_thumbnail_only_inside_the_wilayah() {
         let full_img = image::load_from_memory(&full).unwrap();
         let long = img.width().max(img.height());
         let full_long = full_img.width().max(full_img.height());
-        assert_eq!(long, full_long.min(pendata_server::dashboard::THUMB_LONG_EDGE));
+        assert_eq!(
+            long,
+            full_long.min(pendata_server::dashboard::THUMB_LONG_EDGE)
+        );
         // Same aspect ratio (within one pixel of rounding).
-        let expect_short =
-            u64::from(full_img.width().min(full_img.height())) * u64::from(long) / u64::from(full_long);
+        let expect_short = u64::from(full_img.width().min(full_img.height())) * u64::from(long)
+            / u64::from(full_long);
         assert!(u64::from(img.width().min(img.height())).abs_diff(expect_short) <= 1);
         if full.len() > largest.0 {
             largest = (full.len(), small.len());
         }
     }
     // The camera-sized photo: the thumbnail is a small fraction of it.
-    assert!(largest.0 > 100_000, "the retaken photo is camera-sized: {largest:?}");
-    assert!(largest.1 * 5 < largest.0, "thumbnail not much smaller: {largest:?}");
+    assert!(
+        largest.0 > 100_000,
+        "the retaken photo is camera-sized: {largest:?}"
+    );
+    assert!(
+        largest.1 * 5 < largest.0,
+        "thumbnail not much smaller: {largest:?}"
+    );
 
     // Outside the wilayah the thumbnail is as hidden as the photo; a bad size is refused.
     let mut other = WebClient::new(&url).unwrap();
     other.login(OTHER_SUPERVISOR).await.unwrap();
-    let res = other.get(&format!("/dashboard/photos/{}", thumbs[0])).await.unwrap();
+    let res = other
+        .get(&format!("/dashboard/photos/{}", thumbs[0]))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     let sha = thumbs[0].trim_end_matches("?size=thumb");
-    let res = own.get(&format!("/dashboard/photos/{sha}?size=huge")).await.unwrap();
+    let res = own
+        .get(&format!("/dashboard/photos/{sha}?size=huge"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     world.server.stop().await;
 }
