@@ -79,6 +79,22 @@ pub const LOCATION: &[Field] = &[
     f("location.address", "Alamat", "Address", Input::Text),
 ];
 
+/// The musdes/muskel of a new proposal (usulan baru only; shown on the status step).
+pub const MUSDES: &[Field] = &[
+    f(
+        "kind.musdes.date",
+        "Tanggal musdes/muskel",
+        "Date of the village meeting",
+        Input::Date,
+    ),
+    f(
+        "kind.musdes.berita_acara_number",
+        "Nomor berita acara",
+        "Minutes (berita acara) number",
+        Input::Text,
+    ),
+];
+
 /// The verivali status step.
 pub const STATUS: &[Field] = &[
     f(
@@ -682,6 +698,7 @@ pub fn field_for(path: &str) -> Option<Field> {
     }
     LOCATION
         .iter()
+        .chain(MUSDES)
         .chain(STATUS)
         .chain(HOUSING)
         .chain(ASSETS)
