@@ -593,6 +593,105 @@ pub const MEMBER: &[Field] = &[
     ),
 ];
 
+/// One family (KK) of the household (paths under `families[i]`).
+pub const FAMILY: &[Field] = &[
+    f(
+        "family_no",
+        "Nomor urut keluarga (NUK)",
+        "Family number (NUK)",
+        Input::Int,
+    ),
+    f("kk_number", "Nomor KK", "KK number", Input::Text),
+];
+
+/// One business of a member (paths under `assets.businesses[i]`).
+pub const BUSINESS: &[Field] = &[
+    f(
+        "sector",
+        "Lapangan usaha",
+        "Sector",
+        Input::Code(opts::<Sector>),
+    ),
+    f("workers", "Jumlah pekerja", "Workers", Input::Int),
+    f(
+        "fixed_location",
+        "Punya lokasi usaha tetap",
+        "Has a fixed place of business",
+        Input::Code(opts::<YesNo>),
+    ),
+    f(
+        "monthly_turnover_idr",
+        "Omzet per bulan (Rp)",
+        "Monthly turnover (Rp)",
+        Input::Int,
+    ),
+];
+
+/// One child in the household's care (paths under `dependents[i]`; the member is picked from
+/// the household's members separately).
+pub const DEPENDENT: &[Field] = &[
+    f("nisn", "NISN", "NISN", Input::Text),
+    f("nik", "NIK", "NIK", Input::Text),
+    f("school_name", "Nama sekolah", "School name", Input::Text),
+    f(
+        "school_address",
+        "Alamat sekolah",
+        "School address",
+        Input::Text,
+    ),
+];
+
+/// The household's lists edited row by row (besides the members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// The KK of the household (`families`).
+    Families,
+    /// The members' businesses (`assets.businesses`), asked when a member runs one.
+    Businesses,
+    /// Children in the household's care (`dependents`).
+    Dependents,
+}
+
+impl Rows {
+    pub const ALL: [Rows; 3] = [Rows::Families, Rows::Businesses, Rows::Dependents];
+
+    /// The path of the list in the household.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Rows::Families => "families",
+            Rows::Businesses => "assets.businesses",
+            Rows::Dependents => "dependents",
+        }
+    }
+
+    /// The questions of one row.
+    pub const fn fields(self) -> &'static [Field] {
+        match self {
+            Rows::Families => FAMILY,
+            Rows::Businesses => BUSINESS,
+            Rows::Dependents => DEPENDENT,
+        }
+    }
+
+    /// A short stable name (test hooks).
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Rows::Families => "family",
+            Rows::Businesses => "business",
+            Rows::Dependents => "dependent",
+        }
+    }
+
+    /// A new row after `n` rows: a family gets the next NUK and an empty KK number to fill
+    /// in; the others start empty.
+    pub fn new_row(self, n: usize) -> Value {
+        match self {
+            Rows::Families => serde_json::json!({ "family_no": n + 1, "kk_number": "" }),
+            Rows::Businesses | Rows::Dependents => serde_json::json!({}),
+        }
+    }
+}
+
 /// A value that is valid for the field's type, used to ask the validator whether the field
 /// applies.
 fn sample(input: Input) -> Value {
@@ -695,6 +794,15 @@ pub fn field_for(path: &str) -> Option<Field> {
     if let Some(rest) = path.strip_prefix("members[") {
         let (_, tail) = rest.split_once("].")?;
         return MEMBER.iter().find(|x| x.path == tail).copied();
+    }
+    for rows in Rows::ALL {
+        if let Some(rest) = path
+            .strip_prefix(rows.path())
+            .and_then(|r| r.strip_prefix('['))
+        {
+            let (_, tail) = rest.split_once("].")?;
+            return rows.fields().iter().find(|x| x.path == tail).copied();
+        }
     }
     LOCATION
         .iter()

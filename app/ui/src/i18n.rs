@@ -297,6 +297,17 @@ const STRINGS: &[(&str, &str, &str)] = &[
     // work list totals and messages
     ("list.matches", "cocok", "matching"),
     ("msg.dismiss", "Tutup pesan", "Dismiss"),
+    // row lists: families, businesses, dependents
+    ("rows.families", "Keluarga (KK)", "Families (KK)"),
+    ("rows.businesses", "Usaha milik ART", "Members' businesses"),
+    (
+        "rows.dependents",
+        "Anak dalam tanggungan",
+        "Children in the household's care",
+    ),
+    ("rows.add", "Tambah baris", "Add a row"),
+    ("rows.remove", "Hapus baris", "Remove the row"),
+    ("rows.dependent_member", "Anggota", "Member"),
 ];
 
 /// The text of `key` in `lang`; an unknown key shows itself (and a test lists none).

@@ -404,7 +404,10 @@ fn FormScreen() -> Element {
             {fields_step(&svc, &view, &h_json, lang, form::STATUS)}
         },
         Step::Housing => fields_step(&svc, &view, &h_json, lang, form::HOUSING),
-        Step::Assets => fields_step(&svc, &view, &h_json, lang, form::ASSETS),
+        Step::Assets => rsx! {
+            {fields_step(&svc, &view, &h_json, lang, form::ASSETS)}
+            {crate::rows::rows_editor(&svc, &view, &h_json, lang, form::Rows::Businesses)}
+        },
         Step::Members => rsx! { MembersStep { open: member_open } },
         Step::Photos => rsx! { PhotosStep {} },
         Step::Review => rsx! { ReviewStep {} },
@@ -671,6 +674,8 @@ fn MembersStep(open: Option<usize>) -> Element {
                     button { "data-t": tid("member-close"), onclick: move |_| state.write().member_open = None, {tr(lang, "member.close")} }
                 }
             }
+            {crate::rows::rows_editor(&svc, &view, &h_json, lang, form::Rows::Families)}
+            {crate::rows::rows_editor(&svc, &view, &h_json, lang, form::Rows::Dependents)}
         }
     }
 }

@@ -119,6 +119,17 @@ pub enum Intent {
     },
     /// Ask the server's `/healthz` (in the background; the answer comes as an update).
     CheckConnection,
+    /// Add an empty row (a family, a business, a dependent) at the end of its list.
+    AddRow {
+        id: HouseholdId,
+        rows: form::Rows,
+    },
+    /// Remove row `index` of a list.
+    RemoveRow {
+        id: HouseholdId,
+        rows: form::Rows,
+        index: usize,
+    },
 }
 
 /// The handle components hold. Cloning it is cheap; the worker stops when every handle is gone.
@@ -403,6 +414,15 @@ impl Worker {
                 self.check_connection();
                 Ok(())
             }
+            Intent::AddRow { id, rows } => self.edit_rows(id, rows, |list| {
+                let n = list.len();
+                list.push(rows.new_row(n));
+            }),
+            Intent::RemoveRow { id, rows, index } => self.edit_rows(id, rows, |list| {
+                if index < list.len() {
+                    list.remove(index);
+                }
+            }),
         }
     }
 
@@ -654,6 +674,12 @@ impl Worker {
             let conditional = form::field_for(&f.path).is_some_and(|x| x.conditional);
             if f.code == "skip.not_applicable" && conditional {
                 self.set_value(id, &f.path, Value::Null)?;
+            }
+            // Businesses are asked only when a member runs one.
+            if f.code == "skip.not_applicable" && f.path == form::Rows::Businesses.path() {
+                self.set_value(id, &f.path, Value::Array(Vec::new()))?;
+                let prefix = format!("{}[", f.path);
+                self.field_errors.retain(|p, _| !p.starts_with(&prefix));
             }
         }
         Ok(())
@@ -1096,5 +1122,33 @@ fn connection_view(seq: u64, result: Result<(), String>) -> ConnectionView {
             checked_at: Some(local_time()),
             detail: Some(detail),
         },
+    }
+}
+
+/// Row lists (families, businesses, dependents).
+impl Worker {
+    /// Changes one list of the household as a whole (one `set_field`, one audit row).
+    fn edit_rows(
+        &mut self,
+        id: HouseholdId,
+        rows: form::Rows,
+        change: impl FnOnce(&mut Vec<Value>),
+    ) -> Res {
+        let lang = self.lang;
+        let map = |e: StoreError| format!("{} ({})", e.message(lang), e.code());
+        let household = self.device()?.store().household(id).map_err(map)?;
+        let json = serde_json::to_value(&household).map_err(|e| e.to_string())?;
+        let path = pendata_core::store::jsonpath::parse(rows.path())
+            .ok_or_else(|| rows.path().to_string())?;
+        let mut list = match pendata_core::store::jsonpath::get(&json, &path) {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        change(&mut list);
+        self.set_value(id, rows.path(), Value::Array(list))?;
+        // Row paths moved: errors kept for typed values no longer point at the same row.
+        let prefix = format!("{}[", rows.path());
+        self.field_errors.retain(|p, _| !p.starts_with(&prefix));
+        self.refresh_form(id)
     }
 }

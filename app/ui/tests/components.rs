@@ -886,3 +886,80 @@ fn the_message_list_keeps_errors_before_notices_and_never_grows_past_its_limit()
     s.dismiss(first);
     assert_eq!(s.messages.len(), MAX_MESSAGES - 1);
 }
+
+#[test]
+fn families_businesses_and_dependents_are_edited_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = example_without_photos();
+    device_with(dir.path(), std::slice::from_ref(&h));
+    let mut app = Harness::start(dir.path());
+    open_example(&mut app, "members");
+
+    // Families (KK): the prelist's one, then a second with the next NUK and its number.
+    let html = app.wait_text("data-t=\"rows-family\"");
+    assert!(html.contains("value=\"3201021501160007\""), "{html}");
+    app.click("family-add");
+    app.wait_text("data-t=\"f-families[1].kk_number\"");
+    let html = app.wait_text("data-t=\"finding-families[1].kk_number\"");
+    assert!(
+        html.contains("KK"),
+        "an empty KK number is a finding: {html}"
+    );
+    app.change("f-families[1].kk_number", "3201022808190003");
+    app.wait_text("value=\"3201022808190003\"");
+    let (saved, _) = stored(dir.path(), h.id);
+    assert_eq!(saved.families.len(), 2);
+    assert_eq!(saved.families[1].family_no, 2);
+    assert_eq!(saved.families[1].kk_number, "3201022808190003");
+
+    // Dependents: a second child, picked from the members, with a school.
+    let rizky = h.members[2].id;
+    app.click("dependent-add");
+    app.change("f-dependents[1].member_id", &rizky.to_string());
+    app.change("f-dependents[1].school_name", "SMPN 1 Gunung Putri");
+    app.wait_text("value=\"SMPN 1 Gunung Putri\"");
+    let (saved, _) = stored(dir.path(), h.id);
+    assert_eq!(saved.dependents.len(), 2);
+    assert_eq!(saved.dependents[1].member_id, Some(rizky));
+    assert_eq!(
+        saved.dependents[1].school_name.as_deref(),
+        Some("SMPN 1 Gunung Putri")
+    );
+    // Removing the first leaves the second.
+    app.click("dependent-remove-0");
+    app.wait_for("one dependent left", |h| {
+        !h.contains("data-t=\"dependent-1\"") && h.contains("value=\"SMPN 1 Gunung Putri\"")
+    });
+    let (saved, _) = stored(dir.path(), h.id);
+    assert_eq!(saved.dependents.len(), 1);
+    assert_eq!(saved.dependents[0].member_id, Some(rizky));
+
+    // Businesses: asked only when a member runs one, cleared when that answer goes back.
+    app.click("step-assets");
+    let html = app.wait_text("data-t=\"f-assets.has_business\"");
+    assert!(!html.contains("data-t=\"rows-business\""), "{html}");
+    app.change("f-assets.has_business", "1");
+    app.click("business-add");
+    app.change("f-assets.businesses[0].sector", "12");
+    app.change("f-assets.businesses[0].monthly_turnover_idr", "4500000");
+    app.wait_text("value=\"4500000\"");
+    let (saved, _) = stored(dir.path(), h.id);
+    assert_eq!(saved.assets.businesses.len(), 1);
+    assert_eq!(
+        saved.assets.businesses[0].sector.map(|s| s.code()),
+        Some(12)
+    );
+    assert_eq!(
+        saved.assets.businesses[0].monthly_turnover_idr,
+        Some(4_500_000)
+    );
+    // A number that is not one is refused at the field.
+    app.change("f-assets.businesses[0].workers", "banyak");
+    app.wait_text("bukan angka");
+    app.change("f-assets.has_business", "2");
+    app.wait_for("businesses hidden", |h| {
+        !h.contains("data-t=\"rows-business\"")
+    });
+    let (saved, _) = stored(dir.path(), h.id);
+    assert!(saved.assets.businesses.is_empty());
+}
