@@ -35,6 +35,9 @@ pub enum Input {
     Float,
     /// `YYYY-MM-DD`.
     Date,
+    /// The identity cards held: a bitmask (0 none, +1 akta lahir, +2 kartu pelajar, +4 KTP,
+    /// +8 SIM), drawn as one checkbox per card.
+    Cards,
 }
 
 /// One question.
@@ -487,6 +490,12 @@ pub const MEMBER: &[Field] = &[
         "Listed in this household's KK",
         Input::Code(opts::<YesNo>),
     ),
+    f(
+        "identity_cards",
+        "Kartu identitas yang dimiliki",
+        "Identity cards held",
+        Input::Cards,
+    ),
     c(
         "pregnant",
         "Status hamil",
@@ -641,6 +650,14 @@ pub const DEPENDENT: &[Field] = &[
     ),
 ];
 
+/// The facilitator's free-text remarks (shown on the review step).
+pub const NOTES: &[Field] = &[f(
+    "notes",
+    "Catatan petugas",
+    "Facilitator's notes",
+    Input::Text,
+)];
+
 /// The household's lists edited row by row (besides the members).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rows {
@@ -701,7 +718,7 @@ fn sample(input: Input) -> Value {
             .map(|(code, _, _)| Value::from(*code))
             .unwrap_or(Value::Null),
         Input::Text => Value::from("1"),
-        Input::Int => Value::from(1),
+        Input::Int | Input::Cards => Value::from(1),
         Input::Float => Value::from(1.0),
         Input::Date => Value::from("2000-01-01"),
     }
@@ -778,7 +795,9 @@ pub fn parse_input(input: Input, text: &str) -> Result<Value, String> {
     }
     match input {
         Input::Text | Input::Date => Ok(Value::from(t)),
-        Input::Code(_) | Input::Int => t.parse::<u64>().map(Value::from).map_err(|_| t.to_string()),
+        Input::Code(_) | Input::Int | Input::Cards => {
+            t.parse::<u64>().map(Value::from).map_err(|_| t.to_string())
+        }
         Input::Float => t
             .replace(',', ".")
             .parse::<f64>()
@@ -807,6 +826,7 @@ pub fn field_for(path: &str) -> Option<Field> {
     LOCATION
         .iter()
         .chain(MUSDES)
+        .chain(NOTES)
         .chain(STATUS)
         .chain(HOUSING)
         .chain(ASSETS)

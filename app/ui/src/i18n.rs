@@ -308,6 +308,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("rows.add", "Tambah baris", "Add a row"),
     ("rows.remove", "Hapus baris", "Remove the row"),
     ("rows.dependent_member", "Anggota", "Member"),
+    ("rows.no_cards", "Tidak punya", "None"),
 ];
 
 /// The text of `key` in `lang`; an unknown key shows itself (and a test lists none).

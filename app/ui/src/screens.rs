@@ -360,6 +360,7 @@ pub(crate) fn field_row(
             rsx! { input { "data-t": hook, inputmode: "decimal", value: "{current}", onchange } }
         }
         Input::Text => rsx! { input { "data-t": hook, value: "{current}", onchange } },
+        Input::Cards => crate::rows::identity_cards(svc, id, &path, &current, lang),
     };
     rsx! {
         div { class: "field", key: "{path}",
@@ -843,6 +844,7 @@ fn ReviewStep() -> Element {
         RecordState::Final | RecordState::Queued | RecordState::Sent | RecordState::Approved
     );
     let svc2 = svc.clone();
+    let svc3 = svc.clone();
     rsx! {
         div { class: "review",
             if view.findings.is_empty() {
@@ -877,6 +879,7 @@ fn ReviewStep() -> Element {
             } else {
                 button { class: "primary", "data-t": tid("review-finalize"), onclick: move |_| svc.send(Intent::Finalize(id)), {tr(lang, "review.finalize")} }
             }
+            {crate::rows::notes_field(&svc3, &view, lang)}
             crate::proposal::DeleteBox {}
         }
     }

@@ -130,6 +130,12 @@ pub enum Intent {
         rows: form::Rows,
         index: usize,
     },
+    /// Flip one bit of a bitmask answer (a member's identity cards), from its stored value.
+    ToggleBit {
+        id: HouseholdId,
+        path: String,
+        bit: u8,
+    },
 }
 
 /// The handle components hold. Cloning it is cheap; the worker stops when every handle is gone.
@@ -423,6 +429,7 @@ impl Worker {
                     list.remove(index);
                 }
             }),
+            Intent::ToggleBit { id, path, bit } => self.toggle_bit(id, &path, bit),
         }
     }
 
@@ -1125,8 +1132,22 @@ fn connection_view(seq: u64, result: Result<(), String>) -> ConnectionView {
     }
 }
 
-/// Row lists (families, businesses, dependents).
+/// Row lists (families, businesses, dependents) and bitmask answers.
 impl Worker {
+    /// Flips `bit` of the number stored at `path` (unanswered counts as 0): the stored value
+    /// is read here, so quick clicks never work from a stale screen.
+    fn toggle_bit(&mut self, id: HouseholdId, path: &str, bit: u8) -> Res {
+        let lang = self.lang;
+        let household = self
+            .device()?
+            .store()
+            .household(id)
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        let json = serde_json::to_value(&household).map_err(|e| e.to_string())?;
+        let mask = form::value_text(&json, path).parse::<u8>().unwrap_or(0);
+        self.set_text(id, path, &(mask ^ bit).to_string())
+    }
+
     /// Changes one list of the household as a whole (one `set_field`, one audit row).
     fn edit_rows(
         &mut self,

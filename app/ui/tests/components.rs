@@ -963,3 +963,57 @@ fn families_businesses_and_dependents_are_edited_row_by_row() {
     let (saved, _) = stored(dir.path(), h.id);
     assert!(saved.assets.businesses.is_empty());
 }
+
+#[test]
+fn identity_cards_are_ticked_one_by_one_and_notes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = example_without_photos();
+    device_with(dir.path(), std::slice::from_ref(&h));
+    let mut app = Harness::start(dir.path());
+    open_example(&mut app, "members");
+    app.click("member-edit-0");
+    app.wait_text("data-t=\"f-members[0].identity_cards\"");
+    // The example's head holds a birth certificate and a KTP (1 + 4).
+    assert_eq!(
+        stored(dir.path(), h.id).0.members[0]
+            .identity_cards
+            .map(|c| c.code()),
+        Some(5)
+    );
+    // Two clicks at once (no waiting between them): each flips its own card.
+    app.change("f-members[0].identity_cards-8", "on");
+    app.change("f-members[0].identity_cards-2", "on");
+    let cards = |dir: &std::path::Path| stored(dir, h.id).0.members[0].identity_cards;
+    let mut tries = 0;
+    while cards(dir.path()).map(|c| c.code()) != Some(15) && tries < 600 {
+        app.pump();
+        tries += 1;
+    }
+    assert_eq!(cards(dir.path()).map(|c| c.code()), Some(15));
+    app.change("f-members[0].identity_cards-2", "");
+    // Unticking the KTP takes 4 off.
+    app.change("f-members[0].identity_cards-4", "");
+    let mut tries = 0;
+    while cards(dir.path()).map(|c| c.code()) != Some(9) && tries < 600 {
+        app.pump();
+        tries += 1;
+    }
+    assert_eq!(cards(dir.path()).map(|c| c.code()), Some(9));
+    // "Tidak punya": 0.
+    app.change("f-members[0].identity_cards-none", "on");
+    let mut tries = 0;
+    while cards(dir.path()).map(|c| c.code()) != Some(0) && tries < 600 {
+        app.pump();
+        tries += 1;
+    }
+    assert_eq!(cards(dir.path()).map(|c| c.code()), Some(0));
+
+    // The facilitator's notes on the review step.
+    app.click("step-review");
+    app.change("f-notes", "Rumah di ujung gang, pintu biru");
+    app.wait_text("value=\"Rumah di ujung gang, pintu biru\"");
+    assert_eq!(
+        stored(dir.path(), h.id).0.notes.as_deref(),
+        Some("Rumah di ujung gang, pintu biru")
+    );
+}
