@@ -1024,23 +1024,21 @@ impl Worker {
     }
 
     /// Starts a `/healthz` check on its own short-lived thread: the worker (and the UI) go on
-    /// at once; the answer arrives as [`Update::Connection`]. Nothing to ask before a login.
+    /// at once (the worker only reads the saved server address; the client is built on the
+    /// thread); the answer arrives as [`Update::Connection`]. Nothing to ask before a login.
     fn check_connection(&mut self) {
-        let client = match self.device.as_ref().map(|d| d.client()) {
-            Some(Ok(c)) => c,
-            None | Some(Err(DeviceError::NotLoggedIn)) => return,
-            Some(Err(e)) => {
-                let seq = self.next_conn_seq();
-                let detail = format!("{} ({})", e.message(self.lang), e.code());
-                self.emit(Update::Connection(ConnectionView {
-                    seq,
-                    reach: Reach::Offline,
-                    checked_at: Some(local_time()),
-                    detail: Some(detail),
-                }));
-                return;
-            }
+        let Some(d) = self.device.as_ref() else {
+            return;
         };
+        if !d.is_logged_in().unwrap_or(false) {
+            return;
+        }
+        let Ok(Some(session)) = d.session() else {
+            return;
+        };
+        let mut config =
+            pendata_core::sync::ClientConfig::new(session.server_url, d.store().device_id());
+        config.ca_cert_pem = session.ca_cert_pem;
         let seq = self.next_conn_seq();
         self.emit(Update::Connection(ConnectionView {
             seq,
@@ -1053,11 +1051,13 @@ impl Worker {
         let spawned = std::thread::Builder::new()
             .name("pendata-healthz".into())
             .spawn(move || {
-                let result = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| e.to_string())
-                    .and_then(|rt| {
+                let result = pendata_core::sync::Client::new(config)
+                    .map_err(|e| connection_detail(&e, lang))
+                    .and_then(|client| {
+                        let rt = tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                            .map_err(|e| e.to_string())?;
                         rt.block_on(client.healthz(HEALTH_DEADLINE))
                             .map_err(|e| connection_detail(&e, lang))
                     });
