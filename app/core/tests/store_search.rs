@@ -161,3 +161,115 @@ fn paging_is_complete_and_disjoint() {
         assert_eq!(got, all);
     }
 }
+
+#[test]
+fn counts_match_every_page_of_the_lists() {
+    use pendata_shared::protocol::{Assignment, PullItem};
+    let (_d, mut s) = store();
+    let households: Vec<_> = (0..23)
+        .map(|i| {
+            let name = format!("Warga Nomor{i}");
+            let desa = if i % 3 == 0 {
+                "3201022002"
+            } else {
+                "3201022001"
+            };
+            simple(
+                &[name.as_str()],
+                &[],
+                "3201021501160007",
+                "Jl. Kenanga",
+                desa,
+            )
+        })
+        .collect();
+    s.import(&households).unwrap();
+    let all = |q: SearchQuery| -> usize {
+        s.search(&SearchQuery {
+            limit: 1000,
+            offset: 0,
+            ..q
+        })
+        .unwrap()
+        .len()
+    };
+    for q in [
+        SearchQuery::default(),
+        text("warga"),
+        text("nomor1"),
+        text("zzz"),
+        SearchQuery {
+            desa_code: Some("3201022002".into()),
+            ..text("warga")
+        },
+        SearchQuery {
+            desa_code: Some("3201022002".into()),
+            ..Default::default()
+        },
+        SearchQuery {
+            state: Some(RecordState::Final),
+            ..Default::default()
+        },
+    ] {
+        // The page size does not change the total.
+        let small = SearchQuery {
+            limit: 2,
+            offset: 3,
+            ..q.clone()
+        };
+        assert_eq!(s.count(&small).unwrap(), all(q.clone()) as u64, "{q:?}");
+    }
+    assert_eq!(s.count(&text("warga")).unwrap(), 23);
+    assert_eq!(s.count(&text("nomor1")).unwrap(), 11, "1 and 10-19");
+    // A deleted household leaves the count.
+    s.delete(households[0].id).unwrap();
+    assert_eq!(s.count(&SearchQuery::default()).unwrap(), 22);
+
+    // Unopened assignments: the same text and desa rules as the list, opened ones leave it.
+    let items: Vec<PullItem> = (0..30u32)
+        .map(|i| {
+            PullItem::Assignment(Assignment {
+                household_id: HouseholdId::new(),
+                prelist_id: format!("3201022001-{i:05}"),
+                desa_code: if i % 2 == 0 {
+                    "3201022001"
+                } else {
+                    "3201022002"
+                }
+                .into(),
+                rt: None,
+                rw: None,
+                address: format!("Kp. Uji no. {i}"),
+                head_name: format!("Kepala {i:05}"),
+                families: Vec::new(),
+                members: Vec::new(),
+                assigned_to: None,
+                active: true,
+                updated_at: chrono::Utc::now(),
+            })
+        })
+        .collect();
+    s.apply_pull_page(&items, "c1").unwrap();
+    let listed = |t: Option<&str>, d: Option<&str>| {
+        s.unopened_assignments(t, d, 1000, 0).unwrap().len() as u64
+    };
+    for (t, d) in [
+        (None, None),
+        (Some("Kepala 0001"), None),
+        (Some("kp. uji"), Some("3201022002")),
+        (Some("50%_"), None),
+    ] {
+        assert_eq!(s.count_unopened_assignments(t, d).unwrap(), listed(t, d));
+    }
+    assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 30);
+    assert_eq!(
+        s.count_unopened_assignments(Some("Kepala 0001"), None)
+            .unwrap(),
+        10
+    );
+    let PullItem::Assignment(first) = &items[0] else {
+        unreachable!()
+    };
+    s.open_assignment(first.household_id).unwrap();
+    assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 29);
+}

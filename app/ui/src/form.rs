@@ -35,6 +35,9 @@ pub enum Input {
     Float,
     /// `YYYY-MM-DD`.
     Date,
+    /// The identity cards held: a bitmask (0 none, +1 akta lahir, +2 kartu pelajar, +4 KTP,
+    /// +8 SIM), drawn as one checkbox per card.
+    Cards,
 }
 
 /// One question.
@@ -77,6 +80,22 @@ pub const LOCATION: &[Field] = &[
         Input::Text,
     ),
     f("location.address", "Alamat", "Address", Input::Text),
+];
+
+/// The musdes/muskel of a new proposal (usulan baru only; shown on the status step).
+pub const MUSDES: &[Field] = &[
+    f(
+        "kind.musdes.date",
+        "Tanggal musdes/muskel",
+        "Date of the village meeting",
+        Input::Date,
+    ),
+    f(
+        "kind.musdes.berita_acara_number",
+        "Nomor berita acara",
+        "Minutes (berita acara) number",
+        Input::Text,
+    ),
 ];
 
 /// The verivali status step.
@@ -471,6 +490,12 @@ pub const MEMBER: &[Field] = &[
         "Listed in this household's KK",
         Input::Code(opts::<YesNo>),
     ),
+    f(
+        "identity_cards",
+        "Kartu identitas yang dimiliki",
+        "Identity cards held",
+        Input::Cards,
+    ),
     c(
         "pregnant",
         "Status hamil",
@@ -577,6 +602,113 @@ pub const MEMBER: &[Field] = &[
     ),
 ];
 
+/// One family (KK) of the household (paths under `families[i]`).
+pub const FAMILY: &[Field] = &[
+    f(
+        "family_no",
+        "Nomor urut keluarga (NUK)",
+        "Family number (NUK)",
+        Input::Int,
+    ),
+    f("kk_number", "Nomor KK", "KK number", Input::Text),
+];
+
+/// One business of a member (paths under `assets.businesses[i]`).
+pub const BUSINESS: &[Field] = &[
+    f(
+        "sector",
+        "Lapangan usaha",
+        "Sector",
+        Input::Code(opts::<Sector>),
+    ),
+    f("workers", "Jumlah pekerja", "Workers", Input::Int),
+    f(
+        "fixed_location",
+        "Punya lokasi usaha tetap",
+        "Has a fixed place of business",
+        Input::Code(opts::<YesNo>),
+    ),
+    f(
+        "monthly_turnover_idr",
+        "Omzet per bulan (Rp)",
+        "Monthly turnover (Rp)",
+        Input::Int,
+    ),
+];
+
+/// One child in the household's care (paths under `dependents[i]`; the member is picked from
+/// the household's members separately).
+pub const DEPENDENT: &[Field] = &[
+    f("nisn", "NISN", "NISN", Input::Text),
+    f("nik", "NIK", "NIK", Input::Text),
+    f("school_name", "Nama sekolah", "School name", Input::Text),
+    f(
+        "school_address",
+        "Alamat sekolah",
+        "School address",
+        Input::Text,
+    ),
+];
+
+/// The facilitator's free-text remarks (shown on the review step).
+pub const NOTES: &[Field] = &[f(
+    "notes",
+    "Catatan petugas",
+    "Facilitator's notes",
+    Input::Text,
+)];
+
+/// The household's lists edited row by row (besides the members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// The KK of the household (`families`).
+    Families,
+    /// The members' businesses (`assets.businesses`), asked when a member runs one.
+    Businesses,
+    /// Children in the household's care (`dependents`).
+    Dependents,
+}
+
+impl Rows {
+    pub const ALL: [Rows; 3] = [Rows::Families, Rows::Businesses, Rows::Dependents];
+
+    /// The path of the list in the household.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Rows::Families => "families",
+            Rows::Businesses => "assets.businesses",
+            Rows::Dependents => "dependents",
+        }
+    }
+
+    /// The questions of one row.
+    pub const fn fields(self) -> &'static [Field] {
+        match self {
+            Rows::Families => FAMILY,
+            Rows::Businesses => BUSINESS,
+            Rows::Dependents => DEPENDENT,
+        }
+    }
+
+    /// A short stable name (test hooks).
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Rows::Families => "family",
+            Rows::Businesses => "business",
+            Rows::Dependents => "dependent",
+        }
+    }
+
+    /// A new row after `n` rows: a family gets the next NUK and an empty KK number to fill
+    /// in; the others start empty.
+    pub fn new_row(self, n: usize) -> Value {
+        match self {
+            Rows::Families => serde_json::json!({ "family_no": n + 1, "kk_number": "" }),
+            Rows::Businesses | Rows::Dependents => serde_json::json!({}),
+        }
+    }
+}
+
 /// A value that is valid for the field's type, used to ask the validator whether the field
 /// applies.
 fn sample(input: Input) -> Value {
@@ -586,7 +718,7 @@ fn sample(input: Input) -> Value {
             .map(|(code, _, _)| Value::from(*code))
             .unwrap_or(Value::Null),
         Input::Text => Value::from("1"),
-        Input::Int => Value::from(1),
+        Input::Int | Input::Cards => Value::from(1),
         Input::Float => Value::from(1.0),
         Input::Date => Value::from("2000-01-01"),
     }
@@ -663,7 +795,9 @@ pub fn parse_input(input: Input, text: &str) -> Result<Value, String> {
     }
     match input {
         Input::Text | Input::Date => Ok(Value::from(t)),
-        Input::Code(_) | Input::Int => t.parse::<u64>().map(Value::from).map_err(|_| t.to_string()),
+        Input::Code(_) | Input::Int | Input::Cards => {
+            t.parse::<u64>().map(Value::from).map_err(|_| t.to_string())
+        }
         Input::Float => t
             .replace(',', ".")
             .parse::<f64>()
@@ -680,8 +814,19 @@ pub fn field_for(path: &str) -> Option<Field> {
         let (_, tail) = rest.split_once("].")?;
         return MEMBER.iter().find(|x| x.path == tail).copied();
     }
+    for rows in Rows::ALL {
+        if let Some(rest) = path
+            .strip_prefix(rows.path())
+            .and_then(|r| r.strip_prefix('['))
+        {
+            let (_, tail) = rest.split_once("].")?;
+            return rows.fields().iter().find(|x| x.path == tail).copied();
+        }
+    }
     LOCATION
         .iter()
+        .chain(MUSDES)
+        .chain(NOTES)
         .chain(STATUS)
         .chain(HOUSING)
         .chain(ASSETS)

@@ -214,6 +214,101 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("settings.data_dir", "Folder data", "Data folder"),
     ("settings.data_size", "Ukuran data", "Data size"),
     ("settings.lock", "Kunci aplikasi", "Lock the app"),
+    // usulan baru (new proposal)
+    ("proposal.new", "+ Tambah usulan baru", "+ New proposal"),
+    (
+        "proposal.explain",
+        "Rumah tangga baru yang disepakati musdes/muskel (usulan baru). Pilih desa/kelurahannya:",
+        "A new household agreed by the village meeting (usulan baru). Choose its desa/kelurahan:",
+    ),
+    ("proposal.create", "Buat usulan baru", "Create the proposal"),
+    ("proposal.cancel", "Batal", "Cancel"),
+    (
+        "proposal.no_desa",
+        "Akun ini tidak terikat ke satu kecamatan, jadi usulan baru tidak bisa dibuat di HP ini. Hubungi admin.",
+        "This account is not tied to one kecamatan, so no proposal can be made on this device. Ask the administrator.",
+    ),
+    (
+        "proposal.desa_required",
+        "Pilih desa/kelurahan di wilayah Anda",
+        "Choose a desa/kelurahan of your area",
+    ),
+    (
+        "proposal.created",
+        "Usulan baru dibuat dan tersimpan di HP: isi formulirnya",
+        "The new proposal is saved on this device: fill in the form",
+    ),
+    ("proposal.tag", "usulan baru", "new proposal"),
+    (
+        "proposal.musdes",
+        "Musdes/muskel yang menyepakati",
+        "Village meeting that agreed it",
+    ),
+    // deleting an unsent draft
+    ("delete.title", "Hapus dari HP", "Delete from this device"),
+    ("delete.button", "Hapus draf ini", "Delete this draft"),
+    (
+        "delete.confirm",
+        "Hapus rumah tangga ini beserta fotonya dari HP? Ini tidak bisa dibatalkan.",
+        "Delete this household and its photos from the device? This cannot be undone.",
+    ),
+    ("delete.yes", "Ya, hapus", "Yes, delete"),
+    ("delete.no", "Batal", "Cancel"),
+    (
+        "delete.prelist",
+        "Rumah tangga prelist tidak bisa dihapus: ini tugas dari server. Jika tidak ditemukan atau ganda, isi Status verivali (2 Tidak ditemukan / 3 Ganda), finalisasi, lalu kirim.",
+        "A prelist household cannot be deleted: it is an assignment from the server. If it was not found or is a duplicate, say so in the verivali status (2 not found / 3 duplicate), finalize and send it.",
+    ),
+    (
+        "delete.sent",
+        "Sudah dikirim (atau sedang antre kirim) ke server, jadi tidak bisa dihapus dari HP. Jika salah, minta pengawas menolaknya.",
+        "Already sent (or queued for sending) to the server, so it cannot be deleted from the device. If it is wrong, ask the supervisor to reject it.",
+    ),
+    ("delete.done", "Draf dihapus dari HP", "The draft was deleted from the device"),
+    // server reachability
+    ("conn.title", "Koneksi ke server", "Server connection"),
+    ("conn.unknown", "belum diperiksa", "not checked yet"),
+    ("conn.checking", "memeriksa…", "checking…"),
+    (
+        "conn.online",
+        "Terhubung: server terjangkau",
+        "Online: the server answers",
+    ),
+    (
+        "conn.offline",
+        "Tidak ada sinyal / server tidak terjangkau",
+        "No signal / server unreachable",
+    ),
+    ("conn.check", "Cek koneksi", "Check connection"),
+    ("conn.checked_at", "diperiksa pukul", "checked at"),
+    (
+        "sync.offline",
+        "Tidak ada sinyal / server tidak terjangkau — data aman di HP, coba lagi nanti",
+        "No signal / server unreachable — your data is safe on this device, try again later",
+    ),
+    ("sync.waiting", "Menunggu dikirim", "Waiting to be sent"),
+    ("sync.waiting_records", "rumah tangga final", "final households"),
+    ("sync.waiting_photos", "foto", "photos"),
+    (
+        "sync.waiting_drafts",
+        "draf belum final (tidak ikut dikirim)",
+        "drafts not final yet (not sent)",
+    ),
+    // work list totals and messages
+    ("list.matches", "cocok", "matching"),
+    ("msg.dismiss", "Tutup pesan", "Dismiss"),
+    // row lists: families, businesses, dependents
+    ("rows.families", "Keluarga (KK)", "Families (KK)"),
+    ("rows.businesses", "Usaha milik ART", "Members' businesses"),
+    (
+        "rows.dependents",
+        "Anak dalam tanggungan",
+        "Children in the household's care",
+    ),
+    ("rows.add", "Tambah baris", "Add a row"),
+    ("rows.remove", "Hapus baris", "Remove the row"),
+    ("rows.dependent_member", "Anggota", "Member"),
+    ("rows.no_cards", "Tidak punya", "None"),
 ];
 
 /// The text of `key` in `lang`; an unknown key shows itself (and a test lists none).

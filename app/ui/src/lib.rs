@@ -11,11 +11,16 @@ use dioxus::prelude::*;
 pub mod bench;
 #[cfg(target_os = "android")]
 pub mod camera;
+pub mod connection;
 pub mod form;
 pub mod i18n;
+pub mod messages;
+pub mod proposal;
+pub mod rows;
 pub mod screens;
 pub mod service;
 pub mod state;
+pub mod worklist;
 
 pub use screens::{PhotoChecklist, PhotoChecklistProps};
 pub use service::{Intent, Service, ServiceConfig};
@@ -49,6 +54,15 @@ ul.rows { list-style: none; padding: 0; } ul.rows button { width: 100%; text-ali
 .thumb * { box-sizing: border-box; max-width: 100%; }
 progress { width: 100%; height: 18px; }
 table.counts td { padding: 2px 12px; } td.num { text-align: right; font-weight: bold; }
+.messages { position: fixed; left: 12px; bottom: 12px; z-index: 10; display: flex; flex-direction: column; gap: 4px; max-width: 70%; }
+.messages .toast { position: static; }
+.toast button.dismiss { margin: 0 0 0 8px; padding: 0 6px; }
+.new-proposal { float: right; } .new-proposal button { margin: 0; }
+.proposal-box { clear: both; border: 1px solid #ccd; padding: 8px; margin: 8px 0; }
+.tag { background: #e3f1ec; color: #0b5d4b; padding: 0 6px; border-radius: 3px; font-size: 13px; }
+button.danger { background: #b00020; color: white; border: 0; border-radius: 4px; }
+fieldset.rows div.row { border-top: 1px solid #dde; padding: 4px 0; }
+.conn.online strong { color: #0b7d63; } .conn.offline strong { color: #b00020; }
 "#;
 
 /// The root component: starts the service, applies its updates to the state signal, and

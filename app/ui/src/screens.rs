@@ -32,8 +32,6 @@ pub fn Screens() -> Element {
     let lang = s.lang;
     let screen = s.screen;
     let unlocked = !matches!(screen, Screen::Starting | Screen::Enrol | Screen::Unlock);
-    let error = s.error.clone();
-    let notice = s.notice.clone();
     let busy = s.busy;
     drop(s);
     rsx! {
@@ -47,12 +45,7 @@ pub fn Screens() -> Element {
         if busy {
             p { class: "busy toast", "data-t": tid("busy"), {tr(lang, "busy")} }
         }
-        if let Some(e) = error {
-            p { class: "error toast", role: "alert", "data-t": tid("error"), "{e}" }
-        }
-        if let Some(n) = notice {
-            p { class: "notice toast", "data-t": tid("notice"), "{n}" }
-        }
+        crate::messages::Messages {}
         match screen {
             Screen::Starting => rsx! { p { {tr(lang, "busy")} } },
             Screen::Enrol => rsx! { EnrolScreen {} },
@@ -86,7 +79,7 @@ fn NavBar() -> Element {
             let mut s = state.write();
             s.screen = screen;
             s.error = None;
-            s.notice = None;
+            s.clear_notices();
         }
     };
     rsx! {
@@ -114,7 +107,7 @@ fn EnrolScreen() -> Element {
     let mut pin2 = use_signal(String::new);
     let submit = move |_| {
         if pin() != pin2() {
-            state.write().error = Some(tr(lang, "enrol.pin_mismatch").into());
+            state.write().push_error(tr(lang, "enrol.pin_mismatch"));
             return;
         }
         svc.send(Intent::Enrol {
@@ -203,6 +196,7 @@ fn HomeScreen() -> Element {
                 },
                 {tr(lang, "home.sync_now")}
             }
+            crate::connection::ConnectionBox {}
         }
     }
 }
@@ -225,15 +219,10 @@ fn ListScreen() -> Element {
     let page = q.page + 1;
     rsx! {
         section { class: "card list",
-            h2 { {tr(lang, "list.title")} }
+            crate::proposal::NewProposal {}
+            h2 { {tr(lang, "list.title")} crate::worklist::MatchCount {} }
             div { class: "filters",
-                input { "data-t": tid("list-search"), r#type: "search", placeholder: tr(lang, "list.search"),
-                    value: "{q.text}",
-                    onchange: {
-                        let (search, q) = (search.clone(), q.clone());
-                        move |e: FormEvent| search(ListQuery { text: e.value(), page: 0, ..q.clone() })
-                    }
-                }
+                crate::worklist::SearchBox { text: q.text.clone() }
                 select { "data-t": tid("list-state"),
                     onchange: {
                         let (search, q) = (search.clone(), q.clone());
@@ -290,6 +279,7 @@ fn ListScreen() -> Element {
                             strong { "{h.head_name}" }
                             " · {h.address} · {h.member_count} {tr(lang, \"list.members\")} · "
                             span { class: "state {h.state.as_str()}", {state_label(h.state, lang)} }
+                            if h.kind == "usulan_baru" { " · " span { class: "tag", {tr(lang, "proposal.tag")} } }
                         }
                     }
                 }
@@ -321,7 +311,7 @@ fn findings_at<'a>(findings: &'a [Finding], path: &str) -> Vec<&'a Finding> {
 }
 
 /// One question: label, input, and the findings at it. Hidden when its skip rule says so.
-fn field_row(
+pub(crate) fn field_row(
     svc: &Service,
     view: &FormView,
     h_json: &serde_json::Value,
@@ -370,6 +360,7 @@ fn field_row(
             rsx! { input { "data-t": hook, inputmode: "decimal", value: "{current}", onchange } }
         }
         Input::Text => rsx! { input { "data-t": hook, value: "{current}", onchange } },
+        Input::Cards => crate::rows::identity_cards(svc, id, &path, &current, lang),
     };
     rsx! {
         div { class: "field", key: "{path}",
@@ -409,9 +400,15 @@ fn FormScreen() -> Element {
     let h_json = serde_json::to_value(h).unwrap_or_default();
     let body = match step {
         Step::Location => location_step(&svc, &view, &h_json, lang),
-        Step::Status => fields_step(&svc, &view, &h_json, lang, form::STATUS),
+        Step::Status => rsx! {
+            {crate::proposal::musdes_fields(&svc, &view, &h_json, lang)}
+            {fields_step(&svc, &view, &h_json, lang, form::STATUS)}
+        },
         Step::Housing => fields_step(&svc, &view, &h_json, lang, form::HOUSING),
-        Step::Assets => fields_step(&svc, &view, &h_json, lang, form::ASSETS),
+        Step::Assets => rsx! {
+            {fields_step(&svc, &view, &h_json, lang, form::ASSETS)}
+            {crate::rows::rows_editor(&svc, &view, &h_json, lang, form::Rows::Businesses)}
+        },
         Step::Members => rsx! { MembersStep { open: member_open } },
         Step::Photos => rsx! { PhotosStep {} },
         Step::Review => rsx! { ReviewStep {} },
@@ -422,6 +419,7 @@ fn FormScreen() -> Element {
             p { class: "place", "{place}" }
             p { class: "state", {tr(lang, "form.state")} ": "
                 span { "data-t": tid("form-state"), {state_label(view.state, lang)} }
+                {crate::proposal::kind_tag(&view, lang)}
                 " · " {tr(lang, "form.saved")}
             }
             if let Some(note) = view.review_note.clone() {
@@ -557,7 +555,7 @@ fn GpsBox() -> Element {
                         accuracy_m: Some(accuracy),
                         source: GeoSource::Gps,
                     }),
-                    _ => state.write().error = Some(tr(lang, "gps.unavailable").into()),
+                    _ => state.write().push_error(tr(lang, "gps.unavailable")),
                 }
             });
         }
@@ -574,7 +572,7 @@ fn GpsBox() -> Element {
                     accuracy_m: None,
                     source: GeoSource::Manual,
                 }),
-                _ => state.write().error = Some(tr(lang, "gps.bad_number").into()),
+                _ => state.write().push_error(tr(lang, "gps.bad_number")),
             }
         }
     };
@@ -677,6 +675,8 @@ fn MembersStep(open: Option<usize>) -> Element {
                     button { "data-t": tid("member-close"), onclick: move |_| state.write().member_open = None, {tr(lang, "member.close")} }
                 }
             }
+            {crate::rows::rows_editor(&svc, &view, &h_json, lang, form::Rows::Families)}
+            {crate::rows::rows_editor(&svc, &view, &h_json, lang, form::Rows::Dependents)}
         }
     }
 }
@@ -844,6 +844,7 @@ fn ReviewStep() -> Element {
         RecordState::Final | RecordState::Queued | RecordState::Sent | RecordState::Approved
     );
     let svc2 = svc.clone();
+    let svc3 = svc.clone();
     rsx! {
         div { class: "review",
             if view.findings.is_empty() {
@@ -878,6 +879,8 @@ fn ReviewStep() -> Element {
             } else {
                 button { class: "primary", "data-t": tid("review-finalize"), onclick: move |_| svc.send(Intent::Finalize(id)), {tr(lang, "review.finalize")} }
             }
+            {crate::rows::notes_field(&svc3, &view, lang)}
+            crate::proposal::DeleteBox {}
         }
     }
 }
@@ -902,6 +905,9 @@ fn SyncScreen() -> Element {
             h2 { {tr(lang, "sync.title")} }
             button { class: "primary", "data-t": tid("sync-start"), disabled: busy,
                 onclick: move |_| svc.send(Intent::Sync), {tr(lang, "sync.start")} }
+            if let Some(offline) = v.offline.clone() {
+                p { class: "error", role: "alert", "data-t": tid("sync-offline"), strong { "{offline}" } }
+            }
             if let Some(phase) = v.phase {
                 p { "data-t": tid("sync-phase"), {tr(lang, phase)} }
                 progress { max: "100", value: "{pct}" }

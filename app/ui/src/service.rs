@@ -24,7 +24,8 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use crate::form;
 use crate::i18n::tr;
 use crate::state::{
-    FormView, HomeView, ListQuery, ListView, PhotoThumb, SettingsView, SyncView, Update, PAGE_SIZE,
+    ConnectionView, Deletable, FormView, HomeView, ListCounts, ListQuery, ListView, PhotoThumb,
+    Reach, SettingsView, SyncView, Update, PAGE_SIZE,
 };
 
 /// Largest photo file read from disk (bytes); the core's pipeline has its own limits too.
@@ -107,6 +108,34 @@ pub enum Intent {
     Sync,
     SetLang(Lang),
     LoadSettings,
+    /// Create a new proposal (usulan baru) in this desa of the user's area and open it.
+    NewProposal {
+        desa_code: String,
+    },
+    /// Delete a household made on this device and never sent, then list `then`.
+    DeleteDraft {
+        id: HouseholdId,
+        then: ListQuery,
+    },
+    /// Ask the server's `/healthz` (in the background; the answer comes as an update).
+    CheckConnection,
+    /// Add an empty row (a family, a business, a dependent) at the end of its list.
+    AddRow {
+        id: HouseholdId,
+        rows: form::Rows,
+    },
+    /// Remove row `index` of a list.
+    RemoveRow {
+        id: HouseholdId,
+        rows: form::Rows,
+        index: usize,
+    },
+    /// Flip one bit of a bitmask answer (a member's identity cards), from its stored value.
+    ToggleBit {
+        id: HouseholdId,
+        path: String,
+        bit: u8,
+    },
 }
 
 /// The handle components hold. Cloning it is cheap; the worker stops when every handle is gone.
@@ -145,6 +174,8 @@ struct Worker {
     open: Option<HouseholdId>,
     field_errors: BTreeMap<String, String>,
     runtime: Option<tokio::runtime::Runtime>,
+    /// Number of the last reachability check.
+    conn_seq: u64,
 }
 
 type Res<T = ()> = Result<T, String>;
@@ -164,6 +195,7 @@ impl Worker {
             open: None,
             field_errors: BTreeMap::new(),
             runtime,
+            conn_seq: 0,
         }
     }
 
@@ -228,8 +260,16 @@ impl Worker {
                 username,
                 password,
                 pin,
-            } => self.enrol(&server_url, &username, &password, &pin),
-            Intent::Unlock { pin } => self.unlock(&pin),
+            } => {
+                self.enrol(&server_url, &username, &password, &pin)?;
+                self.check_connection();
+                Ok(())
+            }
+            Intent::Unlock { pin } => {
+                self.unlock(&pin)?;
+                self.check_connection();
+                Ok(())
+            }
             Intent::Lock => {
                 self.close_session();
                 self.device = None;
@@ -245,7 +285,10 @@ impl Worker {
                 Ok(())
             }
             Intent::LoadHome => self.load_home(),
-            Intent::Search(q) => self.search(q),
+            Intent::Search(q) => {
+                self.search(q.clone())?;
+                self.count_matches(q)
+            }
             Intent::OpenAssignment(id) => {
                 let lang = self.lang;
                 let d = self.device()?;
@@ -355,7 +398,7 @@ impl Worker {
                 self.close_session();
                 Ok(())
             }
-            Intent::Sync => self.sync(),
+            Intent::Sync => self.sync_if_reachable(),
             Intent::SetLang(lang) => {
                 self.lang = lang;
                 if let Some(d) = self.device.as_mut() {
@@ -371,6 +414,22 @@ impl Worker {
                 Ok(())
             }
             Intent::LoadSettings => self.load_settings(),
+            Intent::NewProposal { desa_code } => self.new_proposal(&desa_code),
+            Intent::DeleteDraft { id, then } => self.delete_draft(id, then),
+            Intent::CheckConnection => {
+                self.check_connection();
+                Ok(())
+            }
+            Intent::AddRow { id, rows } => self.edit_rows(id, rows, |list| {
+                let n = list.len();
+                list.push(rows.new_row(n));
+            }),
+            Intent::RemoveRow { id, rows, index } => self.edit_rows(id, rows, |list| {
+                if index < list.len() {
+                    list.remove(index);
+                }
+            }),
+            Intent::ToggleBit { id, path, bit } => self.toggle_bit(id, &path, bit),
         }
     }
 
@@ -558,6 +617,7 @@ impl Worker {
         }
         let hidden = form::hidden_paths(&household);
         let desa_options = self.desa_options(Some(&household.location.desa_code));
+        let deletable = deletable(&household, &record);
         self.emit(Update::Form(Box::new(FormView {
             household,
             state: record.state,
@@ -567,6 +627,7 @@ impl Worker {
             field_errors: self.field_errors.clone(),
             photos,
             desa_options,
+            deletable,
         })));
         Ok(())
     }
@@ -620,6 +681,12 @@ impl Worker {
             let conditional = form::field_for(&f.path).is_some_and(|x| x.conditional);
             if f.code == "skip.not_applicable" && conditional {
                 self.set_value(id, &f.path, Value::Null)?;
+            }
+            // Businesses are asked only when a member runs one.
+            if f.code == "skip.not_applicable" && f.path == form::Rows::Businesses.path() {
+                self.set_value(id, &f.path, Value::Array(Vec::new()))?;
+                let prefix = format!("{}[", f.path);
+                self.field_errors.retain(|p, _| !p.starts_with(&prefix));
             }
         }
         Ok(())
@@ -686,6 +753,9 @@ impl Worker {
         let outcome = match result {
             Ok(o) => Some(o),
             Err(e) => {
+                if e.code().starts_with("net.") {
+                    view.offline = Some(offline_message(d, lang));
+                }
                 view.problems
                     .push(format!("{} ({})", e.message(lang), e.code()));
                 None
@@ -820,4 +890,286 @@ pub fn dir_size(dir: &Path) -> u64 {
         }
     }
     total
+}
+
+/// How long a reachability check may take, connecting included.
+pub const HEALTH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Whether a household may be deleted from the device (see [`Deletable`]).
+fn deletable(h: &pendata_shared::Household, record: &pendata_core::store::RecordInfo) -> Deletable {
+    if matches!(h.kind, pendata_shared::RecordKind::Verivali { .. }) {
+        return Deletable::Prelist;
+    }
+    let never_sent = record.acked_revision.is_none() && record.server_revision.is_none();
+    if never_sent && matches!(record.state, RecordState::Draft | RecordState::Final) {
+        Deletable::Yes
+    } else {
+        Deletable::Sent
+    }
+}
+
+/// "No signal — the data is safe", with what waits to be sent.
+fn offline_message(d: &Device, lang: Lang) -> String {
+    let head = tr(lang, "sync.offline");
+    match d.unsent() {
+        Ok(u) => format!(
+            "{head}. {}: {} {}, {} {}; {} {}.",
+            tr(lang, "sync.waiting"),
+            u.records,
+            tr(lang, "sync.waiting_records"),
+            u.photos,
+            tr(lang, "sync.waiting_photos"),
+            u.drafts,
+            tr(lang, "sync.waiting_drafts"),
+        ),
+        Err(_) => head.to_string(),
+    }
+}
+
+fn local_time() -> String {
+    chrono::Local::now().format("%H:%M").to_string()
+}
+
+/// Usulan baru, deleting drafts, reachability and list totals.
+impl Worker {
+    fn new_proposal(&mut self, desa_code: &str) -> Res {
+        let lang = self.lang;
+        let area = self
+            .device
+            .as_ref()
+            .and_then(|d| d.session().ok().flatten())
+            .and_then(|s| s.user.map(|u| u.wilayah))
+            .unwrap_or_default();
+        let allowed = !area.is_empty()
+            && desa_code.starts_with(&area)
+            && self
+                .desa_options(None)
+                .iter()
+                .any(|(code, _)| code == desa_code);
+        if !allowed {
+            return Err(tr(lang, "proposal.desa_required").into());
+        }
+        let mut h = pendata_shared::Household::new(
+            pendata_shared::RecordKind::UsulanBaru {
+                musdes: pendata_shared::model::MusdesRef::default(),
+            },
+            desa_code,
+        );
+        h.verivali.household_status = Some(pendata_shared::codes::HouseholdStatus::NewProposal);
+        self.device()?
+            .store_mut()
+            .create_household(&h)
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        self.open_household(h.id)?;
+        self.emit(Update::Notice(tr(lang, "proposal.created").into()));
+        Ok(())
+    }
+
+    fn delete_draft(&mut self, id: HouseholdId, then: ListQuery) -> Res {
+        let lang = self.lang;
+        let map = |e: StoreError| format!("{} ({})", e.message(lang), e.code());
+        let d = self.device()?;
+        let household = d.store().household(id).map_err(map)?;
+        let record = d.store().record(id).map_err(map)?;
+        match deletable(&household, &record) {
+            Deletable::Yes => {}
+            Deletable::Prelist => return Err(tr(lang, "delete.prelist").into()),
+            Deletable::Sent => return Err(tr(lang, "delete.sent").into()),
+        }
+        if self.open == Some(id) {
+            self.close_session();
+        }
+        self.device()?
+            .delete_household(id)
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        self.emit(Update::Deleted(id));
+        self.emit(Update::Notice(tr(lang, "delete.done").into()));
+        self.search(then.clone())?;
+        self.count_matches(then)
+    }
+
+    /// Totals of a work-list query (sent after its page, so the page is never late for it).
+    fn count_matches(&mut self, q: ListQuery) -> Res {
+        let lang = self.lang;
+        let map = |e: StoreError| format!("{} ({})", e.message(lang), e.code());
+        let d = self.device()?;
+        let text = Some(q.text.trim().to_string()).filter(|t| !t.is_empty());
+        let households = d
+            .store()
+            .count(&SearchQuery {
+                text: text.clone(),
+                state: q.state,
+                desa_code: q.desa.clone(),
+                ..SearchQuery::default()
+            })
+            .map_err(map)?;
+        let assignments = if q.state.is_none() || q.state == Some(RecordState::Draft) {
+            d.store()
+                .count_unopened_assignments(text.as_deref(), q.desa.as_deref())
+                .map_err(map)?
+        } else {
+            0
+        };
+        self.emit(Update::ListCounts(ListCounts {
+            query: q,
+            households,
+            assignments,
+        }));
+        Ok(())
+    }
+
+    fn next_conn_seq(&mut self) -> u64 {
+        self.conn_seq += 1;
+        self.conn_seq
+    }
+
+    /// Starts a `/healthz` check on its own short-lived thread: the worker (and the UI) go on
+    /// at once (the worker only reads the saved server address; the client is built on the
+    /// thread); the answer arrives as [`Update::Connection`]. Nothing to ask before a login.
+    fn check_connection(&mut self) {
+        let Some(d) = self.device.as_ref() else {
+            return;
+        };
+        if !d.is_logged_in().unwrap_or(false) {
+            return;
+        }
+        let Ok(Some(session)) = d.session() else {
+            return;
+        };
+        let mut config =
+            pendata_core::sync::ClientConfig::new(session.server_url, d.store().device_id());
+        config.ca_cert_pem = session.ca_cert_pem;
+        let seq = self.next_conn_seq();
+        self.emit(Update::Connection(ConnectionView {
+            seq,
+            reach: Reach::Checking,
+            checked_at: None,
+            detail: None,
+        }));
+        let out = self.out.clone();
+        let lang = self.lang;
+        let spawned = std::thread::Builder::new()
+            .name("pendata-healthz".into())
+            .spawn(move || {
+                let result = pendata_core::sync::Client::new(config)
+                    .map_err(|e| connection_detail(&e, lang))
+                    .and_then(|client| {
+                        let rt = tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                            .map_err(|e| e.to_string())?;
+                        rt.block_on(client.healthz(HEALTH_DEADLINE))
+                            .map_err(|e| connection_detail(&e, lang))
+                    });
+                let _ = out.send(Update::Connection(connection_view(seq, result)));
+            });
+        if let Err(e) = spawned {
+            tracing::warn!("cannot start the connection check: {e}");
+        }
+    }
+
+    /// Sync, but first a quick `/healthz`: without a network the facilitator hears so at once
+    /// (instead of after the engine's retries), with what waits to be sent. Afterwards the
+    /// connection state is checked again.
+    fn sync_if_reachable(&mut self) -> Res {
+        let lang = self.lang;
+        let reach = match (self.device.as_ref(), self.runtime.as_ref()) {
+            (Some(d), Some(rt)) => match d.client() {
+                Ok(client) => Some(
+                    rt.block_on(client.healthz(HEALTH_DEADLINE))
+                        .map_err(|e| connection_detail(&e, lang)),
+                ),
+                // Not logged in, bad settings: the sync itself says so.
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(Err(detail)) = reach {
+            let seq = self.next_conn_seq();
+            self.emit(Update::Connection(connection_view(
+                seq,
+                Err(detail.clone()),
+            )));
+            let Some(d) = self.device.as_ref() else {
+                return Err(tr(lang, "unlock.title").into());
+            };
+            self.emit(Update::SyncDone(SyncView {
+                phase: Some("sync.phase.done"),
+                offline: Some(offline_message(d, lang)),
+                problems: vec![detail],
+                ..SyncView::default()
+            }));
+            return self.load_home();
+        }
+        let result = self.sync();
+        self.check_connection();
+        result
+    }
+}
+
+fn connection_detail(e: &pendata_core::sync::ClientError, lang: Lang) -> String {
+    let message = match lang {
+        Lang::Id => e.message(),
+        Lang::En => e.message_en(),
+    };
+    format!("{message} ({})", e.code())
+}
+
+fn connection_view(seq: u64, result: Result<(), String>) -> ConnectionView {
+    match result {
+        Ok(()) => ConnectionView {
+            seq,
+            reach: Reach::Online,
+            checked_at: Some(local_time()),
+            detail: None,
+        },
+        Err(detail) => ConnectionView {
+            seq,
+            reach: Reach::Offline,
+            checked_at: Some(local_time()),
+            detail: Some(detail),
+        },
+    }
+}
+
+/// Row lists (families, businesses, dependents) and bitmask answers.
+impl Worker {
+    /// Flips `bit` of the number stored at `path` (unanswered counts as 0): the stored value
+    /// is read here, so quick clicks never work from a stale screen.
+    fn toggle_bit(&mut self, id: HouseholdId, path: &str, bit: u8) -> Res {
+        let lang = self.lang;
+        let household = self
+            .device()?
+            .store()
+            .household(id)
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        let json = serde_json::to_value(&household).map_err(|e| e.to_string())?;
+        let mask = form::value_text(&json, path).parse::<u8>().unwrap_or(0);
+        self.set_text(id, path, &(mask ^ bit).to_string())
+    }
+
+    /// Changes one list of the household as a whole (one `set_field`, one audit row).
+    fn edit_rows(
+        &mut self,
+        id: HouseholdId,
+        rows: form::Rows,
+        change: impl FnOnce(&mut Vec<Value>),
+    ) -> Res {
+        let lang = self.lang;
+        let map = |e: StoreError| format!("{} ({})", e.message(lang), e.code());
+        let household = self.device()?.store().household(id).map_err(map)?;
+        let json = serde_json::to_value(&household).map_err(|e| e.to_string())?;
+        let path = pendata_core::store::jsonpath::parse(rows.path())
+            .ok_or_else(|| rows.path().to_string())?;
+        let mut list = match pendata_core::store::jsonpath::get(&json, &path) {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        change(&mut list);
+        self.set_value(id, rows.path(), Value::Array(list))?;
+        // Row paths moved: errors kept for typed values no longer point at the same row.
+        let prefix = format!("{}[", rows.path());
+        self.field_errors.retain(|p, _| !p.starts_with(&prefix));
+        self.refresh_form(id)
+    }
 }

@@ -127,6 +127,8 @@ pub struct FormView {
     pub photos: Vec<PhotoThumb>,
     /// The desa of the user's kecamatan (code, name).
     pub desa_options: Vec<(String, String)>,
+    /// Whether the facilitator may delete it from the device, or why not.
+    pub deletable: Deletable,
 }
 
 /// One sync's progress.
@@ -145,6 +147,9 @@ pub struct SyncView {
     pub problems: Vec<String>,
     /// Rejected households: (id, head name, supervisor's note).
     pub rejected: Vec<(HouseholdId, String, String)>,
+    /// Set when the server could not be reached: the plain-words message with what waits to
+    /// be sent (already in the user's language).
+    pub offline: Option<String>,
 }
 
 /// Settings and about.
@@ -178,6 +183,14 @@ pub struct AppState {
     pub settings: SettingsView,
     /// A photo shown full size (data URL).
     pub full_photo: Option<String>,
+    /// Recent messages, oldest first (errors stay until dismissed); see [`AppState::push_message`].
+    pub messages: Vec<Message>,
+    /// The id the next message gets.
+    pub next_message: u64,
+    /// Whether the server answered the last `/healthz` check.
+    pub connection: ConnectionView,
+    /// Totals of the work list's current query (arrive after the page).
+    pub list_counts: Option<ListCounts>,
 }
 
 impl Default for AppState {
@@ -197,6 +210,10 @@ impl Default for AppState {
             sync: SyncView::default(),
             settings: SettingsView::default(),
             full_photo: None,
+            messages: Vec::new(),
+            next_message: 0,
+            connection: ConnectionView::default(),
+            list_counts: None,
         }
     }
 }
@@ -230,6 +247,12 @@ pub enum Update {
     Lang(Lang),
     FullPhoto(Option<String>),
     Locked,
+    /// The result (or start) of a server reachability check.
+    Connection(ConnectionView),
+    /// Totals of a work-list query.
+    ListCounts(ListCounts),
+    /// A household was deleted from the device: close its form, back to the work list.
+    Deleted(HouseholdId),
 }
 
 impl AppState {
@@ -241,14 +264,17 @@ impl AppState {
             Update::Unlocked { lang } => {
                 self.lang = lang;
                 self.error = None;
+                self.messages.clear();
                 self.screen = Screen::Home;
             }
             Update::Busy(b) => self.busy = b,
             Update::Error(e) => {
+                self.push_message(MessageKind::Error, e.clone());
                 self.error = Some(e);
                 self.notice = None;
             }
             Update::Notice(n) => {
+                self.push_message(MessageKind::Notice, n.clone());
                 self.notice = Some(n);
                 self.error = None;
             }
@@ -292,6 +318,139 @@ impl AppState {
                     ..AppState::default()
                 };
             }
+            Update::Connection(c) => {
+                // Checks may finish out of order: an older one never replaces a newer one.
+                if c.seq >= self.connection.seq {
+                    self.connection = c;
+                }
+            }
+            Update::ListCounts(c) => {
+                // Only the totals of the query on screen (a newer search may be under way).
+                if c.query.same_filter(&self.list.query) {
+                    self.list_counts = Some(c);
+                }
+            }
+            Update::Deleted(id) => {
+                if self.form.as_ref().is_some_and(|f| f.household.id == id) {
+                    self.form = None;
+                    self.member_open = None;
+                    self.full_photo = None;
+                }
+                self.screen = Screen::List;
+            }
         }
     }
+
+    /// Adds a message to the recent list. The same text again moves to the end instead of
+    /// showing twice. At most [`MAX_MESSAGES`] are kept: the oldest notice goes first, errors
+    /// only when nothing but errors is left (they otherwise stay until dismissed).
+    pub fn push_message(&mut self, kind: MessageKind, text: String) {
+        self.messages
+            .retain(|m| !(m.kind == kind && m.text == text));
+        let id = self.next_message;
+        self.next_message += 1;
+        self.messages.push(Message { id, kind, text });
+        while self.messages.len() > MAX_MESSAGES {
+            let oldest_notice = self
+                .messages
+                .iter()
+                .position(|m| m.kind == MessageKind::Notice);
+            self.messages.remove(oldest_notice.unwrap_or(0));
+        }
+    }
+
+    /// An error for people (stays until dismissed).
+    pub fn push_error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.push_message(MessageKind::Error, text.clone());
+        self.error = Some(text);
+    }
+
+    /// Removes one message (its close button).
+    pub fn dismiss(&mut self, id: u64) {
+        self.messages.retain(|m| m.id != id);
+        if !self.messages.iter().any(|m| m.kind == MessageKind::Error) {
+            self.error = None;
+        }
+    }
+
+    /// Drops the notices (moving to another screen); errors stay.
+    pub fn clear_notices(&mut self) {
+        self.messages.retain(|m| m.kind == MessageKind::Error);
+        self.notice = None;
+    }
+}
+
+/// How many recent messages are kept on screen.
+pub const MAX_MESSAGES: usize = 5;
+
+/// What a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// Something failed: stays until dismissed.
+    Error,
+    /// A confirmation: goes with the next screen change.
+    Notice,
+}
+
+/// One message of the recent list (already in the user's language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: u64,
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+/// Whether the server can be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reach {
+    /// Not checked since the app was unlocked (or no server to ask).
+    #[default]
+    Unknown,
+    Checking,
+    Online,
+    Offline,
+}
+
+/// The last reachability check (`GET /healthz`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionView {
+    /// Increases with every check, so a late answer never replaces a newer one.
+    pub seq: u64,
+    pub reach: Reach,
+    /// Local time of the answer (`HH:MM`).
+    pub checked_at: Option<String>,
+    /// Why it failed, with the error code.
+    pub detail: Option<String>,
+}
+
+/// Totals of a work-list query over all its pages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListCounts {
+    pub query: ListQuery,
+    /// Own households matching.
+    pub households: u64,
+    /// Unopened prelist households matching.
+    pub assignments: u64,
+}
+
+impl ListQuery {
+    /// Same text and filters (the page may differ).
+    pub fn same_filter(&self, other: &ListQuery) -> bool {
+        self.text.trim() == other.text.trim()
+            && self.state == other.state
+            && self.desa == other.desa
+    }
+}
+
+/// Whether a household may be deleted from the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Deletable {
+    /// Made on this device and never sent: it can go.
+    Yes,
+    /// A prelist household (an assignment from the server): its status says what happened.
+    #[default]
+    Prelist,
+    /// Sent (or queued, or answered by the server): only the supervisor can reject it.
+    Sent,
 }

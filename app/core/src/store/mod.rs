@@ -1326,6 +1326,32 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// How many active assignments [`unopened_assignments`](Self::unopened_assignments) would
+    /// list over all its pages (same `text` and `desa_code` rules).
+    pub fn count_unopened_assignments(
+        &self,
+        text: Option<&str>,
+        desa_code: Option<&str>,
+    ) -> Result<u64> {
+        let pattern = text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+            let escaped = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM assignments a
+             WHERE a.active = 1 AND (?1 IS NULL OR a.desa_code = ?1)
+               AND (?2 IS NULL OR a.content LIKE ?2 ESCAPE '\\')
+               AND NOT EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id)",
+            )?
+            .query_row(params![desa_code, pattern], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
 }
 
 fn save_in(tx: &Transaction<'_>, actor: &Actor<'_>, h: &Household) -> Result<()> {

@@ -129,6 +129,36 @@ impl Store {
     }
 }
 
+impl Store {
+    /// How many households match the query (its `limit` and `offset` are ignored): the total
+    /// a paged list shows beside its page.
+    pub fn count(&self, q: &SearchQuery) -> Result<u64> {
+        let state = q.state.map(|s| s.as_str());
+        let fts = q.text.as_deref().and_then(fts_query).map(|m| {
+            match q.desa_code.as_deref().and_then(desa_clause) {
+                Some(d) => format!("{m} AND {d}"),
+                None => m,
+            }
+        });
+        let n: i64 = match &fts {
+            Some(m) => self.conn.prepare_cached(
+                "SELECT count(*) FROM household_search s CROSS JOIN households h ON h.seq = s.rowid
+                 WHERE household_search MATCH ?1
+                   AND (?2 IS NULL OR h.state = ?2) AND (?2 IS NOT NULL OR h.state <> 'deleted')
+                   AND (?3 IS NULL OR h.desa_code = ?3)",
+            )?
+            .query_row(params![m, state, q.desa_code], |r| r.get(0))?,
+            None => self.conn.prepare_cached(
+                "SELECT count(*) FROM households h
+                 WHERE (?1 IS NULL OR h.state = ?1) AND (?1 IS NOT NULL OR h.state <> 'deleted')
+                   AND (?2 IS NULL OR h.desa_code = ?2)",
+            )?
+            .query_row(params![state, q.desa_code], |r| r.get(0))?,
+        };
+        Ok(n.max(0) as u64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::fts_query;

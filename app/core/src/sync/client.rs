@@ -366,6 +366,16 @@ impl Client {
         send_json(self.request(Method::GET, "/api/v1/me", 0)).await
     }
 
+    /// `GET /healthz` with a short `deadline` (connecting included): whether the server can
+    /// be reached now. Needs no token; sends none of the device's data. An answer that is not
+    /// 2xx is [`ClientError::Status`] (e.g. a captive portal's page).
+    pub async fn healthz(&self, deadline: Duration) -> Result<(), ClientError> {
+        let req = self.http.get(self.url("/healthz")).timeout(deadline);
+        let res = req.send().await.map_err(ClientError::from_reqwest)?;
+        check_status(res).await?;
+        Ok(())
+    }
+
     /// `POST /api/v1/photos/missing` (at most `MAX_PHOTO_QUERY` hashes).
     pub async fn photos_missing(
         &self,

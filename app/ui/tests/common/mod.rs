@@ -132,6 +132,8 @@ impl Harness {
 
     /// Lets the service's answers arrive and renders them.
     pub fn pump(&mut self) {
+        // Handlers and tasks run inside the tokio runtime, as under dioxus-desktop.
+        let _in_runtime = self.rt.enter();
         let dom = &mut self.dom;
         let _ = self.rt.block_on(async {
             tokio::time::timeout(Duration::from_millis(50), dom.wait_for_work()).await
@@ -177,7 +179,10 @@ impl Harness {
     fn fire(&mut self, name: &str, hook: &str, data: PlatformEventData) {
         let id = self.id(hook);
         let event = Event::new(Rc::new(data) as Rc<dyn Any>, true);
-        self.dom.runtime().handle_event(name, event, id);
+        {
+            let _in_runtime = self.rt.enter();
+            self.dom.runtime().handle_event(name, event, id);
+        }
         self.pump();
     }
 
