@@ -46,9 +46,25 @@ fn window_size() -> (f64, f64) {
         .unwrap_or((900.0, 700.0))
 }
 
+/// WebKitGTK's GPU compositing is off unless `PENDATA_WEBKIT_COMPOSITING=1`: the app is forms
+/// and lists, and the compositing path costs the WebKit web process about 115 MB of resident
+/// memory and some start time (measured in docs/PERFORMANCE.md). `WEBKIT_DISABLE_COMPOSITING_MODE`
+/// is WebKitGTK's documented switch (the same as the hardware-acceleration policy "never"); it
+/// must be in the environment before GTK starts and the web process is spawned, so it is set
+/// here, while `main` is still the only thread. A value the user set is left alone.
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+fn webkit_environment() {
+    let keep_gpu = std::env::var("PENDATA_WEBKIT_COMPOSITING").is_ok_and(|v| v == "1");
+    if !keep_gpu && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 fn main() {
     // Time origin of the benchmark hook (does nothing else; see `pendata_app::bench`).
     pendata_app::bench::mark_process_start();
+    #[cfg(all(feature = "desktop", target_os = "linux"))]
+    webkit_environment();
     let props = AppProps { config: config() };
     #[cfg(feature = "desktop")]
     {
