@@ -46,17 +46,28 @@ fn window_size() -> (f64, f64) {
         .unwrap_or((900.0, 700.0))
 }
 
-/// WebKitGTK's GPU compositing is off unless `PENDATA_WEBKIT_COMPOSITING=1`: the app is forms
-/// and lists, and the compositing path costs the WebKit web process about 115 MB of resident
-/// memory and some start time (measured in docs/PERFORMANCE.md). `WEBKIT_DISABLE_COMPOSITING_MODE`
-/// is WebKitGTK's documented switch (the same as the hardware-acceleration policy "never"); it
-/// must be in the environment before GTK starts and the web process is spawned, so it is set
-/// here, while `main` is still the only thread. A value the user set is left alone.
+/// WebKitGTK and GTK without GPU paths unless `PENDATA_WEBKIT_COMPOSITING=1`: the app is forms
+/// and lists and draws nothing with GL. Measured under Xvfb at 20,000 households
+/// (docs/PERFORMANCE.md): `WEBKIT_DISABLE_COMPOSITING_MODE` (WebKitGTK's switch for the
+/// hardware-acceleration policy "never") takes ~115 MB off the WebKit web process and some
+/// start time; `WEBKIT_DISABLE_DMABUF_RENDERER` (the DMA-BUF renderer is not used without
+/// compositing) ~5 MB and `GDK_GL=disable` (GTK's GLX probing at start) ~1.5 MB off the app's
+/// own process. They must be in the environment before GTK starts and the web process is
+/// spawned, so they are set here, while `main` is still the only thread. A value already set
+/// is left alone.
 #[cfg(all(feature = "desktop", target_os = "linux"))]
 fn webkit_environment() {
-    let keep_gpu = std::env::var("PENDATA_WEBKIT_COMPOSITING").is_ok_and(|v| v == "1");
-    if !keep_gpu && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    if std::env::var("PENDATA_WEBKIT_COMPOSITING").is_ok_and(|v| v == "1") {
+        return;
+    }
+    for (key, value) in [
+        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        ("GDK_GL", "disable"),
+    ] {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
     }
 }
 
