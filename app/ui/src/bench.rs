@@ -83,17 +83,22 @@ impl Hook {
                 self.done = true;
                 let list_received_ms = since_start_ms();
                 // Wait until the rows are in the DOM and a frame has been drawn.
-                let rows = dom_count(r#"[data-t^="open-household-"]"#).await;
+                let seen = dom_count(r#"[data-t^="open-household-"]"#).await;
+                let rows = seen.count;
                 let first_list_ms = since_start_ms();
                 let (tree_rss, tree_pss, processes) = tree_memory_kb();
                 println!(
                     "pendata-bench first_list_ms={first_list_ms:.1} unlock_screen_ms={:.1} unlock_start_ms={:.1} \
                      unlocked_ms={:.1} list_received_ms={list_received_ms:.1} rows={rows} rss_kb={} tree_rss_kb={tree_rss} \
-                     tree_pss_kb={tree_pss} processes={processes}",
+                     tree_pss_kb={tree_pss} processes={processes} list_script_start_ms={:.1} \
+                     list_seen_ms={:.1} list_frames={}",
                     self.unlock_screen_ms,
                     self.unlock_start_ms,
                     self.unlocked_ms,
                     status_kb(std::process::id(), "VmRSS:"),
+                    seen.script_start_ms,
+                    seen.seen_ms,
+                    seen.frames,
                 );
                 use std::io::Write as _;
                 let _ = std::io::stdout().flush();
@@ -109,24 +114,50 @@ impl Hook {
     }
 }
 
+/// What [`dom_count`] saw: matches, animation frames waited, and when (ms since
+/// [`mark_process_start`], from the page's clock) the script started and saw the matches.
+struct DomSeen {
+    count: u64,
+    frames: u64,
+    script_start_ms: f64,
+    seen_ms: f64,
+}
+
 /// How many elements match `selector` once there is at least one (checked after each
 /// animation frame, so the match has been laid out and drawn); 0 after ~3000 frames.
-async fn dom_count(selector: &str) -> u64 {
+async fn dom_count(selector: &str) -> DomSeen {
     let js = format!(
         r#"
+        const t0 = Date.now();
         for (let i = 0; i < 3000; i++) {{
             await new Promise((ok) => requestAnimationFrame(() => ok()));
             const n = document.querySelectorAll({selector:?}).length;
-            if (n > 0) {{ return n; }}
+            if (n > 0) {{ return [n, i + 1, t0, Date.now()]; }}
         }}
-        return 0;
+        return [0, 3000, t0, Date.now()];
         "#
     );
-    document::eval(&js).join::<u64>().await.unwrap_or(0)
+    let v = document::eval(&js)
+        .join::<Vec<f64>>()
+        .await
+        .unwrap_or_default();
+    let at = |i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    // The page's clock is the wall clock: map it onto the benchmark's origin.
+    let wall_now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(f64::NAN);
+    let origin = wall_now_ms - since_start_ms();
+    DomSeen {
+        count: at(0).max(0.0) as u64,
+        frames: at(1).max(0.0) as u64,
+        script_start_ms: at(2) - origin,
+        seen_ms: at(3) - origin,
+    }
 }
 
 async fn wait_for_dom(selector: &str) -> bool {
-    dom_count(selector).await > 0
+    dom_count(selector).await.count > 0
 }
 
 /// A `kB` line of `/proc/PID/status` (0 when unreadable).
