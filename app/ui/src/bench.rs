@@ -40,6 +40,11 @@ fn since_start_ms() -> f64 {
 /// The hook's state in the root's update loop; `None` (no effect) without the env var.
 pub struct Hook {
     pin: String,
+    /// The root component's first render (the hook is made there).
+    root_ms: f64,
+    /// `NeedsUnlock` from the worker, and when the unlock screen's check script started.
+    needs_unlock_ms: f64,
+    unlock_script_ms: f64,
     unlock_screen_ms: f64,
     unlock_start_ms: f64,
     unlocked_ms: f64,
@@ -51,6 +56,9 @@ impl Hook {
         let pin = std::env::var("PENDATA_BENCH_PIN").ok()?;
         Some(Hook {
             pin,
+            root_ms: since_start_ms(),
+            needs_unlock_ms: f64::NAN,
+            unlock_script_ms: f64::NAN,
             unlock_screen_ms: f64::NAN,
             unlock_start_ms: f64::NAN,
             unlocked_ms: f64::NAN,
@@ -64,10 +72,14 @@ impl Hook {
             Update::NeedsUnlock if self.unlock_start_ms.is_nan() => {
                 // A person types the PIN only once the unlock screen is there: wait until its
                 // PIN field is in the DOM and a frame was drawn, then submit.
-                self.unlock_screen_ms = wait_for_dom(r#"[data-t="unlock-pin"]"#)
-                    .await
-                    .then(since_start_ms)
-                    .unwrap_or(f64::NAN);
+                self.needs_unlock_ms = since_start_ms();
+                let seen = dom_count(r#"[data-t="unlock-pin"]"#).await;
+                self.unlock_script_ms = seen.script_start_ms;
+                self.unlock_screen_ms = if seen.count > 0 {
+                    since_start_ms()
+                } else {
+                    f64::NAN
+                };
                 self.unlock_start_ms = since_start_ms();
                 svc.send(Intent::Unlock {
                     pin: self.pin.clone(),
@@ -91,7 +103,8 @@ impl Hook {
                     "pendata-bench first_list_ms={first_list_ms:.1} unlock_screen_ms={:.1} unlock_start_ms={:.1} \
                      unlocked_ms={:.1} list_received_ms={list_received_ms:.1} rows={rows} rss_kb={} tree_rss_kb={tree_rss} \
                      tree_pss_kb={tree_pss} processes={processes} list_script_start_ms={:.1} \
-                     list_seen_ms={:.1} list_frames={}",
+                     list_seen_ms={:.1} list_frames={} root_ms={:.1} needs_unlock_ms={:.1} \
+                     unlock_script_ms={:.1}",
                     self.unlock_screen_ms,
                     self.unlock_start_ms,
                     self.unlocked_ms,
@@ -99,6 +112,9 @@ impl Hook {
                     seen.script_start_ms,
                     seen.seen_ms,
                     seen.frames,
+                    self.root_ms,
+                    self.needs_unlock_ms,
+                    self.unlock_script_ms,
                 );
                 use std::io::Write as _;
                 let _ = std::io::stdout().flush();
@@ -154,10 +170,6 @@ async fn dom_count(selector: &str) -> DomSeen {
         script_start_ms: at(2) - origin,
         seen_ms: at(3) - origin,
     }
-}
-
-async fn wait_for_dom(selector: &str) -> bool {
-    dom_count(selector).await.count > 0
 }
 
 /// A `kB` line of `/proc/PID/status` (0 when unreadable).
