@@ -4,8 +4,11 @@
 //! and once the list's first page is in the WebView's DOM (checked in the page, after an
 //! animation frame) prints one line to stdout:
 //!
-//! `pendata-bench first_list_ms=.. unlock_start_ms=.. unlocked_ms=.. list_received_ms=.. rows=..
-//! rss_kb=.. tree_rss_kb=.. tree_pss_kb=.. processes=..`
+//! `pendata-bench first_list_ms=.. unlock_screen_ms=.. unlock_start_ms=.. unlocked_ms=..
+//! list_received_ms=.. rows=.. rss_kb=.. tree_rss_kb=.. tree_pss_kb=.. processes=..`
+//!
+//! As a person would, it submits the PIN only once the unlock screen's PIN field is in the DOM
+//! (`unlock_screen_ms`); `unlock_start_ms` is the submit.
 //!
 //! Times are milliseconds since [`mark_process_start`] (first thing in `main`). `rss_kb` is
 //! this process's VmRSS; `tree_*` add every descendant process (the WebKit web and network
@@ -37,6 +40,12 @@ fn since_start_ms() -> f64 {
 /// The hook's state in the root's update loop; `None` (no effect) without the env var.
 pub struct Hook {
     pin: String,
+    /// The root component's first render (the hook is made there).
+    root_ms: f64,
+    /// `NeedsUnlock` from the worker, and when the unlock screen's check script started.
+    needs_unlock_ms: f64,
+    unlock_script_ms: f64,
+    unlock_screen_ms: f64,
     unlock_start_ms: f64,
     unlocked_ms: f64,
     done: bool,
@@ -47,6 +56,10 @@ impl Hook {
         let pin = std::env::var("PENDATA_BENCH_PIN").ok()?;
         Some(Hook {
             pin,
+            root_ms: since_start_ms(),
+            needs_unlock_ms: f64::NAN,
+            unlock_script_ms: f64::NAN,
+            unlock_screen_ms: f64::NAN,
             unlock_start_ms: f64::NAN,
             unlocked_ms: f64::NAN,
             done: false,
@@ -57,6 +70,16 @@ impl Hook {
     pub async fn after(&mut self, u: &Update, svc: &Service, mut state: Signal<AppState>) {
         match u {
             Update::NeedsUnlock if self.unlock_start_ms.is_nan() => {
+                // A person types the PIN only once the unlock screen is there: wait until its
+                // PIN field is in the DOM and a frame was drawn, then submit.
+                self.needs_unlock_ms = since_start_ms();
+                let seen = dom_count(r#"[data-t="unlock-pin"]"#).await;
+                self.unlock_script_ms = seen.script_start_ms;
+                self.unlock_screen_ms = if seen.count > 0 {
+                    since_start_ms()
+                } else {
+                    f64::NAN
+                };
                 self.unlock_start_ms = since_start_ms();
                 svc.send(Intent::Unlock {
                     pin: self.pin.clone(),
@@ -72,24 +95,26 @@ impl Hook {
                 self.done = true;
                 let list_received_ms = since_start_ms();
                 // Wait until the rows are in the DOM and a frame has been drawn.
-                let js = r#"
-                    for (let i = 0; i < 3000; i++) {
-                        await new Promise((ok) => requestAnimationFrame(() => ok()));
-                        const n = document.querySelectorAll('[data-t^="open-household-"]').length;
-                        if (n > 0) { return n; }
-                    }
-                    return 0;
-                "#;
-                let rows = document::eval(js).join::<u64>().await.unwrap_or(0);
+                let seen = dom_count(r#"[data-t^="open-household-"]"#).await;
+                let rows = seen.count;
                 let first_list_ms = since_start_ms();
                 let (tree_rss, tree_pss, processes) = tree_memory_kb();
                 println!(
-                    "pendata-bench first_list_ms={first_list_ms:.1} unlock_start_ms={:.1} \
+                    "pendata-bench first_list_ms={first_list_ms:.1} unlock_screen_ms={:.1} unlock_start_ms={:.1} \
                      unlocked_ms={:.1} list_received_ms={list_received_ms:.1} rows={rows} rss_kb={} tree_rss_kb={tree_rss} \
-                     tree_pss_kb={tree_pss} processes={processes}",
+                     tree_pss_kb={tree_pss} processes={processes} list_script_start_ms={:.1} \
+                     list_seen_ms={:.1} list_frames={} root_ms={:.1} needs_unlock_ms={:.1} \
+                     unlock_script_ms={:.1}",
+                    self.unlock_screen_ms,
                     self.unlock_start_ms,
                     self.unlocked_ms,
                     status_kb(std::process::id(), "VmRSS:"),
+                    seen.script_start_ms,
+                    seen.seen_ms,
+                    seen.frames,
+                    self.root_ms,
+                    self.needs_unlock_ms,
+                    self.unlock_script_ms,
                 );
                 use std::io::Write as _;
                 let _ = std::io::stdout().flush();
@@ -102,6 +127,48 @@ impl Hook {
             }
             _ => {}
         }
+    }
+}
+
+/// What [`dom_count`] saw: matches, animation frames waited, and when (ms since
+/// [`mark_process_start`], from the page's clock) the script started and saw the matches.
+struct DomSeen {
+    count: u64,
+    frames: u64,
+    script_start_ms: f64,
+    seen_ms: f64,
+}
+
+/// How many elements match `selector` once there is at least one (checked after each
+/// animation frame, so the match has been laid out and drawn); 0 after ~3000 frames.
+async fn dom_count(selector: &str) -> DomSeen {
+    let js = format!(
+        r#"
+        const t0 = Date.now();
+        for (let i = 0; i < 3000; i++) {{
+            await new Promise((ok) => requestAnimationFrame(() => ok()));
+            const n = document.querySelectorAll({selector:?}).length;
+            if (n > 0) {{ return [n, i + 1, t0, Date.now()]; }}
+        }}
+        return [0, 3000, t0, Date.now()];
+        "#
+    );
+    let v = document::eval(&js)
+        .join::<Vec<f64>>()
+        .await
+        .unwrap_or_default();
+    let at = |i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    // The page's clock is the wall clock: map it onto the benchmark's origin.
+    let wall_now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(f64::NAN);
+    let origin = wall_now_ms - since_start_ms();
+    DomSeen {
+        count: at(0).max(0.0) as u64,
+        frames: at(1).max(0.0) as u64,
+        script_start_ms: at(2) - origin,
+        seen_ms: at(3) - origin,
     }
 }
 

@@ -46,9 +46,48 @@ fn window_size() -> (f64, f64) {
         .unwrap_or((900.0, 700.0))
 }
 
+/// A render-node path that cannot exist (see [`webkit_environment`]).
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+const NO_RENDER_NODE: &str = "/nonexistent/pendata-no-render-node";
+
+/// WebKitGTK and GTK without GPU paths unless `PENDATA_WEBKIT_COMPOSITING=1`: the app is forms
+/// and lists and draws nothing with GL. Measured under Xvfb at 20,000 households
+/// (docs/PERFORMANCE.md):
+/// * `WEBKIT_DISABLE_COMPOSITING_MODE` (WebKitGTK's switch for the hardware-acceleration policy
+///   "never") takes ~115 MB off the WebKit web process and some start time;
+/// * `WEBKIT_DISABLE_DMABUF_RENDERER` (that renderer is not used without compositing) ~5 MB and
+///   `GDK_GL=disable` (GTK's GLX probing at start) ~1.5 MB off the app's own process;
+/// * `WEBKIT_WEB_RENDER_DEVICE_FILE` names the GPU render node the web process may use for GBM
+///   buffers. Unset, WebKitGTK 2.50 finds it by opening an EGL display in the app's own
+///   process when it starts the web process, which loads Mesa and LLVM there (~50 MB resident).
+///   Without compositing nothing uses that node, so it is set to a path that does not exist:
+///   the web process then uses its surfaceless EGL display, as it does anyway on a machine
+///   without a render node.
+///
+/// They must be in the environment before GTK starts and the web process is spawned, so they
+/// are set here, while `main` is still the only thread. A value already set is left alone.
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+fn webkit_environment() {
+    if std::env::var("PENDATA_WEBKIT_COMPOSITING").is_ok_and(|v| v == "1") {
+        return;
+    }
+    for (key, value) in [
+        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        ("GDK_GL", "disable"),
+        ("WEBKIT_WEB_RENDER_DEVICE_FILE", NO_RENDER_NODE),
+    ] {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
+}
+
 fn main() {
     // Time origin of the benchmark hook (does nothing else; see `pendata_app::bench`).
     pendata_app::bench::mark_process_start();
+    #[cfg(all(feature = "desktop", target_os = "linux"))]
+    webkit_environment();
     let props = AppProps { config: config() };
     #[cfg(feature = "desktop")]
     {
