@@ -334,7 +334,7 @@ fn wire_shapes_are_as_documented() {
 #[test]
 fn unknown_fields_are_refused() {
     let mut v: serde_json::Value =
-        serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
+        serde_json::from_str(include_str!("../../../assets/examples/household.json")).unwrap();
     v["members"][0]["nikk"] = serde_json::json!("typo");
     let err = serde_json::from_value::<Household>(v)
         .unwrap_err()
