@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: the real `pendata-server` on a real socket (port 0, a
 //! temporary data directory) and real accounts.
 
+pub mod client;
 pub mod device;
 pub mod procs;
 pub mod proxy;
@@ -355,16 +356,30 @@ impl WebClient {
     /// Opens the login page and logs in with the test password; returns the answer (a 303
     /// to `/dashboard` on success).
     pub async fn login(&mut self, username: &str) -> anyhow::Result<reqwest::Response> {
+        self.login_with(username, PASSWORD, &[]).await
+    }
+
+    /// Opens the login page and posts its form with `password` and any extra headers (e.g.
+    /// `X-Forwarded-Proto`); returns the answer as it comes (303, 401, 403, 429).
+    pub async fn login_with(
+        &mut self,
+        username: &str,
+        password: &str,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<reqwest::Response> {
         let page = self.get("/dashboard/login").await?.text().await?;
         let token =
             csrf_in(&page).ok_or_else(|| anyhow::anyhow!("no csrf field on the login page"))?;
-        self.post(
+        let origin = self.base.clone();
+        self.post_with(
             "/dashboard/login",
             &[
                 ("username", username),
-                ("password", PASSWORD),
+                ("password", password),
                 ("csrf", &token),
             ],
+            Some(&origin),
+            headers,
         )
         .await
     }
