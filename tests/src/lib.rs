@@ -153,24 +153,7 @@ pub fn prelist_of(h: &Household, prelist_id: &str, assigned_to: Option<&str>) ->
 /// A camera-like JPEG (gradients, edges, noise; 1600x1200, quality 92). Different seeds give
 /// different bytes.
 pub fn camera_jpeg(seed: u32) -> anyhow::Result<Vec<u8>> {
-    let (w, h) = (1600u32, 1200u32);
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    let shift = (seed % 200) as u8;
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let n = (state % 24) as u8;
-        let edge = if (x / 80 + y / 60) % 2 == 0 { 40 } else { 0 };
-        image::Rgb([
-            ((x * 255 / w) as u8).saturating_add(n),
-            ((y * 255 / h) as u8).saturating_add(edge),
-            shift.saturating_add(n / 2),
-        ])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&img)?;
-    Ok(out)
+    workload::camera_jpeg_with(seed, 1600, 1200, 92)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -25,8 +25,15 @@ pub fn camera_set(w: u32, h: u32) -> anyhow::Result<Vec<Jpeg>> {
         .collect()
 }
 
-/// A camera-like JPEG of `w`x`h` (gradients, edges, noise), different bytes per seed.
+/// A camera-like JPEG of `w`x`h` (gradients, edges, noise; quality 85), different bytes per
+/// seed.
 pub fn camera_jpeg_sized(seed: u32, w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
+    camera_jpeg_with(seed, w, h, 85)
+}
+
+/// A camera-like JPEG of `w`x`h` at `quality` (gradients, edges, noise), different bytes per
+/// seed.
+pub fn camera_jpeg_with(seed: u32, w: u32, h: u32, quality: u8) -> anyhow::Result<Vec<u8>> {
     let mut state = seed.wrapping_mul(2_654_435_761).max(1);
     let shift = (seed % 200) as u8;
     let img = image::RgbImage::from_fn(w, h, |x, y| {
@@ -42,7 +49,7 @@ pub fn camera_jpeg_sized(seed: u32, w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
         ])
     });
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img)?;
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality).encode_image(&img)?;
     Ok(out)
 }
 
