@@ -6,7 +6,10 @@
 //! the filter). Kept in binaries of their own: `hostile_images` (`harness = false`, one child
 //! process per case) and `log_scan` (it installs the process-wide tracing subscriber).
 //!
-//! A new area: a file `tests/tests/e2e/NAME.rs` and a `mod NAME;` line below.
+//! A new area: a file `tests/tests/e2e/NAME.rs` and a `mod NAME;` line below. Areas share
+//! nothing but the process: each test starts its own server, data directories and devices, so
+//! they may run side by side (`-- --test-threads=1` runs them one at a time, e.g. to read one
+//! test's output while debugging).
 
 mod access_matrix;
 mod crash_client;
