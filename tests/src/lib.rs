@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: the real `pendata-server` on a real socket (port 0, a
 //! temporary data directory) and real accounts.
 
+pub mod client;
 pub mod device;
 pub mod procs;
 pub mod proxy;
@@ -152,24 +153,7 @@ pub fn prelist_of(h: &Household, prelist_id: &str, assigned_to: Option<&str>) ->
 /// A camera-like JPEG (gradients, edges, noise; 1600x1200, quality 92). Different seeds give
 /// different bytes.
 pub fn camera_jpeg(seed: u32) -> anyhow::Result<Vec<u8>> {
-    let (w, h) = (1600u32, 1200u32);
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    let shift = (seed % 200) as u8;
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let n = (state % 24) as u8;
-        let edge = if (x / 80 + y / 60) % 2 == 0 { 40 } else { 0 };
-        image::Rgb([
-            ((x * 255 / w) as u8).saturating_add(n),
-            ((y * 255 / h) as u8).saturating_add(edge),
-            shift.saturating_add(n / 2),
-        ])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&img)?;
-    Ok(out)
+    workload::camera_jpeg_with(seed, 1600, 1200, 92)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -355,16 +339,30 @@ impl WebClient {
     /// Opens the login page and logs in with the test password; returns the answer (a 303
     /// to `/dashboard` on success).
     pub async fn login(&mut self, username: &str) -> anyhow::Result<reqwest::Response> {
+        self.login_with(username, PASSWORD, &[]).await
+    }
+
+    /// Opens the login page and posts its form with `password` and any extra headers (e.g.
+    /// `X-Forwarded-Proto`); returns the answer as it comes (303, 401, 403, 429).
+    pub async fn login_with(
+        &mut self,
+        username: &str,
+        password: &str,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<reqwest::Response> {
         let page = self.get("/dashboard/login").await?.text().await?;
         let token =
             csrf_in(&page).ok_or_else(|| anyhow::anyhow!("no csrf field on the login page"))?;
-        self.post(
+        let origin = self.base.clone();
+        self.post_with(
             "/dashboard/login",
             &[
                 ("username", username),
-                ("password", PASSWORD),
+                ("password", password),
                 ("csrf", &token),
             ],
+            Some(&origin),
+            headers,
         )
         .await
     }

@@ -150,6 +150,12 @@ pub fn integrity_check(db: &Path) -> anyhow::Result<Vec<String>> {
         db,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    integrity_rows(&conn)
+}
+
+/// `PRAGMA integrity_check` on an open connection (e.g. a device's encrypted store): `["ok"]`
+/// when the database is sound.
+pub fn integrity_rows(conn: &rusqlite::Connection) -> anyhow::Result<Vec<String>> {
     let rows = conn
         .prepare("PRAGMA integrity_check")?
         .query_map([], |r| r.get::<_, String>(0))?

@@ -1,4 +1,4 @@
-//! Realistic workloads for crash tests and the slow-link benchmark: usulan baru households
+//! Realistic workloads for crash and fault tests and the slow-link benchmark: usulan baru households
 //! (the repository's example household with fresh ids and NIK/KK serials) with nine real
 //! camera-like JPEGs each, attached to a real encrypted [`Device`].
 //!
@@ -25,8 +25,15 @@ pub fn camera_set(w: u32, h: u32) -> anyhow::Result<Vec<Jpeg>> {
         .collect()
 }
 
-/// A camera-like JPEG of `w`x`h` (gradients, edges, noise), different bytes per seed.
+/// A camera-like JPEG of `w`x`h` (gradients, edges, noise; quality 85), different bytes per
+/// seed.
 pub fn camera_jpeg_sized(seed: u32, w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
+    camera_jpeg_with(seed, w, h, 85)
+}
+
+/// A camera-like JPEG of `w`x`h` at `quality` (gradients, edges, noise), different bytes per
+/// seed.
+pub fn camera_jpeg_with(seed: u32, w: u32, h: u32, quality: u8) -> anyhow::Result<Vec<u8>> {
     let mut state = seed.wrapping_mul(2_654_435_761).max(1);
     let shift = (seed % 200) as u8;
     let img = image::RgbImage::from_fn(w, h, |x, y| {
@@ -42,7 +49,43 @@ pub fn camera_jpeg_sized(seed: u32, w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
         ])
     });
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img)?;
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality).encode_image(&img)?;
+    Ok(out)
+}
+
+/// A tiny real JPEG (`40+4k` x `30+2k`, quality 80, gradients): bytes, width, height. Cheap
+/// enough for hundreds of households; make copies distinct with [`tagged_jpeg`].
+pub fn tiny_jpeg(k: u32) -> anyhow::Result<Jpeg> {
+    let (w, h) = (40 + 4 * k, 30 + 2 * k);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            ((x + y + k * 29) % 256) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode_image(&img)?;
+    Ok((out, w, h))
+}
+
+/// Nine tiny JPEGs ([`tiny_jpeg`] 0..9), one per verivali photo kind.
+pub fn tiny_set() -> anyhow::Result<Vec<Jpeg>> {
+    (0..9u32).map(tiny_jpeg).collect()
+}
+
+/// A noisy real JPEG of several photo chunks (1000x800, quality 95, about 1.9 MB).
+pub fn noisy_jpeg() -> anyhow::Result<Vec<u8>> {
+    let (w, h) = (1000u32, 800u32);
+    let mut s = 0x2545_f491_u32;
+    let img = image::RgbImage::from_fn(w, h, |_, _| {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        image::Rgb([s as u8, (s >> 8) as u8, (s >> 16) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95).encode_image(&img)?;
     Ok(out)
 }
 

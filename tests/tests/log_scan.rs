@@ -10,13 +10,12 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
+use pendata_e2e::client::{batch, upsert, ApiClient, Body};
 use pendata_e2e::{example_household, TestServer, PASSWORD};
 use pendata_server::store::Role;
 use pendata_shared::photos::PhotoKind;
-use pendata_shared::protocol::{Change, PushBatch, PushRecord, PROTOCOL_VERSION};
-use pendata_shared::{BatchId, DeviceId, HouseholdId, RevisionId, Sha256Hex};
-use serde_json::{json, Value};
+use pendata_shared::{HouseholdId, Sha256Hex};
+use serde_json::json;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -69,31 +68,14 @@ async fn server_logs_at_debug_hold_no_nik_kk_token_or_password() {
     server
         .add_user("sup.log", Role::Supervisor, "320102")
         .unwrap();
-    let base = server.url();
-    let http = reqwest::Client::new();
+    let api = ApiClient::new(&server.url()).unwrap();
     let wrong_password = "salah-sandi-rahasia-987";
     let mut secrets = vec![PASSWORD.to_owned(), wrong_password.to_owned()];
 
-    let login = |user: &'static str, password: &'static str| {
-        let http = http.clone();
-        let base = base.clone();
-        async move {
-            let r = http
-                .post(format!("{base}/api/v1/auth/login"))
-                .json(&json!({
-                    "username": user, "password": password,
-                    "device_id": uuid::Uuid::now_v7(), "device_name": "log scan",
-                }))
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), r.json::<Value>().await.unwrap())
-        }
-    };
-    let (status, _) = login("enum.log", wrong_password).await;
-    assert_eq!(status, 401);
-    let (_, e) = login("enum.log", PASSWORD).await;
-    let (_, s) = login("sup.log", PASSWORD).await;
+    let wrong = api.login("enum.log", wrong_password).await.unwrap();
+    assert_eq!(wrong.status, 401);
+    let e = api.login("enum.log", PASSWORD).await.unwrap().json();
+    let s = api.login("sup.log", PASSWORD).await.unwrap().json();
     let enum_token = e["token"].as_str().unwrap().to_owned();
     let sup_token = s["token"].as_str().unwrap().to_owned();
     secrets.push(enum_token.clone());
@@ -117,58 +99,27 @@ async fn server_logs_at_debug_hold_no_nik_kk_token_or_password() {
     secrets.extend(h.families.iter().map(|f| f.kk_number.clone()));
     let nik = h.members[0].nik.clone().unwrap();
 
-    let put = http
-        .put(format!(
-            "{base}/api/v1/photos/{}?offset=0&total={}",
-            Sha256Hex::digest(&photo).as_str(),
-            photo.len()
-        ))
-        .bearer_auth(&enum_token)
-        .header("content-type", "application/octet-stream")
-        .body(photo.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(put.status().as_u16(), 200);
+    let put = api.upload(&enum_token, &photo).await.unwrap();
+    assert_eq!(put.status, 200);
 
-    let record = |h: pendata_shared::Household| {
-        let revision = RevisionId::new();
-        (
-            PushRecord::new(
-                revision,
-                None,
-                Utc::now(),
-                h.id,
-                Change::Upsert {
-                    household: Box::new(h),
-                },
-            ),
-            revision,
-        )
-    };
-    let (good, revision) = record(h.clone());
+    let (good, revision) = upsert(h.clone());
     let mut broken = h.clone();
     broken.id = HouseholdId::new();
     broken.members.truncate(1); // no NIK shared with the good record
     broken.members[0].nik = Some(format!("{}13{}", &nik[..8], &nik[10..])); // month 13
     secrets.push(broken.members[0].nik.clone().unwrap());
-    let (bad, _) = record(broken);
-    let batch = PushBatch {
-        protocol: PROTOCOL_VERSION,
-        batch_id: BatchId::new(),
-        device_id: DeviceId::new(),
-        records: vec![good, bad],
-    };
-    let push: Value = http
-        .post(format!("{base}/api/v1/push"))
-        .bearer_auth(&enum_token)
-        .json(&batch)
-        .send()
+    let (bad, _) = upsert(broken);
+    let batch = batch(vec![good, bad]);
+    let push = api
+        .send(
+            "POST",
+            "/api/v1/push",
+            Some(&enum_token),
+            Body::Json(serde_json::to_value(&batch).unwrap()),
+        )
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     assert_eq!(
         push["results"][0]["outcome"]["status"], "accepted",
         "{push}"
@@ -180,95 +131,82 @@ async fn server_logs_at_debug_hold_no_nik_kk_token_or_password() {
 
     // Errors that carry personal data in the request.
     let malformed = format!("{{\"protocol\":1,\"records\":[{{\"nik\":\"{nik}\"");
-    let r = http
-        .post(format!("{base}/api/v1/push"))
-        .bearer_auth(&enum_token)
-        .header("content-type", "application/json")
-        .body(malformed)
-        .send()
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/push",
+            Some(&enum_token),
+            Body::Typed("application/json", malformed.into_bytes()),
+        )
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 400);
-    let r = http
-        .get(format!("{base}/api/v1/households?desa={nik}"))
-        .bearer_auth(&sup_token)
-        .send()
+    assert_eq!(r.status, 400);
+    let r = api
+        .get(&format!("/api/v1/households?desa={nik}"), Some(&sup_token))
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 400);
-    let r = http
-        .get(format!("{base}/api/v1/households/{nik}"))
-        .bearer_auth(&sup_token)
-        .send()
+    assert_eq!(r.status, 400);
+    let r = api
+        .get(&format!("/api/v1/households/{nik}"), Some(&sup_token))
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 400);
-    let r = http
-        .get(format!("{base}/api/v1/me"))
-        .bearer_auth(format!("{enum_token}x"))
-        .send()
+    assert_eq!(r.status, 400);
+    let r = api
+        .get("/api/v1/me", Some(&format!("{enum_token}x")))
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(r.status, 401);
 
     // Pulls, the supervisor's work.
     for token in [&enum_token, &sup_token] {
-        let r = http
-            .get(format!("{base}/api/v1/pull"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
+        let r = api.get("/api/v1/pull", Some(token)).await.unwrap();
+        assert_eq!(r.status, 200);
     }
-    let list = http
-        .get(format!("{base}/api/v1/households"))
-        .bearer_auth(&sup_token)
-        .send()
+    let list = api
+        .get("/api/v1/households", Some(&sup_token))
         .await
         .unwrap();
-    assert_eq!(list.status().as_u16(), 200);
-    let detail = http
-        .get(format!("{base}/api/v1/households/{}", h.id))
-        .bearer_auth(&sup_token)
-        .send()
+    assert_eq!(list.status, 200);
+    let detail = api
+        .get(&format!("/api/v1/households/{}", h.id), Some(&sup_token))
         .await
         .unwrap();
-    assert_eq!(detail.status().as_u16(), 200);
-    let review = http
-        .post(format!("{base}/api/v1/households/{}/review", h.id))
-        .bearer_auth(&sup_token)
-        .json(&json!({ "revision": revision, "decision": "rejected",
-                       "note": format!("NIK {nik} tidak cocok dengan KTP") }))
-        .send()
+    assert_eq!(detail.status, 200);
+    let review = api
+        .send(
+            "POST",
+            &format!("/api/v1/households/{}/review", h.id),
+            Some(&sup_token),
+            Body::Json(json!({ "revision": revision, "decision": "rejected",
+                               "note": format!("NIK {nik} tidak cocok dengan KTP") })),
+        )
         .await
         .unwrap();
-    assert_eq!(review.status().as_u16(), 200);
-    let resolve = http
-        .post(format!("{base}/api/v1/households/{}/resolve", h.id))
-        .bearer_auth(&sup_token)
-        .json(&json!({ "keep_revision": revision, "reason": format!("KK {}", h.families[0].kk_number) }))
-        .send()
+    assert_eq!(review.status, 200);
+    let resolve = api
+        .send(
+            "POST",
+            &format!("/api/v1/households/{}/resolve", h.id),
+            Some(&sup_token),
+            Body::Json(json!({ "keep_revision": revision,
+                               "reason": format!("KK {}", h.families[0].kk_number) })),
+        )
         .await
         .unwrap();
-    assert_eq!(resolve.status().as_u16(), 200);
-    let photo_get = http
-        .get(format!(
-            "{base}/api/v1/photos/{}",
-            Sha256Hex::digest(&photo).as_str()
-        ))
-        .bearer_auth(&sup_token)
-        .send()
+    assert_eq!(resolve.status, 200);
+    let photo_get = api
+        .get(
+            &format!("/api/v1/photos/{}", Sha256Hex::digest(&photo).as_str()),
+            Some(&sup_token),
+        )
         .await
         .unwrap();
-    assert_eq!(photo_get.bytes().await.unwrap().as_ref(), photo.as_slice());
-    let logout = http
-        .post(format!("{base}/api/v1/auth/logout"))
-        .bearer_auth(&enum_token)
-        .send()
+    assert_eq!(photo_get.body, photo);
+    let logout = api
+        .send("POST", "/api/v1/auth/logout", Some(&enum_token), Body::None)
         .await
         .unwrap();
-    assert_eq!(logout.status().as_u16(), 200);
+    assert_eq!(logout.status, 200);
     server.stop().await;
 
     let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();

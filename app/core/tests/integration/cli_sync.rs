@@ -3,7 +3,7 @@
 //! environment and from stdin), a usulan baru captured with photos and sent with `pendata sync`,
 //! `status --json` after it, assignments pulled and opened for verivali, a refused login.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;

@@ -11,11 +11,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use pendata_e2e::client::{batch, upsert};
 use pendata_e2e::{example_household, TestServer};
 use pendata_server::auth::Token;
 use pendata_server::store::Role;
-use pendata_shared::protocol::{Change, PushBatch, PushRecord, PROTOCOL_VERSION};
-use pendata_shared::{BatchId, DeviceId, Household, HouseholdId, MemberId, RevisionId};
+use pendata_shared::{Household, HouseholdId, MemberId};
 use tokio::sync::Mutex;
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -129,21 +129,7 @@ async fn devices_push_and_pull_without_errors_and_healthz_answers() {
             while Instant::now() < deadline {
                 n += 1;
                 let h = household(&template, n);
-                let record = PushRecord::new(
-                    RevisionId::new(),
-                    None,
-                    chrono::Utc::now(),
-                    h.id,
-                    Change::Upsert {
-                        household: Box::new(h),
-                    },
-                );
-                let batch = PushBatch {
-                    protocol: PROTOCOL_VERSION,
-                    batch_id: BatchId::new(),
-                    device_id: DeviceId::new(),
-                    records: vec![record],
-                };
+                let batch = batch(vec![upsert(h).0]);
                 let t = Instant::now();
                 let push = http
                     .post(format!("{base}/api/v1/push"))

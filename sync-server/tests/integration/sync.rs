@@ -2,7 +2,7 @@
 //! including hostile input and wilayah scoping; and racing pushes on a real socket.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use pendata_core::photo::{process, sniff, InputFormat, PhotoConfig, PhotoError};
 use sha2::{Digest, Sha256};
 
-mod common;
+use crate::common;
 use common::camera::{camera_like, encode_rgb, with_exif, ExifSpec};
 
 // ---------- input builders ----------

@@ -3,7 +3,7 @@
 use pendata_shared::model::{Family, MusdesRef};
 use pendata_shared::{Household, Member, RecordKind};
 
-pub const EXAMPLE: &str = include_str!("../../../../assets/examples/household.json");
+pub const EXAMPLE: &str = include_str!("../../../../../assets/examples/household.json");
 
 pub fn example() -> Household {
     serde_json::from_str(EXAMPLE).unwrap()

@@ -8,13 +8,14 @@ use std::collections::BTreeSet;
 use pendata_core::store::RecordState;
 use pendata_core::sync::{Client, ClientConfig, SyncOutcome};
 use pendata_core::{Device, PhotoOptions};
-use pendata_e2e::{camera_jpeg, example_household, new_device, prelist_of, TestServer, PASSWORD};
+use pendata_e2e::client::ApiClient;
+use pendata_e2e::{camera_jpeg, example_household, new_device, prelist_of, TestServer};
 use pendata_server::store::{HouseholdDetail, Role, Scope};
 use pendata_shared::codes::HouseholdStatus;
 use pendata_shared::model::MusdesRef;
 use pendata_shared::photos::PhotoKind;
 use pendata_shared::protocol::{
-    ConflictReason, LoginResponse, PushBatch, PushOutcome, ReviewDecision, PROTOCOL_VERSION,
+    ConflictReason, PushBatch, PushOutcome, ReviewDecision, PROTOCOL_VERSION,
 };
 use pendata_shared::{Household, HouseholdId, RecordKind};
 use serde_json::json;
@@ -92,23 +93,11 @@ fn renumber(h: &mut Household, k: u32) {
 }
 
 async fn supervisor_token(server: &TestServer, username: &str) -> String {
-    let login: LoginResponse = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/login", server.url()))
-        .json(&json!({
-            "username": username,
-            "password": PASSWORD,
-            "device_id": uuid::Uuid::now_v7(),
-            "device_name": "dasbor"
-        }))
-        .send()
+    ApiClient::new(&server.url())
+        .unwrap()
+        .token(username)
         .await
         .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    login.token
 }
 
 #[tokio::test]

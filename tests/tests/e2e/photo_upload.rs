@@ -4,11 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pendata_core::photo::{process, PhotoConfig};
+use pendata_e2e::client::ApiClient;
 use pendata_e2e::{TestServer, PASSWORD};
 use pendata_server::store::Role;
 use pendata_shared::protocol::{
-    Change, ChunkAck, ErrorBody, LoginResponse, MissingPhotosResponse, PushBatch, PushOutcome,
-    PushRecord, PushResponse, PROTOCOL_VERSION,
+    Change, ChunkAck, ErrorBody, MissingPhotosResponse, PushBatch, PushOutcome, PushRecord,
+    PushResponse, PROTOCOL_VERSION,
 };
 use pendata_shared::{Household, PhotoKind, RevisionId, Sha256Hex};
 use serde_json::json;
@@ -44,23 +45,9 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
         .unwrap();
     let http = reqwest::Client::new();
 
-    let login: LoginResponse = http
-        .post(format!("{}/api/v1/auth/login", server.url()))
-        .json(&json!({
-            "username": "tksk.gunungputri",
-            "password": PASSWORD,
-            "device_id": uuid::Uuid::now_v7(),
-            "device_name": "uji e2e"
-        }))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let auth = format!("Bearer {}", login.token);
+    let api = ApiClient::new(&server.url()).unwrap();
+    let token = api.token("tksk.gunungputri").await.unwrap();
+    let auth = format!("Bearer {token}");
 
     let photo = process(&camera_jpeg(), &PhotoConfig::standard()).unwrap();
     let sha = photo.sha256_hex.clone();
@@ -150,7 +137,7 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
 
     // Push the example household (desa 3201022001) with this photo as its F-RUMAH.
     let mut household: Household =
-        serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
+        serde_json::from_str(include_str!("../../../assets/examples/household.json")).unwrap();
     let rumah = household
         .photos
         .iter_mut()
@@ -202,21 +189,8 @@ async fn pipeline_photo_uploads_in_chunks_and_resumes_after_a_cut() {
     server
         .add_user("tksk.cibinong", Role::Enumerator, "320101")
         .unwrap();
-    let other: LoginResponse = http
-        .post(format!("{}/api/v1/auth/login", server.url()))
-        .json(&json!({
-            "username": "tksk.cibinong",
-            "password": PASSWORD,
-            "device_id": uuid::Uuid::now_v7(),
-            "device_name": "uji e2e 2"
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(get(format!("Bearer {}", other.token)).await.status(), 404);
+    let other = api.token("tksk.cibinong").await.unwrap();
+    assert_eq!(get(format!("Bearer {other}")).await.status(), 404);
 
     // Without a token: refused.
     let anon = http

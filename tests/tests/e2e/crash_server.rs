@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use pendata_core::sync::{run_sync, Client, ClientConfig, Phase};
 use pendata_e2e::device::MemDevice;
 use pendata_e2e::procs::{env_u64, free_addr, integrity_check, ServerProcess, SplitMix};
-use pendata_e2e::workload::{tagged_jpeg, usulan_baru};
+use pendata_e2e::workload::{noisy_jpeg, tagged_jpeg, tiny_set, usulan_baru};
 use pendata_e2e::{example_household, NoSleep};
 use pendata_server::auth::hash_token;
 use pendata_server::store::{NewUser, Role};
@@ -48,39 +48,6 @@ const WITH_OWN_PHOTOS: u32 = 24;
 /// Iterations on one data directory before a fresh one (NIK serials stay unique).
 const ITERATIONS_PER_DIR: u64 = 3;
 const BATCH: usize = 200;
-
-fn tiny_jpeg(k: u32) -> Vec<u8> {
-    let (w, h) = (40 + 4 * k, 30 + 2 * k);
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([
-            (x * 255 / w) as u8,
-            (y * 255 / h) as u8,
-            ((x + y + k * 29) % 256) as u8,
-        ])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
-/// A noisy JPEG of several photo chunks (about 1.9 MB).
-fn large_jpeg() -> Vec<u8> {
-    let (w, h) = (1000u32, 800u32);
-    let mut s = 0x2545_f491_u32;
-    let img = image::RgbImage::from_fn(w, h, |_, _| {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        image::Rgb([s as u8, (s >> 8) as u8, (s >> 16) as u8])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
 
 fn photo_ref(device: &mut MemDevice, kind: PhotoKind, bytes: Vec<u8>, h: &Household) -> PhotoRef {
     let len = bytes.len() as u64;
@@ -147,8 +114,8 @@ async fn kill_9_of_the_server_mid_batch_loses_and_duplicates_nothing() {
     );
     let mut rng = SplitMix(seed);
     let example = example_household().unwrap();
-    let tinies: Vec<Vec<u8>> = (0..9).map(tiny_jpeg).collect();
-    let large = large_jpeg();
+    let tinies: Vec<Vec<u8>> = tiny_set().unwrap().into_iter().map(|(b, ..)| b).collect();
+    let large = noisy_jpeg().unwrap();
     let mut phases: HashMap<String, u32> = HashMap::new();
 
     let mut it = 0u64;

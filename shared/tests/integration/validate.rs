@@ -9,7 +9,7 @@ use pendata_shared::validate::{
     is_finalizable, validate_batch, validate_household, Context, Severity,
 };
 
-const EXAMPLE: &str = include_str!("../../assets/examples/household.json");
+const EXAMPLE: &str = include_str!("../../../assets/examples/household.json");
 
 fn example() -> Household {
     serde_json::from_str(EXAMPLE).unwrap()

@@ -1,7 +1,7 @@
 //! Every endpoint through `Router::oneshot`, including hostile input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{header, Method, StatusCode};
 use common::*;

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use pendata_core::store::RecordState;
 use pendata_core::Device;
-use pendata_e2e::procs::{binary, env_u64, SplitMix};
+use pendata_e2e::procs::{binary, env_u64, integrity_check, integrity_rows, SplitMix};
 use pendata_e2e::workload::{camera_set, capture_usulan};
 use pendata_e2e::{example_household, new_device, prelist_of, TestServer, PIN};
 use pendata_server::store::{Role, Scope};
@@ -207,14 +207,7 @@ async fn kill_9_of_pendata_sync_loses_and_duplicates_nothing() {
     assert_eq!(counts.outbox_pending, 0, "{ctx}: {counts:?}");
     assert_eq!(counts.outbox_rejected, 0, "{ctx}: {counts:?}");
     assert_eq!(counts.open_conflicts, 0, "{ctx}: {counts:?}");
-    let integrity: Vec<String> = store
-        .connection()
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let integrity = integrity_rows(store.connection()).unwrap();
     assert_eq!(integrity, ["ok"], "{ctx}: device PRAGMA integrity_check");
 
     let scope = Scope::all();
@@ -292,7 +285,7 @@ async fn kill_9_of_pendata_sync_loses_and_duplicates_nothing() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), listed.len(), "{ctx}: a household listed twice");
-    let rows = pendata_e2e::procs::integrity_check(server.state.db.path()).unwrap();
+    let rows = integrity_check(server.state.db.path()).unwrap();
     assert_eq!(rows, ["ok"], "{ctx}: server PRAGMA integrity_check");
     eprintln!(
         "crash_client: {iterations} iterations, {kills} kills {phases:?}, {} households, {} \

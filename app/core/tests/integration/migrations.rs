@@ -1,8 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Every frozen old schema (tests/schemas/vN.sql) upgrades to the newest with its data intact,
+//! Every frozen old schema (tests/integration/schemas/vN.sql) upgrades to the newest with its data intact,
 //! and the newest frozen schema equals what the migrations build.
 
-mod common;
+use crate::common;
 
 use pendata_core::store::{connection, migrations, RecordState, SearchQuery, Store};
 use rusqlite::Connection;
@@ -63,7 +63,7 @@ fn every_frozen_schema_upgrades_with_data() {
     assert_eq!(
         FROZEN.last().map(|(v, _)| *v),
         Some(migrations::LATEST_VERSION),
-        "freeze the newest schema in tests/schemas"
+        "freeze the newest schema in tests/integration/schemas"
     );
     for (version, sql) in FROZEN {
         let dir = tempfile::tempdir().unwrap();

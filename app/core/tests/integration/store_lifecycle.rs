@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Life cycle, set_field, sessions, tombstones, push and pull bookkeeping, open_assignment.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::{example, simple, store};

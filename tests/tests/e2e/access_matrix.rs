@@ -25,15 +25,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::Utc;
-use pendata_e2e::{csrf_in, WebClient};
+use pendata_e2e::client::{batch, upsert, Answer, ApiClient, Body};
+use pendata_e2e::WebClient;
 use pendata_e2e::{example_household, prelist_of, TestServer, PASSWORD};
 use pendata_server::dashboard::{Access, ROUTES};
 use pendata_server::store::sqlite::SqliteStore;
 use pendata_server::store::sqlite_web::SessionLifetime;
 use pendata_server::store::{AccountStore, Role, Scope, TokenHash};
 use pendata_shared::photos::PhotoKind;
-use pendata_shared::protocol::{Change, PushBatch, PushRecord, PROTOCOL_VERSION};
-use pendata_shared::{BatchId, DeviceId, Household, HouseholdId, MemberId, RevisionId, Sha256Hex};
+use pendata_shared::{Household, HouseholdId, MemberId, RevisionId, Sha256Hex};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -253,147 +253,46 @@ fn markers_of(h: &Household) -> Vec<String> {
 }
 
 fn push_body(h: Household) -> (Value, RevisionId) {
-    let revision = RevisionId::new();
-    let record = PushRecord::new(
-        revision,
-        None,
-        Utc::now(),
-        h.id,
-        Change::Upsert {
-            household: Box::new(h),
-        },
+    let (record, revision) = upsert(h);
+    (serde_json::to_value(batch(vec![record])).unwrap(), revision)
+}
+
+/// Pushes `h` as one record with `token`; asserts that it is accepted.
+async fn push(http: &ApiClient, token: &str, h: Household) -> RevisionId {
+    let (body, revision) = push_body(h);
+    let a = http
+        .send("POST", "/api/v1/push", Some(token), Body::Json(body))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(
+        a.json()["results"][0]["outcome"]["status"],
+        "accepted",
+        "{}",
+        a.text()
     );
-    let batch = PushBatch {
-        protocol: PROTOCOL_VERSION,
-        batch_id: BatchId::new(),
-        device_id: DeviceId::new(),
-        records: vec![record],
-    };
-    (serde_json::to_value(batch).unwrap(), revision)
-}
-
-struct Http {
-    client: reqwest::Client,
-    base: String,
-}
-
-struct Answer {
-    status: u16,
-    /// The `Location` of a redirect (dashboard requests do not follow redirects).
-    location: String,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-enum Body {
-    None,
-    Json(Value),
-    Bytes(Vec<u8>),
-}
-
-impl Http {
-    async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Answer {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        req = match body {
-            Body::None => req,
-            Body::Json(v) => req.json(&v),
-            Body::Bytes(b) => req
-                .header("content-type", "application/octet-stream")
-                .body(b),
-        };
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        let body = res.bytes().await.unwrap().to_vec();
-        Answer {
-            status,
-            location: String::new(),
-            body,
-        }
-    }
-
-    async fn login(&self, username: &str, password: &str) -> Answer {
-        self.send(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Body::Json(json!({
-                "username": username,
-                "password": password,
-                "device_id": uuid::Uuid::now_v7(),
-                "device_name": "matriks akses",
-            })),
-        )
-        .await
-    }
-
-    async fn token(&self, username: &str) -> String {
-        let a = self.login(username, PASSWORD).await;
-        assert_eq!(a.status, 200, "login {username}: {}", a.text());
-        a.json()["token"].as_str().unwrap().to_owned()
-    }
-
-    async fn upload(&self, token: &str, photo: &[u8]) -> Answer {
-        let sha = Sha256Hex::digest(photo);
-        self.send(
-            "PUT",
-            &format!(
-                "/api/v1/photos/{}?offset=0&total={}",
-                sha.as_str(),
-                photo.len()
-            ),
-            Some(token),
-            Body::Bytes(photo.to_vec()),
-        )
-        .await
-    }
-
-    async fn push(&self, token: &str, h: Household) -> RevisionId {
-        let (body, revision) = push_body(h);
-        let a = self
-            .send("POST", "/api/v1/push", Some(token), Body::Json(body))
-            .await;
-        assert_eq!(a.status, 200, "{}", a.text());
-        assert_eq!(
-            a.json()["results"][0]["outcome"]["status"],
-            "accepted",
-            "{}",
-            a.text()
-        );
-        revision
-    }
+    revision
 }
 
 /// Sets up one wilayah: an enumerator of it uploads a photo and pushes a household using it;
 /// a prelist household is imported.
 async fn target(
     server: &TestServer,
-    http: &Http,
+    http: &ApiClient,
     pusher: &str,
     desa: &'static str,
     k: u32,
     name: &str,
 ) -> Target {
-    let token = http.token(pusher).await;
+    let token = http.token(pusher).await.unwrap();
     let photo = small_jpeg(k as u8 * 40 + 7);
-    let up = http.upload(&token, &photo).await;
+    let up = http.upload(&token, &photo).await.unwrap();
     assert_eq!(up.status, 200, "{}", up.text());
     assert_eq!(up.json()["complete"], true);
     let h = household_in(desa, k, name, Some(&photo));
     let pushed = h.id;
     let mut markers = markers_of(&h);
-    let revision = http.push(&token, h).await;
+    let revision = push(http, &token, h).await;
 
     let p = household_in(desa, k + 50, &format!("{name} Prelist"), None);
     markers.extend(markers_of(&p).into_iter().skip(1));
@@ -483,10 +382,7 @@ struct Tally {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_role_wilayah_and_route_gets_exactly_its_access() {
     let server = TestServer::start().await.unwrap();
-    let http = Http {
-        client: reqwest::Client::new(),
-        base: server.url(),
-    };
+    let http = ApiClient::new(&server.url()).unwrap();
 
     // Accounts: the subjects, plus the enumerator of Cibinong who pushes the "other" data.
     for s in SUBJECTS {
@@ -523,7 +419,7 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
     let mut tokens: BTreeMap<&str, String> = BTreeMap::new();
     for s in SUBJECTS {
         if let Some((name, ..)) = s.account() {
-            tokens.insert(name, http.token(name).await);
+            tokens.insert(name, http.token(name).await.unwrap());
         }
     }
     let cli_store = SqliteStore::open(&server.state.config.db_path(), 1).unwrap();
@@ -531,7 +427,8 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
         let token = tokens[name].clone();
         let before = http
             .send("GET", "/api/v1/me", Some(&token), Body::None)
-            .await;
+            .await
+            .unwrap();
         assert_eq!(before.status, 200, "{name} before {act}");
         if act == "disable" {
             assert!(cli_store.set_disabled(name, true).unwrap());
@@ -540,7 +437,8 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
         }
         let after = http
             .send("GET", "/api/v1/me", Some(&token), Body::None)
-            .await;
+            .await
+            .unwrap();
         assert_eq!(after.status, 401, "{name}: the token must die at once");
         assert_eq!(after.json()["code"], "auth.invalid");
     }
@@ -550,6 +448,7 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
     let openapi = http
         .send("GET", "/openapi.json", None, Body::None)
         .await
+        .unwrap()
         .json();
     let mut documented = BTreeSet::new();
     for (path, item) in openapi["paths"].as_object().unwrap() {
@@ -626,9 +525,11 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
                         Some((n, ..)) => (n, PASSWORD),
                         None => ("admin.akses", "bukan-kata-sandinya"),
                     };
-                    http.login(name, password).await
+                    http.login(name, password).await.unwrap()
                 } else {
-                    http.send(row.method, &path, token.as_deref(), body).await
+                    http.send(row.method, &path, token.as_deref(), body)
+                        .await
+                        .unwrap()
                 };
                 tally.cells += 1;
                 let cell = format!("{} {} × {subject:?} × {which}", row.method, row.path);
@@ -662,7 +563,10 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
             for subject in [Subject::Admin, Subject::NoToken] {
                 let token = (subject == Subject::Admin).then(|| tokens["admin.akses"].clone());
                 let concrete = fill(path, &own);
-                let a = http.send(m, &concrete, token.as_deref(), Body::None).await;
+                let a = http
+                    .send(m, &concrete, token.as_deref(), Body::None)
+                    .await
+                    .unwrap();
                 tally.cells += 1;
                 if a.status != 405 {
                     tally.failures.push(format!(
@@ -685,7 +589,8 @@ async fn every_role_wilayah_and_route_gets_exactly_its_access() {
         let token = &tokens[s.account().unwrap().0];
         let me = http
             .send("GET", "/api/v1/me", Some(token), Body::None)
-            .await;
+            .await
+            .unwrap();
         assert_eq!(me.status, 401, "{s:?} after logout");
     }
 
@@ -1009,66 +914,23 @@ impl Web {
                 )
                 .body(body),
         };
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let body = res.bytes().await.unwrap().to_vec();
-        Answer {
-            status,
-            location,
-            body,
-        }
+        Answer::read(req.send().await.unwrap()).await.unwrap()
     }
 
     /// The login form, as a browser fills it in. Returns the answer and, if it worked, the
     /// session.
     async fn login(&self, username: &str, password: &str) -> (Answer, Option<WebSession>) {
         let mut w = WebClient::new(&self.base).unwrap();
-        let page = w
-            .get("/dashboard/login")
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = csrf_in(&page).unwrap();
-        let res = w
-            .post(
-                "/dashboard/login",
-                &[
-                    ("username", username),
-                    ("password", password),
-                    ("csrf", &token),
-                ],
-            )
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let body = res.bytes().await.unwrap().to_vec();
+        let res = w.login_with(username, password, &[]).await.unwrap();
+        let answer = Answer::read(res).await.unwrap();
         let session = match w.cookie("pd_session").map(str::to_owned) {
-            Some(cookie) if status == 303 => Some(WebSession {
+            Some(cookie) if answer.status == 303 => Some(WebSession {
                 cookie: Some(cookie),
                 csrf: w.csrf().await.unwrap(),
             }),
             _ => None,
         };
-        (
-            Answer {
-                status,
-                location,
-                body,
-            },
-            session,
-        )
+        (answer, session)
     }
 
     async fn session(&self, username: &str) -> WebSession {

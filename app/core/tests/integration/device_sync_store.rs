@@ -2,7 +2,7 @@
 //! `DeviceSyncStore`: a pulled page and its cursor land together and applying it twice is
 //! harmless; reading what waits to be sent does not count as a push attempt.
 
-mod common;
+use crate::common;
 
 use pendata_core::crypto::KdfParams;
 use pendata_core::sync::{DeviceSyncStore, SyncStore};

@@ -2,7 +2,7 @@
 //! camera-like JPEG through the photo pipeline, and the at-rest scan of the data directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Search: prefix, case, NIK, KK, address, filters, paging.
 
-mod common;
+use crate::common;
 
 use common::{simple, store};
 use pendata_core::store::{RecordState, SearchQuery, Store};

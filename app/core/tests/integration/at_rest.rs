@@ -10,7 +10,7 @@ use pendata_core::db::{open_encrypted, DbError};
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 
-mod common;
+use crate::common;
 use common::scan::{all_files, contains, RunDetector};
 
 const NIK: &str = "3201234505900001";

@@ -16,11 +16,11 @@
 //! * the proxy injected faults.
 //!
 //! Every assertion message names the seed. Replay one schedule with
-//! `PENDATA_FAULT_SEED=<seed> cargo test -p pendata-e2e --test fault_schedules`.
+//! `PENDATA_FAULT_SEED=<seed> cargo test -p pendata-e2e --test e2e fault_schedules::`.
 //!
 //! CI runs [`DEFAULT_SCHEDULES`] schedules of [`DEFAULT_HOUSEHOLDS`] households. A long run:
 //! `PENDATA_FAULT_SCHEDULES=5000 PENDATA_FAULT_HOUSEHOLDS=30 cargo test --release -p pendata-e2e
-//! --test fault_schedules -- --nocapture` (the base seed can be moved with
+//! --test e2e fault_schedules:: -- --nocapture` (the base seed can be moved with
 //! `PENDATA_FAULT_BASE_SEED`).
 //!
 //! Every third household of a schedule is a usulan baru, the others verivali visits. Beside the
@@ -38,8 +38,9 @@ use std::time::Instant;
 use pendata_core::sync::RetryPolicy;
 use pendata_core::sync::{run_sync, Client, ClientConfig, SyncStore};
 use pendata_e2e::device::MemDevice;
-use pendata_e2e::procs::SplitMix;
+use pendata_e2e::procs::{self, env_u64, integrity_rows, SplitMix};
 use pendata_e2e::proxy::{Fault, FaultProbabilities, FaultSchedule, Proxy, SEED_ENV};
+use pendata_e2e::workload::{noisy_jpeg, tagged_jpeg, tiny_set};
 use pendata_e2e::NoSleep;
 use pendata_e2e::TestServer;
 use pendata_server::auth::hash_token;
@@ -62,16 +63,7 @@ const SCHEDULES_PER_SERVER: u64 = 100;
 const BASE_SEED: u64 = 0x00FA_0175_2026_1123;
 const SEED_STEP: u64 = 0x9E37_79B9_7F4A_7C15;
 const WILAYAH: &str = "320102";
-const TEMPLATE: &str = include_str!("../../assets/examples/household.json");
-
-fn env_u64(name: &str) -> Option<u64> {
-    let v = std::env::var(name).ok()?;
-    let v = v.trim();
-    match v.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => v.parse().ok(),
-    }
-}
+const TEMPLATE: &str = include_str!("../../../assets/examples/household.json");
 
 /// A hostile link that still lets most requests through; short delays and cuts inside the
 /// small photos and push bodies.
@@ -90,55 +82,6 @@ fn probabilities() -> FaultProbabilities {
 
 // -------------------------------------------------------------------------------------------
 // Photos and households.
-
-/// Nine tiny real JPEGs (one per photo kind), encoded once with the `image` crate.
-fn base_jpegs() -> Vec<(Vec<u8>, u32, u32)> {
-    (0..9u32)
-        .map(|k| {
-            let (w, h) = (40 + 4 * k, 30 + 2 * k);
-            let img = image::RgbImage::from_fn(w, h, |x, y| {
-                image::Rgb([
-                    (x * 255 / w) as u8,
-                    (y * 255 / h) as u8,
-                    ((x + y + k * 29) % 256) as u8,
-                ])
-            });
-            let mut out = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
-                .encode_image(&img)
-                .unwrap();
-            (out, w, h)
-        })
-        .collect()
-}
-
-/// A distinct real JPEG: `base` with a comment (COM) segment carrying `tag` after the SOI.
-fn tagged_jpeg(base: &[u8], tag: &str) -> Vec<u8> {
-    let len = (tag.len() + 2) as u16;
-    let mut out = base[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xFE]);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(tag.as_bytes());
-    out.extend_from_slice(&base[2..]);
-    out
-}
-
-/// A noisy real JPEG of several photo chunks.
-fn large_jpeg() -> Vec<u8> {
-    let (w, h) = (1000u32, 800u32);
-    let mut s = 0x2545_f491_u32;
-    let img = image::RgbImage::from_fn(w, h, |_, _| {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        image::Rgb([s as u8, (s >> 8) as u8, (s >> 16) as u8])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
 
 const MEMBER_IDS: [&str; 5] = [
     "0193a8f2-6b10-7c41-9a51-3c2d4e5f6071",
@@ -383,18 +326,7 @@ fn stored_photo_files(dir: &Path, out: &mut HashMap<String, u32>) {
 }
 
 fn integrity_check(server: &TestServer, ctx: &str) {
-    let conn = rusqlite::Connection::open_with_flags(
-        server.state.db.path(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let rows: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = procs::integrity_check(server.state.db.path()).unwrap();
     assert_eq!(rows, ["ok"], "{ctx}: PRAGMA integrity_check");
 }
 
@@ -449,7 +381,7 @@ async fn run_schedule(
         .await
         .unwrap();
     let ctx = format!(
-        "seed {seed} (replay: {SEED_ENV}={seed} cargo test -p pendata-e2e --test fault_schedules; {})",
+        "seed {seed} (replay: {SEED_ENV}={seed} cargo test -p pendata-e2e --test e2e fault_schedules::; {})",
         proxy.replay_hint()
     );
     let client = fresh_device_client(server, &format!("tksk.f{index}"), &proxy.url());
@@ -545,9 +477,9 @@ async fn seeded_fault_schedules_lose_and_duplicate_nothing() {
     let per_server = (9999 / households).clamp(1, SCHEDULES_PER_SERVER);
     eprintln!(
         "fault schedules: {schedules} x {households} households; replay one with \
-         {SEED_ENV}=<seed> cargo test -p pendata-e2e --test fault_schedules"
+         {SEED_ENV}=<seed> cargo test -p pendata-e2e --test e2e fault_schedules::"
     );
-    let bases = base_jpegs();
+    let bases = tiny_set().unwrap();
 
     let mut injected = 0u64;
     let mut failed_runs = 0usize;
@@ -636,7 +568,7 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
         .unwrap();
     let client = fresh_device_client(&server, "tksk.tangan", &proxy.url());
     let mut device = MemDevice::default();
-    let bases = base_jpegs();
+    let bases = tiny_set().unwrap();
 
     // 1. Lost acknowledgement: the push reaches the server, its answer never comes back.
     //    Requests: photos/missing, nine PUTs, then the push.
@@ -673,7 +605,7 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
 
     // 2. A chunk cut in the middle: the second chunk of a large photo loses its connection
     //    halfway. Requests: photos/missing, PUT chunk 1, PUT chunk 2 (cut), ...
-    let big = large_jpeg();
+    let big = noisy_jpeg().unwrap();
     let total = big.len() as u64;
     assert!(
         total > 2 * PHOTO_CHUNK_BYTES,
@@ -765,7 +697,9 @@ async fn every_cut_chunk_costs_at_most_the_chunk_in_flight() {
     let proxy = Proxy::start(server.addr, FaultSchedule::script(script))
         .await
         .unwrap();
-    let ctx = format!("seed {seed} ({SEED_ENV}={seed} cargo test -p pendata-e2e --test fault_schedules every_cut)");
+    let ctx = format!(
+        "seed {seed} ({SEED_ENV}={seed} cargo test -p pendata-e2e --test e2e every_cut_chunk)"
+    );
     // Many tries per step: this test is about the cost of cuts, not about giving up.
     let client = fresh_device_client_with(
         &server,
@@ -778,8 +712,8 @@ async fn every_cut_chunk_costs_at_most_the_chunk_in_flight() {
     );
 
     let mut device = MemDevice::default();
-    let bases = base_jpegs();
-    let big = large_jpeg();
+    let bases = tiny_set().unwrap();
+    let big = noisy_jpeg().unwrap();
     let big2 = tagged_jpeg(&big, "kedua");
     let total = (big.len() + big2.len()) as u64;
     let mut photos = nine_photos(&mut device, &bases, "potong");
@@ -876,7 +810,7 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
     });
     let server = TestServer::start().await.unwrap();
     let example = pendata_e2e::example_household().unwrap();
-    let set: Vec<(Vec<u8>, u32, u32)> = base_jpegs();
+    let set: Vec<(Vec<u8>, u32, u32)> = tiny_set().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let mut injected = 0;
     for i in 0..schedules {
@@ -892,7 +826,7 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
             .unwrap();
         let ctx = format!(
             "seed {seed} (replay: {SEED_ENV}={seed} cargo test -p pendata-e2e --test \
-             fault_schedules real_encrypted)"
+             e2e real_encrypted)"
         );
         let dir = tmp.path().join(format!("hp{i}"));
         let mut device = pendata_e2e::new_device(&dir).unwrap();
@@ -940,14 +874,7 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
             (0, 0, 0),
             "{ctx}: {counts:?}"
         );
-        let integrity: Vec<String> = store
-            .connection()
-            .prepare("PRAGMA integrity_check")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let integrity = integrity_rows(store.connection()).unwrap();
         assert_eq!(integrity, ["ok"], "{ctx}: device integrity");
         for (id, rev) in &queued {
             assert_eq!(store.state(*id).unwrap(), RecordState::Sent, "{ctx}: {id}");

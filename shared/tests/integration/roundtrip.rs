@@ -9,6 +9,7 @@ use pendata_shared::protocol::*;
 use pendata_shared::{HouseholdId, MemberId, PhotoKind, RevisionId, Sha256Hex};
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::test_runner::FileFailurePersistence;
 
 fn code<T: CodeList + std::fmt::Debug>() -> impl Strategy<Value = Option<T>> {
     proptest::option::of(select(T::all()))
@@ -237,7 +238,14 @@ fn household() -> impl Strategy<Value = Household> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // Regressions live beside this file (roundtrip.proptest-regressions). The default,
+    // SourceParallel, would look in tests/proptest-regressions/ now that main.rs is here.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions"
+        ))),
+        ..ProptestConfig::with_cases(256)
+    })]
 
     #[test]
     fn household_json_round_trips(h in household()) {
@@ -334,7 +342,7 @@ fn wire_shapes_are_as_documented() {
 #[test]
 fn unknown_fields_are_refused() {
     let mut v: serde_json::Value =
-        serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
+        serde_json::from_str(include_str!("../../../assets/examples/household.json")).unwrap();
     v["members"][0]["nikk"] = serde_json::json!("typo");
     let err = serde_json::from_value::<Household>(v)
         .unwrap_err()

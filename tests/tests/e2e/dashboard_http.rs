@@ -3,8 +3,9 @@
 //! every route in `dashboard::ROUTES`, review and import/export through the forms.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use pendata_e2e::client::ApiClient;
 use pendata_e2e::{
-    csrf_in, sync_device, DashboardWorld, WebClient, ADMIN, FACILITATOR, OTHER_SUPERVISOR,
+    sync_device, DashboardWorld, WebClient, ADMIN, FACILITATOR, OTHER_SUPERVISOR, PASSWORD,
     SUPERVISOR,
 };
 use pendata_server::dashboard::{Access, ROUTES};
@@ -88,25 +89,8 @@ async fn the_session_cookie_is_httponly_strict_secure_over_https_and_logout_ends
 
     // Behind a TLS proxy (X-Forwarded-Proto: https) the cookie is Secure.
     let mut tls = WebClient::new(&url).unwrap();
-    let login_page = tls
-        .get("/dashboard/login")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_in(&login_page).unwrap();
     let res = tls
-        .post_with(
-            "/dashboard/login",
-            &[
-                ("username", SUPERVISOR),
-                ("password", pendata_e2e::PASSWORD),
-                ("csrf", &token),
-            ],
-            Some(&url),
-            &[("x-forwarded-proto", "https")],
-        )
+        .login_with(SUPERVISOR, PASSWORD, &[("x-forwarded-proto", "https")])
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
@@ -133,23 +117,8 @@ async fn the_session_cookie_is_httponly_strict_secure_over_https_and_logout_ends
 
     // Wrong password: 401 page, no session; an enumerator gets no session either.
     let mut bad = WebClient::new(&url).unwrap();
-    let page = bad
-        .get("/dashboard/login")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_in(&page).unwrap();
     let res = bad
-        .post(
-            "/dashboard/login",
-            &[
-                ("username", SUPERVISOR),
-                ("password", "salah-sekali"),
-                ("csrf", &token),
-            ],
-        )
+        .login_with(SUPERVISOR, "salah-sekali", &[])
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
@@ -644,23 +613,8 @@ async fn failed_dashboard_logins_use_up_the_api_login_limit_too() {
     let mut web = WebClient::new(&url).unwrap();
     let max = server.state.config.limits.login_max_failures;
     for _ in 0..max {
-        let page = web
-            .get("/dashboard/login")
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = csrf_in(&page).unwrap();
         let res = web
-            .post(
-                "/dashboard/login",
-                &[
-                    ("username", SUPERVISOR),
-                    ("password", "salah-sekali"),
-                    ("csrf", &token),
-                ],
-            )
+            .login_with(SUPERVISOR, "salah-sekali", &[])
             .await
             .unwrap();
         assert_eq!(res.status(), 401);
@@ -669,18 +623,12 @@ async fn failed_dashboard_logins_use_up_the_api_login_limit_too() {
     let res = web.login(SUPERVISOR).await.unwrap();
     assert_eq!(res.status(), 429);
     assert!(web.cookie("pd_session").is_none());
-    let api = reqwest::Client::new()
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&serde_json::json!({
-            "username": SUPERVISOR,
-            "password": pendata_e2e::PASSWORD,
-            "device_id": uuid::Uuid::now_v7(),
-            "device_name": "uji"
-        }))
-        .send()
+    let api = ApiClient::new(&url)
+        .unwrap()
+        .login(SUPERVISOR, PASSWORD)
         .await
         .unwrap();
-    assert_eq!(api.status(), 429);
+    assert_eq!(api.status, 429);
     server.stop().await;
 }
 

@@ -1,0 +1,10 @@
+//! The integration tests of `pendata-shared`, one module per area, in ONE test binary (one
+//! link instead of five). Run one area: `cargo test -p pendata-shared --test integration nik::`
+//! (the module name is the filter). A new area: a file `tests/integration/NAME.rs` and a
+//! `mod NAME;` line below.
+
+mod codes;
+mod nik;
+mod roundtrip;
+mod validate;
+mod wilayah;
