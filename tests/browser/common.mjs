@@ -1,5 +1,5 @@
 // Shared by the dashboard scenarios: start Debian's Chromium through playwright-core, log in,
-// take screenshots, fail loudly. Started by tests/tests/dashboard_browser.rs with PD_* variables.
+// take screenshots, fail loudly. Started by tests/tests/e2e/dashboard_browser.rs with PD_* variables.
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
