@@ -72,6 +72,8 @@ pub fn App(config: ServiceConfig) -> Element {
     // The first render already shows the unlock (or enrolment) screen: see `AppState::first_for`.
     let mut state = use_context_provider(|| Signal::new(AppState::first_for(&config.data_dir)));
     use_context_provider(|| config.clone());
+    // The work list's query as last asked for (typed text and filters together).
+    use_context_provider(worklist::ListAsk::new);
     use_context_provider(|| {
         let (svc, mut updates) = Service::start(config.clone());
         // BENCHMARK HOOK: `None` unless PENDATA_BENCH_PIN is set (see `bench`).
