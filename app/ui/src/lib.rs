@@ -15,6 +15,7 @@ pub mod connection;
 pub mod form;
 pub mod i18n;
 pub mod messages;
+pub mod paths;
 pub mod proposal;
 pub mod rows;
 pub mod screens;
