@@ -42,7 +42,8 @@ pub struct Hook {
     pin: String,
     /// The root component's first render (the hook is made there).
     root_ms: f64,
-    /// `NeedsUnlock` from the worker, and when the unlock screen's check script started.
+    /// `NeedsUnlock` from the worker (after the submit when the first render was already the
+    /// unlock screen), and when the unlock screen's check script started.
     needs_unlock_ms: f64,
     unlock_script_ms: f64,
     unlock_screen_ms: f64,
@@ -66,24 +67,38 @@ impl Hook {
         })
     }
 
+    /// Before the first update: when the first render already shows the unlock screen, unlock
+    /// from there (updates wait in their channel meanwhile).
+    pub async fn start(&mut self, svc: &Service, state: Signal<AppState>) {
+        if state.peek().screen == Screen::Unlock {
+            self.unlock_when_drawn(svc).await;
+        }
+    }
+
+    /// A person types the PIN only once the unlock screen is there: wait until its PIN field
+    /// is in the DOM and a frame was drawn, then submit.
+    async fn unlock_when_drawn(&mut self, svc: &Service) {
+        let seen = dom_count(r#"[data-t="unlock-pin"]"#).await;
+        self.unlock_script_ms = seen.script_start_ms;
+        self.unlock_screen_ms = if seen.count > 0 {
+            since_start_ms()
+        } else {
+            f64::NAN
+        };
+        self.unlock_start_ms = since_start_ms();
+        svc.send(Intent::Unlock {
+            pin: self.pin.clone(),
+        });
+    }
+
     /// Sees each update after it was applied: unlocks, then opens the work list, then reports.
     pub async fn after(&mut self, u: &Update, svc: &Service, mut state: Signal<AppState>) {
         match u {
-            Update::NeedsUnlock if self.unlock_start_ms.is_nan() => {
-                // A person types the PIN only once the unlock screen is there: wait until its
-                // PIN field is in the DOM and a frame was drawn, then submit.
+            Update::NeedsUnlock if self.needs_unlock_ms.is_nan() => {
                 self.needs_unlock_ms = since_start_ms();
-                let seen = dom_count(r#"[data-t="unlock-pin"]"#).await;
-                self.unlock_script_ms = seen.script_start_ms;
-                self.unlock_screen_ms = if seen.count > 0 {
-                    since_start_ms()
-                } else {
-                    f64::NAN
-                };
-                self.unlock_start_ms = since_start_ms();
-                svc.send(Intent::Unlock {
-                    pin: self.pin.clone(),
-                });
+                if self.unlock_start_ms.is_nan() {
+                    self.unlock_when_drawn(svc).await;
+                }
             }
             Update::Unlocked { .. } if self.unlocked_ms.is_nan() => {
                 self.unlocked_ms = since_start_ms();

@@ -15,6 +15,7 @@ pub mod connection;
 pub mod form;
 pub mod i18n;
 pub mod messages;
+pub mod paths;
 pub mod proposal;
 pub mod rows;
 pub mod screens;
@@ -69,14 +70,21 @@ fieldset.rows div.row { border-top: 1px solid #dde; padding: 4px 0; }
 /// shows the screens.
 #[component]
 pub fn App(config: ServiceConfig) -> Element {
-    let mut state = use_context_provider(|| Signal::new(AppState::default()));
+    // The first render already shows the unlock (or enrolment) screen: see `AppState::first_for`.
+    let mut state = use_context_provider(|| Signal::new(AppState::first_for(&config.data_dir)));
     use_context_provider(|| config.clone());
+    // The work list's query as last asked for (typed text and filters together).
+    use_context_provider(worklist::ListAsk::new);
     use_context_provider(|| {
         let (svc, mut updates) = Service::start(config.clone());
         // BENCHMARK HOOK: `None` unless PENDATA_BENCH_PIN is set (see `bench`).
         let mut bench = bench::Hook::from_env();
         let bench_svc = svc.clone();
         spawn(async move {
+            if let Some(hook) = bench.as_mut() {
+                // The unlock screen may be there from the first render on.
+                hook.start(&bench_svc, state).await;
+            }
             while let Some(u) = updates.recv().await {
                 match bench.as_mut() {
                     Some(hook) => {

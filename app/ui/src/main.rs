@@ -1,24 +1,10 @@
 //! `pendata-app`: the facilitator app. Data directory: `$PENDATA_DATA_DIR`, else
-//! `$XDG_DATA_HOME/pendata` or `~/.local/share/pendata`. `PENDATA_KDF=test` uses cheap key
-//! derivation (automated tests only).
-
-use std::path::PathBuf;
+//! `$XDG_DATA_HOME/pendata` or `~/.local/share/pendata`, on Android the app's internal files
+//! directory (`pendata_app::paths`). `PENDATA_KDF=test` uses cheap key derivation (automated
+//! tests only).
 
 use pendata_app::{App, AppProps, ServiceConfig};
 use pendata_core::crypto::KdfParams;
-
-fn data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("PENDATA_DATA_DIR") {
-        return PathBuf::from(d);
-    }
-    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
-        return PathBuf::from(d).join("pendata");
-    }
-    match std::env::var_os("HOME") {
-        Some(h) => PathBuf::from(h).join(".local/share/pendata"),
-        None => PathBuf::from("pendata-data"),
-    }
-}
 
 fn config() -> ServiceConfig {
     let kdf = match std::env::var("PENDATA_KDF").ok().as_deref() {
@@ -26,7 +12,7 @@ fn config() -> ServiceConfig {
         _ => KdfParams::default(),
     };
     ServiceConfig {
-        data_dir: data_dir(),
+        data_dir: pendata_app::paths::data_dir(),
         kdf,
         device_name: "pendata-app".into(),
         server_hint: std::env::var("PENDATA_SERVER_URL").ok(),

@@ -110,12 +110,13 @@ pub fn kind_tag(view: &FormView, lang: Lang) -> Element {
 pub fn DeleteBox() -> Element {
     let state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
+    let ask = use_context::<crate::worklist::ListAsk>();
     let s = state.read();
     let lang = s.lang;
     let Some((id, deletable)) = s.form.as_ref().map(|f| (f.household.id, f.deletable)) else {
         return rsx! {};
     };
-    let then = s.list.query.clone();
+    let then = ask.current();
     drop(s);
     let mut asking = use_signal(|| false);
     rsx! {

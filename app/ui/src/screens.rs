@@ -13,7 +13,7 @@ use pendata_shared::{Finding, Household, Lang, PhotoKind, Severity};
 use crate::form::{self, Field, Input};
 use crate::i18n::{pick, tr};
 use crate::service::{Intent, Service};
-use crate::state::{AppState, FormView, ListQuery, Screen, Step};
+use crate::state::{AppState, FormView, Screen, Step};
 
 /// A test hook value (dynamic, so tests can find the element's id).
 pub fn tid(name: &str) -> String {
@@ -63,6 +63,7 @@ pub fn Screens() -> Element {
 fn NavBar() -> Element {
     let mut state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
+    let ask = use_context::<crate::worklist::ListAsk>();
     let lang = state.read().lang;
     let go = move |screen: Screen| {
         let svc = svc.clone();
@@ -72,7 +73,7 @@ fn NavBar() -> Element {
             }
             match screen {
                 Screen::Home => svc.send(Intent::LoadHome),
-                Screen::List => svc.send(Intent::Search(state.read().list.query.clone())),
+                Screen::List => svc.send(Intent::Search(ask.current())),
                 Screen::Settings => svc.send(Intent::LoadSettings),
                 _ => {}
             }
@@ -209,24 +210,27 @@ fn ListScreen() -> Element {
     let lang = s.lang;
     let list = s.list.clone();
     drop(s);
-    let q = list.query.clone();
-    let search = {
-        let svc = svc.clone();
-        move |q: ListQuery| svc.send(Intent::Search(q))
-    };
+    // The filters show the query as last asked for (an answer to an older one may be on
+    // screen for a moment); the handlers change it through `ListAsk`, never from a copy.
+    let ask = use_context::<crate::worklist::ListAsk>();
+    let q = ask.current();
+    let shown_page = list.query.page;
     let more = list.assignments.len() as u32 >= crate::state::PAGE_SIZE
         || list.households.len() as u32 >= crate::state::PAGE_SIZE;
-    let page = q.page + 1;
+    let page = shown_page + 1;
     rsx! {
         section { class: "card list",
             crate::proposal::NewProposal {}
             h2 { {tr(lang, "list.title")} crate::worklist::MatchCount {} }
             div { class: "filters",
-                crate::worklist::SearchBox { text: q.text.clone() }
+                crate::worklist::SearchBox {}
                 select { "data-t": tid("list-state"),
                     onchange: {
-                        let (search, q) = (search.clone(), q.clone());
-                        move |e: FormEvent| search(ListQuery { state: RecordState::parse(&e.value()), page: 0, ..q.clone() })
+                        let svc = svc.clone();
+                        move |e: FormEvent| ask.now(&svc, |q| {
+                            q.state = RecordState::parse(&e.value());
+                            q.page = 0;
+                        })
                     },
                     option { value: "", selected: q.state.is_none(), {tr(lang, "list.all_states")} }
                     for st in RecordState::ALL.iter().copied().filter(|s| *s != RecordState::Deleted) {
@@ -235,10 +239,13 @@ fn ListScreen() -> Element {
                 }
                 select { "data-t": tid("list-desa"),
                     onchange: {
-                        let (search, q) = (search.clone(), q.clone());
+                        let svc = svc.clone();
                         move |e: FormEvent| {
                             let v = e.value();
-                            search(ListQuery { desa: (!v.is_empty()).then_some(v), page: 0, ..q.clone() })
+                            ask.now(&svc, |q| {
+                                q.desa = (!v.is_empty()).then_some(v);
+                                q.page = 0;
+                            })
                         }
                     },
                     option { value: "", selected: q.desa.is_none(), {tr(lang, "list.all_desa")} }
@@ -285,18 +292,18 @@ fn ListScreen() -> Element {
                 }
             }
             div { class: "pager",
-                button { "data-t": tid("list-prev"), disabled: q.page == 0,
+                button { "data-t": tid("list-prev"), disabled: shown_page == 0,
                     onclick: {
-                        let (search, q) = (search.clone(), q.clone());
-                        move |_| search(ListQuery { page: q.page.saturating_sub(1), ..q.clone() })
+                        let svc = svc.clone();
+                        move |_| ask.now(&svc, |q| q.page = shown_page.saturating_sub(1))
                     },
                     {tr(lang, "list.prev")}
                 }
                 span { "{tr(lang, \"list.page\")} {page}" }
                 button { "data-t": tid("list-next"), disabled: !more,
                     onclick: {
-                        let (search, q) = (search.clone(), q.clone());
-                        move |_| search(ListQuery { page: q.page + 1, ..q.clone() })
+                        let svc = svc.clone();
+                        move |_| ask.now(&svc, |q| q.page = shown_page + 1)
                     },
                     {tr(lang, "list.next")}
                 }

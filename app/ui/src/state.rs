@@ -193,6 +193,25 @@ pub struct AppState {
     pub list_counts: Option<ListCounts>,
 }
 
+impl AppState {
+    /// The state of the very first render: the unlock screen when the data directory holds a
+    /// key file, else the enrolment form. Only the file's presence is checked (nothing is
+    /// read), so the first frame is already the screen a person uses instead of a "please
+    /// wait" until the worker thread has started and said the same (it still does; its answer
+    /// wins if the directory changed in between).
+    pub fn first_for(data_dir: &std::path::Path) -> Self {
+        let screen = if pendata_core::Device::exists(data_dir) {
+            Screen::Unlock
+        } else {
+            Screen::Enrol
+        };
+        Self {
+            screen,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for AppState {
     fn default() -> Self {
         Self {

@@ -1,5 +1,5 @@
-//! Work-list pieces: search as you type (debounced in the component; the search itself runs
-//! in the service) and the totals of the current query.
+//! Work-list pieces: the query as last asked for ([`ListAsk`]), search as you type (debounced
+//! in the component; the search itself runs in the service) and the totals of the current query.
 
 use std::time::Duration;
 
@@ -13,46 +13,100 @@ use crate::state::{AppState, ListQuery};
 /// How long typing must pause before the list is searched.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// The search field. Each keystroke restarts a 300 ms wait; when it runs out, the text is
-/// searched with the filters on screen at that moment. Enter (or leaving the field) searches
-/// at once. The field keeps what was typed (a slower answer never overwrites it).
+/// The work list's query as last asked for: the text as typed (searched yet or not), the
+/// filters and the page, in one place (a context of the root). Every change edits it and
+/// bumps its generation; a search always sends all of it, so whichever change came last
+/// wins: a filter picked while a typed search waits is sent with the typed text, and the
+/// waiting search then finds the generation changed and does nothing.
+#[derive(Clone, Copy)]
+pub struct ListAsk {
+    query: Signal<ListQuery>,
+    generation: Signal<u64>,
+}
+
+impl ListAsk {
+    /// Made in the root component (the signals belong to it).
+    pub fn new() -> Self {
+        ListAsk {
+            query: Signal::new(ListQuery::default()),
+            generation: Signal::new(0),
+        }
+    }
+
+    /// The query as last asked for (does not subscribe the caller).
+    pub fn current(&self) -> ListQuery {
+        self.query.peek().clone()
+    }
+
+    /// The text as typed (subscribes the caller: the search field).
+    pub fn text(&self) -> String {
+        self.query.read().text.clone()
+    }
+
+    /// Changes the query (a filter, the page, Enter in the search field) and searches at once.
+    pub fn now(mut self, svc: &Service, change: impl FnOnce(&mut ListQuery)) {
+        let q = {
+            let mut q = self.query.write();
+            change(&mut q);
+            q.clone()
+        };
+        self.generation += 1;
+        svc.send(Intent::Search(q));
+    }
+
+    /// Typing: keeps the text, back to the first page, and searches the whole query once
+    /// typing has paused for [`DEBOUNCE`] (unless something changed since).
+    pub fn typed(mut self, svc: &Service, state: Signal<AppState>, text: String) {
+        {
+            let mut q = self.query.write();
+            q.text = text;
+            q.page = 0;
+        }
+        self.generation += 1;
+        let mine = *self.generation.peek();
+        let svc = svc.clone();
+        spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            if *self.generation.peek() != mine {
+                return;
+            }
+            let q = self.current();
+            if state.peek().list.query == q {
+                return;
+            }
+            svc.send(Intent::Search(q));
+        });
+    }
+}
+
+impl Default for ListAsk {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The search field. Each keystroke restarts a 300 ms wait; when it runs out, the query as
+/// last asked for ([`ListAsk`]: this text with the filters as last picked) is searched. Enter
+/// (or leaving the field) searches at once. The field keeps what was typed (a slower answer
+/// never overwrites it).
 #[component]
-pub fn SearchBox(text: String) -> Element {
+pub fn SearchBox() -> Element {
     let state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
+    let ask = use_context::<ListAsk>();
     let lang = state.read().lang;
-    let mut typed = use_signal(|| text.clone());
-    // Bumped by every keystroke and every immediate search: a wait that finds it changed
-    // does nothing.
-    let mut generation = use_signal(|| 0u64);
+    let typed = ask.text();
     let svc2 = svc.clone();
     rsx! {
         input { "data-t": tid("list-search"), r#type: "search", placeholder: tr(lang, "list.search"),
             value: "{typed}",
-            oninput: move |e: FormEvent| {
-                let text = e.value();
-                typed.set(text.clone());
-                generation += 1;
-                let mine = *generation.peek();
-                let svc = svc.clone();
-                spawn(async move {
-                    tokio::time::sleep(DEBOUNCE).await;
-                    if *generation.peek() != mine {
-                        return;
-                    }
-                    let current = state.peek().list.query.clone();
-                    if current.text == text && current.page == 0 {
-                        return;
-                    }
-                    svc.send(Intent::Search(ListQuery { text, page: 0, ..current }));
-                });
-            },
+            oninput: move |e: FormEvent| ask.typed(&svc, state, e.value()),
             onchange: move |e: FormEvent| {
                 let text = e.value();
-                typed.set(text.clone());
-                generation += 1;
-                let current = state.peek().list.query.clone();
-                svc2.send(Intent::Search(ListQuery { text, page: 0, ..current }));
+                ask.now(&svc2, |q| {
+                    q.text = text;
+                    q.page = 0;
+                });
             }
         }
     }

@@ -1017,3 +1017,133 @@ fn identity_cards_are_ticked_one_by_one_and_notes_are_kept() {
         Some("Rumah di ujung gang, pintu biru")
     );
 }
+
+/// A work-list data directory: the example household and 120 prelist households
+/// ("Kepala 00000".."Kepala 00119"), the even ones in desa 3201022001, the odd in 3201022002.
+fn work_list_dir() -> tempfile::TempDir {
+    use pendata_shared::protocol::{Assignment, PullItem};
+    let dir = tempfile::tempdir().unwrap();
+    device_with(dir.path(), &[example_without_photos()]);
+    let mut d = pendata_core::Device::unlock(dir.path(), PIN).unwrap();
+    let items: Vec<PullItem> = (0..120u32)
+        .map(|i| {
+            PullItem::Assignment(Assignment {
+                household_id: HouseholdId::new(),
+                prelist_id: format!("3201022001-{i:05}"),
+                desa_code: if i % 2 == 0 {
+                    "3201022001"
+                } else {
+                    "3201022002"
+                }
+                .into(),
+                rt: None,
+                rw: None,
+                address: format!("Kp. Uji no. {i}"),
+                head_name: format!("Kepala {i:05}"),
+                families: Vec::new(),
+                members: Vec::new(),
+                assigned_to: None,
+                active: true,
+                updated_at: chrono::Utc::now(),
+            })
+        })
+        .collect();
+    d.store_mut().apply_pull_page(&items, "c1").unwrap();
+    dir
+}
+
+/// Lets the app run for `d` (its pending searches, their answers), then returns the page.
+fn settle(app: &mut Harness, d: std::time::Duration) -> String {
+    let start = std::time::Instant::now();
+    while start.elapsed() < d {
+        app.pump();
+    }
+    app.html()
+}
+
+/// A server that takes connections and answers none until [`Silent::release`] (then it closes
+/// them, and any later one at once).
+struct Silent {
+    addr: std::net::SocketAddr,
+    held: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+    released: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Silent {
+    fn start() -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let released = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (h, r) = (held.clone(), released.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                if !r.load(Ordering::SeqCst) {
+                    h.lock().unwrap().push(conn);
+                }
+            }
+        });
+        Silent {
+            addr,
+            held,
+            released,
+        }
+    }
+
+    fn release(&self) {
+        self.released
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.held.lock().unwrap().clear();
+    }
+}
+
+#[test]
+fn a_filter_picked_while_a_typed_search_waits_keeps_both() {
+    let dir = work_list_dir();
+    // The worker is kept busy (a sync waiting for a server that does not answer, as a search
+    // on a big store may keep it) while text is typed and a desa picked: the list's answers
+    // come late, after the typing pause has run out.
+    let server = Silent::start();
+    {
+        let mut d = pendata_core::Device::unlock(dir.path(), PIN).unwrap();
+        d.store_mut()
+            .set_setting(
+                pendata_core::store::keys::SERVER_URL,
+                Some(&format!("http://{}", server.addr)),
+            )
+            .unwrap();
+    }
+    let mut app = Harness::start(dir.path());
+    app.unlock(PIN);
+    app.click("nav-list");
+    app.wait_text("121 cocok");
+    app.click("nav-sync");
+    app.click("sync-start");
+    app.wait_text("data-t=\"busy\"");
+    app.click("nav-list");
+    app.input("list-search", "Kepala 0001");
+    app.change("list-desa", "3201022002");
+    settle(&mut app, pendata_app::worklist::DEBOUNCE * 2);
+    server.release();
+    // The last word is the typed text and the desa together.
+    let html = app.wait_text("· 5 cocok");
+    assert!(html.contains("Kepala 00011"), "{html}");
+    let html = settle(&mut app, pendata_app::worklist::DEBOUNCE * 3);
+    assert!(html.contains("· 5 cocok"), "{html}");
+    assert!(html.contains("Kepala 00011"), "{html}");
+    assert!(!html.contains("Kepala 00010"), "{html}");
+    assert!(!html.contains("Kepala 00021"), "{html}");
+    assert!(html.contains("value=\"Kepala 0001\""), "{html}");
+    // Typed and a filter changed at once, within the pause: the latest text and filter.
+    app.input("list-search", "Kepala 0002");
+    app.change("list-desa", "3201022001");
+    let html = app.wait_for("text and desa", |h| {
+        h.contains("· 5 cocok") && h.contains("Kepala 00020") && !h.contains("Kepala 00011")
+    });
+    assert!(!html.contains("Kepala 00021"), "{html}");
+    let html = settle(&mut app, pendata_app::worklist::DEBOUNCE * 3);
+    assert!(html.contains("· 5 cocok"), "{html}");
+    assert!(html.contains("Kepala 00020"), "{html}");
+    assert!(!html.contains("Kepala 00021"), "{html}");
+}
