@@ -11,9 +11,9 @@
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::jpeg::{self as jpeg_header, JpegError};
 use chrono::NaiveDateTime;
 use fast_image_resize as fir;
-use crate::jpeg::{self as jpeg_header, JpegError};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
