@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use pendata_shared::protocol::{
     Change, PullPage, PushBatch, PushOutcome, PushRecord, PushResponse, PushResult,
     DEFAULT_PAGE_SIZE, MAX_BATCH_RECORDS, MAX_PAGE_SIZE, PROTOCOL_VERSION,
@@ -112,13 +112,14 @@ pub async fn push(
     }
     let scope = scope_of(&user);
 
-    // Parse each record on its own; compute its content hash once.
+    // Parse each record on its own, once; check its content hash against the bytes it was sent
+    // as (see [`parse_record`]).
     let mut ids = Vec::with_capacity(batch.records.len());
     let mut slots = Vec::with_capacity(batch.records.len());
     for raw in &batch.records {
-        let record: PushRecord = match serde_json::from_str(raw.get()) {
-            Ok(r) => r,
-            Err(_) => {
+        let (record, change_json) = match parse_record(raw.get()) {
+            Some(parsed) => parsed,
+            None => {
                 let Ok(rid) = serde_json::from_str::<RecordIds>(raw.get()) else {
                     return Err(ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
@@ -141,7 +142,7 @@ pub async fn push(
             }
         };
         ids.push((record.household_id, record.revision));
-        slots.push(prepare(record, &scope));
+        slots.push(prepare(record, change_json, &scope));
     }
 
     // Shared validation, batch-wide (duplicate NIKs across households of the batch). The
@@ -246,22 +247,105 @@ pub async fn push(
     Ok(ApiJson(PushResponse { results }))
 }
 
-/// The checks of one record that need neither the database nor the other records.
-fn prepare(record: PushRecord, scope: &Scope) -> Slot {
-    let change_json = match serde_json::to_string(&record.change) {
-        Ok(j) => j,
-        Err(e) => return Slot::Done(internal_rejection(e)),
-    };
-    if ShaHex::digest(change_json.as_bytes()) != record.content_sha256 {
-        return Slot::Done(PushOutcome::Rejected {
-            findings: vec![finding(
-                "content_sha256",
-                "push.hash_mismatch",
-                "Sidik isi (SHA-256) tidak cocok dengan isinya; data mungkin rusak di jalan",
-                "content_sha256 does not match the content; the data may have been damaged",
-            )],
-        });
+/// A record as sent, with `change` kept as its bytes.
+#[derive(Deserialize)]
+struct WireRecord<'a> {
+    household_id: HouseholdId,
+    revision: RevisionId,
+    base_revision: Option<RevisionId>,
+    saved_at: DateTime<Utc>,
+    content_sha256: ShaHex,
+    #[serde(borrow)]
+    change: &'a RawValue,
+}
+
+/// The tag of a [`Change`].
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum WireOp {
+    Upsert,
+    Delete,
+}
+
+/// A [`Change`] as sent, with `household` kept as its bytes.
+#[derive(Deserialize)]
+struct WireChange<'a> {
+    op: WireOp,
+    #[serde(borrow, default)]
+    household: Option<&'a RawValue>,
+}
+
+/// Parses one record of a batch once, typed, and returns it with the JSON of its `change` to
+/// store, or `None` when it is not a [`PushRecord`].
+///
+/// `serde`'s derive for the internally tagged [`Change`] first copies the whole household into
+/// a generic tree and then reads that tree again; this reads the envelope with `change` and
+/// `household` as borrowed raw slices and parses the household straight from its bytes. When
+/// that quicker path does not succeed (a record of an unusual shape), the record is parsed
+/// as before, so what is accepted or refused does not depend on the path.
+///
+/// The JSON stored (and returned) is the bytes of `change` as sent when those are what the
+/// device hashed, which is the case for every device that serialises with the shared types
+/// (`protocol::content_hash` and the batch use the same serialiser), so the server does not
+/// serialise the change again. Otherwise it is the types' own serialisation, whose hash
+/// [`prepare`] checks.
+fn parse_record(raw: &str) -> Option<(PushRecord, Option<String>)> {
+    if let Some(fast) = parse_record_fast(raw) {
+        return Some(fast);
     }
+    serde_json::from_str::<PushRecord>(raw)
+        .ok()
+        .map(|record| (record, None))
+}
+
+fn parse_record_fast(raw: &str) -> Option<(PushRecord, Option<String>)> {
+    let wire: WireRecord<'_> = serde_json::from_str(raw).ok()?;
+    let head: WireChange<'_> = serde_json::from_str(wire.change.get()).ok()?;
+    let change = match head.op {
+        WireOp::Upsert => Change::Upsert {
+            household: serde_json::from_str(head.household?.get()).ok()?,
+        },
+        WireOp::Delete => Change::Delete,
+    };
+    let sent = wire.change.get();
+    let change_json =
+        (ShaHex::digest(sent.as_bytes()) == wire.content_sha256).then(|| sent.to_owned());
+    Some((
+        PushRecord {
+            household_id: wire.household_id,
+            revision: wire.revision,
+            base_revision: wire.base_revision,
+            saved_at: wire.saved_at,
+            content_sha256: wire.content_sha256,
+            change,
+        },
+        change_json,
+    ))
+}
+
+/// The checks of one record that need neither the database nor the other records.
+/// `sent_json` is the JSON of the change as sent when it already matched the content hash.
+fn prepare(record: PushRecord, sent_json: Option<String>, scope: &Scope) -> Slot {
+    let change_json = match sent_json {
+        Some(j) => j,
+        None => {
+            let change_json = match serde_json::to_string(&record.change) {
+                Ok(j) => j,
+                Err(e) => return Slot::Done(internal_rejection(e)),
+            };
+            if ShaHex::digest(change_json.as_bytes()) != record.content_sha256 {
+                return Slot::Done(PushOutcome::Rejected {
+                    findings: vec![finding(
+                        "content_sha256",
+                        "push.hash_mismatch",
+                        "Sidik isi (SHA-256) tidak cocok dengan isinya; data mungkin rusak di jalan",
+                        "content_sha256 does not match the content; the data may have been damaged",
+                    )],
+                });
+            }
+            change_json
+        }
+    };
     let (desa, head_name, photos) = match &record.change {
         Change::Upsert { household } => {
             if household.id != record.household_id {
@@ -443,6 +527,79 @@ pub async fn pull(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    /// The quick parse of a record decides exactly as the derived one, whatever the shape.
+    #[test]
+    fn the_quick_record_parse_agrees_with_the_derived_one() {
+        use pendata_shared::model::Household;
+        let household: Household =
+            serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
+        let upsert = PushRecord::new(
+            RevisionId::new(),
+            None,
+            chrono::Utc::now(),
+            household.id,
+            Change::Upsert {
+                household: Box::new(household.clone()),
+            },
+        );
+        let canonical = serde_json::to_string(&upsert).unwrap();
+        // As a device sends it: the sent change hashes right and is stored as sent.
+        let (parsed, sent) = parse_record(&canonical).unwrap();
+        assert_eq!(parsed, upsert);
+        assert_eq!(
+            sent.as_deref(),
+            Some(serde_json::to_string(&upsert.change).unwrap().as_str())
+        );
+        // Keys reordered (through a `Value`): same record, but the sent bytes do not hash
+        // right, so the types' serialisation is checked instead.
+        let reordered = serde_json::to_value(&upsert).unwrap().to_string();
+        assert_ne!(reordered, canonical);
+        let (parsed, sent) = parse_record(&reordered).unwrap();
+        assert_eq!(parsed, upsert);
+        assert_eq!(sent, None);
+
+        let rec = |change: &str| {
+            format!(
+                r#"{{"household_id":"{}","revision":"{}","base_revision":null,"saved_at":"2026-01-02T03:04:05Z","content_sha256":"{}","change":{change}}}"#,
+                household.id,
+                upsert.revision,
+                "a".repeat(64)
+            )
+        };
+        let body = serde_json::to_string(&household).unwrap();
+        let mut unknown: serde_json::Value = serde_json::to_value(&household).unwrap();
+        unknown["surprise"] = serde_json::json!(1);
+        let cases = [
+            rec(&format!(r#"{{"op":"upsert","household":{body}}}"#)),
+            rec(&format!(r#"{{"household":{body},"op":"upsert"}}"#)),
+            rec(&format!(
+                r#"{{ "op" : "upsert" , "household" : {body} , "extra": [1] }}"#
+            )),
+            rec(r#"{"op":"delete"}"#),
+            rec(r#"{"op":"delete","household":{"not":"a household"}}"#),
+            rec(r#"{"op":"delete","household":null}"#),
+            rec(r#"{"op":"upsert"}"#),
+            rec(r#"{"op":"upsert","household":null}"#),
+            rec(&format!(r#"{{"op":"upsert","household":{unknown}}}"#)),
+            rec(&format!(r#"{{"op":"replace","household":{body}}}"#)),
+            rec(&format!(r#"{{"household":{body}}}"#)),
+            rec(&format!(
+                r#"{{"op":"upsert","op":"delete","household":{body}}}"#
+            )),
+            rec(r#"[]"#),
+            rec(r#"null"#),
+            r#"{"household_id":"x"}"#.to_owned(),
+        ];
+        let mut accepted = 0;
+        for case in &cases {
+            let derived = serde_json::from_str::<PushRecord>(case).ok();
+            let quick = parse_record(case).map(|(r, _)| r);
+            assert_eq!(quick, derived, "{}", &case[case.len().saturating_sub(80)..]);
+            accepted += usize::from(derived.is_some());
+        }
+        assert_eq!(accepted, 6, "the cases cover both answers");
+    }
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {

@@ -308,8 +308,10 @@ impl AccountStore for SqliteStore {
                 "SELECT {USER_COLUMNS}, t.device_id FROM tokens t JOIN users u ON u.id = t.user_id \
                  WHERE t.token_sha256 = ?1 AND t.revoked_at IS NULL AND u.disabled = 0"
             );
+            // Every request asks this: keep the statement prepared.
             let found = conn
-                .query_row(&sql, [token.0.as_slice()], |row| {
+                .prepare_cached(&sql)?
+                .query_row([token.0.as_slice()], |row| {
                     Ok((user_from_row(row)?, row.get::<_, String>(6)?))
                 })
                 .optional()?;
