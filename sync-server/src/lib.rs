@@ -61,6 +61,9 @@ pub struct AppState {
     pub web_sessions: Arc<dyn store::sqlite_web::WebSessionStore>,
     /// Dashboard settings (cookie security, session lifetime).
     pub dashboard: Arc<dashboard::DashboardConfig>,
+    /// Pushes take their turn at the single writer here, first come first served, before
+    /// they occupy a blocking thread (the writer's own mutex is not fair).
+    pub push_turns: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Why the server could not start or stopped.
@@ -111,6 +114,7 @@ impl AppState {
             limiter: Arc::new(limiter),
             web_sessions: db.clone(),
             dashboard: Arc::new(dashboard::DashboardConfig::from_env()),
+            push_turns: Arc::new(tokio::sync::Mutex::new(())),
             db,
         })
     }

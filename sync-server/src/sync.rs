@@ -5,7 +5,7 @@
 //! survivors to [`RecordStore::push`](crate::store::RecordStore::push), which stores the
 //! batch in one transaction.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -24,7 +24,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::store::sqlite_records::{head_name_of, outside_wilayah_finding};
-use crate::store::{BlobStatus, IncomingRecord, Puller, Pusher, Scope, Sha256Hex, ShaHex};
+use crate::store::{IncomingRecord, Puller, Pusher, Scope, Sha256Hex, ShaHex};
 use crate::AppState;
 
 /// The batch as it arrives ([`PushBatch`]): records stay raw so that one malformed record is
@@ -112,38 +112,23 @@ pub async fn push(
     }
     let scope = scope_of(&user);
 
-    // Parse each record on its own, once; check its content hash against the bytes it was sent
-    // as (see [`parse_record`]).
-    let mut ids = Vec::with_capacity(batch.records.len());
-    let mut slots = Vec::with_capacity(batch.records.len());
-    for raw in &batch.records {
-        let (record, change_json) = match parse_record(raw.get()) {
-            Some(parsed) => parsed,
-            None => {
-                let Ok(rid) = serde_json::from_str::<RecordIds>(raw.get()) else {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "request.invalid_json",
-                        "Ada catatan tanpa household_id dan revision yang sah",
-                    )
-                    .en("A record lacks a valid household_id and revision"));
-                };
-                ids.push((rid.household_id, rid.revision));
-                // The parser's message may quote personal data: keep it generic.
-                slots.push(Slot::Done(PushOutcome::Rejected {
-                    findings: vec![finding(
-                        "change",
-                        "push.invalid_record",
-                        "Isi catatan tidak sesuai format (kolom tak dikenal, kode salah, atau tipe salah)",
-                        "The record does not match the format (unknown field, bad code or wrong type)",
-                    )],
-                }));
-                continue;
-            }
-        };
-        ids.push((record.household_id, record.revision));
-        slots.push(prepare(record, change_json, &scope));
-    }
+    // Parse each record on its own, once, off the async workers; a big batch in two halves
+    // at once (one per core).
+    let mut records = batch.records;
+    let (ids, mut slots) = if records.len() >= PARALLEL_FROM {
+        let second = records.split_off(records.len() / 2);
+        let (a, b) = tokio::join!(
+            prepare_on_pool(records, scope.clone()),
+            prepare_on_pool(second, scope.clone())
+        );
+        let (mut ids, mut slots) = a?;
+        let (ids_b, slots_b) = b?;
+        ids.extend(ids_b);
+        slots.extend(slots_b);
+        (ids, slots)
+    } else {
+        prepare_on_pool(records, scope.clone()).await?
+    };
 
     // Shared validation, batch-wide (duplicate NIKs across households of the batch). The
     // households are moved out for it and back, not copied.
@@ -179,24 +164,31 @@ pub async fn push(
         }
     }
 
-    // Which referenced photos the blob store lacks.
-    let mut known: HashMap<ShaHex, bool> = HashMap::new();
+    // Which referenced photos the blob store lacks (one question for the whole batch).
+    let mut wanted: Vec<ShaHex> = Vec::new();
+    for slot in &slots {
+        if let Slot::Ready(rec) = slot {
+            wanted.extend(rec.photos.iter().cloned());
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    let checkable: Vec<Sha256Hex> = wanted
+        .iter()
+        .filter_map(|sha| Sha256Hex::parse(sha.as_str()))
+        .collect();
+    let complete = state.blobs.complete_many(&checkable).await?;
+    let known: HashSet<&str> = checkable
+        .iter()
+        .zip(complete)
+        .filter(|(_, done)| *done)
+        .map(|(h, _)| h.as_str())
+        .collect();
     for slot in &mut slots {
         let Slot::Ready(rec) = slot else { continue };
-        for sha in rec.photos.clone() {
-            let complete = match known.get(&sha) {
-                Some(c) => *c,
-                None => {
-                    let c = match Sha256Hex::parse(sha.as_str()) {
-                        Some(h) => matches!(state.blobs.status(&h).await?, BlobStatus::Complete(_)),
-                        None => false,
-                    };
-                    known.insert(sha.clone(), c);
-                    c
-                }
-            };
-            if !complete {
-                rec.missing_photos.push(sha);
+        for sha in &rec.photos {
+            if !known.contains(sha.as_str()) {
+                rec.missing_photos.push(sha.clone());
             }
         }
     }
@@ -221,7 +213,15 @@ pub async fn push(
     let stored = if ready.is_empty() {
         Vec::new()
     } else {
-        state.records(move |s| s.push(&pusher, ready)).await?
+        // First come, first served at the writer.
+        let turn = state.push_turns.clone().lock_owned().await;
+        state
+            .records(move |s| {
+                let stored = s.push(&pusher, ready);
+                drop(turn);
+                stored
+            })
+            .await?
     };
     let mut stored = stored.into_iter();
     let mut results = Vec::with_capacity(decided.len());
@@ -245,6 +245,54 @@ pub async fn push(
         "push"
     );
     Ok(ApiJson(PushResponse { results }))
+}
+
+/// From this many records on, a batch is parsed in two halves at once.
+const PARALLEL_FROM: usize = 32;
+
+type Prepared = (Vec<(HouseholdId, RevisionId)>, Vec<Slot>);
+
+/// [`prepare_records`] on the blocking pool: parsing a batch is CPU work that would otherwise
+/// hold an async worker (and every connection waiting on it) for milliseconds.
+async fn prepare_on_pool(records: Vec<Box<RawValue>>, scope: Scope) -> Result<Prepared, ApiError> {
+    tokio::task::spawn_blocking(move || prepare_records(&records, &scope))
+        .await
+        .map_err(|e| ApiError::internal(crate::store::StoreError::Task(e.to_string())))?
+}
+
+/// Parses and checks records on their own (no database, no other records).
+fn prepare_records(records: &[Box<RawValue>], scope: &Scope) -> Result<Prepared, ApiError> {
+    let mut ids = Vec::with_capacity(records.len());
+    let mut slots = Vec::with_capacity(records.len());
+    for raw in records {
+        let (record, change_json) = match parse_record(raw.get()) {
+            Some(parsed) => parsed,
+            None => {
+                let Ok(rid) = serde_json::from_str::<RecordIds>(raw.get()) else {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "request.invalid_json",
+                        "Ada catatan tanpa household_id dan revision yang sah",
+                    )
+                    .en("A record lacks a valid household_id and revision"));
+                };
+                ids.push((rid.household_id, rid.revision));
+                // The parser's message may quote personal data: keep it generic.
+                slots.push(Slot::Done(PushOutcome::Rejected {
+                    findings: vec![finding(
+                        "change",
+                        "push.invalid_record",
+                        "Isi catatan tidak sesuai format (kolom tak dikenal, kode salah, atau tipe salah)",
+                        "The record does not match the format (unknown field, bad code or wrong type)",
+                    )],
+                }));
+                continue;
+            }
+        };
+        ids.push((record.household_id, record.revision));
+        slots.push(prepare(record, change_json, scope));
+    }
+    Ok((ids, slots))
 }
 
 /// A record as sent, with `change` kept as its bytes.

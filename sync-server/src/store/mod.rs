@@ -282,6 +282,21 @@ pub type ContentCheck = fn(&[u8]) -> Result<(), ApiError>;
 pub trait BlobStore: Send + Sync + 'static {
     fn status<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<BlobStatus, BlobError>>;
 
+    /// Whether each of `hashes` is complete, in order: what a push asks for the photos of its
+    /// batch. A store may answer them all in one go.
+    fn complete_many<'a>(
+        &'a self,
+        hashes: &'a [Sha256Hex],
+    ) -> BoxFuture<'a, Result<Vec<bool>, BlobError>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(hashes.len());
+            for hash in hashes {
+                out.push(matches!(self.status(hash).await?, BlobStatus::Complete(_)));
+            }
+            Ok(out)
+        })
+    }
+
     /// Appends one chunk (a streamed request body) at `offset` of a blob of `total` bytes.
     /// A complete blob answers `complete = true` without reading the body.
     fn append<'a>(
