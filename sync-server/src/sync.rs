@@ -213,14 +213,9 @@ pub async fn push(
     let stored = if ready.is_empty() {
         Vec::new()
     } else {
-        // First come, first served at the writer.
-        let turn = state.push_turns.clone().lock_owned().await;
         state
-            .records(move |s| {
-                let stored = s.push(&pusher, ready);
-                drop(turn);
-                stored
-            })
+            .push_queue
+            .store(state.records.clone(), pusher, ready)
             .await?
     };
     let mut stored = stored.into_iter();
@@ -245,6 +240,75 @@ pub async fn push(
         "push"
     );
     Ok(ApiJson(PushResponse { results }))
+}
+
+/// Where pushes wait for the single writer (group commit).
+///
+/// Each push puts its records in `pending` and waits for `turn`, a FIFO lock (the writer's
+/// own mutex is not fair, and waiting here holds no blocking thread). The push that gets the
+/// turn takes everything pending and stores it with [`RecordStore::push_group`]: one
+/// transaction and one fsync for all of them, each push in its own savepoint, answered only
+/// after the commit. A push whose records an earlier holder of the turn already stored
+/// finds its answer waiting when its turn comes. A push whose client went away before its
+/// records were taken is dropped unstored, as it would have been before reaching the writer.
+#[derive(Default)]
+pub struct PushQueue {
+    pending: std::sync::Mutex<Vec<PushJob>>,
+    turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+type PushAnswer = Result<Vec<PushOutcome>, crate::store::StoreError>;
+
+struct PushJob {
+    pusher: Pusher,
+    records: Vec<IncomingRecord>,
+    reply: tokio::sync::oneshot::Sender<PushAnswer>,
+}
+
+impl PushQueue {
+    /// Stores one push's records (with whatever else is waiting) and answers its outcomes.
+    pub async fn store(
+        &self,
+        store: std::sync::Arc<dyn crate::store::RecordStore>,
+        pusher: Pusher,
+        records: Vec<IncomingRecord>,
+    ) -> Result<Vec<PushOutcome>, ApiError> {
+        let (reply, mut answer) = tokio::sync::oneshot::channel();
+        crate::store::sqlite::lock(&self.pending).push(PushJob {
+            pusher,
+            records,
+            reply,
+        });
+        let turn = self.turn.clone().lock_owned().await;
+        match answer.try_recv() {
+            Ok(stored) => return stored.map_err(ApiError::from),
+            Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                return Err(ApiError::internal("the writer dropped a push"))
+            }
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+        }
+        // Ours is still pending (whoever took jobs before answered them before letting go).
+        let jobs = std::mem::take(&mut *crate::store::sqlite::lock(&self.pending));
+        tokio::task::spawn_blocking(move || {
+            let (replies, pushes): (Vec<_>, Vec<_>) = jobs
+                .into_iter()
+                .filter(|job| !job.reply.is_closed())
+                .map(|job| (job.reply, (job.pusher, job.records)))
+                .unzip();
+            let results = store.push_group(pushes);
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(result);
+            }
+            // The turn passes on only once every answer is out.
+            drop(turn);
+        })
+        .await
+        .map_err(|e| ApiError::internal(crate::store::StoreError::Task(e.to_string())))?;
+        answer
+            .await
+            .map_err(|_| ApiError::internal("the writer dropped a push"))?
+            .map_err(ApiError::from)
+    }
 }
 
 /// From this many records on, a batch is parsed in two halves at once.

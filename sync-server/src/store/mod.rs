@@ -573,6 +573,19 @@ pub trait RecordStore: Send + Sync + 'static {
         pusher: &Pusher,
         records: Vec<IncomingRecord>,
     ) -> Result<Vec<PushOutcome>, StoreError>;
+    /// Several pushes (of several devices) at once, one result per push, in order, each as
+    /// [`RecordStore::push`] would answer it alone and in this order. A backend may share one
+    /// commit among them (SQLite: one transaction and one fsync, each push in a savepoint, so
+    /// a failing push leaves nothing and the others stay).
+    fn push_group(
+        &self,
+        pushes: Vec<(Pusher, Vec<IncomingRecord>)>,
+    ) -> Vec<Result<Vec<PushOutcome>, StoreError>> {
+        pushes
+            .into_iter()
+            .map(|(pusher, records)| self.push(&pusher, records))
+            .collect()
+    }
     /// A photo became complete: revisions waiting only for it are no longer incomplete.
     /// Returns how many revisions became complete.
     fn photo_completed(&self, sha256: &ShaHex) -> Result<u32, StoreError>;
