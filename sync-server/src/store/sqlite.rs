@@ -48,6 +48,9 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     };
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The push path alone keeps more than rusqlite's default 16 statements prepared (the
+    // multi-row photo inserts, one per row count).
+    conn.set_prepared_statement_cache_capacity(64);
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")?;
     }

@@ -216,23 +216,49 @@ fn insert_revision(
         reason.map(reason_str),
         i64::from(!missing.is_empty()),
     ])?;
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT OR IGNORE INTO revision_missing_photos (revision, sha256) VALUES (?1, ?2)",
-        )?;
-        for sha in &missing {
-            stmt.execute(params![rev, sha.as_str()])?;
-        }
-        let mut stmt = tx.prepare_cached(
-            "INSERT OR IGNORE INTO household_photos (sha256, household_id) VALUES (?1, ?2)",
-        )?;
-        for sha in &rec.photos {
-            stmt.execute(params![sha.as_str(), hid])?;
-        }
-    }
+    insert_pairs(
+        tx,
+        "INSERT OR IGNORE INTO revision_missing_photos (sha256, revision) VALUES ",
+        &missing,
+        &rev,
+    )?;
+    insert_pairs(
+        tx,
+        "INSERT OR IGNORE INTO household_photos (sha256, household_id) VALUES ",
+        &rec.photos,
+        &hid,
+    )?;
     add_pusher(tx, &hid, &pusher.username)?;
     Ok(missing)
 }
+
+/// Rows `(sha, other)` for every sha, in statements of up to [`PAIRS_PER_STATEMENT`] rows (a
+/// household's photos usually fit one), each kept prepared by its row count.
+fn insert_pairs(
+    tx: &Connection,
+    insert: &str,
+    shas: &[ShaHex],
+    other: &str,
+) -> Result<(), StoreError> {
+    for chunk in shas.chunks(PAIRS_PER_STATEMENT) {
+        let mut sql = String::with_capacity(insert.len() + chunk.len() * 8);
+        sql.push_str(insert);
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str("(?, ?)");
+        }
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(
+                chunk.iter().flat_map(|sha| [sha.as_str(), other]),
+            ))?;
+    }
+    Ok(())
+}
+
+/// Most rows in one multi-row photo insert.
+const PAIRS_PER_STATEMENT: usize = 16;
 
 fn add_pusher(tx: &Connection, hid: &str, username: &str) -> Result<(), StoreError> {
     tx.prepare_cached(
