@@ -49,7 +49,9 @@ pub struct Limits {
     /// Failed logins allowed per username and per client IP within the window.
     pub login_max_failures: u32,
     pub login_window_secs: u64,
-    /// Idle SQLite reader connections kept open.
+    /// Idle SQLite reader connections kept open. Every request reads (the token, then pulls),
+    /// and a reader opened beyond these is closed after its one use: opening one costs a
+    /// schema parse and its statements are prepared again.
     pub db_readers: usize,
     /// Seconds a request body may stay silent (no bytes arriving) before the server gives up
     /// on it. A phone that drops off the network without closing its connection otherwise
@@ -65,7 +67,7 @@ impl Default for Limits {
             max_photo_bytes: 20 * 1024 * 1024,
             login_max_failures: 5,
             login_window_secs: 300,
-            db_readers: 4,
+            db_readers: 32,
             body_idle_secs: 60,
         }
     }

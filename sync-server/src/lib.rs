@@ -61,6 +61,9 @@ pub struct AppState {
     pub web_sessions: Arc<dyn store::sqlite_web::WebSessionStore>,
     /// Dashboard settings (cookie security, session lifetime).
     pub dashboard: Arc<dashboard::DashboardConfig>,
+    /// Pushes wait here for the single writer, first come first served, and those waiting
+    /// together are stored with one commit ([`sync::PushQueue`]).
+    pub push_queue: Arc<sync::PushQueue>,
 }
 
 /// Why the server could not start or stopped.
@@ -111,6 +114,7 @@ impl AppState {
             limiter: Arc::new(limiter),
             web_sessions: db.clone(),
             dashboard: Arc::new(dashboard::DashboardConfig::from_env()),
+            push_queue: Arc::new(sync::PushQueue::default()),
             db,
         })
     }

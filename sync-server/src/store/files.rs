@@ -207,6 +207,28 @@ impl BlobStore for FileBlobStore {
         })
     }
 
+    /// One trip to the blocking pool for all the hashes (not two per hash).
+    fn complete_many<'a>(
+        &'a self,
+        hashes: &'a [Sha256Hex],
+    ) -> BoxFuture<'a, Result<Vec<bool>, BlobError>> {
+        Box::pin(async move {
+            let paths: Vec<PathBuf> = hashes.iter().map(|h| self.final_path(h)).collect();
+            tokio::task::spawn_blocking(move || {
+                paths
+                    .iter()
+                    .map(|path| match std::fs::metadata(path) {
+                        Ok(_) => Ok(true),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                        Err(e) => Err(BlobError::Io(e)),
+                    })
+                    .collect()
+            })
+            .await
+            .map_err(|e| BlobError::Io(std::io::Error::other(e.to_string())))?
+        })
+    }
+
     fn append<'a>(
         &'a self,
         hash: &'a Sha256Hex,

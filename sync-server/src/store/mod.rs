@@ -282,6 +282,21 @@ pub type ContentCheck = fn(&[u8]) -> Result<(), ApiError>;
 pub trait BlobStore: Send + Sync + 'static {
     fn status<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<BlobStatus, BlobError>>;
 
+    /// Whether each of `hashes` is complete, in order: what a push asks for the photos of its
+    /// batch. A store may answer them all in one go.
+    fn complete_many<'a>(
+        &'a self,
+        hashes: &'a [Sha256Hex],
+    ) -> BoxFuture<'a, Result<Vec<bool>, BlobError>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(hashes.len());
+            for hash in hashes {
+                out.push(matches!(self.status(hash).await?, BlobStatus::Complete(_)));
+            }
+            Ok(out)
+        })
+    }
+
     /// Appends one chunk (a streamed request body) at `offset` of a blob of `total` bytes.
     /// A complete blob answers `complete = true` without reading the body.
     fn append<'a>(
@@ -602,6 +617,19 @@ pub trait RecordStore: Send + Sync + 'static {
         pusher: &Pusher,
         records: Vec<IncomingRecord>,
     ) -> Result<Vec<PushOutcome>, StoreError>;
+    /// Several pushes (of several devices) at once, one result per push, in order, each as
+    /// [`RecordStore::push`] would answer it alone and in this order. A backend may share one
+    /// commit among them (SQLite: one transaction and one fsync, each push in a savepoint, so
+    /// a failing push leaves nothing and the others stay).
+    fn push_group(
+        &self,
+        pushes: Vec<(Pusher, Vec<IncomingRecord>)>,
+    ) -> Vec<Result<Vec<PushOutcome>, StoreError>> {
+        pushes
+            .into_iter()
+            .map(|(pusher, records)| self.push(&pusher, records))
+            .collect()
+    }
     /// A photo became complete: revisions waiting only for it are no longer incomplete.
     /// Returns how many revisions became complete.
     fn photo_completed(&self, sha256: &ShaHex) -> Result<u32, StoreError>;

@@ -48,6 +48,9 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     };
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The push path alone keeps more than rusqlite's default 16 statements prepared (the
+    // multi-row photo inserts, one per row count).
+    conn.set_prepared_statement_cache_capacity(64);
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")?;
     }
@@ -308,8 +311,10 @@ impl AccountStore for SqliteStore {
                 "SELECT {USER_COLUMNS}, t.device_id FROM tokens t JOIN users u ON u.id = t.user_id \
                  WHERE t.token_sha256 = ?1 AND t.revoked_at IS NULL AND u.disabled = 0"
             );
+            // Every request asks this: keep the statement prepared.
             let found = conn
-                .query_row(&sql, [token.0.as_slice()], |row| {
+                .prepare_cached(&sql)?
+                .query_row([token.0.as_slice()], |row| {
                     Ok((user_from_row(row)?, row.get::<_, String>(6)?))
                 })
                 .optional()?;

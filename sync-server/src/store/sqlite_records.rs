@@ -15,7 +15,7 @@ use pendata_shared::protocol::{
 };
 use pendata_shared::validate::{Finding, Severity};
 use pendata_shared::{HouseholdId, RevisionId};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
 use super::sqlite::{now, SqliteStore};
@@ -100,7 +100,7 @@ fn prefix_sql(col: &str, p: &str) -> String {
 
 /// Replaces the change-log item `(kind, key)`, giving it a new, larger sequence number.
 fn put_change(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     kind: &str,
     key: &str,
     household: &str,
@@ -169,7 +169,7 @@ fn opt_rev(s: Option<String>) -> Result<Option<RevisionId>, StoreError> {
 
 /// Stores the revision row and what hangs off it (missing photos, photo references, pusher).
 fn insert_revision(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     pusher: &Pusher,
     rec: &IncomingRecord,
     state: &str,
@@ -216,25 +216,51 @@ fn insert_revision(
         reason.map(reason_str),
         i64::from(!missing.is_empty()),
     ])?;
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT OR IGNORE INTO revision_missing_photos (revision, sha256) VALUES (?1, ?2)",
-        )?;
-        for sha in &missing {
-            stmt.execute(params![rev, sha.as_str()])?;
-        }
-        let mut stmt = tx.prepare_cached(
-            "INSERT OR IGNORE INTO household_photos (sha256, household_id) VALUES (?1, ?2)",
-        )?;
-        for sha in &rec.photos {
-            stmt.execute(params![sha.as_str(), hid])?;
-        }
-    }
+    insert_pairs(
+        tx,
+        "INSERT OR IGNORE INTO revision_missing_photos (sha256, revision) VALUES ",
+        &missing,
+        &rev,
+    )?;
+    insert_pairs(
+        tx,
+        "INSERT OR IGNORE INTO household_photos (sha256, household_id) VALUES ",
+        &rec.photos,
+        &hid,
+    )?;
     add_pusher(tx, &hid, &pusher.username)?;
     Ok(missing)
 }
 
-fn add_pusher(tx: &Transaction<'_>, hid: &str, username: &str) -> Result<(), StoreError> {
+/// Rows `(sha, other)` for every sha, in statements of up to [`PAIRS_PER_STATEMENT`] rows (a
+/// household's photos usually fit one), each kept prepared by its row count.
+fn insert_pairs(
+    tx: &Connection,
+    insert: &str,
+    shas: &[ShaHex],
+    other: &str,
+) -> Result<(), StoreError> {
+    for chunk in shas.chunks(PAIRS_PER_STATEMENT) {
+        let mut sql = String::with_capacity(insert.len() + chunk.len() * 8);
+        sql.push_str(insert);
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str("(?, ?)");
+        }
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(
+                chunk.iter().flat_map(|sha| [sha.as_str(), other]),
+            ))?;
+    }
+    Ok(())
+}
+
+/// Most rows in one multi-row photo insert.
+const PAIRS_PER_STATEMENT: usize = 16;
+
+fn add_pusher(tx: &Connection, hid: &str, username: &str) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT OR IGNORE INTO household_pushers (household_id, username) VALUES (?1, ?2)",
     )?
@@ -244,7 +270,7 @@ fn add_pusher(tx: &Transaction<'_>, hid: &str, username: &str) -> Result<(), Sto
 
 #[allow(clippy::too_many_arguments)]
 fn record_conflict(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     pusher: &Pusher,
     rec: &IncomingRecord,
     hid: &str,
@@ -283,7 +309,7 @@ fn record_conflict(
 }
 
 fn push_one(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     pusher: &Pusher,
     rec: &IncomingRecord,
     at: &str,
@@ -597,6 +623,44 @@ impl RecordStore for SqliteStore {
             tx.commit()?;
             Ok(out)
         })
+    }
+
+    fn push_group(
+        &self,
+        pushes: Vec<(Pusher, Vec<IncomingRecord>)>,
+    ) -> Vec<Result<Vec<PushOutcome>, StoreError>> {
+        let count = pushes.len();
+        let stored = self.write(|conn| {
+            let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let at = now();
+            let mut results = Vec::with_capacity(count);
+            for (pusher, records) in &pushes {
+                let savepoint = tx.savepoint()?;
+                let outcome: Result<Vec<PushOutcome>, StoreError> = records
+                    .iter()
+                    .map(|rec| push_one(&savepoint, pusher, rec, &at))
+                    .collect();
+                match outcome {
+                    Ok(outcomes) => {
+                        savepoint.commit()?;
+                        results.push(Ok(outcomes));
+                    }
+                    // Dropping the savepoint rolls this push back; the others stay.
+                    Err(e) => results.push(Err(e)),
+                }
+            }
+            tx.commit()?;
+            Ok(results)
+        });
+        match stored {
+            Ok(results) => results,
+            Err(e) => {
+                let text = e.to_string();
+                let mut all = vec![Err(e)];
+                all.extend((1..count).map(|_| Err(StoreError::Task(text.clone()))));
+                all
+            }
+        }
     }
 
     fn photo_completed(&self, sha256: &ShaHex) -> Result<u32, StoreError> {
@@ -1142,6 +1206,53 @@ mod tests {
             .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM revisions", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(n, 0, "the first record was rolled back with the batch");
+    }
+
+    #[test]
+    fn a_group_of_pushes_commits_together_and_a_failing_push_leaves_the_others() {
+        use super::super::contract::{household, incoming, pusher};
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("p.db"), 1).unwrap();
+        let (ani, budi) = (pusher("3201022001"), pusher("3201022001"));
+        let a = incoming(household("3201022001"), None);
+        let b = incoming(household("3201022001"), None);
+        let c = incoming(household("3201022001"), None);
+        // Sabotage: storing b fails.
+        let sql = format!(
+            "CREATE TRIGGER boom BEFORE INSERT ON revisions WHEN NEW.household_id = '{}' \
+             BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+            b.record.household_id
+        );
+        store.write(|conn| Ok(conn.execute_batch(&sql)?)).unwrap();
+        let results = store.push_group(vec![
+            (ani.clone(), vec![a.clone()]),
+            (budi, vec![b]),
+            // a again, later in the same group: answered as if pushed after the first.
+            (ani, vec![a, c]),
+        ]);
+        assert_eq!(results.len(), 3);
+        assert!(matches!(
+            results[0].as_ref().unwrap()[..],
+            [PushOutcome::Accepted { .. }]
+        ));
+        assert!(results[1].is_err(), "the sabotaged push fails alone");
+        assert!(matches!(
+            results[2].as_ref().unwrap()[..],
+            [PushOutcome::Duplicate { .. }, PushOutcome::Accepted { .. }]
+        ));
+        let count = |table: &str| -> i64 {
+            store
+                .read(|c| {
+                    Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+                })
+                .unwrap()
+        };
+        assert_eq!(count("revisions"), 2, "a and c are stored, b is not");
+        assert_eq!(
+            count("households"),
+            2,
+            "b's household row was rolled back too"
+        );
     }
 
     #[test]
