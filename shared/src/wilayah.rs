@@ -258,3 +258,44 @@ fn strip_dots(code: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(code.trim())
     }
 }
+
+/// The desa (10-digit codes) of one kecamatan, read straight from the embedded region list
+/// (`code<TAB>kind<TAB>name`, sorted by code, so a region's descendants follow it). A binary
+/// search over the text's lines: the work list needs a dozen names, and parsing all 91,000
+/// regions ([`Wilayah::embedded`]) would cost an app's start-up ~10 MB of memory and a few ms.
+pub fn desa_in_tsv(tsv: &str, kecamatan: &str) -> Vec<(String, String)> {
+    let bytes = tsv.as_bytes();
+    let line_start = |i: usize| {
+        bytes[..i]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1)
+    };
+    let line_end = |i: usize| {
+        bytes[i..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |p| i + p)
+    };
+    let code_at = |i: usize| {
+        let line = &tsv[i..line_end(i)];
+        line.split('\t').next().unwrap_or("")
+    };
+    // First line whose code is >= `kecamatan` (`lo` is always a line start).
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let start = line_start((lo + hi) / 2).max(lo);
+        if code_at(start) < kecamatan {
+            lo = (line_end(start) + 1).min(bytes.len());
+        } else {
+            hi = start;
+        }
+    }
+    tsv[lo..]
+        .lines()
+        .map(|l| l.splitn(3, '\t').collect::<Vec<_>>())
+        .take_while(|f| f.first().is_some_and(|c| c.starts_with(kecamatan)))
+        .filter(|f| f.len() == 3 && f[0].len() == 10)
+        .map(|f| (f[0].to_string(), f[2].to_string()))
+        .collect()
+}

@@ -521,7 +521,7 @@ impl Worker {
         if kecamatan.len() < 6 || !kecamatan.bytes().all(|b| b.is_ascii_digit()) {
             return Vec::new();
         }
-        desa_of(pendata_shared::wilayah::EMBEDDED_TSV, &kecamatan)
+        pendata_shared::wilayah::desa_in_tsv(pendata_shared::wilayah::EMBEDDED_TSV, &kecamatan)
     }
 
     fn search(&mut self, q: ListQuery) -> Res {
@@ -829,47 +829,6 @@ impl Worker {
         }));
         Ok(())
     }
-}
-
-/// The desa (10-digit codes) of one kecamatan, read straight from the embedded region list
-/// (`code<TAB>kind<TAB>name`, sorted by code, so a region's descendants follow it). A binary
-/// search over the text's lines: the work list needs a dozen names, and parsing all 91,000
-/// regions (`Wilayah::embedded()`) would cost the start-up ~10 MB of memory and a few ms.
-fn desa_of(tsv: &str, kecamatan: &str) -> Vec<(String, String)> {
-    let bytes = tsv.as_bytes();
-    let line_start = |i: usize| {
-        bytes[..i]
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |p| p + 1)
-    };
-    let line_end = |i: usize| {
-        bytes[i..]
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(bytes.len(), |p| i + p)
-    };
-    let code_at = |i: usize| {
-        let line = &tsv[i..line_end(i)];
-        line.split('\t').next().unwrap_or("")
-    };
-    // First line whose code is >= `kecamatan` (`lo` is always a line start).
-    let (mut lo, mut hi) = (0, bytes.len());
-    while lo < hi {
-        let start = line_start((lo + hi) / 2).max(lo);
-        if code_at(start) < kecamatan {
-            lo = (line_end(start) + 1).min(bytes.len());
-        } else {
-            hi = start;
-        }
-    }
-    tsv[lo..]
-        .lines()
-        .map(|l| l.splitn(3, '\t').collect::<Vec<_>>())
-        .take_while(|f| f.first().is_some_and(|c| c.starts_with(kecamatan)))
-        .filter(|f| f.len() == 3 && f[0].len() == 10)
-        .map(|f| (f[0].to_string(), f[2].to_string()))
-        .collect()
 }
 
 fn head_name(d: &Device, id: HouseholdId) -> String {
@@ -1209,32 +1168,5 @@ impl Worker {
         let prefix = format!("{}[", rows.path());
         self.field_errors.retain(|p, _| !p.starts_with(&prefix));
         self.refresh_form(id)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::desa_of;
-    use pendata_shared::wilayah::EMBEDDED_TSV;
-    use pendata_shared::Wilayah;
-
-    /// The binary search gives exactly what the parsed list's `children` gives, for every
-    /// kecamatan of the embedded list (and nothing for codes that are not one).
-    #[test]
-    fn desa_of_matches_the_parsed_region_list() {
-        let w = Wilayah::embedded();
-        let mut checked = 0;
-        for kec in w.of_kind(pendata_shared::wilayah::RegionKind::District) {
-            let want: Vec<(String, String)> = w
-                .children(kec.code)
-                .map(|r| (r.code.to_string(), r.name.to_string()))
-                .collect();
-            assert_eq!(desa_of(EMBEDDED_TSV, kec.code), want, "{}", kec.code);
-            checked += 1;
-        }
-        assert!(checked > 7000, "{checked} kecamatan");
-        assert!(desa_of(EMBEDDED_TSV, "999999").is_empty());
-        assert!(desa_of(EMBEDDED_TSV, "000000").is_empty());
-        assert!(desa_of("", "110101").is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The embedded Kemendagri region list.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pendata_shared::wilayah::{RegionKind, Wilayah};
+use pendata_shared::wilayah::{desa_in_tsv, RegionKind, Wilayah, EMBEDDED_TSV};
 
 #[test]
 fn counts_match_kemendagri_2025() {
@@ -97,4 +97,24 @@ fn asset_matches_source_csvs() {
         }
     }
     assert_eq!(rows, w.len());
+}
+
+/// The binary search gives exactly what the parsed list's `children` gives, for every
+/// kecamatan of the embedded list (and nothing for codes that are not one).
+#[test]
+fn desa_in_tsv_matches_the_parsed_region_list() {
+    let w = Wilayah::embedded();
+    let mut checked = 0;
+    for kec in w.of_kind(RegionKind::District) {
+        let want: Vec<(String, String)> = w
+            .children(kec.code)
+            .map(|r| (r.code.to_string(), r.name.to_string()))
+            .collect();
+        assert_eq!(desa_in_tsv(EMBEDDED_TSV, kec.code), want, "{}", kec.code);
+        checked += 1;
+    }
+    assert!(checked > 7000, "{checked} kecamatan");
+    assert!(desa_in_tsv(EMBEDDED_TSV, "999999").is_empty());
+    assert!(desa_in_tsv(EMBEDDED_TSV, "000000").is_empty());
+    assert!(desa_in_tsv("", "110101").is_empty());
 }

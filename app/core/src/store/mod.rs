@@ -1302,20 +1302,12 @@ impl Store {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Assignment>> {
-        let pattern = text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
-            let escaped = t
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.content FROM assignments a
-             WHERE a.active = 1 AND (?1 IS NULL OR a.desa_code = ?1)
-               AND (?2 IS NULL OR a.content LIKE ?2 ESCAPE '\\')
-               AND NOT EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id)
-             ORDER BY a.head_name, a.household_id LIMIT ?3 OFFSET ?4",
-        )?;
+        let pattern = like_pattern(text);
+        let sql = format!(
+            "SELECT a.content FROM assignments a {UNOPENED_WHERE}
+             ORDER BY a.head_name, a.household_id LIMIT ?3 OFFSET ?4"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             params![desa_code, pattern, i64::from(limit), i64::from(offset)],
             |r| r.get::<_, String>(0),
@@ -1334,24 +1326,32 @@ impl Store {
         text: Option<&str>,
         desa_code: Option<&str>,
     ) -> Result<u64> {
-        let pattern = text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
-            let escaped = t
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
+        let pattern = like_pattern(text);
         let n: i64 = self
             .conn
-            .prepare_cached(
-                "SELECT count(*) FROM assignments a
-             WHERE a.active = 1 AND (?1 IS NULL OR a.desa_code = ?1)
-               AND (?2 IS NULL OR a.content LIKE ?2 ESCAPE '\\')
-               AND NOT EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id)",
-            )?
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM assignments a {UNOPENED_WHERE}"
+            ))?
             .query_row(params![desa_code, pattern], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
+}
+
+/// The filter of [`Store::unopened_assignments`] and its count: active, not yet opened as a
+/// household, `?1` a desa code or NULL, `?2` a [`like_pattern`] or NULL.
+const UNOPENED_WHERE: &str = "WHERE a.active = 1 AND (?1 IS NULL OR a.desa_code = ?1)
+               AND (?2 IS NULL OR a.content LIKE ?2 ESCAPE '\\')
+               AND NOT EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id)";
+
+/// `%text%` with LIKE's wildcards escaped (`\` is the escape), or `None` for no or blank text.
+fn like_pattern(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+        let escaped = t
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    })
 }
 
 fn save_in(tx: &Transaction<'_>, actor: &Actor<'_>, h: &Household) -> Result<()> {
