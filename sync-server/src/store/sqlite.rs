@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_dashboard_sessions",
         include_str!("../../migrations/0003_dashboard_sessions.sql"),
     ),
+    (
+        "0004_without_rowid",
+        include_str!("../../migrations/0004_without_rowid.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -168,6 +172,9 @@ impl SqliteStore {
         migrate(&mut writer)?;
         // The checkpointer thread copies the log back; commits do not.
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // Each push in a group commit is a savepoint; its undo pages (the sub-journal) stay in
+        // memory instead of spilling to a temporary file past 64 KiB.
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(SqliteStore {
             path: path.to_owned(),
             writer: Mutex::new(writer),
@@ -472,6 +479,59 @@ mod tests {
             .read(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?))
             .unwrap();
         assert_eq!(mode.to_lowercase(), "wal");
+    }
+
+    #[test]
+    fn migration_4_keeps_the_pair_rows_and_stores_each_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        {
+            // A database as a server with migrations 1-3 left it, with rows in the four tables.
+            let c = Connection::open(&path).unwrap();
+            for (_, sql) in &MIGRATIONS[..3] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", 3).unwrap();
+            c.execute_batch(
+                "INSERT INTO revision_missing_photos VALUES ('r1', 'aa'), ('r1', 'bb');
+                 INSERT INTO photos_complete VALUES ('cc', '2026-11-23T00:00:00Z');
+                 INSERT INTO household_photos VALUES ('aa', 'h1'), ('aa', 'h2');
+                 INSERT INTO household_pushers VALUES ('h1', 'Ani');",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path, 1).unwrap();
+        store
+            .write(|c| {
+                let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+                assert_eq!(count("SELECT count(*) FROM revision_missing_photos WHERE revision = 'r1'"), 2);
+                assert_eq!(count("SELECT count(*) FROM photos_complete WHERE sha256 = 'cc'"), 1);
+                assert_eq!(count("SELECT count(*) FROM household_photos WHERE sha256 = 'aa'"), 2);
+                // The keys still hold, with the username's case-blind collation.
+                c.execute("INSERT OR IGNORE INTO household_pushers VALUES ('h1', 'ANI')", [])
+                    .unwrap();
+                assert_eq!(count("SELECT count(*) FROM household_pushers"), 1);
+                c.execute("INSERT OR IGNORE INTO household_photos VALUES ('aa', 'h1')", [])
+                    .unwrap();
+                assert_eq!(count("SELECT count(*) FROM household_photos"), 2);
+                // Stored once: no rowid table and no separate automatic key index left.
+                for table in ["revision_missing_photos", "photos_complete", "household_photos", "household_pushers"] {
+                    assert!(
+                        c.prepare(&format!("SELECT rowid FROM {table}")).is_err(),
+                        "{table} still has a rowid"
+                    );
+                }
+                assert_eq!(
+                    count("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_household_p%' OR name LIKE 'sqlite_autoindex_revision_missing%' OR name LIKE 'sqlite_autoindex_photos_complete%'"),
+                    0
+                );
+                assert_eq!(
+                    count("SELECT count(*) FROM sqlite_schema WHERE name = 'revision_missing_by_revision'"),
+                    1
+                );
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]

@@ -167,7 +167,26 @@ fn opt_rev(s: Option<String>) -> Result<Option<RevisionId>, StoreError> {
     s.as_deref().map(parse_id).transpose()
 }
 
+/// Photos the blob store lacked for `rec`, minus those that completed since (recorded under
+/// the same writer lock, so no completion can slip between this check and the insert).
+fn still_missing(tx: &Connection, rec: &IncomingRecord) -> Result<Vec<ShaHex>, StoreError> {
+    let mut missing = Vec::new();
+    if rec.missing_photos.is_empty() {
+        return Ok(missing);
+    }
+    let mut done = tx.prepare_cached("SELECT 1 FROM photos_complete WHERE sha256 = ?1")?;
+    for sha in &rec.missing_photos {
+        if !done.exists([sha.as_str()])? && !missing.contains(sha) {
+            missing.push(sha.clone());
+        }
+    }
+    missing.sort();
+    Ok(missing)
+}
+
 /// Stores the revision row and what hangs off it (missing photos, photo references, pusher).
+/// `missing` is [`still_missing`] of `rec`.
+#[allow(clippy::too_many_arguments)]
 fn insert_revision(
     tx: &Connection,
     pusher: &Pusher,
@@ -175,22 +194,11 @@ fn insert_revision(
     state: &str,
     reason: Option<ConflictReason>,
     at: &str,
-) -> Result<Vec<ShaHex>, StoreError> {
+    missing: &[ShaHex],
+) -> Result<(), StoreError> {
     let r = &rec.record;
     let rev = r.revision.to_string();
     let hid = r.household_id.to_string();
-    // Photos the blob store lacked, minus those that completed since (recorded under the
-    // same writer lock, so no completion can slip between this check and the insert).
-    let mut missing = Vec::new();
-    {
-        let mut done = tx.prepare_cached("SELECT 1 FROM photos_complete WHERE sha256 = ?1")?;
-        for sha in &rec.missing_photos {
-            if !done.exists([sha.as_str()])? && !missing.contains(sha) {
-                missing.push(sha.clone());
-            }
-        }
-    }
-    missing.sort();
     let op = match r.change {
         Change::Upsert { .. } => "upsert",
         Change::Delete => "delete",
@@ -219,7 +227,7 @@ fn insert_revision(
     insert_pairs(
         tx,
         "INSERT OR IGNORE INTO revision_missing_photos (sha256, revision) VALUES ",
-        &missing,
+        missing,
         &rev,
     )?;
     insert_pairs(
@@ -229,7 +237,7 @@ fn insert_revision(
         &hid,
     )?;
     add_pusher(tx, &hid, &pusher.username)?;
-    Ok(missing)
+    Ok(())
 }
 
 /// Rows `(sha, other)` for every sha, in statements of up to [`PAIRS_PER_STATEMENT`] rows (a
@@ -281,7 +289,8 @@ fn record_conflict(
 ) -> Result<PushOutcome, StoreError> {
     let r = &rec.record;
     if reason != ConflictReason::SameRevisionDifferentContent {
-        insert_revision(tx, pusher, rec, "conflict", Some(reason), at)?;
+        let missing = still_missing(tx, rec)?;
+        insert_revision(tx, pusher, rec, "conflict", Some(reason), at, &missing)?;
     }
     tx.prepare_cached(
         "UPDATE households SET open_conflicts = open_conflicts + 1, updated_at = ?2 WHERE id = ?1",
@@ -403,6 +412,29 @@ fn push_one(
                 findings: vec![unknown_household_finding()],
             });
         };
+        if conflict.is_none() {
+            // A new household: its row is written once, already pointing at this revision
+            // (the revision's foreign key needs the row first).
+            let missing = still_missing(tx, rec)?;
+            tx.prepare_cached(
+                "INSERT INTO households (id, desa_code, head_revision, deleted, review_state, \
+                 incomplete, head_name, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, 0, 'submitted', ?4, ?5, ?6, ?6)",
+            )?
+            .execute(params![
+                hid,
+                desa,
+                rev,
+                i64::from(!missing.is_empty()),
+                rec.head_name,
+                at
+            ])?;
+            insert_revision(tx, pusher, rec, "current", None, at, &missing)?;
+            return Ok(PushOutcome::Accepted {
+                missing_photos: missing,
+                warnings: rec.warnings.clone(),
+            });
+        }
         tx.prepare_cached(
             "INSERT INTO households (id, desa_code, head_revision, deleted, review_state, \
              head_name, created_at, updated_at) VALUES (?1, ?2, NULL, 0, 'submitted', ?3, ?4, ?4)",
@@ -418,7 +450,8 @@ fn push_one(
         return record_conflict(tx, pusher, rec, &hid, &desa_now, head, reason, at);
     }
 
-    let missing = insert_revision(tx, pusher, rec, "current", None, at)?;
+    let missing = still_missing(tx, rec)?;
+    insert_revision(tx, pusher, rec, "current", None, at, &missing)?;
     if let Some(old) = head {
         tx.prepare_cached("UPDATE revisions SET state = 'superseded' WHERE revision = ?1")?
             .execute([old.to_string()])?;
