@@ -46,6 +46,16 @@ impl From<RecordError> for DashError {
                 "Revisi yang dipilih bukan revisi rumah tangga ini.",
                 "The chosen revision is not a revision of this household.",
             ),
+            RecordError::NoOpenConflict => DashError::bad_request(
+                "resolve.no_conflict",
+                "Rumah tangga ini tidak punya konflik terbuka; tidak ada yang diubah.",
+                "This household has no open conflict; nothing was changed.",
+            ),
+            RecordError::NotACandidate => DashError::bad_request(
+                "resolve.not_a_candidate",
+                "Revisi yang dipilih bukan revisi terkini maupun revisi yang berkonflik; muat ulang halaman.",
+                "The chosen revision is neither the current one nor a conflicting one; reload the page.",
+            ),
             RecordError::Store(e) => DashError::Internal(e.to_string()),
         }
     }

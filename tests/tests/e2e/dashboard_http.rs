@@ -9,7 +9,7 @@ use pendata_e2e::{
     SUPERVISOR,
 };
 use pendata_server::dashboard::{Access, ROUTES};
-use pendata_server::store::{ReviewState, Scope};
+use pendata_server::store::{Puller, ReviewState, Role, Scope};
 use pendata_shared::protocol::ReviewDecision;
 
 fn set_cookies(res: &reqwest::Response) -> Vec<String> {
@@ -385,6 +385,121 @@ async fn a_rejection_through_the_form_reaches_the_device_and_needs_a_note() {
     assert_eq!(pulled.reviews[0].decision, ReviewDecision::Rejected);
     assert_eq!(pulled.reviews[0].note.as_deref(), Some(note));
     assert_eq!(pulled.reviews[0].reviewer, SUPERVISOR);
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn resolving_a_household_without_a_conflict_is_refused_and_keeps_its_approval() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let mut web = WebClient::new(&url).unwrap();
+    web.login(SUPERVISOR).await.unwrap();
+    let csrf = web.csrf().await.unwrap();
+    let resolve_action = format!("action=\"/dashboard/households/{}/resolve\"", world.id);
+
+    // No open conflict: the household page has no conflict link, the conflict page no form.
+    let page = web
+        .get(&format!("/dashboard/households/{}", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("conflict-link"));
+    assert!(!page.contains(&resolve_action));
+    let page = web
+        .get(&format!("/dashboard/households/{}/conflict", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("no-conflict"));
+    assert!(!page.contains(&resolve_action));
+
+    // The supervisor approves it.
+    let revision = world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap()
+        .summary
+        .current_revision
+        .unwrap()
+        .to_string();
+    let res = web
+        .post(
+            &format!("/dashboard/households/{}/review", world.id),
+            &[
+                ("csrf", &csrf),
+                ("revision", &revision),
+                ("decision", "approved"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(review_state(&world), ReviewState::Approved);
+    let before = world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap();
+    let facilitator = Puller {
+        username: FACILITATOR.into(),
+        role: Role::Enumerator,
+        scope: Scope::within("320102"),
+    };
+    let log_before = world
+        .server
+        .state
+        .records
+        .pull(&facilitator, 0, 500)
+        .unwrap();
+
+    // A resolve posted anyway (an old tab, a forged form): the error page, not a redirect.
+    let res = web
+        .post(
+            &format!("/dashboard/households/{}/resolve", world.id),
+            &[
+                ("csrf", &csrf),
+                ("keep_revision", &revision),
+                ("reason", "tidak ada konflik"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(location(&res), "");
+    let body = res.text().await.unwrap();
+    assert!(body.contains("resolve.no_conflict"), "{body}");
+    assert!(
+        body.contains("Rumah tangga ini tidak punya konflik terbuka"),
+        "{body}"
+    );
+    let after = world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap();
+    assert_eq!(after, before, "nothing changed");
+    assert_eq!(review_state(&world), ReviewState::Approved);
+    assert_eq!(
+        world
+            .server
+            .state
+            .records
+            .pull(&facilitator, 0, 500)
+            .unwrap(),
+        log_before,
+        "no change-log row"
+    );
     world.server.stop().await;
 }
 
