@@ -831,8 +831,15 @@ pub async fn conflict_page(
     let body = html! {
         h1 { (title) ": " (if d.summary.head_name.is_empty() { "—" } else { &d.summary.head_name }) }
         p { a href=(format!("/dashboard/households/{id}")) { "← " (t(lang, "Kembali ke rumah tangga", "Back to the household")) } }
-        @if others.is_empty() {
+        @if others.is_empty() && d.summary.open_conflicts == 0 {
             p #no-conflict { (t(lang, "Tidak ada konflik terbuka.", "No open conflicts.")) }
+        }
+        @if others.is_empty() && d.summary.open_conflicts > 0 {
+            // Only collisions: the same revision id came again with other content, which is
+            // kept aside, not as a revision. Keeping the current revision closes them.
+            p #collision-only { (t(lang,
+                "Revisi yang sama terkirim lagi dengan isi berbeda; isi itu disimpan terpisah, bukan sebagai revisi. Pertahankan revisi terkini untuk menutup konflik.",
+                "The same revision came again with different content; that content is kept aside, not as a revision. Keep the current revision to close the conflict.")) }
         }
         @for df in &diffs {
             section.conflict {
@@ -869,7 +876,7 @@ pub async fn conflict_page(
                 }
             }
         }
-        @if !others.is_empty() {
+        @if !others.is_empty() || d.summary.open_conflicts > 0 {
             section.decide {
                 h2 { (t(lang, "Pilih revisi yang disimpan", "Choose the revision to keep")) }
                 form method="post" action=(format!("/dashboard/households/{id}/resolve")) {
