@@ -73,6 +73,18 @@ impl From<RecordError> for ApiError {
                 "Revisi yang dipilih bukan revisi rumah tangga ini",
                 "The chosen revision is not a revision of this household",
             ),
+            RecordError::NoOpenConflict => ApiError::new(
+                StatusCode::CONFLICT,
+                "resolve.no_conflict",
+                "Rumah tangga ini tidak punya konflik terbuka; tidak ada yang diubah",
+            )
+            .en("This household has no open conflict; nothing was changed"),
+            RecordError::NotACandidate => ApiError::new(
+                StatusCode::CONFLICT,
+                "resolve.not_a_candidate",
+                "Revisi yang dipilih bukan revisi terkini maupun revisi yang berkonflik; muat ulang",
+            )
+            .en("The chosen revision is neither the current one nor a conflicting one; reload"),
             RecordError::Store(e) => ApiError::internal(e),
         }
     }
@@ -141,6 +153,7 @@ pub async fn review(
         (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
         (status = 403, description = "`auth.forbidden` (enumerators)", body = ErrorBody),
         (status = 404, description = "`household.not_found`", body = ErrorBody),
+        (status = 409, description = "`resolve.no_conflict` (the household has no open conflict; nothing changed), `resolve.not_a_candidate` (the kept revision is neither the current one nor one in conflict)", body = ErrorBody),
         (status = 415, description = "`request.content_type`", body = ErrorBody),
         (status = 422, description = "`resolve.reason_required`, `resolve.unknown_revision`, `request.invalid_json`", body = ErrorBody),
     )

@@ -172,6 +172,24 @@ async fn server_logs_at_debug_hold_no_nik_kk_token_or_password() {
         .await
         .unwrap();
     assert_eq!(detail.status, 200);
+    // A second device opened the same household: a conflict for the supervisor to resolve.
+    let (second_device, _) = upsert(h.clone());
+    let conflict = api
+        .send(
+            "POST",
+            "/api/v1/push",
+            Some(&enum_token),
+            Body::Json(
+                serde_json::to_value(pendata_e2e::client::batch(vec![second_device])).unwrap(),
+            ),
+        )
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(
+        conflict["results"][0]["outcome"]["status"], "conflict",
+        "{conflict}"
+    );
     let review = api
         .send(
             "POST",

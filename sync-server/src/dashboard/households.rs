@@ -46,6 +46,16 @@ impl From<RecordError> for DashError {
                 "Revisi yang dipilih bukan revisi rumah tangga ini.",
                 "The chosen revision is not a revision of this household.",
             ),
+            RecordError::NoOpenConflict => DashError::bad_request(
+                "resolve.no_conflict",
+                "Rumah tangga ini tidak punya konflik terbuka; tidak ada yang diubah.",
+                "This household has no open conflict; nothing was changed.",
+            ),
+            RecordError::NotACandidate => DashError::bad_request(
+                "resolve.not_a_candidate",
+                "Revisi yang dipilih bukan revisi terkini maupun revisi yang berkonflik; muat ulang halaman.",
+                "The chosen revision is neither the current one nor a conflicting one; reload the page.",
+            ),
             RecordError::Store(e) => DashError::Internal(e.to_string()),
         }
     }
@@ -821,8 +831,15 @@ pub async fn conflict_page(
     let body = html! {
         h1 { (title) ": " (if d.summary.head_name.is_empty() { "—" } else { &d.summary.head_name }) }
         p { a href=(format!("/dashboard/households/{id}")) { "← " (t(lang, "Kembali ke rumah tangga", "Back to the household")) } }
-        @if others.is_empty() {
+        @if others.is_empty() && d.summary.open_conflicts == 0 {
             p #no-conflict { (t(lang, "Tidak ada konflik terbuka.", "No open conflicts.")) }
+        }
+        @if others.is_empty() && d.summary.open_conflicts > 0 {
+            // Only collisions: the same revision id came again with other content, which is
+            // kept aside, not as a revision. Keeping the current revision closes them.
+            p #collision-only { (t(lang,
+                "Revisi yang sama terkirim lagi dengan isi berbeda; isi itu disimpan terpisah, bukan sebagai revisi. Pertahankan revisi terkini untuk menutup konflik.",
+                "The same revision came again with different content; that content is kept aside, not as a revision. Keep the current revision to close the conflict.")) }
         }
         @for df in &diffs {
             section.conflict {
@@ -859,7 +876,7 @@ pub async fn conflict_page(
                 }
             }
         }
-        @if !others.is_empty() {
+        @if !others.is_empty() || d.summary.open_conflicts > 0 {
             section.decide {
                 h2 { (t(lang, "Pilih revisi yang disimpan", "Choose the revision to keep")) }
                 form method="post" action=(format!("/dashboard/households/{id}/resolve")) {

@@ -485,6 +485,140 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
         ));
     }
 
+    // resolve closes an open conflict, nothing else: an old superseded revision is not a
+    // candidate, and a second resolve is refused and changes nothing (state, review, change
+    // log), so it cannot throw a later approval away
+    {
+        let s = make();
+        let p = pusher("320102");
+        let ani = puller("ani", Role::Enumerator, "320102");
+        let scope = Scope::within("320102");
+        let h = household(desa);
+        let first = incoming(h.clone(), None);
+        s.push(&p, vec![first.clone()]).unwrap();
+        let mut edited = h.clone();
+        edited.notes = Some("kedua".into());
+        let second = incoming(edited.clone(), Some(first.record.revision));
+        s.push(&p, vec![second.clone()]).unwrap();
+        edited.notes = Some("dari HP lain".into());
+        let stale = incoming(edited, Some(first.record.revision));
+        assert!(matches!(
+            s.push(&p, vec![stale.clone()]).unwrap()[0],
+            PushOutcome::Conflict { .. }
+        ));
+        let resolve = |keep: RevisionId| {
+            s.resolve(
+                h.id,
+                &ResolveRequest {
+                    keep_revision: keep,
+                    reason: "sudah dicek di lapangan".into(),
+                },
+                "sup",
+                &scope,
+            )
+        };
+        let before = s.get(h.id, &scope).unwrap().unwrap();
+        let log_before = s.pull(&ani, 0, 500).unwrap();
+        assert!(matches!(
+            resolve(first.record.revision),
+            Err(RecordError::NotACandidate)
+        ));
+        assert_eq!(s.get(h.id, &scope).unwrap().unwrap(), before);
+        assert_eq!(s.pull(&ani, 0, 500).unwrap(), log_before);
+
+        let summary = resolve(second.record.revision).unwrap();
+        assert_eq!(summary.current_revision, Some(second.record.revision));
+        assert_eq!(summary.open_conflicts, 0);
+        s.review(
+            h.id,
+            &ReviewRequest {
+                revision: second.record.revision,
+                decision: ReviewDecision::Approved,
+                note: None,
+            },
+            "sup",
+            &scope,
+        )
+        .unwrap();
+        let before = s.get(h.id, &scope).unwrap().unwrap();
+        assert_eq!(before.summary.review_state, ReviewState::Approved);
+        let log_before = s.pull(&ani, 0, 500).unwrap();
+        // again, keeping the same revision or the one resolved away: nothing to resolve
+        for keep in [second.record.revision, stale.record.revision] {
+            assert!(
+                matches!(resolve(keep), Err(RecordError::NoOpenConflict)),
+                "{keep}"
+            );
+        }
+        let after = s.get(h.id, &scope).unwrap().unwrap();
+        assert_eq!(after, before, "nothing changed");
+        assert_eq!(after.summary.review_state, ReviewState::Approved);
+        assert_eq!(after.summary.current_revision, Some(second.record.revision));
+        assert_eq!(
+            s.pull(&ani, 0, 500).unwrap(),
+            log_before,
+            "no change-log row"
+        );
+        // the unknown revision and the other wilayah answer as before
+        assert!(matches!(
+            resolve(RevisionId::new()),
+            Err(RecordError::UnknownRevision)
+        ));
+        assert!(matches!(
+            s.resolve(
+                h.id,
+                &ResolveRequest {
+                    keep_revision: second.record.revision,
+                    reason: "x".into()
+                },
+                "s",
+                &Scope::within("320101")
+            ),
+            Err(RecordError::NotFound)
+        ));
+    }
+
+    // a household that never had a conflict, approved: resolve keeps the approval
+    {
+        let s = make();
+        let p = pusher("320102");
+        let ani = puller("ani", Role::Enumerator, "320102");
+        let scope = Scope::within("320102");
+        let rec = incoming(household(desa), None);
+        let id = rec.record.household_id;
+        s.push(&p, vec![rec.clone()]).unwrap();
+        s.review(
+            id,
+            &ReviewRequest {
+                revision: rec.record.revision,
+                decision: ReviewDecision::Approved,
+                note: None,
+            },
+            "sup",
+            &scope,
+        )
+        .unwrap();
+        let before = s.get(id, &scope).unwrap().unwrap();
+        let log_before = s.pull(&ani, 0, 500).unwrap();
+        assert!(matches!(
+            s.resolve(
+                id,
+                &ResolveRequest {
+                    keep_revision: rec.record.revision,
+                    reason: "tidak perlu".into()
+                },
+                "sup",
+                &scope
+            ),
+            Err(RecordError::NoOpenConflict)
+        ));
+        let after = s.get(id, &scope).unwrap().unwrap();
+        assert_eq!(after, before);
+        assert_eq!(after.summary.review_state, ReviewState::Approved);
+        assert_eq!(after.revisions[0].state, "current");
+        assert_eq!(s.pull(&ani, 0, 500).unwrap(), log_before);
+    }
+
     // one bad record never fails the others; outside the wilayah is rejected
     {
         let s = make();

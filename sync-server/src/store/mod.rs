@@ -603,6 +603,14 @@ pub enum RecordError {
     /// The revision is not a revision of this household.
     #[error("unknown revision")]
     UnknownRevision,
+    /// Resolve of a household with no open conflict (`resolve.no_conflict`): nothing changed.
+    #[error("the household has no open conflict")]
+    NoOpenConflict,
+    /// Resolve keeping a revision of the household that is neither its current one nor one of
+    /// its conflicting ones, e.g. an old superseded one (`resolve.not_a_candidate`): nothing
+    /// changed.
+    #[error("the revision is not one of the household's candidates")]
+    NotACandidate,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -645,7 +653,12 @@ pub trait RecordStore: Send + Sync + 'static {
         reviewer: &str,
         scope: &Scope,
     ) -> Result<ReviewOutcome, RecordError>;
-    /// Makes `keep_revision` current and closes the household's conflicts.
+    /// Makes `keep_revision` current and closes the household's conflicts. Refuses, changing
+    /// nothing: [`RecordError::NotFound`] (no such household in `scope`),
+    /// [`RecordError::UnknownRevision`] (not a revision of this household),
+    /// [`RecordError::NoOpenConflict`] (no open conflict: no revision in conflict and no open
+    /// conflict count — a second resolve, or an approved household, stays as it is) and
+    /// [`RecordError::NotACandidate`] (neither the current revision nor one in conflict).
     fn resolve(
         &self,
         household: HouseholdId,

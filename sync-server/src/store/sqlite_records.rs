@@ -868,15 +868,37 @@ impl RecordStore for SqliteStore {
             let keep = request.keep_revision.to_string();
             let kept = tx
                 .query_row(
-                    "SELECT change_json, incomplete FROM revisions \
+                    "SELECT change_json, incomplete, state FROM revisions \
                      WHERE revision = ?1 AND household_id = ?2",
                     params![keep, hid],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, String>(2)?,
+                        ))
+                    },
                 )
                 .optional()?;
-            let Some((change_json, incomplete)) = kept else {
+            let Some((change_json, incomplete, kept_state)) = kept else {
                 return Ok(Err(RecordError::UnknownRevision));
             };
+            // Only an open conflict is resolved: a second resolve (or one of an approved
+            // household) changes nothing, so it cannot throw a review away.
+            let open: bool = tx.query_row(
+                "SELECT open_conflicts > 0 OR EXISTS (SELECT 1 FROM revisions \
+                 WHERE household_id = ?1 AND state = 'conflict') FROM households WHERE id = ?1",
+                [&hid],
+                |r| r.get(0),
+            )?;
+            if !open {
+                return Ok(Err(RecordError::NoOpenConflict));
+            }
+            // The candidates are the ones the supervisor compares: the current revision and
+            // the ones in conflict; not an old superseded one nor one resolved away before.
+            if house.head.as_deref() != Some(keep.as_str()) && kept_state != "conflict" {
+                return Ok(Err(RecordError::NotACandidate));
+            }
             let change: Change = from_json(&change_json)?;
             let at = now();
             if let Some(old) = &house.head {

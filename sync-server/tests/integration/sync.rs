@@ -161,6 +161,102 @@ async fn push_review_pull_and_resolve_round_trip() {
 }
 
 #[tokio::test]
+async fn resolving_without_an_open_conflict_is_409_and_changes_nothing() {
+    let app = TestApp::new();
+    let ani = app.user("ani", Role::Enumerator, "320102").await;
+    let sup = app.user("sup", Role::Supervisor, "320102").await;
+    let h = example_household(4);
+    let first = record(&h, None);
+    let mut edited = h.clone();
+    edited.notes = Some("diperbarui".into());
+    let second = record(&edited, Some(first.revision));
+    edited.notes = Some("dari HP lain".into());
+    let stale = record(&edited, Some(first.revision));
+    for (rec, status) in [
+        (&first, "accepted"),
+        (&second, "accepted"),
+        (&stale, "conflict"),
+    ] {
+        let r = app.push(&ani, std::slice::from_ref(rec)).await;
+        assert_eq!(outcome(&r, 0)["status"], status, "{}", r.text());
+    }
+    let uri = format!("/api/v1/households/{}/resolve", h.id);
+    let resolve = |keep: RevisionId| {
+        json_req(
+            Method::POST,
+            &uri,
+            Some(&sup),
+            &json!({"keep_revision": keep, "reason": "dicek ulang di lapangan"}),
+        )
+    };
+    let detail_uri = format!("/api/v1/households/{}", h.id);
+
+    // the old superseded revision is not one of the conflict's candidates
+    let before = app.get(&sup, &detail_uri).await.json();
+    let r = app.send(resolve(first.revision)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.code(), "resolve.not_a_candidate");
+    assert_eq!(app.get(&sup, &detail_uri).await.json(), before);
+
+    // keeping the current revision closes the conflict; then the supervisor approves it
+    let r = app.send(resolve(second.revision)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["open_conflicts"], 0);
+    let r = app
+        .send(json_req(
+            Method::POST,
+            &format!("/api/v1/households/{}/review", h.id),
+            Some(&sup),
+            &json!({"revision": second.revision, "decision": "approved", "note": null}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let before = app.get(&sup, &detail_uri).await.json();
+    assert_eq!(before["summary"]["review_state"], "approved");
+    let pulled = app.get(&ani, "/api/v1/pull").await.json();
+    let cursor = pulled["next_cursor"].as_str().unwrap().to_owned();
+
+    // a second resolve (a double submit, a stale page): 409, and the approval stays
+    for keep in [second.revision, stale.revision] {
+        let r = app.send(resolve(keep)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        let body = r.json();
+        assert_eq!(body["code"], "resolve.no_conflict");
+        assert_eq!(
+            body["message"],
+            "Rumah tangga ini tidak punya konflik terbuka; tidak ada yang diubah"
+        );
+        assert_eq!(
+            body["message_en"],
+            "This household has no open conflict; nothing was changed"
+        );
+    }
+    let after = app.get(&sup, &detail_uri).await.json();
+    assert_eq!(after, before, "nothing changed");
+    assert_eq!(after["summary"]["review_state"], "approved");
+    assert_eq!(
+        after["summary"]["current_revision"],
+        second.revision.to_string()
+    );
+    let r = app
+        .get(&ani, &format!("/api/v1/pull?cursor={cursor}"))
+        .await;
+    assert!(
+        r.json()["items"].as_array().unwrap().is_empty(),
+        "no new conflict notice: {}",
+        r.text()
+    );
+
+    // 409 is a documented answer of the route
+    let doc = app
+        .send(raw_req(Method::GET, "/openapi.json", None, None, vec![]))
+        .await
+        .json();
+    let responses = &doc["paths"]["/api/v1/households/{id}/resolve"]["post"]["responses"];
+    assert!(responses["409"].is_object(), "{responses}");
+}
+
+#[tokio::test]
 async fn tombstones_and_a_bad_record_that_fails_alone() {
     let app = TestApp::new();
     let ani = app.user("ani", Role::Enumerator, "320102").await;

@@ -154,8 +154,10 @@ const TABLE: &[Row] = &[
         authed(["200+", "200+", "403", "403"]), authed(["200+", "404", "403", "403"])),
     row("POST", "/api/v1/households/{id}/review",
         authed(["200", "200", "403", "403"]), authed(["200", "404", "403", "403"])),
+    // The target has no open conflict: a caller who may resolve it gets 409
+    // `resolve.no_conflict` (and nothing changes), not 403/404.
     row("POST", "/api/v1/households/{id}/resolve",
-        authed(["200", "200", "403", "403"]), authed(["200", "404", "403", "403"])),
+        authed(["409", "409", "403", "403"]), authed(["409", "404", "403", "403"])),
     // Last: it revokes the token the other rows use.
     row("POST", "/api/v1/auth/logout", authed(["200", "200", "200", "200"]), NA),
 ];
@@ -689,6 +691,10 @@ fn check(expect: &str, a: &Answer, t: &Target) -> Result<(), String> {
             if a.status >= 400 && a.json()["code"].as_str().is_none_or(str::is_empty) {
                 return Err(format!("{} without an error code", got()));
             }
+            // The table's only 409: resolve of a household without an open conflict.
+            if a.status == 409 && a.json()["code"] != "resolve.no_conflict" {
+                return Err(format!("{} instead of resolve.no_conflict", got()));
+            }
             Ok(())
         }
         _ => Err(got()),
@@ -785,7 +791,7 @@ impl WebSubject {
 /// household (photo, kecamatan, throwaway user) of Gunungputri or of Cibinong:
 ///
 /// * `"200"`, `"403"`, `"404"`, …: exactly that status (a 403/404 must be the dashboard's error
-///   page with its stable code);
+///   page with its stable code, a 400 of resolve `resolve.no_conflict`);
 /// * `"200+"` / `"200-"`: 200 and the body shows / shows nothing of the target (for a photo:
 ///   the body is the photo's bytes);
 /// * `"303"`: a redirect somewhere other than the login page (a form that worked);
@@ -836,9 +842,10 @@ const WEB_TABLE: &[WebRow] = &[
     web("GET", "/dashboard/households/{id}/conflict",
         ["200+", "200+", "404", "403", "login", "login"],
         ["200+", "404", "200+", "403", "login", "login"]),
+    // No open conflict: the error page with `resolve.no_conflict`, not a redirect.
     web("POST", "/dashboard/households/{id}/resolve",
-        ["303", "303", "404", "403", "login", "login"],
-        ["303", "404", "303", "403", "login", "login"]),
+        ["400", "400", "404", "403", "login", "login"],
+        ["400", "404", "400", "403", "login", "login"]),
     web("GET", "/dashboard/conflicts",
         ["200", "200", "200-", "403", "login", "login"],
         ["200", "200-", "200", "403", "login", "login"]),
@@ -1046,6 +1053,9 @@ fn check_web(expect: &str, a: &Answer, t: &Target, row: &WebRow) -> Result<(), S
             let code = match a.status {
                 403 => Some("dashboard.forbidden"),
                 404 => Some("dashboard.not_found"),
+                400 if row.path == "/dashboard/households/{id}/resolve" => {
+                    Some("resolve.no_conflict")
+                }
                 _ => None,
             };
             match code {

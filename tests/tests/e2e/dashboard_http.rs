@@ -3,14 +3,14 @@
 //! every route in `dashboard::ROUTES`, review and import/export through the forms.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pendata_e2e::client::ApiClient;
+use pendata_e2e::client::{batch, ApiClient, Body};
 use pendata_e2e::{
     sync_device, DashboardWorld, WebClient, ADMIN, FACILITATOR, OTHER_SUPERVISOR, PASSWORD,
     SUPERVISOR,
 };
 use pendata_server::dashboard::{Access, ROUTES};
-use pendata_server::store::{ReviewState, Scope};
-use pendata_shared::protocol::ReviewDecision;
+use pendata_server::store::{Puller, ReviewState, Role, Scope};
+use pendata_shared::protocol::{Change, PushRecord, ReviewDecision};
 
 fn set_cookies(res: &reqwest::Response) -> Vec<String> {
     res.headers()
@@ -385,6 +385,216 @@ async fn a_rejection_through_the_form_reaches_the_device_and_needs_a_note() {
     assert_eq!(pulled.reviews[0].decision, ReviewDecision::Rejected);
     assert_eq!(pulled.reviews[0].note.as_deref(), Some(note));
     assert_eq!(pulled.reviews[0].reviewer, SUPERVISOR);
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn resolving_a_household_without_a_conflict_is_refused_and_keeps_its_approval() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let mut web = WebClient::new(&url).unwrap();
+    web.login(SUPERVISOR).await.unwrap();
+    let csrf = web.csrf().await.unwrap();
+    let resolve_action = format!("action=\"/dashboard/households/{}/resolve\"", world.id);
+
+    // No open conflict: the household page has no conflict link, the conflict page no form.
+    let page = web
+        .get(&format!("/dashboard/households/{}", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("conflict-link"));
+    assert!(!page.contains(&resolve_action));
+    let page = web
+        .get(&format!("/dashboard/households/{}/conflict", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("no-conflict"));
+    assert!(!page.contains(&resolve_action));
+
+    // The supervisor approves it.
+    let revision = world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap()
+        .summary
+        .current_revision
+        .unwrap()
+        .to_string();
+    let res = web
+        .post(
+            &format!("/dashboard/households/{}/review", world.id),
+            &[
+                ("csrf", &csrf),
+                ("revision", &revision),
+                ("decision", "approved"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(review_state(&world), ReviewState::Approved);
+    let before = world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap();
+    let facilitator = Puller {
+        username: FACILITATOR.into(),
+        role: Role::Enumerator,
+        scope: Scope::within("320102"),
+    };
+    let log_before = world
+        .server
+        .state
+        .records
+        .pull(&facilitator, 0, 500)
+        .unwrap();
+
+    // A resolve posted anyway (an old tab, a forged form): the error page, not a redirect.
+    let res = web
+        .post(
+            &format!("/dashboard/households/{}/resolve", world.id),
+            &[
+                ("csrf", &csrf),
+                ("keep_revision", &revision),
+                ("reason", "tidak ada konflik"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(location(&res), "");
+    let body = res.text().await.unwrap();
+    assert!(body.contains("resolve.no_conflict"), "{body}");
+    assert!(
+        body.contains("Rumah tangga ini tidak punya konflik terbuka"),
+        "{body}"
+    );
+    let after = world
+        .server
+        .state
+        .records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap();
+    assert_eq!(after, before, "nothing changed");
+    assert_eq!(review_state(&world), ReviewState::Approved);
+    assert_eq!(
+        world
+            .server
+            .state
+            .records
+            .pull(&facilitator, 0, 500)
+            .unwrap(),
+        log_before,
+        "no change-log row"
+    );
+    world.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_conflict_of_only_a_reused_revision_id_can_be_closed_by_keeping_the_current_one() {
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    let records = &world.server.state.records;
+    let detail = records.get(world.id, &Scope::all()).unwrap().unwrap();
+    let current = detail.summary.current_revision.unwrap();
+    // The device's revision id comes again with other content: a conflict with no revision
+    // beside the current one (the other content is kept aside).
+    let mut other = detail.household.clone().unwrap();
+    other.notes = Some("isi lain dengan id revisi yang sama".into());
+    let reused = PushRecord::new(
+        current,
+        detail.revisions[0].base_revision,
+        chrono::Utc::now(),
+        world.id,
+        Change::Upsert {
+            household: Box::new(other),
+        },
+    );
+    let api = ApiClient::new(&url).unwrap();
+    let token = api.login(FACILITATOR, PASSWORD).await.unwrap().json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let push = api
+        .send(
+            "POST",
+            "/api/v1/push",
+            Some(&token),
+            Body::Json(serde_json::to_value(batch(vec![reused])).unwrap()),
+        )
+        .await
+        .unwrap()
+        .json();
+    let outcome = &push["results"][0]["outcome"];
+    assert_eq!(outcome["status"], "conflict", "{push}");
+    assert_eq!(outcome["reason"], "same_revision_different_content");
+    let summary = records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap()
+        .summary;
+    assert_eq!(summary.open_conflicts, 1);
+
+    // The dashboard shows the conflict and offers to keep the current revision.
+    let mut web = WebClient::new(&url).unwrap();
+    web.login(SUPERVISOR).await.unwrap();
+    let csrf = web.csrf().await.unwrap();
+    let page = web
+        .get(&format!("/dashboard/households/{}", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("conflict-link"));
+    let page = web
+        .get(&format!("/dashboard/households/{}/conflict", world.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("collision-only"), "{page}");
+    assert!(!page.contains("no-conflict"));
+    assert!(page.contains(&format!(
+        "action=\"/dashboard/households/{}/resolve\"",
+        world.id
+    )));
+    assert!(page.contains(&format!("value=\"{current}\"")));
+
+    let path = format!("/dashboard/households/{}/resolve", world.id);
+    let keep = current.to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("keep_revision", keep.as_str()),
+        ("reason", "isi terkini sudah benar"),
+    ];
+    let res = web.post(&path, &form).await.unwrap();
+    assert_eq!(res.status(), 303);
+    let summary = records
+        .get(world.id, &Scope::all())
+        .unwrap()
+        .unwrap()
+        .summary;
+    assert_eq!(summary.open_conflicts, 0);
+    assert_eq!(summary.current_revision, Some(current));
+    // … and once closed, the same form again is refused.
+    let res = web.post(&path, &form).await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("resolve.no_conflict"));
     world.server.stop().await;
 }
 
