@@ -531,7 +531,7 @@ async fn main() {
             "accepted": accepted,
             "photos_uploaded_first": !photos_missing,
             "http_households_per_s": (http_rate * 10.0).round() / 10.0,
-            "http_cpu_ms_per_household": (http_cpu / total as f64 * 1e4).round() / 10.0,
+            "http_cpu_ms_per_household": (http_cpu / total as f64 * 1e6).round() / 1000.0,
             "raw_insert_households_per_s": (raw_rate * 10.0).round() / 10.0,
             "ratio_http_to_raw": (http_rate / raw_rate * 1000.0).round() / 1000.0,
             "raw_server_rows_households_per_s": (rows_rate * 10.0).round() / 10.0,

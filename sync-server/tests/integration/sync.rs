@@ -562,8 +562,20 @@ async fn hostile_push_bodies() {
             "protocol.unsupported",
         ),
         (
+            [serde_json::to_vec(&batch(&[])).unwrap(), b" x".to_vec()].concat(),
+            json_ct,
+            StatusCode::BAD_REQUEST,
+            "request.malformed_json",
+        ),
+        (
             serde_json::to_vec(&batch(&[])).unwrap(),
             Some("text/plain"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.content_type",
+        ),
+        (
+            serde_json::to_vec(&batch(&[])).unwrap(),
+            Some("text/json"),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "request.content_type",
         ),
@@ -584,6 +596,16 @@ async fn hostile_push_bodies() {
             r.text()
         );
         assert_eq!(r.code(), code, "{}", String::from_utf8_lossy(&body));
+    }
+    // Content types axum::Json accepts are accepted (parameters, a +json suffix).
+    for ct in [
+        "application/json; charset=utf-8",
+        "application/vnd.pendata+json",
+    ] {
+        let r = app
+            .send(post(serde_json::to_vec(&batch(&[])).unwrap(), Some(ct)))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{ct}: {}", r.text());
     }
 
     // deep nesting, at the top and inside a record: an answer, never a crash
