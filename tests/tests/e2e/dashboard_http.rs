@@ -9,7 +9,7 @@ use pendata_e2e::{
     SUPERVISOR,
 };
 use pendata_server::dashboard::{Access, ROUTES};
-use pendata_server::store::{Puller, ReviewState, Role, Scope};
+use pendata_server::store::{HouseholdDetail, Puller, ReviewState, Role, Scope};
 use pendata_shared::protocol::{Change, PushRecord, ReviewDecision};
 
 fn set_cookies(res: &reqwest::Response) -> Vec<String> {
@@ -28,6 +28,11 @@ fn location(res: &reqwest::Response) -> String {
 }
 
 fn review_state(world: &DashboardWorld) -> ReviewState {
+    stored(world).summary.review_state
+}
+
+/// The household as the store holds it, whatever the wilayah.
+fn stored(world: &DashboardWorld) -> HouseholdDetail {
     world
         .server
         .state
@@ -35,8 +40,6 @@ fn review_state(world: &DashboardWorld) -> ReviewState {
         .get(world.id, &Scope::all())
         .unwrap()
         .unwrap()
-        .summary
-        .review_state
 }
 
 #[tokio::test]
@@ -325,17 +328,7 @@ async fn a_rejection_through_the_form_reaches_the_device_and_needs_a_note() {
     let mut web = WebClient::new(&url).unwrap();
     web.login(SUPERVISOR).await.unwrap();
     let csrf = web.csrf().await.unwrap();
-    let revision = world
-        .server
-        .state
-        .records
-        .get(world.id, &Scope::all())
-        .unwrap()
-        .unwrap()
-        .summary
-        .current_revision
-        .unwrap()
-        .to_string();
+    let revision = stored(&world).summary.current_revision.unwrap().to_string();
     let path = format!("/dashboard/households/{}/review", world.id);
     let res = web
         .post(
@@ -418,17 +411,7 @@ async fn resolving_a_household_without_a_conflict_is_refused_and_keeps_its_appro
     assert!(!page.contains(&resolve_action));
 
     // The supervisor approves it.
-    let revision = world
-        .server
-        .state
-        .records
-        .get(world.id, &Scope::all())
-        .unwrap()
-        .unwrap()
-        .summary
-        .current_revision
-        .unwrap()
-        .to_string();
+    let revision = stored(&world).summary.current_revision.unwrap().to_string();
     let res = web
         .post(
             &format!("/dashboard/households/{}/review", world.id),
@@ -442,13 +425,7 @@ async fn resolving_a_household_without_a_conflict_is_refused_and_keeps_its_appro
         .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(review_state(&world), ReviewState::Approved);
-    let before = world
-        .server
-        .state
-        .records
-        .get(world.id, &Scope::all())
-        .unwrap()
-        .unwrap();
+    let before = stored(&world);
     let facilitator = Puller {
         username: FACILITATOR.into(),
         role: Role::Enumerator,
@@ -481,13 +458,7 @@ async fn resolving_a_household_without_a_conflict_is_refused_and_keeps_its_appro
         body.contains("Rumah tangga ini tidak punya konflik terbuka"),
         "{body}"
     );
-    let after = world
-        .server
-        .state
-        .records
-        .get(world.id, &Scope::all())
-        .unwrap()
-        .unwrap();
+    let after = stored(&world);
     assert_eq!(after, before, "nothing changed");
     assert_eq!(review_state(&world), ReviewState::Approved);
     assert_eq!(
