@@ -82,6 +82,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("list.next", "Berikutnya ›", "Next ›"),
     ("list.page", "Halaman", "Page"),
     ("list.empty", "Tidak ada data", "Nothing here"),
+    (
+        "list.no_head_name",
+        "(nama kepala rumah tangga belum diisi)",
+        "(head of household not entered yet)",
+    ),
     ("list.members", "ART", "members"),
     // form
     ("step.location", "Lokasi", "Location"),

@@ -61,6 +61,7 @@ table.counts td { padding: 2px 12px; } td.num { text-align: right; font-weight: 
 .new-proposal { float: right; } .new-proposal button { margin: 0; }
 .proposal-box { clear: both; border: 1px solid #ccd; padding: 8px; margin: 8px 0; }
 .tag { background: #e3f1ec; color: #0b5d4b; padding: 0 6px; border-radius: 3px; font-size: 13px; }
+.no-name { font-weight: normal; font-style: italic; color: #666; }
 button.danger { background: #b00020; color: white; border: 0; border-radius: 4px; }
 fieldset.rows div.row { border-top: 1px solid #dde; padding: 4px 0; }
 .conn.online strong { color: #0b7d63; } .conn.offline strong { color: #b00020; }

@@ -283,7 +283,11 @@ fn ListScreen() -> Element {
                                 let svc = svc.clone();
                                 move |_| svc.send(Intent::OpenHousehold(h.id))
                             },
-                            strong { "{h.head_name}" }
+                            if h.head_name.trim().is_empty() {
+                                strong { class: "no-name", {tr(lang, "list.no_head_name")} }
+                            } else {
+                                strong { "{h.head_name}" }
+                            }
                             " · {h.address} · {h.member_count} {tr(lang, \"list.members\")} · "
                             span { class: "state {h.state.as_str()}", {state_label(h.state, lang)} }
                             if h.kind == "usulan_baru" { " · " span { class: "tag", {tr(lang, "proposal.tag")} } }

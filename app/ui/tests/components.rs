@@ -558,6 +558,11 @@ fn a_new_proposal_is_made_on_the_device_survives_a_restart_and_arrives_as_usulan
     app.click("nav-list");
     let html = app.wait_text(&format!("open-household-{id}"));
     assert!(html.contains("usulan baru"), "{html}");
+    // Nobody entered yet: the row says so instead of showing an empty name.
+    assert!(
+        html.contains("(nama kepala rumah tangga belum diisi)"),
+        "{html}"
+    );
 
     // The rest of the questionnaire (what the other tests enter through the form) comes from
     // the example household, written by a second unlock as another editor would.
