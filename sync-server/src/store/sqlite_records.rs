@@ -406,40 +406,33 @@ fn push_one(
         (Some(_), _, Some(_)) => Some(ConflictReason::StaleBase),
     };
     let desa_new = rec.desa_code.clone();
-    if house.is_none() {
-        let Some(desa) = &desa_new else {
-            return Ok(PushOutcome::Rejected {
-                findings: vec![unknown_household_finding()],
-            });
-        };
-        if conflict.is_none() {
-            // A new household: its row is written once, already pointing at this revision
-            // (the revision's foreign key needs the row first).
-            let missing = still_missing(tx, rec)?;
-            tx.prepare_cached(
-                "INSERT INTO households (id, desa_code, head_revision, deleted, review_state, \
-                 incomplete, head_name, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, 0, 'submitted', ?4, ?5, ?6, ?6)",
-            )?
-            .execute(params![
-                hid,
-                desa,
-                rev,
-                i64::from(!missing.is_empty()),
-                rec.head_name,
-                at
-            ])?;
-            insert_revision(tx, pusher, rec, "current", None, at, &missing)?;
-            return Ok(PushOutcome::Accepted {
-                missing_photos: missing,
-                warnings: rec.warnings.clone(),
-            });
-        }
+    if house.is_none() && desa_new.is_none() {
+        return Ok(PushOutcome::Rejected {
+            findings: vec![unknown_household_finding()],
+        });
+    }
+    // What an accepted revision still waits for (a conflict's revision works it out itself).
+    let missing = match conflict {
+        None => still_missing(tx, rec)?,
+        Some(_) => Vec::new(),
+    };
+    if let (None, Some(desa)) = (&house, &desa_new) {
+        // A new household's row is written once: already pointing at this revision when it
+        // is accepted (the revision's foreign key needs the row first), without a head when
+        // it starts in conflict.
         tx.prepare_cached(
             "INSERT INTO households (id, desa_code, head_revision, deleted, review_state, \
-             head_name, created_at, updated_at) VALUES (?1, ?2, NULL, 0, 'submitted', ?3, ?4, ?4)",
+             incomplete, head_name, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, 0, 'submitted', ?4, ?5, ?6, ?6)",
         )?
-        .execute(params![hid, desa, rec.head_name, at])?;
+        .execute(params![
+            hid,
+            desa,
+            conflict.is_none().then_some(&rev),
+            i64::from(!missing.is_empty()),
+            rec.head_name,
+            at
+        ])?;
     }
     let desa_now = house
         .as_ref()
@@ -450,28 +443,29 @@ fn push_one(
         return record_conflict(tx, pusher, rec, &hid, &desa_now, head, reason, at);
     }
 
-    let missing = still_missing(tx, rec)?;
     insert_revision(tx, pusher, rec, "current", None, at, &missing)?;
-    if let Some(old) = head {
-        tx.prepare_cached("UPDATE revisions SET state = 'superseded' WHERE revision = ?1")?
-            .execute([old.to_string()])?;
+    if house.is_some() {
+        if let Some(old) = head {
+            tx.prepare_cached("UPDATE revisions SET state = 'superseded' WHERE revision = ?1")?
+                .execute([old.to_string()])?;
+        }
+        let deleted = matches!(r.change, Change::Delete);
+        tx.prepare_cached(
+            "UPDATE households SET desa_code = ?2, head_revision = ?3, deleted = ?4, \
+             review_state = 'submitted', incomplete = ?5, \
+             head_name = CASE WHEN ?6 = '' THEN head_name ELSE ?6 END, updated_at = ?7 \
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            hid,
+            desa_new.unwrap_or(desa_now),
+            rev,
+            i64::from(deleted),
+            i64::from(!missing.is_empty()),
+            rec.head_name,
+            at
+        ])?;
     }
-    let deleted = matches!(r.change, Change::Delete);
-    tx.prepare_cached(
-        "UPDATE households SET desa_code = ?2, head_revision = ?3, deleted = ?4, \
-         review_state = 'submitted', incomplete = ?5, \
-         head_name = CASE WHEN ?6 = '' THEN head_name ELSE ?6 END, updated_at = ?7 \
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        hid,
-        desa_new.unwrap_or(desa_now),
-        rev,
-        i64::from(deleted),
-        i64::from(!missing.is_empty()),
-        rec.head_name,
-        at
-    ])?;
     Ok(PushOutcome::Accepted {
         missing_photos: missing,
         warnings: rec.warnings.clone(),
