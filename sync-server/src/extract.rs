@@ -2,9 +2,11 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -35,27 +37,97 @@ where
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     // The rejection text may quote the body; keep it out of the answer and the logs.
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "request.content_type",
-            "Content-Type harus application/json",
-        )
-        .en("Content-Type must be application/json"),
-        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request(
-            "request.malformed_json",
-            "Isi permintaan bukan JSON yang sah",
-        )
-        .en("The request body is not valid JSON"),
-        JsonRejection::JsonDataError(_) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "request.invalid_json",
-            "Isi JSON tidak sesuai dengan yang diharapkan",
-        )
-        .en("The JSON does not have the expected shape"),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),
-        _ => ApiError::bad_request("request.body", "Isi permintaan tidak dapat dibaca")
-            .en("The request body could not be read"),
+        JsonRejection::MissingJsonContentType(_) => not_json(),
+        JsonRejection::JsonSyntaxError(_) => malformed_json(),
+        JsonRejection::JsonDataError(_) => invalid_json(),
+        other => body_unreadable(other.status()),
     }
+}
+
+/// 415 `request.content_type`.
+fn not_json() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "request.content_type",
+        "Content-Type harus application/json",
+    )
+    .en("Content-Type must be application/json")
+}
+
+/// 400 `request.malformed_json`.
+fn malformed_json() -> ApiError {
+    ApiError::bad_request(
+        "request.malformed_json",
+        "Isi permintaan bukan JSON yang sah",
+    )
+    .en("The request body is not valid JSON")
+}
+
+/// 422 `request.invalid_json`.
+fn invalid_json() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_json",
+        "Isi JSON tidak sesuai dengan yang diharapkan",
+    )
+    .en("The JSON does not have the expected shape")
+}
+
+/// 413 when the body was over its limit, else 400 `request.body`.
+fn body_unreadable(status: StatusCode) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large();
+    }
+    ApiError::bad_request("request.body", "Isi permintaan tidak dapat dibaca")
+        .en("The request body could not be read")
+}
+
+/// The answer for a JSON body `serde_json` refused, as [`ApiJson`] answers it: bad syntax
+/// (or trailing bytes) is 400 `request.malformed_json`, valid JSON of the wrong shape is 422
+/// `request.invalid_json`. The error's text (which may quote the body) is not used.
+pub fn json_error(e: &serde_json::Error) -> ApiError {
+    match e.classify() {
+        serde_json::error::Category::Data => invalid_json(),
+        _ => malformed_json(),
+    }
+}
+
+/// The bytes of a JSON body, for a handler that reads them itself (borrowing from them instead
+/// of copying). The content type is checked as `axum::Json` checks it (`application/json`,
+/// with parameters, or any `application/*+json`), the body limit and decompression apply, and
+/// the rejections are [`ApiJson`]'s. Parse with [`json_error`] for the same answers.
+#[derive(Debug, Clone)]
+pub struct JsonBytes(pub Bytes);
+
+impl<S> FromRequest<S> for JsonBytes
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(req.headers()) {
+            return Err(not_json());
+        }
+        match Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(JsonBytes(bytes)),
+            Err(rejection) => Err(body_unreadable(rejection.status())),
+        }
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(Ok(value)) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .map(|v| v.to_str())
+    else {
+        return false;
+    };
+    let Ok(mime) = value.parse::<mime::Mime>() else {
+        return false;
+    };
+    mime.type_() == "application"
+        && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
 }
 
 /// 413 `request.too_large`.

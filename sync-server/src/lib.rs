@@ -36,6 +36,7 @@ pub mod extract;
 pub mod households;
 pub mod operator;
 pub mod photos;
+mod push_parse;
 pub mod store;
 pub mod sync;
 

@@ -7,38 +7,26 @@
 
 use std::collections::HashSet;
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
-use chrono::{DateTime, NaiveDate, Utc};
-use pendata_shared::model::Household;
+use chrono::NaiveDate;
 use pendata_shared::protocol::{
     Change, PullPage, PushBatch, PushOutcome, PushRecord, PushResponse, PushResult,
     DEFAULT_PAGE_SIZE, MAX_BATCH_RECORDS, MAX_PAGE_SIZE, PROTOCOL_VERSION,
 };
 use pendata_shared::validate::{validate_batch, Context, Finding, Severity};
-use pendata_shared::{BatchId, DeviceId, HouseholdId, RevisionId};
+use pendata_shared::{HouseholdId, RevisionId};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{json_error, ApiJson, ApiQuery, JsonBytes};
+use crate::push_parse::{self, Item, ItemRead};
 use crate::store::sqlite_records::{head_name_of, outside_wilayah_finding};
 use crate::store::{IncomingRecord, Puller, Pusher, Scope, Sha256Hex, ShaHex};
 use crate::AppState;
-
-/// The batch as it arrives ([`PushBatch`]): records stay raw so that one malformed record is
-/// rejected alone.
-#[derive(Deserialize)]
-pub struct RawBatch {
-    protocol: u32,
-    #[allow(dead_code)]
-    batch_id: BatchId,
-    #[allow(dead_code)]
-    device_id: DeviceId,
-    records: Vec<Box<RawValue>>,
-}
 
 /// Just the ids of a record, to answer for one that does not parse.
 #[derive(Deserialize)]
@@ -88,8 +76,12 @@ enum Slot {
 pub async fn push(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiJson(batch): ApiJson<RawBatch>,
+    JsonBytes(body): JsonBytes,
 ) -> Result<ApiJson<PushResponse>, ApiError> {
+    // One pass over the body for the envelopes, off the async workers (a batch of 200 is
+    // over a megabyte).
+    let (batch, body) = on_pool(move || (push_parse::read_batch(&body), body)).await?;
+    let batch = batch.map_err(|e| json_error(&e))?;
     if batch.protocol != PROTOCOL_VERSION {
         return Err(ApiError::bad_request(
             "protocol.unsupported",
@@ -103,7 +95,7 @@ pub async fn push(
             batch.protocol
         )));
     }
-    if batch.records.len() > MAX_BATCH_RECORDS {
+    if batch.items.len() > MAX_BATCH_RECORDS {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "push.too_many_records",
@@ -113,22 +105,19 @@ pub async fn push(
     }
     let scope = scope_of(&user);
 
-    // Parse each record on its own, once, off the async workers; a big batch in two halves
-    // at once (one per core).
-    let mut records = batch.records;
-    let (ids, mut slots) = if records.len() >= PARALLEL_FROM {
-        let second = records.split_off(records.len() / 2);
-        let (a, b) = tokio::join!(
-            prepare_on_pool(records, scope.clone()),
-            prepare_on_pool(second, scope.clone())
-        );
-        let (mut ids, mut slots) = a?;
-        let (ids_b, slots_b) = b?;
-        ids.extend(ids_b);
-        slots.extend(slots_b);
-        (ids, slots)
-    } else {
-        prepare_on_pool(records, scope.clone()).await?
+    // Each change parsed from its slice of the body, off the async workers; a big batch in two
+    // halves at once (one per core). A change of an unusual shape sends the whole batch down
+    // the path that reads each record alone.
+    let (ids, mut slots) = match prepare_items(body.clone(), batch.items, &scope).await? {
+        Some(prepared) => prepared,
+        None => {
+            let (whole, body) =
+                on_pool(move || (push_parse::read_batch_whole(&body), body)).await?;
+            let whole = whole.map_err(|e| json_error(&e))?;
+            prepare_items(body, whole.items, &scope)
+                .await?
+                .ok_or_else(|| ApiError::internal("a whole record asked to be read whole"))?
+        }
     };
 
     // Shared validation, batch-wide (duplicate NIKs across households of the batch). The
@@ -317,23 +306,60 @@ const PARALLEL_FROM: usize = 32;
 
 type Prepared = (Vec<(HouseholdId, RevisionId)>, Vec<Slot>);
 
-/// [`prepare_records`] on the blocking pool: parsing a batch is CPU work that would otherwise
-/// hold an async worker (and every connection waiting on it) for milliseconds.
-async fn prepare_on_pool(records: Vec<Box<RawValue>>, scope: Scope) -> Result<Prepared, ApiError> {
-    tokio::task::spawn_blocking(move || prepare_records(&records, &scope))
+/// Runs CPU work on the blocking pool: parsing a batch would otherwise hold an async worker
+/// (and every connection waiting on it) for milliseconds.
+async fn on_pool<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ApiError::internal(crate::store::StoreError::Task(e.to_string())))?
+        .map_err(|e| ApiError::internal(crate::store::StoreError::Task(e.to_string())))
 }
 
-/// Parses and checks records on their own (no database, no other records).
-fn prepare_records(records: &[Box<RawValue>], scope: &Scope) -> Result<Prepared, ApiError> {
-    let mut ids = Vec::with_capacity(records.len());
-    let mut slots = Vec::with_capacity(records.len());
-    for raw in records {
-        let (record, change_json) = match parse_record(raw.get()) {
-            Some(parsed) => parsed,
-            None => {
-                let Ok(rid) = serde_json::from_str::<RecordIds>(raw.get()) else {
+/// [`prepare_records`] for every item, in two halves at once from [`PARALLEL_FROM`] items.
+/// `None` when some item has to be read whole.
+async fn prepare_items(
+    body: Bytes,
+    mut items: Vec<Item>,
+    scope: &Scope,
+) -> Result<Option<Prepared>, ApiError> {
+    if items.len() < PARALLEL_FROM {
+        let scope = scope.clone();
+        return on_pool(move || prepare_records(&body, items, &scope)).await?;
+    }
+    let second = items.split_off(items.len() / 2);
+    let (body_b, scope_a, scope_b) = (body.clone(), scope.clone(), scope.clone());
+    let (a, b) = tokio::join!(
+        on_pool(move || prepare_records(&body, items, &scope_a)),
+        on_pool(move || prepare_records(&body_b, second, &scope_b))
+    );
+    let (Some((mut ids, mut slots)), Some((ids_b, slots_b))) = (a??, b??) else {
+        return Ok(None);
+    };
+    ids.extend(ids_b);
+    slots.extend(slots_b);
+    Ok(Some((ids, slots)))
+}
+
+/// Reads and checks records on their own (no database, no other records). `None` as soon as
+/// one has to be read whole.
+fn prepare_records(
+    body: &[u8],
+    items: Vec<Item>,
+    scope: &Scope,
+) -> Result<Option<Prepared>, ApiError> {
+    let mut ids = Vec::with_capacity(items.len());
+    let mut slots = Vec::with_capacity(items.len());
+    for item in items {
+        match push_parse::read_item(body, item) {
+            ItemRead::Record(record, change_json) => {
+                ids.push((record.household_id, record.revision));
+                slots.push(prepare(record, change_json, scope));
+            }
+            ItemRead::ReadWhole => return Ok(None),
+            ItemRead::Unreadable(range) => {
+                let Ok(rid) = serde_json::from_str::<RecordIds>(push_parse::text(body, &range))
+                else {
                     return Err(ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "request.invalid_json",
@@ -351,154 +377,10 @@ fn prepare_records(records: &[Box<RawValue>], scope: &Scope) -> Result<Prepared,
                         "The record does not match the format (unknown field, bad code or wrong type)",
                     )],
                 }));
-                continue;
-            }
-        };
-        ids.push((record.household_id, record.revision));
-        slots.push(prepare(record, change_json, scope));
-    }
-    Ok((ids, slots))
-}
-
-/// A record as sent, with `change` kept as its bytes.
-#[derive(Deserialize)]
-struct WireRecord<'a> {
-    household_id: HouseholdId,
-    revision: RevisionId,
-    base_revision: Option<RevisionId>,
-    saved_at: DateTime<Utc>,
-    content_sha256: ShaHex,
-    #[serde(borrow)]
-    change: &'a RawValue,
-}
-
-/// The tag of a [`Change`].
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum WireOp {
-    Upsert,
-    Delete,
-}
-
-/// The keys of a [`Change`].
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum ChangeKey {
-    Op,
-    Household,
-    #[serde(other)]
-    Other,
-}
-
-/// A [`Change`] read in one pass: when `op` comes first (as the shared types write it) the
-/// household is parsed straight from the input; otherwise it is kept as a raw slice and
-/// parsed once `op` is known.
-struct QuickChange(Change);
-
-impl<'de> Deserialize<'de> for QuickChange {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(QuickChangeVisitor)
-    }
-}
-
-struct QuickChangeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for QuickChangeVisitor {
-    type Value = QuickChange;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a change")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QuickChange, A::Error> {
-        use serde::de::{Error, IgnoredAny};
-        let mut op: Option<WireOp> = None;
-        let mut household: Option<Box<Household>> = None;
-        let mut raw: Option<&'de RawValue> = None;
-        let mut seen_household = false;
-        while let Some(key) = map.next_key::<ChangeKey>()? {
-            match key {
-                ChangeKey::Op => {
-                    if op.is_some() {
-                        return Err(A::Error::duplicate_field("op"));
-                    }
-                    op = Some(map.next_value()?);
-                }
-                ChangeKey::Household => {
-                    if seen_household {
-                        return Err(A::Error::duplicate_field("household"));
-                    }
-                    seen_household = true;
-                    match op {
-                        Some(WireOp::Upsert) => household = Some(map.next_value()?),
-                        Some(WireOp::Delete) => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                        None => raw = Some(map.next_value()?),
-                    }
-                }
-                ChangeKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        match op {
-            None => Err(A::Error::missing_field("op")),
-            Some(WireOp::Delete) => Ok(QuickChange(Change::Delete)),
-            Some(WireOp::Upsert) => {
-                let household = match (household, raw) {
-                    (Some(h), _) => h,
-                    (None, Some(raw)) => {
-                        serde_json::from_str(raw.get()).map_err(A::Error::custom)?
-                    }
-                    (None, None) => return Err(A::Error::missing_field("household")),
-                };
-                Ok(QuickChange(Change::Upsert { household }))
             }
         }
     }
-}
-
-/// Parses one record of a batch once, typed, and returns it with the JSON of its `change` to
-/// store, or `None` when it is not a [`PushRecord`].
-///
-/// `serde`'s derive for the internally tagged [`Change`] first copies the whole household into
-/// a generic tree and then reads that tree again; this reads the envelope with `change` as a
-/// borrowed raw slice and the change with [`QuickChange`], straight from its bytes. When
-/// that quicker path does not succeed (a record of an unusual shape), the record is parsed
-/// as before, so what is accepted or refused does not depend on the path.
-///
-/// The JSON stored (and returned) is the bytes of `change` as sent when those are what the
-/// device hashed, which is the case for every device that serialises with the shared types
-/// (`protocol::content_hash` and the batch use the same serialiser), so the server does not
-/// serialise the change again. Otherwise it is the types' own serialisation, whose hash
-/// [`prepare`] checks.
-fn parse_record(raw: &str) -> Option<(PushRecord, Option<String>)> {
-    if let Some(fast) = parse_record_fast(raw) {
-        return Some(fast);
-    }
-    serde_json::from_str::<PushRecord>(raw)
-        .ok()
-        .map(|record| (record, None))
-}
-
-fn parse_record_fast(raw: &str) -> Option<(PushRecord, Option<String>)> {
-    let wire: WireRecord<'_> = serde_json::from_str(raw).ok()?;
-    let QuickChange(change) = serde_json::from_str(wire.change.get()).ok()?;
-    let sent = wire.change.get();
-    let change_json =
-        (ShaHex::digest(sent.as_bytes()) == wire.content_sha256).then(|| sent.to_owned());
-    Some((
-        PushRecord {
-            household_id: wire.household_id,
-            revision: wire.revision,
-            base_revision: wire.base_revision,
-            saved_at: wire.saved_at,
-            content_sha256: wire.content_sha256,
-            change,
-        },
-        change_json,
-    ))
+    Ok(Some((ids, slots)))
 }
 
 /// The checks of one record that need neither the database nor the other records.
@@ -705,85 +587,6 @@ pub async fn pull(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    /// The quick parse of a record decides exactly as the derived one, whatever the shape.
-    #[test]
-    fn the_quick_record_parse_agrees_with_the_derived_one() {
-        use pendata_shared::model::Household;
-        let household: Household =
-            serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
-        let upsert = PushRecord::new(
-            RevisionId::new(),
-            None,
-            chrono::Utc::now(),
-            household.id,
-            Change::Upsert {
-                household: Box::new(household.clone()),
-            },
-        );
-        let canonical = serde_json::to_string(&upsert).unwrap();
-        // As a device sends it: the sent change hashes right and is stored as sent.
-        let (parsed, sent) = parse_record(&canonical).unwrap();
-        assert_eq!(parsed, upsert);
-        assert_eq!(
-            sent.as_deref(),
-            Some(serde_json::to_string(&upsert.change).unwrap().as_str())
-        );
-        // Keys reordered (through a `Value`): same record, but the sent bytes do not hash
-        // right, so the types' serialisation is checked instead.
-        let reordered = serde_json::to_value(&upsert).unwrap().to_string();
-        assert_ne!(reordered, canonical);
-        let (parsed, sent) = parse_record(&reordered).unwrap();
-        assert_eq!(parsed, upsert);
-        assert_eq!(sent, None);
-
-        let rec = |change: &str| {
-            format!(
-                r#"{{"household_id":"{}","revision":"{}","base_revision":null,"saved_at":"2026-01-02T03:04:05Z","content_sha256":"{}","change":{change}}}"#,
-                household.id,
-                upsert.revision,
-                "a".repeat(64)
-            )
-        };
-        let body = serde_json::to_string(&household).unwrap();
-        let mut unknown: serde_json::Value = serde_json::to_value(&household).unwrap();
-        unknown["surprise"] = serde_json::json!(1);
-        let cases = [
-            rec(&format!(r#"{{"op":"upsert","household":{body}}}"#)),
-            rec(&format!(r#"{{"household":{body},"op":"upsert"}}"#)),
-            rec(&format!(
-                r#"{{ "op" : "upsert" , "household" : {body} , "extra": [1] }}"#
-            )),
-            rec(r#"{"op":"delete"}"#),
-            rec(r#"{"op":"delete","household":{"not":"a household"}}"#),
-            rec(r#"{"op":"delete","household":null}"#),
-            rec(r#"{"op":"upsert"}"#),
-            rec(r#"{"op":"upsert","household":null}"#),
-            rec(&format!(r#"{{"op":"upsert","household":{unknown}}}"#)),
-            rec(&format!(r#"{{"op":"replace","household":{body}}}"#)),
-            rec(&format!(r#"{{"household":{body}}}"#)),
-            rec(&format!(
-                r#"{{"op":"upsert","op":"delete","household":{body}}}"#
-            )),
-            rec(&format!(r#"{{"op":0,"household":{body}}}"#)),
-            rec(r#"{"op":1}"#),
-            rec(&format!(r#"{{"\u006fp":"upsert","household":{body}}}"#)),
-            rec(&format!(
-                r#"{{"op":"upsert","household":{body},"household":{body}}}"#
-            )),
-            rec(r#"[]"#),
-            rec(r#"null"#),
-            r#"{"household_id":"x"}"#.to_owned(),
-        ];
-        let mut accepted = 0;
-        for case in &cases {
-            let derived = serde_json::from_str::<PushRecord>(case).ok();
-            let quick = parse_record(case).map(|(r, _)| r);
-            assert_eq!(quick, derived, "{}", &case[case.len().saturating_sub(80)..]);
-            accepted += usize::from(derived.is_some());
-        }
-        assert_eq!(accepted, 7, "the cases cover both answers");
-    }
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
