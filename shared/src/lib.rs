@@ -13,6 +13,7 @@ pub mod photo;
 pub mod photos;
 pub mod prelist;
 pub mod protocol;
+pub mod time;
 pub mod validate;
 pub mod wilayah;
 

@@ -287,6 +287,7 @@ pub struct Geotag {
     pub longitude: f64,
     /// Horizontal accuracy in metres, when the source gives one.
     pub accuracy_m: Option<f64>,
+    #[serde(deserialize_with = "crate::time::utc")]
     pub fix_time: DateTime<Utc>,
     pub source: GeoSource,
 }
@@ -326,8 +327,11 @@ pub struct VerivaliStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InterviewMeta {
+    #[serde(default, deserialize_with = "crate::time::opt_utc")]
     pub first_opened_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::time::opt_utc")]
     pub last_saved_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::time::opt_utc")]
     pub finalized_at: Option<DateTime<Utc>>,
     /// Time spent with the record open, in milliseconds.
     #[serde(default)]

@@ -148,6 +148,7 @@ pub struct PhotoRef {
     pub height: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geotag: Option<Geotag>,
+    #[serde(deserialize_with = "crate::time::utc")]
     pub taken_at: DateTime<Utc>,
     /// The member shown (for F-KTP and F-KRT), if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]

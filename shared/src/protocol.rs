@@ -145,6 +145,7 @@ pub struct PushRecord {
     pub revision: RevisionId,
     /// The last revision of this household the server acknowledged to this device, if any.
     pub base_revision: Option<RevisionId>,
+    #[serde(deserialize_with = "crate::time::utc")]
     pub saved_at: DateTime<Utc>,
     /// SHA-256 of the JSON of `change` ([`content_hash`]).
     pub content_sha256: Sha256Hex,

@@ -188,6 +188,7 @@ struct WireRecord<'a> {
     household_id: HouseholdId,
     revision: RevisionId,
     base_revision: Option<RevisionId>,
+    #[serde(deserialize_with = "pendata_shared::time::utc")]
     saved_at: DateTime<Utc>,
     content_sha256: ShaHex,
     #[serde(borrow)]
