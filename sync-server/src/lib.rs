@@ -103,6 +103,9 @@ impl AppState {
             path: photos.clone(),
             source,
         })?;
+        // The region list validation checks against, read now (about 15 ms) rather than
+        // inside the first facilitator's push.
+        pendata_shared::wilayah::Wilayah::embedded();
         let limiter = auth::LoginLimiter::new(
             config.limits.login_max_failures,
             Duration::from_secs(config.limits.login_window_secs),
