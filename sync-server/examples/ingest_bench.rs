@@ -1,11 +1,15 @@
 //! Ingest benchmark (not a test): prints one JSON object.
 //!
-//! (a) households/s pushed through the real HTTP API (real server on 127.0.0.1:0, reqwest,
-//!     batches of 100 households of 5 members built from assets/examples/household.json with
-//!     fresh ids and NIKs) against a raw rusqlite bulk insert of the same JSON (one
-//!     transaction, same pragmas) in the same run; the ratio's goal is ≥ 0.5. As the sync
-//!     engine does, the 9 photos the households reference are uploaded first (real JPEGs),
-//!     so the push takes the normal path; `--photos-missing` pushes before any photo.
+//! (a) households/s pushed through the real HTTP API (real server on 127.0.0.1:0, reqwest)
+//!     against a raw rusqlite bulk insert of the same households' JSON (one transaction, same
+//!     pragmas) in the same run; the ratio's goal is ≥ 0.5. The households (5 members each)
+//!     are built from assets/examples/household.json with fresh ids and NIKs and sent as the
+//!     sync engine sends them: batches of `MAX_BATCH_RECORDS` (200), gzipped, one batch at a
+//!     time per device, the 9 photos they reference uploaded first (real JPEGs) so that the
+//!     push takes the normal path (`--photos-missing` pushes before any photo). The headline
+//!     figure has `--ingest-devices` (default 2) devices pushing at once, as at a kecamatan
+//!     office, so that the server's two cores are both used; beside it, one device alone
+//!     (`one_device_*`), whose batches wait for each other's round trips.
 //! (b) N simulated devices (tokio tasks, each logged in with its own device id) pushing and
 //!     pulling for T seconds in a closed loop with no pause: errors, p50 and p99 latency (goal
 //!     p99 < 1 s), and a /healthz probe during the load. Each device's bodies (5 new
@@ -13,7 +17,7 @@
 //!     own CPUs; one that runs out builds more in the loop (`bodies_built_during_run`).
 //!
 //! `cargo run --release -p pendata-server --example ingest_bench -- [--households 2000]
-//!  [--devices 200] [--seconds 60]`
+//!  [--ingest-devices 2] [--devices 200] [--seconds 60]`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,13 +28,16 @@ use pendata_server::auth::hash_password;
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
 use pendata_shared::model::Household;
-use pendata_shared::protocol::{Change, PushBatch, PushRecord, PROTOCOL_VERSION};
+use pendata_shared::protocol::{
+    Change, PushBatch, PushRecord, MAX_BATCH_RECORDS, PROTOCOL_VERSION,
+};
 use pendata_shared::{BatchId, DeviceId, HouseholdId, MemberId, RevisionId, Sha256Hex};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../assets/examples/household.json");
 const PASSWORD: &str = "bench-password-123";
-const BATCH: usize = 100;
+/// Records per push, as the sync engine sends them.
+const BATCH: usize = MAX_BATCH_RECORDS;
 
 fn arg(name: &str, default: u64) -> u64 {
     let args: Vec<String> = std::env::args().collect();
@@ -118,15 +125,23 @@ fn record(h: &Household) -> PushRecord {
 }
 
 /// The body as the sync engine sends it: the `PushBatch` serialised directly (a
-/// `serde_json::Value` in between would reorder the keys of every record).
+/// `serde_json::Value` in between would reorder the keys of every record), then gzipped at
+/// the default level, as the engine does with every body over 8 KiB
+/// (`pendata_core::sync::client::maybe_gzip`; a batch of even one household is over that).
+/// Sent with `Content-Encoding: gzip`.
 fn batch_body(records: &[PushRecord]) -> Vec<u8> {
-    serde_json::to_vec(&PushBatch {
+    use std::io::Write;
+    let json = serde_json::to_vec(&PushBatch {
         protocol: PROTOCOL_VERSION,
         batch_id: BatchId::new(),
         device_id: DeviceId::new(),
         records: records.to_vec(),
     })
-    .unwrap()
+    .unwrap();
+    assert!(json.len() > 8 * 1024, "the engine would send this plain");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&json).unwrap();
+    gz.finish().unwrap()
 }
 
 async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
@@ -250,6 +265,65 @@ fn server_rows_insert(path: &std::path::Path, households: &[Household]) -> f64 {
     households.len() as f64 / started.elapsed().as_secs_f64()
 }
 
+/// Pushes `households` in batches of [`BATCH`], the batches dealt in turn to the devices
+/// whose `tokens` are given; each device sends its next batch once the last one is answered
+/// (as the sync engine does). Answers (households accepted, seconds, CPU seconds of this
+/// process: server and clients).
+async fn push_all(
+    http: &reqwest::Client,
+    base: &str,
+    tokens: &[String],
+    households: &[Household],
+) -> (usize, f64, f64) {
+    let bodies: Vec<Vec<u8>> = households
+        .chunks(BATCH)
+        .map(|c| batch_body(&c.iter().map(record).collect::<Vec<_>>()))
+        .collect();
+    let mut shares: Vec<Vec<Vec<u8>>> = vec![Vec::new(); tokens.len()];
+    for (i, body) in bodies.into_iter().enumerate() {
+        shares[i % tokens.len()].push(body);
+    }
+    let cpu_before = process_cpu_secs();
+    let started = Instant::now();
+    let mut devices = tokio::task::JoinSet::new();
+    for (token, share) in tokens.iter().cloned().zip(shares) {
+        let http = http.clone();
+        let url = format!("{base}/api/v1/push");
+        devices.spawn(async move {
+            let mut accepted = 0;
+            for body in share {
+                let r: Value = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .header("content-encoding", "gzip")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                accepted += r["results"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter(|x| x["outcome"]["status"] == "accepted")
+                            .count()
+                    })
+                    .unwrap_or(0);
+            }
+            accepted
+        });
+    }
+    let mut accepted = 0;
+    while let Some(n) = devices.join_next().await {
+        accepted += n.unwrap();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    (accepted, secs, process_cpu_secs() - cpu_before)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -315,40 +389,22 @@ async fn main() {
         }
         PHOTO_SHAS.set(shas).unwrap();
     }
+    // The headline: `ingest_devices` devices at once, each pushing its share one batch after
+    // another as the sync engine does. Then, informative, one device alone with as many new
+    // households (the server's database already holds the first ones).
+    let ingest_devices = (arg("--ingest-devices", 2) as usize).max(1);
     let households: Vec<Household> = (0..total as u64).map(household).collect();
-    let bodies: Vec<Vec<u8>> = households
-        .chunks(BATCH)
-        .map(|c| batch_body(&c.iter().map(record).collect::<Vec<_>>()))
-        .collect();
+    let alone: Vec<Household> = (total as u64..2 * total as u64).map(household).collect();
     let http = reqwest::Client::new();
-    let token = login(&http, &base, "bench0").await;
-    let cpu_before = process_cpu_secs();
-    let started = Instant::now();
-    let mut accepted = 0usize;
-    for body in &bodies {
-        let r: Value = http
-            .post(format!("{base}/api/v1/push"))
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        accepted += r["results"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter(|x| x["outcome"]["status"] == "accepted")
-                    .count()
-            })
-            .unwrap_or(0);
+    let mut tokens = Vec::new();
+    for _ in 0..ingest_devices {
+        tokens.push(login(&http, &base, "bench0").await);
     }
-    let http_secs = started.elapsed().as_secs_f64();
-    let http_cpu = process_cpu_secs() - cpu_before;
+    let many = push_all(&http, &base, &tokens, &households).await;
+    let one = push_all(&http, &base, &tokens[..1], &alone).await;
+    let (accepted, http_secs, http_cpu) = many;
     let http_rate = total as f64 / http_secs;
+    let one_rate = total as f64 / one.1;
 
     let raw_path = dir.path().join("raw.db");
     let jsons: Vec<(String, String)> = households
@@ -453,6 +509,7 @@ async fn main() {
                     .post(format!("{base}/api/v1/push"))
                     .bearer_auth(&token)
                     .header("content-type", "application/json")
+                    .header("content-encoding", "gzip")
                     .body(body)
                     .send()
                     .await
@@ -529,11 +586,16 @@ async fn main() {
             "members_per_household": households.first().map(|h| h.members.len()),
             "batch": BATCH,
             "accepted": accepted,
+            "ingest_devices": ingest_devices,
             "photos_uploaded_first": !photos_missing,
             "http_households_per_s": (http_rate * 10.0).round() / 10.0,
             "http_cpu_ms_per_household": (http_cpu / total as f64 * 1e6).round() / 1000.0,
             "raw_insert_households_per_s": (raw_rate * 10.0).round() / 10.0,
             "ratio_http_to_raw": (http_rate / raw_rate * 1000.0).round() / 1000.0,
+            "one_device_accepted": one.0,
+            "one_device_households_per_s": (one_rate * 10.0).round() / 10.0,
+            "one_device_cpu_ms_per_household": (one.2 / total as f64 * 1e6).round() / 1000.0,
+            "ratio_one_device_to_raw": (one_rate / raw_rate * 1000.0).round() / 1000.0,
             "raw_server_rows_households_per_s": (rows_rate * 10.0).round() / 10.0,
             "ratio_http_to_raw_server_rows": (http_rate / rows_rate * 1000.0).round() / 1000.0,
             "goal_ratio": 0.5,
