@@ -144,6 +144,20 @@ fn batch_body(records: &[PushRecord]) -> Vec<u8> {
     gz.finish().unwrap()
 }
 
+/// A push of a body made by [`batch_body`].
+fn push_request(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    body: Vec<u8>,
+) -> reqwest::RequestBuilder {
+    http.post(format!("{base}/api/v1/push"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(body)
+}
+
 async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
     let r: Value = http
         .post(format!("{base}/api/v1/auth/login"))
@@ -288,16 +302,11 @@ async fn push_all(
     let mut devices = tokio::task::JoinSet::new();
     for (token, share) in tokens.iter().cloned().zip(shares) {
         let http = http.clone();
-        let url = format!("{base}/api/v1/push");
+        let base = base.to_owned();
         devices.spawn(async move {
             let mut accepted = 0;
             for body in share {
-                let r: Value = http
-                    .post(&url)
-                    .bearer_auth(&token)
-                    .header("content-type", "application/json")
-                    .header("content-encoding", "gzip")
-                    .body(body)
+                let r: Value = push_request(&http, &base, &token, body)
                     .send()
                     .await
                     .unwrap()
@@ -505,15 +514,7 @@ async fn main() {
                 let t = Instant::now();
                 // The answer is read, as the sync engine reads its results (an unread body
                 // would also cost the connection).
-                let ok = match http
-                    .post(format!("{base}/api/v1/push"))
-                    .bearer_auth(&token)
-                    .header("content-type", "application/json")
-                    .header("content-encoding", "gzip")
-                    .body(body)
-                    .send()
-                    .await
-                {
+                let ok = match push_request(&http, &base, &token, body).send().await {
                     Ok(r) => {
                         let success = r.status().is_success();
                         r.bytes().await.is_ok() && success

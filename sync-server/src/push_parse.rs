@@ -96,28 +96,16 @@ impl<'a> WireRecord<'a> {
     }
 }
 
-/// The batch with each record's envelope typed and its change borrowed.
+/// A batch with its records read as `R`: each record's envelope typed with its change
+/// borrowed ([`WireRecord`]), or each record kept whole (`&RawValue`).
 #[derive(Deserialize)]
-struct EnvelopeBatch<'a> {
+struct BatchOf<R> {
     protocol: u32,
     #[allow(dead_code)]
     batch_id: BatchId,
     #[allow(dead_code)]
     device_id: DeviceId,
-    #[serde(borrow)]
-    records: Vec<WireRecord<'a>>,
-}
-
-/// The batch with each record kept whole.
-#[derive(Deserialize)]
-struct WholeBatch<'a> {
-    protocol: u32,
-    #[allow(dead_code)]
-    batch_id: BatchId,
-    #[allow(dead_code)]
-    device_id: DeviceId,
-    #[serde(borrow)]
-    records: Vec<&'a RawValue>,
+    records: Vec<R>,
 }
 
 /// Where `part` (a slice borrowed from `body`) sits in `body`.
@@ -129,7 +117,7 @@ fn range_in(body: &[u8], part: &str) -> Range<usize> {
 /// Reads a body's batch, each record's envelope typed. Falls back to [`read_batch_whole`]
 /// when some record's envelope does not read (its error is the one answered).
 pub(crate) fn read_batch(body: &[u8]) -> Result<Batch, serde_json::Error> {
-    let Ok(batch) = serde_json::from_slice::<EnvelopeBatch<'_>>(body) else {
+    let Ok(batch) = serde_json::from_slice::<BatchOf<WireRecord<'_>>>(body) else {
         return read_batch_whole(body);
     };
     let items = batch
@@ -148,7 +136,7 @@ pub(crate) fn read_batch(body: &[u8]) -> Result<Batch, serde_json::Error> {
 
 /// Reads a body's batch with every record kept whole.
 pub(crate) fn read_batch_whole(body: &[u8]) -> Result<Batch, serde_json::Error> {
-    let batch: WholeBatch<'_> = serde_json::from_slice(body)?;
+    let batch: BatchOf<&RawValue> = serde_json::from_slice(body)?;
     let items = batch
         .records
         .iter()
