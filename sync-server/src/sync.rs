@@ -279,7 +279,7 @@ impl PushQueue {
         }
         // Ours is still pending (whoever took jobs before answered them before letting go).
         let jobs = std::mem::take(&mut *crate::store::sqlite::lock(&self.pending));
-        tokio::task::spawn_blocking(move || {
+        on_pool(move || {
             let (replies, pushes): (Vec<_>, Vec<_>) = jobs
                 .into_iter()
                 .filter(|job| !job.reply.is_closed())
@@ -292,8 +292,7 @@ impl PushQueue {
             // The turn passes on only once every answer is out.
             drop(turn);
         })
-        .await
-        .map_err(|e| ApiError::internal(crate::store::StoreError::Task(e.to_string())))?;
+        .await?;
         answer
             .await
             .map_err(|_| ApiError::internal("the writer dropped a push"))?
