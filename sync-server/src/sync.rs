@@ -24,6 +24,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{json_error, ApiJson, ApiQuery, JsonBytes};
 use crate::push_parse::{self, Item, ItemRead};
+use crate::store::packed::PackedChange;
 use crate::store::sqlite_records::{head_name_of, outside_wilayah_finding};
 use crate::store::{IncomingRecord, Puller, Pusher, Scope, Sha256Hex, ShaHex};
 use crate::AppState;
@@ -433,6 +434,7 @@ fn prepare(record: PushRecord, sent_json: Option<String>, scope: &Scope) -> Slot
     };
     Slot::Ready(Box::new(IncomingRecord {
         record,
+        packed_change: PackedChange::pack(&change_json),
         change_json,
         desa_code: desa,
         head_name,

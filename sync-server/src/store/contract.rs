@@ -318,6 +318,7 @@ pub fn incoming(h: Household, base: Option<RevisionId>) -> IncomingRecord {
 
 fn ready(record: PushRecord, desa: Option<String>, photos: Vec<ShaHex>) -> IncomingRecord {
     IncomingRecord {
+        packed_change: None,
         change_json: serde_json::to_string(&record.change).unwrap(),
         record,
         desa_code: desa,

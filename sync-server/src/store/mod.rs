@@ -29,6 +29,7 @@ pub use pendata_shared::Sha256Hex as ShaHex;
 use crate::error::ApiError;
 
 pub mod files;
+pub mod packed;
 pub mod sqlite;
 pub mod sqlite_records;
 pub mod sqlite_web;
@@ -376,6 +377,9 @@ pub struct IncomingRecord {
     pub record: PushRecord,
     /// The JSON of `record.change` exactly as hashed.
     pub change_json: String,
+    /// `change_json` packed for storage ([`packed::PackedChange`]), done where the push is
+    /// parsed so that the single writer does not; `None`: the store packs it itself.
+    pub packed_change: Option<packed::PackedChange>,
     /// Desa of an upsert (`None` for a tombstone).
     pub desa_code: Option<String>,
     /// Name of the head of household (for listings), empty if none.

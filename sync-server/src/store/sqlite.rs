@@ -34,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_without_rowid",
         include_str!("../../migrations/0004_without_rowid.sql"),
     ),
+    (
+        "0005_packed_changes",
+        include_str!("../../migrations/0005_packed_changes.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -532,6 +536,104 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    #[test]
+    fn migration_5_packs_new_changes_and_still_reads_the_old_ones() {
+        use crate::store::contract::{household, incoming, pusher};
+        use crate::store::packed::PackedChange;
+        use crate::store::{RecordStore, Scope};
+        use pendata_shared::protocol::{Change, PushOutcome};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        let desa = "3201022001";
+        // A revision as a server with migrations 1-4 stored it: the change as plain JSON.
+        let mut old = household(desa);
+        old.interview.enumerator = Some("ani".into());
+        old.interview.first_opened_at = Some(chrono::Utc::now());
+        let old_rev = pendata_shared::RevisionId::new();
+        let old_json = serde_json::to_string(&Change::Upsert {
+            household: Box::new(old.clone()),
+        })
+        .unwrap();
+        {
+            let c = Connection::open(&path).unwrap();
+            for (_, sql) in &MIGRATIONS[..4] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", 4).unwrap();
+            let at = "2026-11-23T00:00:00.000Z";
+            c.execute(
+                "INSERT INTO households (id, desa_code, head_revision, review_state, created_at, \
+                 updated_at) VALUES (?1, ?2, ?3, 'submitted', ?4, ?4)",
+                params![old.id.to_string(), desa, old_rev.to_string(), at],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO revisions (revision, household_id, content_sha256, op, change_json, \
+                 device_id, username, saved_at, received_at, state) \
+                 VALUES (?1, ?2, ?3, 'upsert', ?4, ?5, 'ani', ?6, ?6, 'current')",
+                params![
+                    old_rev.to_string(),
+                    old.id.to_string(),
+                    pendata_shared::Sha256Hex::digest(old_json.as_bytes()).as_str(),
+                    old_json,
+                    Uuid::nil().to_string(),
+                    at
+                ],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path, 1).unwrap();
+        let all = Scope::all();
+        // The old row reads as before: its household, its progress facts from the JSON.
+        let detail = store.get(old.id, &all).unwrap().unwrap();
+        assert_eq!(detail.household.as_ref(), Some(&old));
+        let progress = store.progress(&all).unwrap();
+        assert_eq!(progress.len(), 1);
+        assert_eq!(progress[0].enumerator.as_deref(), Some("ani"));
+        assert!(progress[0].visited && !progress[0].finalized);
+
+        // A new revision on top of it is stored packed, and reads back byte for byte.
+        let mut new = old.clone();
+        new.interview.enumerator = Some("budi".into());
+        new.interview.finalized_at = Some(chrono::Utc::now());
+        let rec = incoming(new.clone(), Some(old_rev));
+        let out = store.push(&pusher(desa), vec![rec.clone()]).unwrap();
+        assert!(matches!(out[0], PushOutcome::Accepted { .. }), "{out:?}");
+        let (json, packed): (String, Option<Vec<u8>>) = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT change_json, change_packed FROM revisions WHERE revision = ?1",
+                    [rec.record.revision.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(json, "", "a packed change is not stored twice");
+        let packed = packed.expect("the new revision is packed");
+        assert!(packed.len() < rec.change_json.len());
+        assert_eq!(PackedChange::unpack(&packed).unwrap(), rec.change_json);
+
+        let detail = store.get(old.id, &all).unwrap().unwrap();
+        assert_eq!(detail.household.as_ref(), Some(&new));
+        let changes: Vec<&Change> = detail.revisions.iter().map(|r| &r.change).collect();
+        assert_eq!(
+            changes,
+            vec![
+                &Change::Upsert {
+                    household: Box::new(old)
+                },
+                &Change::Upsert {
+                    household: Box::new(new)
+                }
+            ]
+        );
+        // The progress facts now come from the new revision's columns.
+        let progress = store.progress(&all).unwrap();
+        assert_eq!(progress[0].enumerator.as_deref(), Some("budi"));
+        assert!(progress[0].visited && progress[0].finalized);
     }
 
     #[test]

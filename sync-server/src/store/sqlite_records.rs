@@ -18,6 +18,7 @@ use pendata_shared::{HouseholdId, RevisionId};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
+use super::packed::{change_text, PackedChange};
 use super::sqlite::{now, SqliteStore};
 use super::{
     ChangePage, ExportHousehold, HouseholdDetail, HouseholdSummary, ImportSummary, IncomingRecord,
@@ -199,14 +200,34 @@ fn insert_revision(
     let r = &rec.record;
     let rev = r.revision.to_string();
     let hid = r.household_id.to_string();
-    let op = match r.change {
-        Change::Upsert { .. } => "upsert",
-        Change::Delete => "delete",
+    // The progress page's interview facts (migration 0005), as json_extract read them.
+    let (op, enumerator, opened, finalized) = match &r.change {
+        Change::Upsert { household } => {
+            let i = &household.interview;
+            (
+                "upsert",
+                i.enumerator.as_deref(),
+                Some(i.first_opened_at.is_some()),
+                Some(i.finalized_at.is_some()),
+            )
+        }
+        Change::Delete => ("delete", None, None, None),
+    };
+    // Packed where the push was parsed; here only for callers that did not.
+    let packed_here;
+    let packed = match &rec.packed_change {
+        Some(p) => Some(p),
+        None => {
+            packed_here = PackedChange::pack(&rec.change_json);
+            packed_here.as_ref()
+        }
     };
     tx.prepare_cached(
         "INSERT INTO revisions (revision, household_id, base_revision, content_sha256, op, \
-         change_json, device_id, username, saved_at, received_at, state, conflict_reason, \
-         incomplete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         change_json, change_packed, device_id, username, saved_at, received_at, state, \
+         conflict_reason, incomplete, interview_enumerator, interview_opened, \
+         interview_finalized) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         rev,
@@ -214,7 +235,13 @@ fn insert_revision(
         r.base_revision.map(|b| b.to_string()),
         r.content_sha256.as_str(),
         op,
-        rec.change_json,
+        // A packed change keeps its bytes in `change_packed` only.
+        if packed.is_some() {
+            ""
+        } else {
+            rec.change_json.as_str()
+        },
+        packed.map(PackedChange::as_bytes),
         pusher.device_id.to_string(),
         pusher.username,
         r.saved_at
@@ -223,6 +250,9 @@ fn insert_revision(
         state,
         reason.map(reason_str),
         i64::from(!missing.is_empty()),
+        enumerator,
+        opened,
+        finalized,
     ])?;
     insert_pairs(
         tx,
@@ -538,10 +568,13 @@ fn current_household(
     head: Option<RevisionId>,
 ) -> Result<Option<Household>, StoreError> {
     let Some(head) = head else { return Ok(None) };
-    let json: Option<String> = conn
-        .prepare_cached("SELECT change_json FROM revisions WHERE revision = ?1")?
-        .query_row([head.to_string()], |r| r.get(0))
+    let stored: Option<(String, Option<Vec<u8>>)> = conn
+        .prepare_cached("SELECT change_json, change_packed FROM revisions WHERE revision = ?1")?
+        .query_row([head.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
+    let json = stored
+        .map(|(json, packed)| change_text(json, packed))
+        .transpose()?;
     match json.as_deref().map(from_json::<Change>).transpose()? {
         Some(Change::Upsert { household }) => Ok(Some(*household)),
         _ => Ok(None),
@@ -862,7 +895,7 @@ impl RecordStore for SqliteStore {
             let keep = request.keep_revision.to_string();
             let kept = tx
                 .query_row(
-                    "SELECT change_json, incomplete, state FROM revisions \
+                    "SELECT change_json, incomplete, state, change_packed FROM revisions \
                      WHERE revision = ?1 AND household_id = ?2",
                     params![keep, hid],
                     |r| {
@@ -870,11 +903,12 @@ impl RecordStore for SqliteStore {
                             r.get::<_, String>(0)?,
                             r.get::<_, i64>(1)?,
                             r.get::<_, String>(2)?,
+                            r.get::<_, Option<Vec<u8>>>(3)?,
                         ))
                     },
                 )
                 .optional()?;
-            let Some((change_json, incomplete, kept_state)) = kept else {
+            let Some((change_json, incomplete, kept_state, packed)) = kept else {
                 return Ok(Err(RecordError::UnknownRevision));
             };
             // Only an open conflict is resolved: a second resolve (or one of an approved
@@ -893,7 +927,7 @@ impl RecordStore for SqliteStore {
             if house.head.as_deref() != Some(keep.as_str()) && kept_state != "conflict" {
                 return Ok(Err(RecordError::NotACandidate));
             }
-            let change: Change = from_json(&change_json)?;
+            let change: Change = from_json(&change_text(change_json, packed)?)?;
             let at = now();
             if let Some(old) = &house.head {
                 if *old != keep {
@@ -999,8 +1033,8 @@ impl RecordStore for SqliteStore {
             {
                 let mut stmt = conn.prepare_cached(
                     "SELECT revision, base_revision, content_sha256, state, conflict_reason, \
-                     username, device_id, saved_at, received_at, incomplete, change_json \
-                     FROM revisions WHERE household_id = ?1 ORDER BY seq",
+                     username, device_id, saved_at, received_at, incomplete, change_json, \
+                     change_packed FROM revisions WHERE household_id = ?1 ORDER BY seq",
                 )?;
                 let rows = stmt.query_map([&hid], |r| {
                     Ok((
@@ -1014,11 +1048,12 @@ impl RecordStore for SqliteStore {
                         r.get::<_, String>(7)?,
                         r.get::<_, String>(8)?,
                         r.get::<_, i64>(9)?,
-                        r.get::<_, String>(10)?,
+                        change_text(r.get(10)?, r.get(11)?),
                     ))
                 })?;
                 for row in rows {
                     let (rev, base, sha, state, reason, user, dev, saved, recv, inc, json) = row?;
+                    let json = json?;
                     revisions.push(RevisionInfo {
                         missing_photos: missing_of(conn, &rev)?,
                         revision: parse_id(&rev)?,
@@ -1155,14 +1190,23 @@ impl RecordStore for SqliteStore {
 }
 
 /// The progress facts of every household in `scope` in one query: the interview fields come
-/// from SQLite's JSON functions on the current revision, so no record is parsed in Rust.
+/// from the current revision's columns (written since migration 0005), or for a revision
+/// stored before from SQLite's JSON functions on its change; no record is parsed in Rust.
 fn progress_rows(conn: &Connection, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
     let sql = format!(
         "SELECT h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
                 h.head_revision IS NOT NULL AND h.deleted = 0, h.assignment IS NOT NULL, \
-                json_extract(r.change_json, '$.household.interview.enumerator'), \
-                json_extract(r.change_json, '$.household.interview.first_opened_at') IS NOT NULL, \
-                json_extract(r.change_json, '$.household.interview.finalized_at') IS NOT NULL \
+                CASE WHEN r.change_packed IS NULL \
+                  THEN json_extract(r.change_json, '$.household.interview.enumerator') \
+                  ELSE r.interview_enumerator END, \
+                CASE WHEN r.change_packed IS NULL \
+                  THEN json_extract(r.change_json, '$.household.interview.first_opened_at') \
+                    IS NOT NULL \
+                  ELSE r.interview_opened END, \
+                CASE WHEN r.change_packed IS NULL \
+                  THEN json_extract(r.change_json, '$.household.interview.finalized_at') \
+                    IS NOT NULL \
+                  ELSE r.interview_finalized END \
          FROM households h \
          LEFT JOIN revisions r ON r.revision = h.head_revision AND r.op = 'upsert' \
          WHERE {} ORDER BY h.desa_code, h.id",
