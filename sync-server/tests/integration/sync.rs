@@ -911,3 +911,65 @@ async fn identical_pushes_racing_on_real_connections_store_one_revision() {
     let _ = stop_tx.send(());
     server.await.unwrap().unwrap();
 }
+
+/// A big batch is parsed in two halves at once, but validated as one: each household's
+/// findings must be exactly the shared `validate_batch` of the batch's upserts, in their order
+/// (duplicate NIKs and ids across the halves included), with a tombstone among them.
+#[tokio::test]
+async fn a_batch_gets_exactly_the_shared_batch_validation() {
+    use pendata_shared::validate::{validate_batch, Context, Severity};
+
+    let app = TestApp::new();
+    let ani = app.user("ani", Role::Enumerator, "320102").await;
+    let mut households: Vec<_> = (0..40).map(example_household).collect();
+    // Its own error: a NIK of the wrong length.
+    households[5].members[1].nik = Some("32010212345".into());
+    // Across the halves: household 33 shares a NIK with household 2, and 36 is household 7
+    // again (the same id).
+    households[33].members[2].nik = households[2].members[2].nik.clone();
+    households[36].id = households[7].id;
+    let mut records: Vec<PushRecord> = households.iter().map(|h| record(h, None)).collect();
+    // A tombstone at 1 (not validated; the store refuses it as unknown).
+    let gone = example_household(99);
+    records.insert(
+        1,
+        PushRecord::new(
+            RevisionId::new(),
+            None,
+            chrono::Utc::now(),
+            gone.id,
+            Change::Delete,
+        ),
+    );
+    let day = (chrono::Utc::now() + chrono::Duration::hours(14)).date_naive();
+    let expected = validate_batch(&households, &Context::embedded(day));
+    assert!(
+        expected
+            .iter()
+            .filter(|f| f.iter().any(|f| f.severity == Severity::Error))
+            .count()
+            >= 3,
+        "the batch must hold refused households"
+    );
+
+    let r = app.push(&ani, &records).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for (i, want) in expected.iter().enumerate() {
+        let at = if i == 0 { 0 } else { i + 1 };
+        let o = outcome(&r, at);
+        let want = serde_json::to_value(want).unwrap();
+        if want
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "error")
+        {
+            assert_eq!(o["status"], "rejected", "household {i}: {o}");
+            assert_eq!(o["findings"], want, "household {i}");
+        } else {
+            assert_eq!(o["status"], "accepted", "household {i}: {o}");
+            assert_eq!(o["warnings"], want, "household {i}");
+        }
+    }
+    assert_eq!(outcome(&r, 1)["status"], "rejected");
+}
