@@ -954,6 +954,9 @@ pub async fn resolve(
 /// 180 CSS pixels: 360 keeps them sharp on a high-density screen).
 pub const THUMB_LONG_EDGE: u32 = 360;
 const THUMB_QUALITY: u8 = 70;
+/// The blob store's name for the thumbnails it keeps ([`crate::store::BlobStore::keep_derived`]):
+/// change it with the edge, the quality or the pipeline, so that old ones are not served.
+pub const THUMB_VARIANT: &str = "thumb-360-q70-v1";
 
 #[derive(Deserialize)]
 pub struct PhotoParams {
@@ -992,6 +995,15 @@ pub async fn photo(
     {
         return Err(DashError::NotFound);
     }
+    // A thumbnail made before is kept beside the photo (photos never change): a page of
+    // households does not decode every photo again at each visit.
+    if thumb {
+        match state.blobs.read_derived(&hash, THUMB_VARIANT).await {
+            Ok(Some(kept)) => return Ok(jpeg_answer(kept)),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "reading a kept thumbnail failed"),
+        }
+    }
     let bytes = state
         .blobs
         .read(&hash)
@@ -1009,17 +1021,27 @@ pub async fn photo(
         })
         .await
         .map_err(|e| DashError::Internal(e.to_string()))?;
-        made.map_err(|e| {
+        let made = made.map_err(|e| {
             DashError::bad_request(
                 "photo.unreadable",
                 format!("Foto tidak dapat diperkecil: {}", e.message_id()),
                 format!("The photo cannot be shrunk: {}", e.message_en()),
             )
-        })?
+        })?;
+        if let Err(e) = state.blobs.keep_derived(&hash, THUMB_VARIANT, &made).await {
+            // Served anyway; made again next time.
+            tracing::warn!(error = %e, "keeping a thumbnail failed");
+        }
+        made
     } else {
         bytes
     };
-    Ok((
+    Ok(jpeg_answer(bytes))
+}
+
+/// A JPEG answer that the browser may keep for a day (only for this user: `private`).
+fn jpeg_answer(bytes: Vec<u8>) -> Response {
+    (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
             (
@@ -1029,12 +1051,18 @@ pub async fn photo(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kept_thumbnails_name_says_how_they_are_made() {
+        // Kept thumbnails are found by this name: a new edge or quality must change it.
+        assert!(THUMB_VARIANT.contains(&format!("-{THUMB_LONG_EDGE}-q{THUMB_QUALITY}-")));
+    }
 
     #[test]
     fn conflict_fields_put_what_a_supervisor_compares_first_and_photos_late() {

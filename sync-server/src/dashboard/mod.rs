@@ -32,7 +32,7 @@ mod session;
 mod transfer;
 mod users;
 
-pub use households::THUMB_LONG_EDGE;
+pub use households::{THUMB_LONG_EDGE, THUMB_VARIANT};
 pub use session::WebUser;
 
 /// Whether the session cookie gets the `Secure` attribute.

@@ -1,8 +1,10 @@
 //! [`BlobStore`] on the file system.
 //!
 //! Layout under the photo root: complete blobs at `ab/cd/<hash>.jpg`, uploads in progress at
-//! `.partial/<hash>.part`. The staging directory is inside the root so the final rename stays
-//! on one file system and is atomic. Paths are only ever built from a [`Sha256Hex`].
+//! `.partial/<hash>.part`, copies made from blobs (thumbnails) at
+//! `.derived/<variant>/ab/<hash>.jpg`. The staging directory is inside the root so the final
+//! rename stays on one file system and is atomic. Paths are only ever built from a
+//! [`Sha256Hex`] and, for copies, a variant name of lower-case letters, digits and `-`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -45,6 +47,23 @@ impl FileBlobStore {
             .join(&h[0..2])
             .join(&h[2..4])
             .join(format!("{h}.jpg"))
+    }
+
+    /// Where the `variant` copy of a blob lives; `None` for a variant name that is not
+    /// lower-case letters, digits and `-` (1 to 40 of them).
+    fn derived_path(&self, hash: &Sha256Hex, variant: &str) -> Option<PathBuf> {
+        let ok = (1..=40).contains(&variant.len())
+            && variant
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let h = hash.as_str();
+        ok.then(|| {
+            self.root
+                .join(".derived")
+                .join(variant)
+                .join(&h[0..2])
+                .join(format!("{h}.jpg"))
+        })
     }
 
     fn staging_path(&self, hash: &Sha256Hex) -> PathBuf {
@@ -258,13 +277,59 @@ impl BlobStore for FileBlobStore {
         &'a self,
         hash: &'a Sha256Hex,
     ) -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>> {
+        Box::pin(async move { read_if_there(&self.final_path(hash)).await })
+    }
+
+    fn read_derived<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+        variant: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>> {
         Box::pin(async move {
-            match tokio::fs::read(self.final_path(hash)).await {
-                Ok(bytes) => Ok(Some(bytes)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e.into()),
+            match self.derived_path(hash, variant) {
+                Some(path) => read_if_there(&path).await,
+                None => Ok(None),
             }
         })
+    }
+
+    fn keep_derived<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+        variant: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move {
+            let Some(path) = self.derived_path(hash, variant) else {
+                return Ok(());
+            };
+            let Some(dir) = path.parent() else {
+                return Ok(());
+            };
+            tokio::fs::create_dir_all(dir).await?;
+            // Written whole under a name of its own, then renamed: a reader sees the whole
+            // copy or none, also when two requests make the same copy at once.
+            let tmp = dir.join(format!(
+                ".{}.{}.tmp",
+                hash.as_str(),
+                uuid::Uuid::now_v7().simple()
+            ));
+            tokio::fs::write(&tmp, bytes).await?;
+            if let Err(e) = tokio::fs::rename(&tmp, &path).await {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                return Err(e.into());
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A file's bytes; `None` when there is no such file.
+async fn read_if_there(path: &Path) -> Result<Option<Vec<u8>>, BlobError> {
+    match tokio::fs::read(path).await {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -290,6 +355,67 @@ mod tests {
             .unwrap()
         })
         .await;
+    }
+
+    #[tokio::test]
+    async fn derived_copies_are_kept_per_variant_and_odd_variant_names_touch_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = BlobLimits {
+            max_blob_bytes: 1024,
+            max_chunk_bytes: 1024,
+        };
+        let store = FileBlobStore::open(&dir.path().join("photos"), limits).unwrap();
+        let hash = Sha256Hex::of(b"a photo");
+        assert_eq!(store.read_derived(&hash, "thumb-1").await.unwrap(), None);
+        store
+            .keep_derived(&hash, "thumb-1", b"small")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .read_derived(&hash, "thumb-1")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(&b"small"[..])
+        );
+        // Another variant is another copy; keeping again replaces it whole.
+        assert_eq!(store.read_derived(&hash, "thumb-2").await.unwrap(), None);
+        store
+            .keep_derived(&hash, "thumb-1", b"smaller")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .read_derived(&hash, "thumb-1")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(&b"smaller"[..])
+        );
+        // A variant name that could leave the folder is neither read nor written.
+        for bad in ["", "../x", "a/b", "UPPER", &"x".repeat(41)] {
+            store.keep_derived(&hash, bad, b"nope").await.unwrap();
+            assert_eq!(store.read_derived(&hash, bad).await.unwrap(), None, "{bad}");
+        }
+        let mut files = Vec::new();
+        let mut stack = vec![dir.path().to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        assert_eq!(
+            files.len(),
+            1,
+            "only the one kept copy, no temporary left: {files:?}"
+        );
+        assert!(files[0].starts_with(dir.path().join("photos/.derived/thumb-1")));
     }
 
     #[tokio::test]

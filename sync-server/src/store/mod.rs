@@ -312,6 +312,31 @@ pub trait BlobStore: Send + Sync + 'static {
     /// The bytes of a complete blob.
     fn read<'a>(&'a self, hash: &'a Sha256Hex)
         -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>>;
+
+    /// A copy made from a blob and kept beside it (the dashboard's thumbnails), by `variant`
+    /// (a name that changes whenever the way it is made changes, e.g. `thumb-360-q70`); `None`
+    /// when none is kept. A blob never changes, so neither does its copy. The default keeps
+    /// nothing.
+    fn read_derived<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+        variant: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>> {
+        let _ = (hash, variant);
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Keeps `bytes` as the `variant` copy of `hash` for [`BlobStore::read_derived`]. Losing
+    /// it is harmless (it is made again); the default keeps nothing.
+    fn keep_derived<'a>(
+        &'a self,
+        hash: &'a Sha256Hex,
+        variant: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<(), BlobError>> {
+        let _ = (hash, variant, bytes);
+        Box::pin(async { Ok(()) })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -888,6 +888,38 @@ async fn photos_get_a_small_server_made_thumbnail_only_inside_the_wilayah() {
         "thumbnail not much smaller: {largest:?}"
     );
 
+    // Each thumbnail was made once and kept beside the photos; the next visit is answered
+    // from the kept copy (replaced here by another JPEG, which is then what comes back).
+    let sha = thumbs[0].trim_end_matches("?size=thumb");
+    let kept = world
+        .server
+        .dir
+        .path()
+        .join("server/photos/.derived")
+        .join(pendata_server::dashboard::THUMB_VARIANT)
+        .join(&sha[..2])
+        .join(format!("{sha}.jpg"));
+    let first = own
+        .get(&format!("/dashboard/photos/{}", thumbs[0]))
+        .await
+        .unwrap();
+    let first = first.bytes().await.unwrap();
+    assert!(
+        std::fs::read(&kept).ok().as_deref() == Some(&first[..]),
+        "the thumbnail served is not the one kept at {kept:?}"
+    );
+    let stand_in = pendata_e2e::small_jpeg(7).unwrap();
+    std::fs::write(&kept, &stand_in).unwrap();
+    let again = own
+        .get(&format!("/dashboard/photos/{}", thumbs[0]))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    assert!(
+        again.bytes().await.unwrap()[..] == stand_in[..],
+        "the kept thumbnail was not used: the photo was shrunk again"
+    );
+
     // Outside the wilayah the thumbnail is as hidden as the photo; a bad size is refused.
     let mut other = WebClient::new(&url).unwrap();
     other.login(OTHER_SUPERVISOR).await.unwrap();
