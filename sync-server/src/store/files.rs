@@ -367,32 +367,13 @@ mod tests {
         let store = FileBlobStore::open(&dir.path().join("photos"), limits).unwrap();
         let hash = Sha256Hex::of(b"a photo");
         assert_eq!(store.read_derived(&hash, "thumb-1").await.unwrap(), None);
-        store
-            .keep_derived(&hash, "thumb-1", b"small")
-            .await
-            .unwrap();
-        assert_eq!(
-            store
-                .read_derived(&hash, "thumb-1")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some(&b"small"[..])
-        );
-        // Another variant is another copy; keeping again replaces it whole.
-        assert_eq!(store.read_derived(&hash, "thumb-2").await.unwrap(), None);
-        store
-            .keep_derived(&hash, "thumb-1", b"smaller")
-            .await
-            .unwrap();
-        assert_eq!(
-            store
-                .read_derived(&hash, "thumb-1")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some(&b"smaller"[..])
-        );
+        // Kept, then kept again: replaced whole. Another variant is another copy.
+        for content in [&b"small"[..], &b"smaller"[..]] {
+            store.keep_derived(&hash, "thumb-1", content).await.unwrap();
+            let read = store.read_derived(&hash, "thumb-1").await.unwrap();
+            assert_eq!(read.as_deref(), Some(content));
+            assert_eq!(store.read_derived(&hash, "thumb-2").await.unwrap(), None);
+        }
         // A variant name that could leave the folder is neither read nor written.
         for bad in ["", "../x", "a/b", "UPPER", &"x".repeat(41)] {
             store.keep_derived(&hash, bad, b"nope").await.unwrap();
