@@ -5,6 +5,7 @@
 //! is all-or-nothing against crashes while each record gets its own outcome. A revision id is
 //! `UNIQUE`: even two server processes on one file store a revision at most once.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
@@ -214,13 +215,9 @@ fn insert_revision(
         Change::Delete => ("delete", None, None, None),
     };
     // Packed where the push was parsed; here only for callers that did not.
-    let packed_here;
     let packed = match &rec.packed_change {
-        Some(p) => Some(p),
-        None => {
-            packed_here = PackedChange::pack(&rec.change_json);
-            packed_here.as_ref()
-        }
+        Some(p) => Some(Cow::Borrowed(p)),
+        None => PackedChange::pack(&rec.change_json).map(Cow::Owned),
     };
     tx.prepare_cached(
         "INSERT INTO revisions (revision, household_id, base_revision, content_sha256, op, \
@@ -241,7 +238,7 @@ fn insert_revision(
         } else {
             rec.change_json.as_str()
         },
-        packed.map(PackedChange::as_bytes),
+        packed.as_deref().map(PackedChange::as_bytes),
         pusher.device_id.to_string(),
         pusher.username,
         r.saved_at
