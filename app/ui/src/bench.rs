@@ -13,17 +13,44 @@
 //! Times are milliseconds since [`mark_process_start`] (first thing in `main`). `rss_kb` is
 //! this process's VmRSS; `tree_*` add every descendant process (the WebKit web and network
 //! processes). With `PENDATA_BENCH_EXIT=1` the app then closes its window and exits.
-//! Nothing here runs, and nothing is read, when `PENDATA_BENCH_PIN` is absent.
+//! Nothing here runs, and nothing is read, when `PENDATA_BENCH_PIN` is absent: `main` then
+//! launches the shipped root [`crate::App`]; only with it set does it launch [`BenchApp`], the
+//! same page under a root that also runs this hook.
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use dioxus::prelude::*;
 
-use crate::service::{Intent, Service};
+use crate::service::{Intent, Service, ServiceConfig};
 use crate::state::{AppState, ListQuery, Screen, Update};
 
 static START: OnceLock<Instant> = OnceLock::new();
+
+/// Whether the benchmark hook is asked for (`PENDATA_BENCH_PIN` is set).
+pub fn enabled() -> bool {
+    std::env::var_os("PENDATA_BENCH_PIN").is_some()
+}
+
+/// The benchmark's root: the same page and service as [`crate::App`], with the hook watching
+/// every update after it was applied.
+#[component]
+pub fn BenchApp(config: ServiceConfig) -> Element {
+    crate::use_root(config, |mut state, svc, mut updates| async move {
+        let mut hook = Hook::from_env();
+        if let Some(hook) = hook.as_mut() {
+            // The unlock screen may be there from the first render on.
+            hook.start(&svc, state).await;
+        }
+        while let Some(u) = updates.recv().await {
+            state.write().apply(u.clone());
+            if let Some(hook) = hook.as_mut() {
+                hook.after(&u, &svc, state).await;
+            }
+        }
+    });
+    rsx! { crate::Page {} }
+}
 
 /// Call first thing in `main`: the benchmark's time origin.
 pub fn mark_process_start() {

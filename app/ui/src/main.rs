@@ -104,5 +104,8 @@ fn main() {
 fn Root() -> dioxus::prelude::Element {
     use dioxus::prelude::*;
     let props = use_context::<AppProps>();
+    if pendata_app::bench::enabled() {
+        return rsx! { pendata_app::bench::BenchApp { config: props.config } };
+    }
     rsx! { App { config: props.config } }
 }

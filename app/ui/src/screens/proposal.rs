@@ -12,9 +12,9 @@ use pendata_shared::{Lang, RecordKind};
 
 use crate::form;
 use crate::i18n::tr;
-use crate::screens::{field_row, tid};
 use crate::service::{Intent, Service};
 use crate::state::{AppState, Deletable, FormView};
+use crate::widgets::{field_row, tid};
 
 /// The work list's *Tambah usulan baru* button and, once pressed, the desa chooser.
 #[component]
@@ -110,7 +110,7 @@ pub fn kind_tag(view: &FormView, lang: Lang) -> Element {
 pub fn DeleteBox() -> Element {
     let state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
-    let ask = use_context::<crate::worklist::ListAsk>();
+    let ask = use_context::<super::worklist::ListAsk>();
     let s = state.read();
     let lang = s.lang;
     let Some((id, deletable)) = s.form.as_ref().map(|f| (f.household.id, f.deletable)) else {

@@ -6,9 +6,9 @@ use std::time::Duration;
 use dioxus::prelude::*;
 
 use crate::i18n::tr;
-use crate::screens::tid;
 use crate::service::{Intent, Service};
 use crate::state::{AppState, ListQuery};
+use crate::widgets::tid;
 
 /// How long typing must pause before the list is searched.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);

@@ -4,8 +4,8 @@
 use dioxus::prelude::*;
 
 use crate::i18n::tr;
-use crate::screens::tid;
 use crate::state::{AppState, MessageKind};
+use crate::widgets::tid;
 
 /// The recent messages, newest last, each with its close button.
 #[component]

@@ -5,9 +5,9 @@
 use dioxus::prelude::*;
 
 use crate::i18n::tr;
-use crate::screens::tid;
 use crate::service::{Intent, Service};
 use crate::state::{AppState, Reach};
+use crate::widgets::tid;
 
 /// "Terhubung" / "Tidak ada sinyal", when it was checked, and a button to check again.
 #[component]

@@ -4,14 +4,14 @@
 //! `Intent::RemoveRow`. No I/O here.
 
 use dioxus::prelude::*;
-use pendata_shared::codes::{IdentityCards, YesNo};
+use pendata_shared::codes::YesNo;
 use pendata_shared::{Lang, Severity};
 
 use crate::form::{self, Rows};
-use crate::i18n::{pick, tr};
-use crate::screens::{field_row, tid};
+use crate::i18n::tr;
 use crate::service::{Intent, Service};
 use crate::state::FormView;
+use crate::widgets::{field_row, tid};
 
 /// The title of a list in the string table.
 const fn title_key(rows: Rows) -> &'static str {
@@ -119,52 +119,6 @@ fn dependent_member(svc: &Service, view: &FormView, lang: Lang, i: usize) -> Ele
                         option { key: "{m.id}", value: "{m.id}", selected: current == m.id.to_string(), "{m.name}" }
                     }
                 }
-            }
-        }
-    }
-}
-
-/// The identity cards a member holds, one checkbox per card (the stored answer is their sum);
-/// *Tidak punya* stores 0. A click flips its card in the service, from the stored value.
-pub fn identity_cards(
-    svc: &Service,
-    id: pendata_shared::HouseholdId,
-    path: &str,
-    current: &str,
-    lang: Lang,
-) -> Element {
-    let answered = current.trim().parse::<u8>().ok();
-    let mask = answered.unwrap_or(0);
-    let none = {
-        let (svc, path) = (svc.clone(), path.to_string());
-        move |_| {
-            svc.send(Intent::SetText {
-                id,
-                path: path.clone(),
-                text: "0".into(),
-            })
-        }
-    };
-    rsx! {
-        span { class: "cards", "data-t": tid(&format!("f-{path}")),
-            for (card, id_label, en_label) in IdentityCards::CARDS {
-                label { key: "{card.code()}", class: "check",
-                    input { r#type: "checkbox", "data-t": tid(&format!("f-{path}-{}", card.code())),
-                        checked: mask & card.code() != 0,
-                        onchange: {
-                            let (svc, path) = (svc.clone(), path.to_string());
-                            move |_| svc.send(Intent::ToggleBit { id, path: path.clone(), bit: card.code() })
-                        }
-                    }
-                    {pick(lang, (id_label, en_label))}
-                }
-            }
-            label { class: "check",
-                input { r#type: "checkbox", "data-t": tid(&format!("f-{path}-none")),
-                    checked: answered == Some(0),
-                    onchange: none
-                }
-                {tr(lang, "rows.no_cards")}
             }
         }
     }

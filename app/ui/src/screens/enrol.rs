@@ -1,0 +1,57 @@
+//! First start: server, username, password and the PIN twice (Daftarkan perangkat).
+
+use dioxus::prelude::*;
+
+use crate::i18n::tr;
+use crate::service::{Intent, Service};
+use crate::state::AppState;
+use crate::widgets::tid;
+
+#[component]
+pub fn EnrolScreen() -> Element {
+    let mut state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let lang = state.read().lang;
+    let hint = use_context::<crate::service::ServiceConfig>()
+        .server_hint
+        .unwrap_or_default();
+    let mut server = use_signal(|| hint.clone());
+    let mut username = use_signal(String::new);
+    let mut password = use_signal(String::new);
+    let mut pin = use_signal(String::new);
+    let mut pin2 = use_signal(String::new);
+    let submit = move |_| {
+        if pin() != pin2() {
+            state.write().push_error(tr(lang, "enrol.pin_mismatch"));
+            return;
+        }
+        svc.send(Intent::Enrol {
+            server_url: server(),
+            username: username(),
+            password: password(),
+            pin: pin(),
+        });
+    };
+    rsx! {
+        section { class: "card enrol",
+            h2 { {tr(lang, "enrol.title")} }
+            label { {tr(lang, "enrol.server")}
+                input { "data-t": tid("enrol-server"), r#type: "url", placeholder: "https://…", value: "{hint}",
+                    oninput: move |e| server.set(e.value()) }
+            }
+            label { {tr(lang, "enrol.username")}
+                input { "data-t": tid("enrol-username"), oninput: move |e| username.set(e.value()) }
+            }
+            label { {tr(lang, "enrol.password")}
+                input { "data-t": tid("enrol-password"), r#type: "password", oninput: move |e| password.set(e.value()) }
+            }
+            label { {tr(lang, "enrol.pin")}
+                input { "data-t": tid("enrol-pin"), r#type: "password", inputmode: "numeric", oninput: move |e| pin.set(e.value()) }
+            }
+            label { {tr(lang, "enrol.pin2")}
+                input { "data-t": tid("enrol-pin2"), r#type: "password", inputmode: "numeric", oninput: move |e| pin2.set(e.value()) }
+            }
+            button { class: "primary", "data-t": tid("enrol-submit"), onclick: submit, {tr(lang, "enrol.button")} }
+        }
+    }
+}

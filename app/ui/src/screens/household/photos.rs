@@ -1,0 +1,148 @@
+//! Step Foto: the photo checklist, thumbnails, taking a photo from a file (or a typed path)
+//! and the full-size view.
+
+use dioxus::prelude::*;
+use pendata_shared::photos::photo_checklist;
+use pendata_shared::{Household, PhotoKind};
+
+use crate::i18n::{pick, tr};
+use crate::service::{Intent, Service};
+use crate::state::AppState;
+use crate::widgets::{findings_at, tid};
+
+/// The photo checklist of a household (kinds and whether each is present): pure, no I/O.
+#[component]
+pub fn PhotoChecklist(household: Household) -> Element {
+    let items = photo_checklist(&household);
+    let done = items.iter().filter(|(_, present)| *present).count();
+    let total = items.len();
+    rsx! {
+        div { class: "photo-checklist",
+            p { class: "count", "data-t": tid("photo-count"), "Foto {done}/{total}" }
+            ul {
+                for (kind, present) in items {
+                    li {
+                        key: "{kind}",
+                        class: if present { "done" } else { "missing" },
+                        span { class: "mark", if present { "✓" } else { "✗" } }
+                        " {kind.stereotype()} — {kind.label_id()}"
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+pub fn PhotosStep() -> Element {
+    let state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let s = state.read();
+    let lang = s.lang;
+    let Some(view) = s.form.clone() else {
+        return rsx! {};
+    };
+    drop(s);
+    let id = view.household.id;
+    let items = photo_checklist(&view.household);
+    let photo_findings = findings_at(&view.findings, "photos");
+    rsx! {
+        div { class: "photos",
+            PhotoChecklist { household: view.household.clone() }
+            div { class: "thumbs",
+                for (kind, present) in items {
+                    div { key: "{kind}", class: "thumb",
+                        p { strong { "{kind.stereotype()}" } " " {pick(lang, (kind.label_id(), kind.label_en()))} }
+                        {
+                            let thumb = view.photos.iter().find(|p| p.kind == kind.stereotype()).cloned();
+                            match thumb {
+                                Some(t) => rsx! {
+                                    img { src: "{t.data_url}", alt: "{kind.stereotype()}", "data-t": tid(&format!("thumb-{}", kind.stereotype())) }
+                                    button { "data-t": tid(&format!("photo-view-{}", kind.stereotype())),
+                                        onclick: {
+                                            let svc = svc.clone();
+                                            move |_| svc.send(Intent::ViewPhoto(t.sha256.clone()))
+                                        },
+                                        {tr(lang, "photo.view")}
+                                    }
+                                },
+                                None => rsx! { p { class: "missing", {tr(lang, "photo.missing")} } },
+                            }
+                        }
+                        label { class: "take",
+                            if present { {tr(lang, "photo.retake")} } else { {tr(lang, "photo.take")} }
+                            input { r#type: "file", accept: "image/jpeg,image/png", "data-t": tid(&format!("photo-file-{}", kind.stereotype())),
+                                onchange: {
+                                    let svc = svc.clone();
+                                    move |e: FormEvent| take_photo(&svc, id, kind, e)
+                                }
+                            }
+                        }
+                        PhotoPathInput { kind }
+                    }
+                }
+            }
+            for f in photo_findings {
+                p { class: "finding error", {f.message_in(lang).to_string()} }
+            }
+            CameraNote {}
+        }
+    }
+}
+
+/// A typed path, for the desktop data-entry desk (and keyboard-only use).
+#[component]
+fn PhotoPathInput(kind: PhotoKind) -> Element {
+    let state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let Some(id) = state.read().form.as_ref().map(|f| f.household.id) else {
+        return rsx! {};
+    };
+    rsx! {
+        input { class: "path", placeholder: "/path/foto.jpg", "data-t": tid(&format!("photo-path-{}", kind.stereotype())),
+            onchange: move |e: FormEvent| {
+                let v = e.value();
+                if !v.trim().is_empty() {
+                    svc.send(Intent::AddPhotoFile { id, kind, path: v.trim().into() });
+                }
+            }
+        }
+    }
+}
+
+/// A picked file goes to the service by path (desktop gives the path); without a path the
+/// bytes are read here from the platform's file object and handed over.
+fn take_photo(svc: &Service, id: pendata_shared::HouseholdId, kind: PhotoKind, e: FormEvent) {
+    let Some(file) = e.files().into_iter().next() else {
+        return;
+    };
+    let path = file.path();
+    if !path.as_os_str().is_empty() {
+        svc.send(Intent::AddPhotoFile { id, kind, path });
+        return;
+    }
+    let svc = svc.clone();
+    spawn(async move {
+        if let Ok(bytes) = file.read_bytes().await {
+            svc.send(Intent::AddPhotoBytes {
+                id,
+                kind,
+                bytes: bytes.to_vec(),
+            });
+        }
+    });
+}
+
+/// On Android the file input does not open the camera (Dioxus 0.7.10); see docs/app.md.
+#[component]
+fn CameraNote() -> Element {
+    #[cfg(target_os = "android")]
+    {
+        let lang = use_context::<Signal<AppState>>().read().lang;
+        rsx! { p { class: "note", {crate::camera::unavailable_note(lang)} } }
+    }
+    #[cfg(not(target_os = "android"))]
+    {
+        rsx! {}
+    }
+}

@@ -1,0 +1,124 @@
+//! Daftar kerja: unopened prelist households and own households, searched and filtered, a
+//! page at a time.
+
+use dioxus::prelude::*;
+use pendata_core::store::RecordState;
+
+use crate::i18n::tr;
+use crate::service::{Intent, Service};
+use crate::state::AppState;
+use crate::widgets::{state_label, tid};
+
+#[component]
+pub fn ListScreen() -> Element {
+    let state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let s = state.read();
+    let lang = s.lang;
+    let list = s.list.clone();
+    drop(s);
+    // The filters show the query as last asked for (an answer to an older one may be on
+    // screen for a moment); the handlers change it through `ListAsk`, never from a copy.
+    let ask = use_context::<super::worklist::ListAsk>();
+    let q = ask.current();
+    let shown_page = list.query.page;
+    let more = list.assignments.len() as u32 >= crate::state::PAGE_SIZE
+        || list.households.len() as u32 >= crate::state::PAGE_SIZE;
+    let page = shown_page + 1;
+    rsx! {
+        section { class: "card list",
+            super::proposal::NewProposal {}
+            h2 { {tr(lang, "list.title")} super::worklist::MatchCount {} }
+            div { class: "filters",
+                super::worklist::SearchBox {}
+                select { "data-t": tid("list-state"),
+                    onchange: {
+                        let svc = svc.clone();
+                        move |e: FormEvent| ask.now(&svc, |q| {
+                            q.state = RecordState::parse(&e.value());
+                            q.page = 0;
+                        })
+                    },
+                    option { value: "", selected: q.state.is_none(), {tr(lang, "list.all_states")} }
+                    for st in RecordState::ALL.iter().copied().filter(|s| *s != RecordState::Deleted) {
+                        option { key: "{st.as_str()}", value: st.as_str(), selected: q.state == Some(st), {state_label(st, lang)} }
+                    }
+                }
+                select { "data-t": tid("list-desa"),
+                    onchange: {
+                        let svc = svc.clone();
+                        move |e: FormEvent| {
+                            let v = e.value();
+                            ask.now(&svc, |q| {
+                                q.desa = (!v.is_empty()).then_some(v);
+                                q.page = 0;
+                            })
+                        }
+                    },
+                    option { value: "", selected: q.desa.is_none(), {tr(lang, "list.all_desa")} }
+                    for (code, name) in list.desa_options.iter().cloned() {
+                        option { key: "{code}", value: "{code}", selected: q.desa.as_deref() == Some(code.as_str()), "{name}" }
+                    }
+                }
+            }
+            if !list.assignments.is_empty() {
+                h3 { {tr(lang, "list.prelist")} }
+                ul { class: "rows",
+                    for a in list.assignments.iter().cloned() {
+                        li { key: "{a.household_id}",
+                            button { "data-t": tid(&format!("open-prelist-{}", a.prelist_id)),
+                                onclick: {
+                                    let svc = svc.clone();
+                                    move |_| svc.send(Intent::OpenAssignment(a.household_id))
+                                },
+                                strong { "{a.head_name}" }
+                                " · {a.prelist_id} · {a.address}"
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { {tr(lang, "list.households")} }
+            if list.households.is_empty() {
+                p { class: "empty", {tr(lang, "list.empty")} }
+            }
+            ul { class: "rows",
+                for h in list.households.iter().cloned() {
+                    li { key: "{h.id}",
+                        button { "data-t": tid(&format!("open-household-{}", h.prelist_id.clone().unwrap_or_else(|| h.id.to_string()))),
+                            onclick: {
+                                let svc = svc.clone();
+                                move |_| svc.send(Intent::OpenHousehold(h.id))
+                            },
+                            if h.head_name.trim().is_empty() {
+                                strong { class: "no-name", {tr(lang, "list.no_head_name")} }
+                            } else {
+                                strong { "{h.head_name}" }
+                            }
+                            " · {h.address} · {h.member_count} {tr(lang, \"list.members\")} · "
+                            span { class: "state {h.state.as_str()}", {state_label(h.state, lang)} }
+                            if h.kind == "usulan_baru" { " · " span { class: "tag", {tr(lang, "proposal.tag")} } }
+                        }
+                    }
+                }
+            }
+            div { class: "pager",
+                button { "data-t": tid("list-prev"), disabled: shown_page == 0,
+                    onclick: {
+                        let svc = svc.clone();
+                        move |_| ask.now(&svc, |q| q.page = shown_page.saturating_sub(1))
+                    },
+                    {tr(lang, "list.prev")}
+                }
+                span { "{tr(lang, \"list.page\")} {page}" }
+                button { "data-t": tid("list-next"), disabled: !more,
+                    onclick: {
+                        let svc = svc.clone();
+                        move |_| ask.now(&svc, |q| q.page = shown_page + 1)
+                    },
+                    {tr(lang, "list.next")}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! What a component can ask of the service.
+
+use std::path::PathBuf;
+
+use pendata_shared::model::GeoSource;
+use pendata_shared::{HouseholdId, Lang, MemberId, PhotoKind};
+
+use crate::form;
+use crate::state::ListQuery;
+
+/// What a component can ask for.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    /// First start: create the encrypted data directory with `pin` (unless already created)
+    /// and log in.
+    Enrol {
+        server_url: String,
+        username: String,
+        password: String,
+        pin: String,
+    },
+    Unlock {
+        pin: String,
+    },
+    Lock,
+    ChangePin {
+        old: String,
+        new: String,
+    },
+    LoadHome,
+    Search(ListQuery),
+    OpenAssignment(HouseholdId),
+    OpenHousehold(HouseholdId),
+    /// Set a field from what was typed or picked (empty clears it).
+    SetText {
+        id: HouseholdId,
+        path: String,
+        text: String,
+    },
+    AddMember {
+        id: HouseholdId,
+        name: String,
+    },
+    RemoveMember {
+        id: HouseholdId,
+        member: MemberId,
+    },
+    /// Take a photo from a file (desktop) into the household.
+    AddPhotoFile {
+        id: HouseholdId,
+        kind: PhotoKind,
+        path: PathBuf,
+    },
+    /// Take a photo from bytes (a platform camera, or a file input without a path).
+    AddPhotoBytes {
+        id: HouseholdId,
+        kind: PhotoKind,
+        bytes: Vec<u8>,
+    },
+    ViewPhoto(String),
+    ClosePhoto,
+    SetGeotag {
+        id: HouseholdId,
+        latitude: f64,
+        longitude: f64,
+        accuracy_m: Option<f64>,
+        source: GeoSource,
+    },
+    GeotagFromPhoto(HouseholdId),
+    Finalize(HouseholdId),
+    Reopen(HouseholdId),
+    CloseForm(HouseholdId),
+    Sync,
+    SetLang(Lang),
+    LoadSettings,
+    /// Create a new proposal (usulan baru) in this desa of the user's area and open it.
+    NewProposal {
+        desa_code: String,
+    },
+    /// Delete a household made on this device and never sent, then list `then`.
+    DeleteDraft {
+        id: HouseholdId,
+        then: ListQuery,
+    },
+    /// Ask the server's `/healthz` (in the background; the answer comes as an update).
+    CheckConnection,
+    /// Add an empty row (a family, a business, a dependent) at the end of its list.
+    AddRow {
+        id: HouseholdId,
+        rows: form::Rows,
+    },
+    /// Remove row `index` of a list.
+    RemoveRow {
+        id: HouseholdId,
+        rows: form::Rows,
+        index: usize,
+    },
+    /// Flip one bit of a bitmask answer (a member's identity cards), from its stored value.
+    ToggleBit {
+        id: HouseholdId,
+        path: String,
+        bit: u8,
+    },
+}

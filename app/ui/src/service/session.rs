@@ -1,0 +1,127 @@
+//! Enrolment, unlock, lock, the PIN, the language and the settings screen.
+
+use std::path::Path;
+
+use pendata_core::store::keys;
+use pendata_core::Device;
+use pendata_shared::Lang;
+
+use super::{Res, Worker};
+use crate::i18n::tr;
+use crate::state::{SettingsView, Update};
+
+impl Worker {
+    pub(super) fn enrol(
+        &mut self,
+        server_url: &str,
+        username: &str,
+        password: &str,
+        pin: &str,
+    ) -> Res {
+        let lang = self.lang;
+        if server_url.trim().is_empty() || username.trim().is_empty() || password.is_empty() {
+            return Err(tr(lang, "enrol.fields_missing").into());
+        }
+        if self.device.is_none() {
+            if pin.chars().count() < 6 {
+                return Err(tr(lang, "enrol.pin_short").into());
+            }
+            let dir = self.config.data_dir.clone();
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let device = Device::create(&dir, pin, self.config.kdf).map_err(|e| self.err(e))?;
+            self.device = Some(device);
+        }
+        let name = self.config.device_name.clone();
+        let Some(rt) = self.runtime.as_ref() else {
+            return Err("no async runtime".into());
+        };
+        let Some(device) = self.device.as_mut() else {
+            return Err(tr(lang, "unlock.title").into());
+        };
+        let res =
+            rt.block_on(device.login(server_url.trim(), None, username.trim(), password, &name));
+        res.map_err(|e| self.err(e))?;
+        self.emit(Update::Unlocked { lang: self.lang });
+        self.load_home()
+    }
+
+    pub(super) fn unlock(&mut self, pin: &str) -> Res {
+        let device = Device::unlock(&self.config.data_dir, pin).map_err(|e| self.err(e))?;
+        self.lang = match device.store().setting(keys::LANG) {
+            Ok(Some(l)) if l == "en" => Lang::En,
+            _ => Lang::Id,
+        };
+        let logged_in = device.is_logged_in().unwrap_or(false);
+        self.device = Some(device);
+        if !logged_in {
+            // Created but never logged in: finish the enrolment (the PIN is already set).
+            self.emit(Update::Lang(self.lang));
+            self.emit(Update::NeedsEnrol);
+            return Ok(());
+        }
+        self.emit(Update::Unlocked { lang: self.lang });
+        self.load_home()
+    }
+
+    pub(super) fn lock(&mut self) -> Res {
+        self.close_session();
+        self.device = None;
+        self.emit(Update::Locked);
+        Ok(())
+    }
+
+    pub(super) fn change_pin(&mut self, old: &str, new: &str) -> Res {
+        if new.chars().count() < 6 {
+            return Err(tr(self.lang, "enrol.pin_short").into());
+        }
+        Device::change_pin(&self.config.data_dir, old, new).map_err(|e| self.err(e))?;
+        self.emit(Update::Notice(tr(self.lang, "settings.pin_changed").into()));
+        Ok(())
+    }
+
+    pub(super) fn set_lang(&mut self, lang: Lang) -> Res {
+        self.lang = lang;
+        if let Some(d) = self.device.as_mut() {
+            let code = match lang {
+                Lang::Id => "id",
+                Lang::En => "en",
+            };
+            d.store_mut()
+                .set_setting(keys::LANG, Some(code))
+                .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        }
+        self.emit(Update::Lang(lang));
+        Ok(())
+    }
+
+    pub(super) fn load_settings(&mut self) -> Res {
+        let dir = self.config.data_dir.clone();
+        let session = self
+            .device
+            .as_ref()
+            .and_then(|d| d.session().ok().flatten());
+        self.emit(Update::Settings(SettingsView {
+            server: session.as_ref().map(|s| s.server_url.clone()),
+            username: session.and_then(|s| s.user.map(|u| u.username)),
+            data_dir: dir.display().to_string(),
+            data_bytes: dir_size(&dir),
+        }));
+        Ok(())
+    }
+}
+
+/// Total size of the files under `dir` (the about box).
+pub fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut total = 0;
+    for entry in entries.flatten() {
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => total += dir_size(&entry.path()),
+            Ok(_) => total += entry.metadata().map(|m| m.len()).unwrap_or(0),
+            Err(_) => {}
+        }
+    }
+    total
+}

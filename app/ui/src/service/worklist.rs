@@ -1,0 +1,122 @@
+//! Home counts and the work list: search, totals, the desa of the user's area.
+
+use pendata_core::store::{RecordState, SearchQuery, StoreError};
+
+use super::{Res, Worker};
+use crate::state::{HomeView, ListCounts, ListQuery, ListView, Update, PAGE_SIZE};
+
+impl Worker {
+    pub(super) fn load_home(&mut self) -> Res {
+        let lang = self.lang;
+        let d = self.device()?;
+        let s = d
+            .store()
+            .status()
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        let shown = [
+            RecordState::Draft,
+            RecordState::Final,
+            RecordState::Queued,
+            RecordState::Sent,
+            RecordState::Approved,
+            RecordState::Rejected,
+            RecordState::Conflict,
+        ];
+        let count = |st: RecordState| s.states.get(st.as_str()).copied().unwrap_or(0);
+        let home = HomeView {
+            states: shown.iter().map(|st| (*st, count(*st))).collect(),
+            unsent: count(RecordState::Final) + s.outbox_pending,
+            assignments: s.assignments_active,
+            last_sync_at: s.last_sync_at.clone(),
+            username: d.store().username().map(str::to_string),
+        };
+        self.emit(Update::Home(home));
+        Ok(())
+    }
+
+    /// The desa of the user's area (or of `fallback_desa`'s kecamatan).
+    pub(super) fn desa_options(&self, fallback_desa: Option<&str>) -> Vec<(String, String)> {
+        let area = self
+            .device
+            .as_ref()
+            .and_then(|d| d.session().ok().flatten())
+            .and_then(|s| s.user.map(|u| u.wilayah))
+            .filter(|w| !w.is_empty())
+            .or_else(|| fallback_desa.map(str::to_string))
+            .unwrap_or_default();
+        let kecamatan: String = area.chars().take(6).collect();
+        if kecamatan.len() < 6 || !kecamatan.bytes().all(|b| b.is_ascii_digit()) {
+            return Vec::new();
+        }
+        pendata_shared::wilayah::desa_in_tsv(pendata_shared::wilayah::EMBEDDED_TSV, &kecamatan)
+    }
+
+    /// A page of the work list, then its totals.
+    pub(super) fn search_and_count(&mut self, q: ListQuery) -> Res {
+        self.search(q.clone())?;
+        self.count_matches(q)
+    }
+
+    pub(super) fn search(&mut self, q: ListQuery) -> Res {
+        let lang = self.lang;
+        let desa_options = self.desa_options(None);
+        let d = self.device()?;
+        let text = Some(q.text.trim().to_string()).filter(|t| !t.is_empty());
+        let offset = q.page.saturating_mul(PAGE_SIZE);
+        let households = d
+            .store()
+            .search(&SearchQuery {
+                text: text.clone(),
+                state: q.state,
+                desa_code: q.desa.clone(),
+                limit: PAGE_SIZE,
+                offset,
+            })
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        // Unopened prelist households are drafts-to-be: listed unless another state is asked.
+        let assignments = if q.state.is_none() || q.state == Some(RecordState::Draft) {
+            d.store()
+                .unopened_assignments(text.as_deref(), q.desa.as_deref(), PAGE_SIZE, offset)
+                .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?
+        } else {
+            Vec::new()
+        };
+        self.emit(Update::List(ListView {
+            query: q,
+            assignments,
+            households,
+            desa_options,
+        }));
+        Ok(())
+    }
+
+    /// Totals of a work-list query (sent after its page, so the page is never late for it).
+    pub(super) fn count_matches(&mut self, q: ListQuery) -> Res {
+        let lang = self.lang;
+        let map = |e: StoreError| format!("{} ({})", e.message(lang), e.code());
+        let d = self.device()?;
+        let text = Some(q.text.trim().to_string()).filter(|t| !t.is_empty());
+        let households = d
+            .store()
+            .count(&SearchQuery {
+                text: text.clone(),
+                state: q.state,
+                desa_code: q.desa.clone(),
+                ..SearchQuery::default()
+            })
+            .map_err(map)?;
+        let assignments = if q.state.is_none() || q.state == Some(RecordState::Draft) {
+            d.store()
+                .count_unopened_assignments(text.as_deref(), q.desa.as_deref())
+                .map_err(map)?
+        } else {
+            0
+        };
+        self.emit(Update::ListCounts(ListCounts {
+            query: q,
+            households,
+            assignments,
+        }));
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! Small pieces every screen uses: the test hook, a record state's label, the findings at a
+//! field and one question's row (label, input, findings). Screens import these; this module
+//! imports no screen, so the dependencies point one way.
+
+use dioxus::prelude::*;
+use pendata_core::store::RecordState;
+use pendata_shared::codes::IdentityCards;
+use pendata_shared::{Finding, Lang, Severity};
+
+use crate::form::{self, Field, Input};
+use crate::i18n::{pick, tr};
+use crate::service::{Intent, Service};
+use crate::state::FormView;
+
+/// A test hook value (dynamic, so tests can find the element's id).
+pub fn tid(name: &str) -> String {
+    name.to_string()
+}
+
+/// The label of a record state in the user's language.
+pub fn state_label(s: RecordState, lang: Lang) -> &'static str {
+    s.label(lang)
+}
+
+/// Findings at one field.
+pub fn findings_at<'a>(findings: &'a [Finding], path: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.path == path).collect()
+}
+
+/// One question: label, input, and the findings at it. Hidden when its skip rule says so.
+pub fn field_row(
+    svc: &Service,
+    view: &FormView,
+    h_json: &serde_json::Value,
+    lang: Lang,
+    prefix: &str,
+    field: &Field,
+) -> Element {
+    let path = form::full_path(prefix, field);
+    if field.conditional && view.hidden.contains(&path) {
+        return rsx! {};
+    }
+    let id = view.household.id;
+    let current = view
+        .field_errors
+        .get(&path)
+        .map(|_| String::new())
+        .unwrap_or_else(|| form::value_text(h_json, &path));
+    let onchange = {
+        let (svc, path) = (svc.clone(), path.clone());
+        move |e: FormEvent| {
+            svc.send(Intent::SetText {
+                id,
+                path: path.clone(),
+                text: e.value(),
+            })
+        }
+    };
+    let found = findings_at(&view.findings, &path);
+    let refused = view.field_errors.get(&path).cloned();
+    let label = pick(lang, field.label);
+    let hook = tid(&format!("f-{path}"));
+    let input = match field.input {
+        Input::Code(options) => rsx! {
+            select { "data-t": hook, onchange,
+                option { value: "", selected: current.is_empty(), {tr(lang, "form.choose")} }
+                for (code, id_label, en_label) in options() {
+                    option { key: "{code}", value: "{code}", selected: current == code.to_string(),
+                        "{code} {pick(lang, (id_label, en_label))}" }
+                }
+            }
+        },
+        Input::Date => {
+            rsx! { input { "data-t": hook, r#type: "date", value: "{current}", onchange } }
+        }
+        Input::Int | Input::Float => {
+            rsx! { input { "data-t": hook, inputmode: "decimal", value: "{current}", onchange } }
+        }
+        Input::Text => rsx! { input { "data-t": hook, value: "{current}", onchange } },
+        Input::Cards => identity_cards(svc, id, &path, &current, lang),
+    };
+    rsx! {
+        div { class: "field", key: "{path}",
+            label { "{label}" {input} }
+            if let Some(r) = refused {
+                p { class: "finding error", "{r}" }
+            }
+            for f in found {
+                p { class: if f.severity == Severity::Error { "finding error" } else { "finding warning" },
+                    "data-t": tid(&format!("finding-{path}")),
+                    {f.message_in(lang).to_string()}
+                }
+            }
+        }
+    }
+}
+
+/// The identity cards a member holds, one checkbox per card (the stored answer is their sum);
+/// *Tidak punya* stores 0. A click flips its card in the service, from the stored value.
+pub fn identity_cards(
+    svc: &Service,
+    id: pendata_shared::HouseholdId,
+    path: &str,
+    current: &str,
+    lang: Lang,
+) -> Element {
+    let answered = current.trim().parse::<u8>().ok();
+    let mask = answered.unwrap_or(0);
+    let none = {
+        let (svc, path) = (svc.clone(), path.to_string());
+        move |_| {
+            svc.send(Intent::SetText {
+                id,
+                path: path.clone(),
+                text: "0".into(),
+            })
+        }
+    };
+    rsx! {
+        span { class: "cards", "data-t": tid(&format!("f-{path}")),
+            for (card, id_label, en_label) in IdentityCards::CARDS {
+                label { key: "{card.code()}", class: "check",
+                    input { r#type: "checkbox", "data-t": tid(&format!("f-{path}-{}", card.code())),
+                        checked: mask & card.code() != 0,
+                        onchange: {
+                            let (svc, path) = (svc.clone(), path.to_string());
+                            move |_| svc.send(Intent::ToggleBit { id, path: path.clone(), bit: card.code() })
+                        }
+                    }
+                    {pick(lang, (id_label, en_label))}
+                }
+            }
+            label { class: "check",
+                input { r#type: "checkbox", "data-t": tid(&format!("f-{path}-none")),
+                    checked: answered == Some(0),
+                    onchange: none
+                }
+                {tr(lang, "rows.no_cards")}
+            }
+        }
+    }
+}
