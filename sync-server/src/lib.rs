@@ -6,8 +6,9 @@
 //! * [`router`] is the whole HTTP API (use it with `Router::oneshot` in tests);
 //! * [`serve`] runs it on a listener until a shutdown future resolves.
 //!
-//! Adding endpoints (e.g. sync push/pull): write the handler taking `State<AppState>` and
-//! [`auth::AuthUser`], add its `.route(..)` in [`api_routes`] and its path to [`ApiDoc`].
+//! Adding endpoints: write the handler in [`handlers`] taking `State<AppState>` and
+//! [`auth::AuthUser`], add its `.route(..)` in [`router::api_routes`] and its path to
+//! [`router::ApiDoc`].
 //! A new store goes behind a trait in [`store`] with its contract test, and a field here.
 
 use std::future::Future;
@@ -15,33 +16,19 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::http::Response;
-use axum::routing::{get, post};
-use axum::Router;
-use serde::{Deserialize, Serialize};
-use sync::SchemaBounds;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::decompression::RequestDecompressionLayer;
-use tower_http::timeout::RequestBodyTimeoutLayer;
-use tower_http::trace::TraceLayer;
-use tracing::Span;
-use utoipa::OpenApi;
-
 pub mod auth;
 pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod extract;
-pub mod households;
+pub mod handlers;
 pub mod operator;
-pub mod photos;
-mod push_parse;
+pub mod router;
 pub mod store;
-pub mod sync;
 
 pub use config::{Config, ConfigError, Limits};
 pub use error::{ApiError, ErrorBody};
+pub use router::{api_routes, router, with_middleware, ApiDoc};
 
 use store::files::FileBlobStore;
 use store::sqlite::SqliteStore;
@@ -59,12 +46,12 @@ pub struct AppState {
     /// The SQLite database behind `accounts`; later stores (households) share it.
     pub db: Arc<SqliteStore>,
     /// Browser sessions of the dashboard (the same database).
-    pub web_sessions: Arc<dyn store::sqlite_web::WebSessionStore>,
+    pub web_sessions: Arc<dyn store::web::WebSessionStore>,
     /// Dashboard settings (cookie security, session lifetime).
     pub dashboard: Arc<dashboard::DashboardConfig>,
     /// Pushes wait here for the single writer, first come first served, and those waiting
-    /// together are stored with one commit ([`sync::PushQueue`]).
-    pub push_queue: Arc<sync::PushQueue>,
+    /// together are stored with one commit ([`handlers::sync::PushQueue`]).
+    pub push_queue: Arc<handlers::sync::PushQueue>,
 }
 
 /// Why the server could not start or stopped.
@@ -118,7 +105,7 @@ impl AppState {
             limiter: Arc::new(limiter),
             web_sessions: db.clone(),
             dashboard: Arc::new(dashboard::DashboardConfig::from_env()),
-            push_queue: Arc::new(sync::PushQueue::default()),
+            push_queue: Arc::new(handlers::sync::PushQueue::default()),
             db,
         })
     }
@@ -148,149 +135,6 @@ impl AppState {
             .map_err(|e| ApiError::internal(StoreError::Task(e.to_string())))?
             .map_err(ApiError::from)
     }
-}
-
-/// `GET /healthz` answer.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Health {
-    pub status: String,
-    pub version: String,
-}
-
-#[utoipa::path(
-    get, path = "/healthz", tag = "meta",
-    responses((status = 200, description = "The server is up", body = Health))
-)]
-async fn healthz() -> extract::ApiJson<Health> {
-    extract::ApiJson(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    })
-}
-
-#[utoipa::path(
-    get, path = "/openapi.json", tag = "meta",
-    responses((status = 200, description = "This document", content_type = "application/json"))
-)]
-async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
-}
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
-/// The OpenAPI document of every endpoint (served at `/openapi.json`).
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Pendata sync server", description = "Errors are always `ErrorBody` JSON."),
-    paths(
-        healthz,
-        openapi_json,
-        auth::login,
-        auth::logout,
-        auth::me,
-        photos::missing,
-        photos::put_chunk,
-        photos::get_photo,
-        sync::push,
-        sync::pull,
-        households::review,
-        households::resolve,
-        households::list,
-        households::get_one,
-    ),
-    components(schemas(ErrorBody, pendata_shared::protocol::PushBatch)),
-    modifiers(&BearerAuth, &SchemaBounds)
-)]
-pub struct ApiDoc;
-
-/// The `/api/v1` routes. Sync endpoints plug in here.
-pub fn api_routes(config: &Config) -> Router<AppState> {
-    let json_limit = usize::try_from(config.limits.max_json_bytes).unwrap_or(usize::MAX);
-    let chunk_limit = usize::try_from(config.limits.max_chunk_bytes).unwrap_or(usize::MAX);
-    // Bodies that stop arriving (a half-open connection) end after this much silence: the
-    // chunk handler then keeps what arrived and releases the photo.
-    let body_idle =
-        RequestBodyTimeoutLayer::new(std::time::Duration::from_secs(config.limits.body_idle_secs));
-    Router::new()
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/me", get(auth::me))
-        .route("/api/v1/photos/missing", post(photos::missing))
-        .route(
-            "/api/v1/photos/{sha256}",
-            get(photos::get_photo)
-                .put(photos::put_chunk)
-                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(chunk_limit))
-                .layer(body_idle.clone()),
-        )
-        .route(
-            "/api/v1/push",
-            post(sync::push)
-                .layer::<_, std::convert::Infallible>(RequestDecompressionLayer::new())
-                .layer(body_idle),
-        )
-        .route("/api/v1/pull", get(sync::pull))
-        .route("/api/v1/households", get(households::list))
-        .route("/api/v1/households/{id}", get(households::get_one))
-        .route("/api/v1/households/{id}/review", post(households::review))
-        .route("/api/v1/households/{id}/resolve", post(households::resolve))
-        .layer(DefaultBodyLimit::max(json_limit))
-}
-
-/// The whole application: routes, JSON 404, panic catching, request tracing.
-pub fn router(state: AppState) -> Router {
-    with_middleware(
-        api_routes(&state.config)
-            .merge(dashboard::routes())
-            .route("/healthz", get(healthz))
-            .route("/openapi.json", get(openapi_json))
-            .fallback(error::not_found_fallback)
-            .with_state(state),
-    )
-}
-
-/// The layers every route runs behind: panics become a JSON 500 without internals, and one
-/// span per request with the method, the route template, the status and the latency.
-pub fn with_middleware(routes: Router) -> Router {
-    routes
-        .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(
-            TraceLayer::new_for_http()
-                // Only the method and the route template: never the raw URI (query strings),
-                // headers (Authorization) or bodies.
-                .make_span_with(|req: &Request| {
-                    let path = req
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map(MatchedPath::as_str)
-                        .unwrap_or("<unmatched>");
-                    tracing::info_span!(
-                        "request",
-                        method = %req.method(),
-                        path,
-                        status = tracing::field::Empty,
-                        latency_ms = tracing::field::Empty,
-                    )
-                })
-                .on_request(())
-                .on_response(|res: &Response<_>, latency: Duration, span: &Span| {
-                    span.record("status", res.status().as_u16());
-                    span.record("latency_ms", latency.as_millis() as u64);
-                    tracing::info!("response");
-                })
-                .on_failure(()),
-        )
 }
 
 /// Runs the server on `listener` until `shutdown` resolves; in-flight requests finish first.

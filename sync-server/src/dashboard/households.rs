@@ -18,7 +18,7 @@ use pendata_shared::{Household, HouseholdId, Lang, RevisionId};
 use serde::Deserialize;
 
 use super::{csrf_field, html_response, page, t, wilayah_name, DashError, WebUser};
-use crate::households::MAX_NOTE_CHARS;
+use crate::handlers::households::MAX_NOTE_CHARS;
 use crate::store::{
     HouseholdDetail, HouseholdSummary, ListQuery, RecordError, ReviewState, RevisionInfo,
     StateFilter,
@@ -29,7 +29,7 @@ const PAGE_SIZE: u32 = 50;
 
 /// A household id from the path; anything else is "not found" (ids are UUIDs).
 fn household_id(raw: &str) -> Result<HouseholdId, DashError> {
-    crate::households::parse_household_id(raw).map_err(|_| DashError::NotFound)
+    crate::handlers::households::parse_household_id(raw).map_err(|_| DashError::NotFound)
 }
 
 impl From<RecordError> for DashError {
@@ -986,7 +986,7 @@ pub async fn photo(
             ))
         }
     };
-    let hash = crate::photos::parse_hash(&raw).map_err(|_| DashError::NotFound)?;
+    let hash = crate::handlers::photos::parse_hash(&raw).map_err(|_| DashError::NotFound)?;
     let sha = crate::store::ShaHex::parse(hash.as_str()).ok_or(DashError::NotFound)?;
     let scope = user.scope();
     if !state

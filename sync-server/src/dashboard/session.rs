@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::{html_response, lang_of, page, t, CookieSecurity, DashError};
 use crate::auth::{validate_username, verify_password, Token};
 use crate::extract::ClientIp;
-use crate::store::sqlite_web::SessionLifetime;
+use crate::store::web::SessionLifetime;
 use crate::store::{Role, Scope, TokenHash, UserId};
 use crate::AppState;
 

@@ -6,9 +6,9 @@
 use uuid::Uuid;
 
 use super::{
-    AccountStore, BlobError, BlobStatus, BlobStore, NewUser, Role, Sha256Hex, StoreError, TokenHash,
+    AccountStore, BlobError, BlobStatus, BlobStore, ContentRejection, NewUser, Role, Sha256Hex,
+    StoreError, TokenHash,
 };
-use crate::error::ApiError;
 
 fn new_user(name: &str, role: Role, wilayah: &str) -> NewUser {
     NewUser {
@@ -120,15 +120,15 @@ pub fn account_store_contract<S: AccountStore>(make: impl Fn() -> S) {
 }
 
 /// A content check that accepts anything starting with `ok`.
-fn starts_with_ok(bytes: &[u8]) -> Result<(), ApiError> {
+fn starts_with_ok(bytes: &[u8]) -> Result<(), ContentRejection> {
     if bytes.starts_with(b"ok") {
         Ok(())
     } else {
-        Err(ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "test.rejected",
-            "ditolak",
-        ))
+        Err(ContentRejection {
+            code: "test.rejected",
+            message: "ditolak".into(),
+            message_en: "rejected".into(),
+        })
     }
 }
 

@@ -30,7 +30,7 @@ use pendata_e2e::WebClient;
 use pendata_e2e::{example_household, prelist_of, TestServer, PASSWORD};
 use pendata_server::dashboard::{Access, ROUTES};
 use pendata_server::store::sqlite::SqliteStore;
-use pendata_server::store::sqlite_web::SessionLifetime;
+use pendata_server::store::web::SessionLifetime;
 use pendata_server::store::{AccountStore, Role, Scope, TokenHash};
 use pendata_shared::photos::PhotoKind;
 use pendata_shared::{Household, HouseholdId, MemberId, RevisionId, Sha256Hex};

@@ -8,13 +8,13 @@ use pendata_shared::protocol::{ResolveRequest, ReviewDecision, ReviewOutcome, Re
 use pendata_shared::HouseholdId;
 use serde::Deserialize;
 
+use super::sync::{bad_cursor, bad_limit, scope_of};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::store::{
     HouseholdDetail, HouseholdPage, HouseholdSummary, ListQuery, RecordError, Role, StateFilter,
 };
-use crate::sync::{bad_cursor, bad_limit, scope_of};
 use crate::AppState;
 
 /// Longest review note or resolve reason, in characters.

@@ -20,12 +20,12 @@ use pendata_shared::validate::{validate_batch, Context, Finding, Severity};
 use pendata_shared::{HouseholdId, RevisionId};
 use serde::Deserialize;
 
+use super::push_parse::{self, Item, ItemRead};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{json_error, ApiJson, ApiQuery, JsonBytes};
-use crate::push_parse::{self, Item, ItemRead};
 use crate::store::packed::PackedChange;
-use crate::store::sqlite_records::{head_name_of, outside_wilayah_finding};
+use crate::store::{head_name_of, outside_wilayah_finding};
 use crate::store::{IncomingRecord, Puller, Pusher, Scope, Sha256Hex, ShaHex};
 use crate::AppState;
 
@@ -265,7 +265,7 @@ impl PushQueue {
         records: Vec<IncomingRecord>,
     ) -> Result<Vec<PushOutcome>, ApiError> {
         let (reply, mut answer) = tokio::sync::oneshot::channel();
-        crate::store::sqlite::lock(&self.pending).push(PushJob {
+        crate::store::lock(&self.pending).push(PushJob {
             pusher,
             records,
             reply,
@@ -279,7 +279,7 @@ impl PushQueue {
             Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
         }
         // Ours is still pending (whoever took jobs before answered them before letting go).
-        let jobs = std::mem::take(&mut *crate::store::sqlite::lock(&self.pending));
+        let jobs = std::mem::take(&mut *crate::store::lock(&self.pending));
         on_pool(move || {
             let (replies, pushes): (Vec<_>, Vec<_>) = jobs
                 .into_iter()
@@ -482,16 +482,16 @@ impl utoipa::Modify for SchemaBounds {
             ("/MissingRequest/properties/sha256/items", sha),
             (
                 "/MissingRequest/properties/sha256/maxItems",
-                serde_json::json!(crate::photos::MAX_MISSING_QUERY),
+                serde_json::json!(super::photos::MAX_MISSING_QUERY),
             ),
             (
                 "/ResolveRequest/properties/reason",
-                not_blank(crate::households::MAX_NOTE_CHARS),
+                not_blank(super::households::MAX_NOTE_CHARS),
             ),
             (
                 "/ReviewRequest/properties/note",
                 serde_json::json!({
-                    "type": ["string", "null"], "maxLength": crate::households::MAX_NOTE_CHARS
+                    "type": ["string", "null"], "maxLength": super::households::MAX_NOTE_CHARS
                 }),
             ),
         ];

@@ -308,7 +308,7 @@ mod tests {
     fn the_quick_record_parse_agrees_with_the_derived_one() {
         use pendata_shared::model::Household;
         let household: Household =
-            serde_json::from_str(include_str!("../../assets/examples/household.json")).unwrap();
+            serde_json::from_str(include_str!("../../../assets/examples/household.json")).unwrap();
         let upsert = PushRecord::new(
             RevisionId::new(),
             None,

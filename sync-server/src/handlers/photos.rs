@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::store::{BlobError, BlobStatus, Sha256Hex};
+use crate::store::{BlobError, BlobStatus, ContentRejection, Sha256Hex};
 use crate::AppState;
 
 /// Most hashes one `missing` request may ask about.
@@ -30,10 +30,12 @@ pub const MAX_PHOTO_PIXELS: u64 = 50_000_000;
 /// Checks that complete bytes are a photo we accept: a JPEG whose markers parse up to a frame
 /// header with a plausible size (`pendata_shared::jpeg::inspect`), within [`MAX_PHOTO_PIXELS`],
 /// and not arithmetic-coded (which many viewers cannot show).
-pub fn check_photo(bytes: &[u8]) -> Result<(), ApiError> {
+pub fn check_photo(bytes: &[u8]) -> Result<(), ContentRejection> {
     use pendata_shared::jpeg::{check_limits, inspect};
-    let refuse = |code: &'static str, id: String, en: String| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, &id).en(&en)
+    let refuse = |code: &'static str, message: String, message_en: String| ContentRejection {
+        code,
+        message,
+        message_en,
     };
     let info = inspect(bytes).map_err(|e| {
         refuse(
@@ -122,7 +124,7 @@ async fn may_read_photo(
     let Some(sha) = crate::store::ShaHex::parse(hash.as_str()) else {
         return Ok(false);
     };
-    let scope = crate::sync::scope_of(user);
+    let scope = super::sync::scope_of(user);
     state.records(move |s| s.photo_visible(&sha, &scope)).await
 }
 
@@ -162,7 +164,10 @@ impl From<BlobError> for ApiError {
                 "Isi foto tidak cocok dengan SHA-256-nya; unggah ulang dari awal",
             )
             .en("The content does not match its SHA-256; upload again from the start"),
-            BlobError::Rejected(api) => api,
+            BlobError::Rejected(r) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code, &r.message)
+                    .en(&r.message_en)
+            }
             BlobError::Body(cause) => {
                 let mut err = ApiError::bad_request(
                     "photo.body_interrupted",
@@ -463,7 +468,7 @@ mod tests {
             .unwrap();
         assert!(check_photo(&jpeg).is_ok());
         assert_eq!(
-            check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.body.code.clone()),
+            check_photo(b"\x89PNG\r\n\x1a\n").map_err(|e| e.code.to_owned()),
             Err("photo.not_jpeg".to_owned())
         );
         assert!(

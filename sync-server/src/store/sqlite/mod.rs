@@ -1,42 +1,61 @@
-//! SQLite implementation of [`AccountStore`] and the connection handling later stores share.
+//! The SQLite backend: accounts, records and web sessions in one database file.
 //!
 //! Concurrency: one writer connection behind a mutex, plus a small pool of reader connections
 //! (WAL lets readers run while the writer writes). All methods block; the server calls them
 //! from `spawn_blocking`. `busy_timeout` covers the CLI writing while `serve` runs.
+//!
+//! One file per concept: `accounts.rs` ([`AccountStore`](crate::store::AccountStore)),
+//! `records.rs` (the [`RecordStore`](crate::store::RecordStore) impl, delegating to `push.rs`,
+//! `reads.rs`, `review.rs`, `prelist.rs`; `rows.rs` holds the row helpers they share),
+//! `web_sessions.rs`, `checkpoint.rs` (the WAL checkpointer thread).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use uuid::Uuid;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::{
-    AccountStore, NewUser, Role, Session, StoreError, TokenHash, User, UserCredentials, UserId,
-};
+use super::{lock, StoreError};
+use checkpoint::Checkpointer;
+
+mod accounts;
+mod checkpoint;
+mod prelist;
+mod push;
+mod reads;
+mod records;
+mod review;
+mod rows;
+mod web_sessions;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(Box::new(e))
+    }
+}
 
 /// Migrations, applied in order; `PRAGMA user_version` is the number applied.
 /// Append-only: never edit a shipped file, add the next one.
 const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0001_accounts",
-        include_str!("../../migrations/0001_accounts.sql"),
+        include_str!("../../../migrations/0001_accounts.sql"),
     ),
     (
         "0002_households",
-        include_str!("../../migrations/0002_households.sql"),
+        include_str!("../../../migrations/0002_households.sql"),
     ),
     (
         "0003_dashboard_sessions",
-        include_str!("../../migrations/0003_dashboard_sessions.sql"),
+        include_str!("../../../migrations/0003_dashboard_sessions.sql"),
     ),
     (
         "0004_without_rowid",
-        include_str!("../../migrations/0004_without_rowid.sql"),
+        include_str!("../../../migrations/0004_without_rowid.sql"),
     ),
     (
         "0005_packed_changes",
-        include_str!("../../migrations/0005_packed_changes.sql"),
+        include_str!("../../../migrations/0005_packed_changes.sql"),
     ),
 ];
 
@@ -109,66 +128,6 @@ pub struct SqliteStore {
     _checkpointer: Checkpointer,
 }
 
-/// How often the checkpointer copies the write-ahead log back into the database.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-/// A log this many pages long (~256 MB) is checkpointed with RESTART, which waits for readers,
-/// so a database that always has a reader cannot grow its log without bound.
-const CHECKPOINT_RESTART_PAGES: i64 = 65_536;
-
-/// Runs SQLite's WAL checkpoints on its own thread and connection, so a commit on the writer
-/// never pays for copying the log back (with `wal_autocheckpoint` on, every ~1,000 pages one
-/// unlucky commit did, inside the push path). PASSIVE checkpoints neither block nor wait;
-/// crash safety is SQLite's either way. Stopped and joined on drop.
-struct Checkpointer {
-    stop: Arc<(Mutex<bool>, Condvar)>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Checkpointer {
-    fn start(path: &Path) -> Result<Self, StoreError> {
-        let conn = open_connection(path, false)?;
-        let stop = Arc::new((Mutex::new(false), Condvar::new()));
-        let flag = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name("sqlite-checkpoint".into())
-            .spawn(move || loop {
-                let (lock_, cv) = &*flag;
-                let guard = lock(lock_);
-                let (guard, _) = cv
-                    .wait_timeout_while(guard, CHECKPOINT_EVERY, |stopped| !*stopped)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                if *guard {
-                    return;
-                }
-                drop(guard);
-                let log = conn
-                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1))
-                    .unwrap_or(0);
-                if log > CHECKPOINT_RESTART_PAGES {
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
-                    {
-                        tracing::warn!(error = %e, "WAL checkpoint (restart) failed");
-                    }
-                }
-            })
-            .map_err(|e| StoreError::Task(e.to_string()))?;
-        Ok(Checkpointer {
-            stop,
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        *lock(&self.stop.0) = true;
-        self.stop.1.notify_all();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path, max_idle_readers: usize) -> Result<Self, StoreError> {
@@ -220,207 +179,18 @@ impl SqliteStore {
     }
 }
 
-/// A poisoned mutex only means another thread panicked mid-call; SQLite rolled that
-/// transaction back, so the connection is still usable.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.role, u.wilayah, u.disabled, \
-     (SELECT COUNT(DISTINCT t.device_id) FROM tokens t \
-      WHERE t.user_id = u.id AND t.revoked_at IS NULL)";
-
-pub(crate) fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<User, StoreError>> {
-    let role: String = row.get(2)?;
-    let role = match role.parse::<Role>() {
-        Ok(role) => role,
-        Err(e) => return Ok(Err(StoreError::Corrupt(e))),
-    };
-    Ok(Ok(User {
-        id: UserId(row.get(0)?),
-        username: row.get(1)?,
-        role,
-        wilayah: row.get(3)?,
-        disabled: row.get::<_, i64>(4)? != 0,
-        active_devices: row.get(5)?,
-    }))
-}
-
-fn user_id_by_name(conn: &Connection, username: &str) -> Result<Option<i64>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM users WHERE username = ?1",
-            [username],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
-impl AccountStore for SqliteStore {
-    fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
-        self.write(|conn| {
-            let inserted = conn.execute(
-                "INSERT INTO users (username, password_hash, role, wilayah, disabled, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT (username) DO NOTHING",
-                params![
-                    new.username,
-                    new.password_hash,
-                    new.role.as_str(),
-                    new.wilayah,
-                    now()
-                ],
-            )?;
-            if inserted == 0 {
-                return Err(StoreError::UsernameTaken);
-            }
-            Ok(User {
-                id: UserId(conn.last_insert_rowid()),
-                username: new.username,
-                role: new.role,
-                wilayah: new.wilayah,
-                disabled: false,
-                active_devices: 0,
-            })
-        })
-    }
-
-    fn credentials(&self, username: &str) -> Result<Option<UserCredentials>, StoreError> {
-        self.read(|conn| {
-            let sql = format!(
-                "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = ?1"
-            );
-            let found = conn
-                .query_row(&sql, [username], |row| {
-                    Ok((user_from_row(row)?, row.get::<_, String>(6)?))
-                })
-                .optional()?;
-            match found {
-                None => Ok(None),
-                Some((user, password_hash)) => Ok(Some(UserCredentials {
-                    user: user?,
-                    password_hash,
-                })),
-            }
-        })
-    }
-
-    fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        self.read(|conn| {
-            let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username");
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt.query_map([], user_from_row)?;
-            let mut users = Vec::new();
-            for row in rows {
-                users.push(row??);
-            }
-            Ok(users)
-        })
-    }
-
-    fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
-        self.write(|conn| {
-            let changed = conn.execute(
-                "UPDATE users SET disabled = ?2 WHERE username = ?1",
-                params![username, i64::from(disabled)],
-            )?;
-            Ok(changed > 0)
-        })
-    }
-
-    fn reset_devices(&self, username: &str) -> Result<Option<u32>, StoreError> {
-        self.write(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(user_id) = user_id_by_name(&tx, username)? else {
-                return Ok(None);
-            };
-            let revoked = tx.execute(
-                "UPDATE tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
-                params![user_id, now()],
-            )?;
-            tx.execute("DELETE FROM devices WHERE user_id = ?1", [user_id])?;
-            tx.commit()?;
-            Ok(Some(u32::try_from(revoked).unwrap_or(u32::MAX)))
-        })
-    }
-
-    fn create_session(
-        &self,
-        user: UserId,
-        device_id: Uuid,
-        device_name: &str,
-        token: TokenHash,
-    ) -> Result<(), StoreError> {
-        self.write(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let at = now();
-            let device = device_id.to_string();
-            tx.execute(
-                "INSERT INTO devices (user_id, device_id, device_name, first_seen_at, last_login_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?4) \
-                 ON CONFLICT (user_id, device_id) DO UPDATE SET \
-                 device_name = excluded.device_name, last_login_at = excluded.last_login_at",
-                params![user.0, device, device_name, at],
-            )?;
-            tx.execute(
-                "UPDATE tokens SET revoked_at = ?3 \
-                 WHERE user_id = ?1 AND device_id = ?2 AND revoked_at IS NULL",
-                params![user.0, device, at],
-            )?;
-            tx.execute(
-                "INSERT INTO tokens (token_sha256, user_id, device_id, created_at) \
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![token.0.as_slice(), user.0, device, at],
-            )?;
-            tx.commit()?;
-            Ok(())
-        })
-    }
-
-    fn session(&self, token: &TokenHash) -> Result<Option<Session>, StoreError> {
-        self.read(|conn| {
-            let sql = format!(
-                "SELECT {USER_COLUMNS}, t.device_id FROM tokens t JOIN users u ON u.id = t.user_id \
-                 WHERE t.token_sha256 = ?1 AND t.revoked_at IS NULL AND u.disabled = 0"
-            );
-            // Every request asks this: keep the statement prepared.
-            let found = conn
-                .prepare_cached(&sql)?
-                .query_row([token.0.as_slice()], |row| {
-                    Ok((user_from_row(row)?, row.get::<_, String>(6)?))
-                })
-                .optional()?;
-            let Some((user, device)) = found else {
-                return Ok(None);
-            };
-            let device_id = Uuid::parse_str(&device)
-                .map_err(|_| StoreError::Corrupt("device id is not a UUID".into()))?;
-            Ok(Some(Session {
-                user: user?,
-                device_id,
-            }))
-        })
-    }
-
-    fn revoke_token(&self, token: &TokenHash) -> Result<bool, StoreError> {
-        self.write(|conn| {
-            let changed = conn.execute(
-                "UPDATE tokens SET revoked_at = ?2 WHERE token_sha256 = ?1 AND revoked_at IS NULL",
-                params![token.0.as_slice(), now()],
-            )?;
-            Ok(changed > 0)
-        })
-    }
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::store::{AccountStore, NewUser, Role};
+    use rusqlite::params;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use uuid::Uuid;
 
     #[test]
     fn the_checkpointer_copies_the_log_back_without_a_commit_doing_it() {

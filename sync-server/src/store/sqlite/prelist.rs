@@ -1,0 +1,216 @@
+//! The prelist import and the whole-scope reads of the export and the progress page.
+
+use chrono::{DateTime, Utc};
+use pendata_shared::protocol::{Assignment, PullItem};
+use pendata_shared::HouseholdId;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::rows::*;
+use super::{now, SqliteStore};
+use crate::store::{
+    ExportHousehold, HouseholdSummary, ImportSummary, PrelistHousehold, ProgressRow, ReviewState,
+    Scope, StoreError,
+};
+
+fn prelist_assignment(id: HouseholdId, p: &PrelistHousehold, at: DateTime<Utc>) -> Assignment {
+    let head_name = p
+        .members
+        .iter()
+        .find(|m| m.relation_to_head == Some(pendata_shared::codes::Relation::Head))
+        .or_else(|| p.members.first())
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    Assignment {
+        household_id: id,
+        prelist_id: p.prelist_id.clone(),
+        desa_code: p.desa_code.clone(),
+        rt: p.rt.clone(),
+        rw: p.rw.clone(),
+        address: p.address.clone(),
+        head_name,
+        families: p.families.clone(),
+        members: p.members.clone(),
+        assigned_to: p.assigned_to.clone(),
+        active: true,
+        updated_at: at,
+    }
+}
+
+pub(super) fn import_prelist(
+    store: &SqliteStore,
+    households: &[PrelistHousehold],
+) -> Result<ImportSummary, StoreError> {
+    store.write(|conn| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = now();
+        let at_time = parse_time(&at)?;
+        let mut summary = ImportSummary::default();
+        for p in households {
+            let existing: Option<(String, Option<String>)> = tx
+                .prepare_cached("SELECT id, head_revision FROM households WHERE prelist_id = ?1")?
+                .query_row([&p.prelist_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let id: HouseholdId = match &existing {
+                Some((id, _)) => parse_id(id)?,
+                None => HouseholdId::new(),
+            };
+            let hid = id.to_string();
+            let assignment = prelist_assignment(id, p, at_time);
+            let json = to_json(&assignment)?;
+            match existing {
+                Some((_, head)) => {
+                    // The prelist's desa only counts while nobody has pushed a revision.
+                    tx.prepare_cached(
+                        "UPDATE households SET assignment = ?2, assigned_to = ?3, \
+                         desa_code = CASE WHEN ?4 THEN ?5 ELSE desa_code END, \
+                         head_name = CASE WHEN ?4 THEN ?6 ELSE head_name END, \
+                         updated_at = ?7 WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        hid,
+                        json,
+                        p.assigned_to,
+                        head.is_none(),
+                        p.desa_code,
+                        assignment.head_name,
+                        at
+                    ])?;
+                    summary.updated += 1;
+                }
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO households (id, desa_code, head_revision, deleted, \
+                         review_state, head_name, prelist_id, assignment, assigned_to, \
+                         created_at, updated_at) \
+                         VALUES (?1, ?2, NULL, 0, 'assigned', ?3, ?4, ?5, ?6, ?7, ?7)",
+                    )?
+                    .execute(params![
+                        hid,
+                        p.desa_code,
+                        assignment.head_name,
+                        p.prelist_id,
+                        json,
+                        p.assigned_to,
+                        at
+                    ])?;
+                    summary.created += 1;
+                }
+            }
+            put_change(
+                &tx,
+                "assignment",
+                &hid,
+                &hid,
+                &p.desa_code,
+                p.assigned_to.as_deref(),
+                &PullItem::Assignment(assignment),
+            )?;
+        }
+        tx.commit()?;
+        Ok(summary)
+    })
+}
+
+pub(super) fn export(
+    store: &SqliteStore,
+    scope: &Scope,
+) -> Result<Vec<ExportHousehold>, StoreError> {
+    store.read(|conn| {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM households h WHERE {} ORDER BY h.desa_code, h.id",
+            prefix_sql("h.desa_code", "?1")
+        );
+        let summaries: Vec<HouseholdSummary> = {
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map([scope.sql_prefix()], summary_from_row)?;
+            let mut out = Vec::new();
+            for row in rows {
+                out.push(row?.finish()?);
+            }
+            out
+        };
+        let mut out = Vec::with_capacity(summaries.len());
+        for summary in summaries {
+            let hid = summary.id.to_string();
+            out.push(ExportHousehold {
+                household: current_household(conn, summary.current_revision)?,
+                assignment: assignment_of(conn, &hid)?,
+                last_review: reviews_of(conn, &hid)?.pop(),
+                summary,
+            });
+        }
+        Ok(out)
+    })
+}
+
+pub(super) fn progress(store: &SqliteStore, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
+    store.read(|conn| progress_rows(conn, scope))
+}
+
+/// The progress facts of every household in `scope` in one query: the interview fields come
+/// from the current revision's columns (written since migration 0005), or for a revision
+/// stored before from SQLite's JSON functions on its change; no record is parsed in Rust.
+fn progress_rows(conn: &Connection, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
+    let sql = format!(
+        "SELECT h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
+                h.head_revision IS NOT NULL AND h.deleted = 0, h.assignment IS NOT NULL, \
+                CASE WHEN r.change_packed IS NULL \
+                  THEN json_extract(r.change_json, '$.household.interview.enumerator') \
+                  ELSE r.interview_enumerator END, \
+                CASE WHEN r.change_packed IS NULL \
+                  THEN json_extract(r.change_json, '$.household.interview.first_opened_at') \
+                    IS NOT NULL \
+                  ELSE r.interview_opened END, \
+                CASE WHEN r.change_packed IS NULL \
+                  THEN json_extract(r.change_json, '$.household.interview.finalized_at') \
+                    IS NOT NULL \
+                  ELSE r.interview_finalized END \
+         FROM households h \
+         LEFT JOIN revisions r ON r.revision = h.head_revision AND r.op = 'upsert' \
+         WHERE {} ORDER BY h.desa_code, h.id",
+        prefix_sql("h.desa_code", "?1")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([scope.sql_prefix()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, bool>(5)?,
+            r.get::<_, bool>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+            r.get::<_, Option<bool>>(9)?.unwrap_or(false),
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (
+            desa,
+            assigned_to,
+            updated,
+            state,
+            conflicts,
+            received,
+            assigned,
+            enumerator,
+            opened,
+            finalized,
+        ) = row?;
+        out.push(ProgressRow {
+            desa_code: desa,
+            assigned_to,
+            enumerator,
+            updated_at: parse_time(&updated)?,
+            assigned,
+            received,
+            visited: received && opened,
+            finalized: received && finalized,
+            review_state: ReviewState::parse(&state).ok_or_else(|| corrupt("review state"))?,
+            in_conflict: conflicts > 0,
+        });
+    }
+    Ok(out)
+}
