@@ -659,7 +659,7 @@ pub const NOTES: &[Field] = &[f(
 )];
 
 /// The household's lists edited row by row (besides the members).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rows {
     /// The KK of the household (`families`).
     Families,

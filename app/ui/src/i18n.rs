@@ -314,6 +314,51 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("rows.remove", "Hapus baris", "Remove the row"),
     ("rows.dependent_member", "Anggota", "Member"),
     ("rows.no_cards", "Tidak punya", "None"),
+    // photos on the phone (the web app)
+    ("photo.take_camera", "Ambil foto", "Take photo"),
+    ("photo.retake_camera", "Ambil ulang", "Retake"),
+    ("photo.from_gallery", "Pilih dari galeri", "Pick from the gallery"),
+    (
+        "photo.too_large",
+        "Berkas foto terlalu besar (lebih dari 40 MB): ambil ulang dengan kamera HP",
+        "The photo file is too large (over 40 MB): take it again with the phone camera",
+    ),
+    (
+        "photo.unreadable",
+        "Berkas foto tidak bisa dibaca: coba ambil ulang",
+        "The photo file cannot be read: try taking it again",
+    ),
+    // the web app: its worker, new versions, storage, backups
+    (
+        "web.worker_failed",
+        "Layanan aplikasi tidak bisa berjalan di peramban ini: muat ulang halaman, dan pakai Chrome terbaru",
+        "The app's service cannot run in this browser: reload the page, and use a recent Chrome",
+    ),
+    ("update.available", "Versi baru tersedia", "A new version is available"),
+    ("update.reload", "Muat ulang", "Reload"),
+    (
+        "update.waiting",
+        "Menunggu isian tersimpan…",
+        "Waiting until your answers are saved…",
+    ),
+    ("settings.storage", "Penyimpanan HP", "Phone storage"),
+    ("settings.storage_used", "Terpakai", "Used"),
+    ("settings.storage_free", "Masih tersedia", "Still available"),
+    (
+        "settings.storage_low",
+        "Penyimpanan hampir penuh: kirim data (Sinkronkan) lalu hapus berkas lain di HP",
+        "Storage is almost full: send the data (Sync), then remove other files from the phone",
+    ),
+    (
+        "settings.persisted",
+        "Data dilindungi dari penghapusan otomatis oleh peramban",
+        "The browser will not remove this data on its own",
+    ),
+    (
+        "settings.not_persisted",
+        "Peramban boleh menghapus data ini bila penyimpanan penuh: pasang aplikasi ke layar utama",
+        "The browser may remove this data when storage runs out: add the app to the home screen",
+    ),
 ];
 
 /// The text of `key` in `lang`; an unknown key shows itself (and a test lists none).

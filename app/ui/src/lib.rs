@@ -12,15 +12,19 @@ use std::future::Future;
 use dioxus::prelude::*;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+#[cfg(not(target_family = "wasm"))]
 pub mod bench;
 #[cfg(target_os = "android")]
 pub mod camera;
 pub mod form;
 pub mod i18n;
 pub mod paths;
+pub mod platform;
 pub mod screens;
 pub mod service;
 pub mod state;
+#[cfg(all(target_family = "wasm", feature = "web"))]
+pub mod web;
 pub mod widgets;
 
 pub use screens::worklist;
@@ -49,7 +53,7 @@ pub fn App(config: ServiceConfig) -> Element {
 /// What every root shares: provides the contexts the screens read (the state signal, the
 /// configuration, the work list's query, the service handle) and starts the service once.
 /// `drive` gets the state, the handle and the update stream and runs as a task of the root:
-/// [`App`] applies each update; the benchmark's root ([`bench::BenchApp`]) also watches them.
+/// [`App`] applies each update; the benchmark's root (`bench::BenchApp`) also watches them.
 pub(crate) fn use_root<F, Fut>(config: ServiceConfig, drive: F)
 where
     F: FnOnce(Signal<AppState>, Service, UnboundedReceiver<Update>) -> Fut,
@@ -67,11 +71,16 @@ where
     });
 }
 
-/// The page under a root: the style sheet and the screens.
+/// The page under a root: the style sheet and the screens. In the browser the style sheet is
+/// a file linked from index.html (the page's CSP allows no inline style).
 #[component]
 pub(crate) fn Page() -> Element {
+    #[cfg(not(target_family = "wasm"))]
+    let style = rsx! { style { {STYLE} } };
+    #[cfg(target_family = "wasm")]
+    let style = rsx! {};
     rsx! {
-        style { {STYLE} }
+        {style}
         main { class: "pendata", screens::Screens {} }
     }
 }

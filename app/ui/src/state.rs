@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use pendata_core::store::{HouseholdSummary, RecordState};
 use pendata_shared::protocol::Assignment;
 use pendata_shared::{Finding, Household, HouseholdId, Lang};
+use serde::{Deserialize, Serialize};
 
 /// The screens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Screen {
     /// Starting: the service is checking the data directory.
     Starting,
@@ -22,7 +23,7 @@ pub enum Screen {
 }
 
 /// The steps of the household form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
     Location,
     Status,
@@ -72,7 +73,7 @@ impl Step {
 }
 
 /// Counts for the home screen.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HomeView {
     /// (state, count) for draft … conflict.
     pub states: Vec<(RecordState, u64)>,
@@ -83,7 +84,7 @@ pub struct HomeView {
 }
 
 /// The work list's filters and current page.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListQuery {
     pub text: String,
     pub state: Option<RecordState>,
@@ -95,7 +96,7 @@ pub struct ListQuery {
 pub const PAGE_SIZE: u32 = 50;
 
 /// One page of the work list.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListView {
     pub query: ListQuery,
     pub assignments: Vec<Assignment>,
@@ -105,7 +106,7 @@ pub struct ListView {
 }
 
 /// A photo in the checklist: its kind, the thumbnail as a data URL, and its geotag if any.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhotoThumb {
     pub kind: String,
     pub sha256: String,
@@ -114,7 +115,7 @@ pub struct PhotoThumb {
 }
 
 /// The household being edited.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FormView {
     pub household: Household,
     pub state: RecordState,
@@ -132,11 +133,10 @@ pub struct FormView {
 }
 
 /// One sync's progress.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SyncView {
     pub running: bool,
-    /// Phase key in the string table.
-    pub phase: Option<&'static str>,
+    pub phase: Option<SyncPhase>,
     pub items_done: u64,
     pub items_total: u64,
     pub bytes_done: u64,
@@ -152,8 +152,29 @@ pub struct SyncView {
     pub offline: Option<String>,
 }
 
+/// Where a sync is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncPhase {
+    Photos,
+    Push,
+    Pull,
+    Done,
+}
+
+impl SyncPhase {
+    /// The key of its name in the string table.
+    pub const fn key(self) -> &'static str {
+        match self {
+            SyncPhase::Photos => "sync.phase.photos",
+            SyncPhase::Push => "sync.phase.push",
+            SyncPhase::Pull => "sync.phase.pull",
+            SyncPhase::Done => "sync.phase.done",
+        }
+    }
+}
+
 /// Settings and about.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SettingsView {
     pub server: Option<String>,
     pub username: Option<String>,
@@ -162,7 +183,7 @@ pub struct SettingsView {
 }
 
 /// Everything the screens draw.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppState {
     pub lang: Lang,
     pub screen: Screen,
@@ -191,6 +212,8 @@ pub struct AppState {
     pub connection: ConnectionView,
     /// Totals of the work list's current query (arrive after the page).
     pub list_counts: Option<ListCounts>,
+    /// The highest `Intent::Flush` number answered (nothing sent before it is in flight).
+    pub flushed: u64,
 }
 
 impl AppState {
@@ -199,7 +222,15 @@ impl AppState {
     /// read), so the first frame is already the screen a person uses instead of a "please
     /// wait" until the worker thread has started and said the same (it still does; its answer
     /// wins if the directory changed in between).
+    /// In the browser the data lives in the worker's storage, which the page cannot see: the
+    /// first frame says "starting" until the worker answers.
     pub fn first_for(data_dir: &std::path::Path) -> Self {
+        #[cfg(target_family = "wasm")]
+        let screen = {
+            let _ = data_dir;
+            Screen::Starting
+        };
+        #[cfg(not(target_family = "wasm"))]
         let screen = if pendata_core::Device::exists(data_dir) {
             Screen::Unlock
         } else {
@@ -233,12 +264,13 @@ impl Default for AppState {
             next_message: 0,
             connection: ConnectionView::default(),
             list_counts: None,
+            flushed: 0,
         }
     }
 }
 
 /// What the service reports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Update {
     /// The data directory has no key yet (first start) or has one (ask the PIN).
     NeedsEnrol,
@@ -255,7 +287,7 @@ pub enum Update {
     /// A household was opened (or changed): show the form.
     Form(Box<FormView>),
     SyncProgress {
-        phase: &'static str,
+        phase: SyncPhase,
         items_done: u64,
         items_total: u64,
         bytes_done: u64,
@@ -272,6 +304,8 @@ pub enum Update {
     ListCounts(ListCounts),
     /// A household was deleted from the device: close its form, back to the work list.
     Deleted(HouseholdId),
+    /// Every intent sent before `Intent::Flush(n)` has been served.
+    Flushed(u64),
 }
 
 impl AppState {
@@ -357,6 +391,7 @@ impl AppState {
                 }
                 self.screen = Screen::List;
             }
+            Update::Flushed(n) => self.flushed = self.flushed.max(n),
         }
     }
 
@@ -404,7 +439,7 @@ impl AppState {
 pub const MAX_MESSAGES: usize = 5;
 
 /// What a message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MessageKind {
     /// Something failed: stays until dismissed.
     Error,
@@ -413,7 +448,7 @@ pub enum MessageKind {
 }
 
 /// One message of the recent list (already in the user's language).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: u64,
     pub kind: MessageKind,
@@ -421,7 +456,7 @@ pub struct Message {
 }
 
 /// Whether the server can be reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Reach {
     /// Not checked since the app was unlocked (or no server to ask).
     #[default]
@@ -432,7 +467,7 @@ pub enum Reach {
 }
 
 /// The last reachability check (`GET /healthz`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionView {
     /// Increases with every check, so a late answer never replaces a newer one.
     pub seq: u64,
@@ -444,7 +479,7 @@ pub struct ConnectionView {
 }
 
 /// Totals of a work-list query over all its pages.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListCounts {
     pub query: ListQuery,
     /// Own households matching.
@@ -463,7 +498,7 @@ impl ListQuery {
 }
 
 /// Whether a household may be deleted from the device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Deletable {
     /// Made on this device and never sent: it can go.
     Yes,

@@ -2,7 +2,7 @@
 //! prelist id and address; prefix and case-insensitive, with state and desa filters, paged.
 
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{RecordState, Result, Store, StoreError};
 
@@ -32,7 +32,7 @@ impl Default for SearchQuery {
 }
 
 /// One line of a household list. Holds no NIK or KK numbers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdSummary {
     pub id: pendata_shared::HouseholdId,
     pub state: RecordState,

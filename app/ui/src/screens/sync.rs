@@ -4,7 +4,7 @@ use dioxus::prelude::*;
 
 use crate::i18n::tr;
 use crate::service::{Intent, Service};
-use crate::state::{AppState, Step};
+use crate::state::{AppState, Step, SyncPhase};
 use crate::widgets::tid;
 
 #[component]
@@ -16,7 +16,7 @@ pub fn SyncScreen() -> Element {
     let busy = s.busy;
     let v = s.sync.clone();
     drop(s);
-    let done = v.phase == Some("sync.phase.done");
+    let done = v.phase == Some(SyncPhase::Done);
     let pct = (v.bytes_done.saturating_mul(100))
         .checked_div(v.bytes_total)
         .or_else(|| v.items_done.saturating_mul(100).checked_div(v.items_total))
@@ -31,7 +31,7 @@ pub fn SyncScreen() -> Element {
                 p { class: "error", role: "alert", "data-t": tid("sync-offline"), strong { "{offline}" } }
             }
             if let Some(phase) = v.phase {
-                p { "data-t": tid("sync-phase"), {tr(lang, phase)} }
+                p { "data-t": tid("sync-phase"), {tr(lang, phase.key())} }
                 progress { max: "100", value: "{pct}" }
                 p { "{v.items_done}/{v.items_total} {tr(lang, \"sync.items\")} · {v.bytes_done}/{v.bytes_total} {tr(lang, \"sync.bytes\")}" }
             }

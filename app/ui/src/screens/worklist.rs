@@ -66,7 +66,7 @@ impl ListAsk {
         let mine = *self.generation.peek();
         let svc = svc.clone();
         spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
+            crate::platform::sleep(DEBOUNCE).await;
             if *self.generation.peek() != mine {
                 return;
             }

@@ -1,7 +1,8 @@
-//! Whether the server can be reached: `GET /healthz` on a short-lived thread of its own.
+//! Whether the server can be reached: `GET /healthz` in the background (`background.rs`).
 
 use pendata_shared::Lang;
 
+use super::background::spawn_background;
 use super::Worker;
 use crate::state::{ConnectionView, Reach, Update};
 
@@ -14,7 +15,7 @@ impl Worker {
         self.conn_seq
     }
 
-    /// Starts a `/healthz` check on its own short-lived thread: the worker (and the UI) go on
+    /// Starts a `/healthz` check in the background: the worker (and the UI) go on
     /// at once (the worker only reads the saved server address; the client is built on the
     /// thread); the answer arrives as [`Update::Connection`]. Nothing to ask before a login.
     pub(super) fn check_connection(&mut self) {
@@ -39,24 +40,16 @@ impl Worker {
         }));
         let out = self.out.clone();
         let lang = self.lang;
-        let spawned = std::thread::Builder::new()
-            .name("pendata-healthz".into())
-            .spawn(move || {
-                let result = pendata_core::sync::Client::new(config)
-                    .map_err(|e| connection_detail(&e, lang))
-                    .and_then(|client| {
-                        let rt = tokio::runtime::Builder::new_current_thread()
-                            .enable_all()
-                            .build()
-                            .map_err(|e| e.to_string())?;
-                        rt.block_on(client.healthz(HEALTH_DEADLINE))
-                            .map_err(|e| connection_detail(&e, lang))
-                    });
-                let _ = out.send(Update::Connection(connection_view(seq, result)));
-            });
-        if let Err(e) = spawned {
-            tracing::warn!("cannot start the connection check: {e}");
-        }
+        spawn_background("pendata-healthz", move || async move {
+            let result = match pendata_core::sync::Client::new(config) {
+                Ok(client) => client
+                    .healthz(HEALTH_DEADLINE)
+                    .await
+                    .map_err(|e| connection_detail(&e, lang)),
+                Err(e) => Err(connection_detail(&e, lang)),
+            };
+            let _ = out.send(Update::Connection(connection_view(seq, result)));
+        });
     }
 }
 

@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use pendata_shared::model::GeoSource;
 use pendata_shared::{HouseholdId, Lang, MemberId, PhotoKind};
 
+use serde::{Deserialize, Serialize};
+
 use crate::form;
 use crate::state::ListQuery;
 
-/// What a component can ask for.
-#[derive(Debug, Clone)]
+/// What a component can ask for. Serializable: in the browser it crosses to the Web Worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Intent {
     /// First start: create the encrypted data directory with `pin` (unless already created)
     /// and log in.
@@ -55,6 +57,7 @@ pub enum Intent {
     AddPhotoBytes {
         id: HouseholdId,
         kind: PhotoKind,
+        #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
     ViewPhoto(String),
@@ -64,6 +67,9 @@ pub enum Intent {
         latitude: f64,
         longitude: f64,
         accuracy_m: Option<f64>,
+        /// When the position was measured (ms since 1970, the platform's own timestamp); the
+        /// worker's clock when unknown (typed coordinates).
+        fix_time_ms: Option<i64>,
         source: GeoSource,
     },
     GeotagFromPhoto(HouseholdId),
@@ -101,4 +107,8 @@ pub enum Intent {
         path: String,
         bit: u8,
     },
+    /// Answers [`Update::Flushed`](crate::state::Update::Flushed) with the same number once
+    /// every intent sent before it has been served (intents are served in order): nothing is
+    /// in flight then (a reload for a new version waits for it).
+    Flush(u64),
 }

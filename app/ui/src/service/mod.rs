@@ -1,10 +1,13 @@
-//! The service: one worker thread owns the [`Device`] (the client core) and does all I/O —
-//! SQLCipher, photo files, HTTP — off the UI thread.
+//! The service: one worker owns the [`Device`] (the client core) and does all I/O —
+//! SQLCipher, photo files, HTTP — off the UI.
 //!
 //! Components send [`Intent`]s through [`Service::send`] (never blocks). The worker answers
 //! with [`Update`]s on an unbounded channel; the root component applies them to the
-//! [`AppState`](crate::state::AppState) signal. The core stays synchronous; the two async calls
-//! (`login`, `sync`) run on a current-thread tokio runtime owned by the worker.
+//! [`AppState`](crate::state::AppState) signal. Where the worker runs is the platform's
+//! business, the worker is the same: on the desktop and Android a thread (`thread.rs`) with a
+//! current-thread tokio runtime for the core's async calls (`login`, `sync`, `/healthz`); in
+//! the browser a dedicated Web Worker (`web.rs` on the page, `web_worker.rs` inside the
+//! worker), intents and updates crossing as structured-cloned values ([`ToWorker`], `Update`).
 //!
 //! This file holds the handle, the worker's state and [`Worker::handle`], which routes each
 //! intent to the file serving its concern: `session.rs` (enrol, unlock, lock, PIN, language,
@@ -14,31 +17,40 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::rc::Rc;
 
 use pendata_core::crypto::KdfParams;
 use pendata_core::store::StoreError;
 use pendata_core::{Device, DeviceError};
 use pendata_shared::{HouseholdId, Lang};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::i18n::tr;
 use crate::state::Update;
 
+mod background;
 mod connection;
 mod household;
 mod intent;
 mod photos;
 mod session;
 mod sync;
+#[cfg(not(target_family = "wasm"))]
+mod thread;
+#[cfg(all(target_family = "wasm", feature = "web"))]
+pub mod web;
+#[cfg(all(target_family = "wasm", feature = "web"))]
+pub mod web_worker;
 mod worklist;
 
 pub use connection::HEALTH_DEADLINE;
 pub use intent::Intent;
+pub use photos::MAX_PHOTO_FILE;
 pub use session::dir_size;
 
 /// How the service is set up: where the data lives and how costly the PIN derivation is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConfig {
     pub data_dir: PathBuf,
     /// Argon2 parameters for a new key file (the real default; cheap ones only in tests).
@@ -49,42 +61,51 @@ pub struct ServiceConfig {
     pub server_hint: Option<String>,
 }
 
-/// The handle components hold. Cloning it is cheap; the worker stops when every handle is gone.
+/// The handle components hold. Cloning it is cheap; on the desktop the worker stops when every
+/// handle is gone.
 #[derive(Clone)]
 pub struct Service {
-    tx: mpsc::Sender<Intent>,
+    send: Rc<dyn Fn(Intent)>,
 }
 
 impl Service {
-    /// Starts the worker thread. Returns the handle and the stream of updates.
+    /// Starts the worker (a thread natively, a Web Worker in the browser). Returns the handle
+    /// and the stream of updates.
     pub fn start(config: ServiceConfig) -> (Service, UnboundedReceiver<Update>) {
-        let (tx, rx) = mpsc::channel::<Intent>();
-        let (out, updates) = unbounded_channel();
-        let spawned = std::thread::Builder::new()
-            .name("pendata-service".into())
-            .spawn(move || Worker::new(config, out).run(rx));
-        if let Err(e) = spawned {
-            tracing::error!("cannot start the service thread: {e}");
+        #[cfg(not(target_family = "wasm"))]
+        return thread::start(config);
+        #[cfg(all(target_family = "wasm", feature = "web"))]
+        return web::start(config);
+    }
+
+    /// A handle that hands each intent to `send` (the platform's transport).
+    pub(crate) fn from_fn(send: impl Fn(Intent) + 'static) -> Service {
+        Service {
+            send: Rc::new(send),
         }
-        (Service { tx }, updates)
     }
 
     /// Sends an intent to the worker (never blocks).
     pub fn send(&self, intent: Intent) {
-        if self.tx.send(intent).is_err() {
-            tracing::error!("the service thread has stopped");
-        }
+        (self.send)(intent)
     }
 }
 
-struct Worker {
+/// What the page sends to the service's Web Worker: first its configuration, then intents.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ToWorker {
+    Start(ServiceConfig),
+    Intent(Intent),
+}
+
+/// The service's state and its answers; the same on every platform (see the module docs).
+pub(crate) struct Worker {
     config: ServiceConfig,
     out: UnboundedSender<Update>,
     device: Option<Device>,
     lang: Lang,
     open: Option<HouseholdId>,
     field_errors: BTreeMap<String, String>,
-    runtime: Option<tokio::runtime::Runtime>,
     /// Number of the last reachability check.
     conn_seq: u64,
 }
@@ -92,12 +113,7 @@ struct Worker {
 type Res<T = ()> = Result<T, String>;
 
 impl Worker {
-    fn new(config: ServiceConfig, out: UnboundedSender<Update>) -> Self {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| tracing::error!("no async runtime for sync: {e}"))
-            .ok();
+    pub(crate) fn new(config: ServiceConfig, out: UnboundedSender<Update>) -> Self {
         Worker {
             config,
             out,
@@ -105,7 +121,6 @@ impl Worker {
             lang: Lang::Id,
             open: None,
             field_errors: BTreeMap::new(),
-            runtime,
             conn_seq: 0,
         }
     }
@@ -115,32 +130,39 @@ impl Worker {
         let _ = self.out.send(u);
     }
 
-    fn run(mut self, rx: mpsc::Receiver<Intent>) {
+    /// The first answer: enrol on a first start, else ask for the PIN.
+    pub(crate) fn hello(&self) {
         if Device::exists(&self.config.data_dir) {
             self.emit(Update::NeedsUnlock);
         } else {
             self.emit(Update::NeedsEnrol);
         }
-        while let Ok(intent) = rx.recv() {
-            let long = matches!(
-                intent,
-                Intent::Enrol { .. }
-                    | Intent::Unlock { .. }
-                    | Intent::Sync
-                    | Intent::AddPhotoFile { .. }
-                    | Intent::AddPhotoBytes { .. }
-                    | Intent::ChangePin { .. }
-            );
-            if long {
-                self.emit(Update::Busy(true));
-            }
-            if let Err(message) = self.handle(intent) {
-                self.emit(Update::Error(message));
-            }
-            if long {
-                self.emit(Update::Busy(false));
-            }
+    }
+
+    /// Serves one intent: busy around the long ones, an error for people when it fails.
+    pub(crate) async fn step(&mut self, intent: Intent) {
+        let long = matches!(
+            intent,
+            Intent::Enrol { .. }
+                | Intent::Unlock { .. }
+                | Intent::Sync
+                | Intent::AddPhotoFile { .. }
+                | Intent::AddPhotoBytes { .. }
+                | Intent::ChangePin { .. }
+        );
+        if long {
+            self.emit(Update::Busy(true));
         }
+        if let Err(message) = self.handle(intent).await {
+            self.emit(Update::Error(message));
+        }
+        if long {
+            self.emit(Update::Busy(false));
+        }
+    }
+
+    /// The UI has gone: ends the open editing session.
+    pub(crate) fn close(&mut self) {
         if let (Some(id), Some(d)) = (self.open, self.device.as_mut()) {
             let _ = d.store_mut().end_session(id);
         }
@@ -165,7 +187,7 @@ impl Worker {
     }
 
     /// Routes an intent to the part of the worker that serves its concern.
-    fn handle(&mut self, intent: Intent) -> Res {
+    async fn handle(&mut self, intent: Intent) -> Res {
         match intent {
             // session.rs
             Intent::Enrol {
@@ -173,10 +195,16 @@ impl Worker {
                 username,
                 password,
                 pin,
-            } => self
-                .enrol(&server_url, &username, &password, &pin)
-                .map(|()| self.check_connection()),
-            Intent::Unlock { pin } => self.unlock(&pin).map(|()| self.check_connection()),
+            } => {
+                self.enrol(&server_url, &username, &password, &pin).await?;
+                self.check_connection();
+                Ok(())
+            }
+            Intent::Unlock { pin } => {
+                self.unlock(&pin)?;
+                self.check_connection();
+                Ok(())
+            }
             Intent::Lock => self.lock(),
             Intent::ChangePin { old, new } => self.change_pin(&old, &new),
             Intent::SetLang(lang) => self.set_lang(lang),
@@ -214,13 +242,18 @@ impl Worker {
                 latitude,
                 longitude,
                 accuracy_m,
+                fix_time_ms,
                 source,
-            } => self.set_geotag(id, latitude, longitude, accuracy_m, source),
+            } => self.set_geotag(id, latitude, longitude, accuracy_m, fix_time_ms, source),
             Intent::GeotagFromPhoto(id) => self.geotag_from_photo(id),
             // sync.rs, connection.rs
-            Intent::Sync => self.sync_if_reachable(),
+            Intent::Sync => self.sync_if_reachable().await,
             Intent::CheckConnection => {
                 self.check_connection();
+                Ok(())
+            }
+            Intent::Flush(seq) => {
+                self.emit(Update::Flushed(seq));
                 Ok(())
             }
         }

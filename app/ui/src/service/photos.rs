@@ -15,7 +15,7 @@ use crate::i18n::tr;
 use crate::state::Update;
 
 /// Largest photo file read from disk (bytes); the core's pipeline has its own limits too.
-const MAX_PHOTO_FILE: u64 = 40 * 1024 * 1024;
+pub const MAX_PHOTO_FILE: u64 = 40 * 1024 * 1024;
 
 impl Worker {
     pub(super) fn add_photo_file(&mut self, id: HouseholdId, kind: PhotoKind, path: &Path) -> Res {
@@ -66,13 +66,17 @@ impl Worker {
         latitude: f64,
         longitude: f64,
         accuracy_m: Option<f64>,
+        fix_time_ms: Option<i64>,
         source: GeoSource,
     ) -> Res {
+        let fix_time = fix_time_ms
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .unwrap_or_else(Utc::now);
         let tag = Geotag {
             latitude,
             longitude,
             accuracy_m,
-            fix_time: Utc::now(),
+            fix_time,
             source,
         };
         self.set_value(id, "geotag", geotag_json(&tag)?)?;
@@ -112,10 +116,7 @@ fn read_photo_file(path: &Path, lang: Lang) -> Res<Vec<u8>> {
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
     if too_big {
-        return Err(match lang {
-            Lang::Id => "Berkas foto terlalu besar (photo.too_large)".into(),
-            Lang::En => "The photo file is too large (photo.too_large)".into(),
-        });
+        return Err(format!("{} (photo.too_large)", tr(lang, "photo.too_large")));
     }
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }

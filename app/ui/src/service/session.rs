@@ -11,7 +11,7 @@ use crate::i18n::tr;
 use crate::state::{SettingsView, Update};
 
 impl Worker {
-    pub(super) fn enrol(
+    pub(super) async fn enrol(
         &mut self,
         server_url: &str,
         username: &str,
@@ -32,14 +32,12 @@ impl Worker {
             self.device = Some(device);
         }
         let name = self.config.device_name.clone();
-        let Some(rt) = self.runtime.as_ref() else {
-            return Err("no async runtime".into());
-        };
         let Some(device) = self.device.as_mut() else {
             return Err(tr(lang, "unlock.title").into());
         };
-        let res =
-            rt.block_on(device.login(server_url.trim(), None, username.trim(), password, &name));
+        let res = device
+            .login(server_url.trim(), None, username.trim(), password, &name)
+            .await;
         res.map_err(|e| self.err(e))?;
         self.emit(Update::Unlocked { lang: self.lang });
         self.load_home()

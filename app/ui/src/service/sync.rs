@@ -9,24 +9,24 @@ use pendata_shared::{HouseholdId, Lang};
 use super::connection::{connection_detail, connection_view, HEALTH_DEADLINE};
 use super::{Res, Worker};
 use crate::i18n::tr;
-use crate::state::{SyncView, Update};
+use crate::state::{SyncPhase, SyncView, Update};
 
 impl Worker {
     /// Sync, but first a quick `/healthz`: without a network the facilitator hears so at once
     /// (instead of after the engine's retries), with what waits to be sent. Afterwards the
     /// connection state is checked again.
-    pub(super) fn sync_if_reachable(&mut self) -> Res {
+    pub(super) async fn sync_if_reachable(&mut self) -> Res {
         let lang = self.lang;
-        let reach = match (self.device.as_ref(), self.runtime.as_ref()) {
-            (Some(d), Some(rt)) => match d.client() {
-                Ok(client) => Some(
-                    rt.block_on(client.healthz(HEALTH_DEADLINE))
-                        .map_err(|e| connection_detail(&e, lang)),
-                ),
-                // Not logged in, bad settings: the sync itself says so.
-                Err(_) => None,
-            },
-            _ => None,
+        let client = self.device.as_ref().and_then(|d| d.client().ok());
+        // Not unlocked, not logged in, bad settings: the sync itself says so.
+        let reach = match client {
+            Some(client) => Some(
+                client
+                    .healthz(HEALTH_DEADLINE)
+                    .await
+                    .map_err(|e| connection_detail(&e, lang)),
+            ),
+            None => None,
         };
         if let Some(Err(detail)) = reach {
             let seq = self.next_conn_seq();
@@ -38,24 +38,21 @@ impl Worker {
                 return Err(tr(lang, "unlock.title").into());
             };
             self.emit(Update::SyncDone(SyncView {
-                phase: Some("sync.phase.done"),
+                phase: Some(SyncPhase::Done),
                 offline: Some(offline_message(d, lang)),
                 problems: vec![detail],
                 ..SyncView::default()
             }));
             return self.load_home();
         }
-        let result = self.sync();
+        let result = self.sync().await;
         self.check_connection();
         result
     }
 
-    pub(super) fn sync(&mut self) -> Res {
+    pub(super) async fn sync(&mut self) -> Res {
         let lang = self.lang;
         let out = self.out.clone();
-        let Some(rt) = self.runtime.as_ref() else {
-            return Err("no async runtime".into());
-        };
         let Some(d) = self.device.as_mut() else {
             return Err(tr(lang, "unlock.title").into());
         };
@@ -63,7 +60,7 @@ impl Worker {
             .queue_all_final()
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         let _ = out.send(Update::SyncProgress {
-            phase: "sync.phase.photos",
+            phase: SyncPhase::Photos,
             items_done: 0,
             items_total: 0,
             bytes_done: 0,
@@ -71,16 +68,16 @@ impl Worker {
         });
         let mut progress = |p: Progress| {
             let _ = out.send(Update::SyncProgress {
-                phase: phase_key(p.phase),
+                phase: sync_phase(p.phase),
                 items_done: p.items_done,
                 items_total: p.items_total,
                 bytes_done: p.bytes_done,
                 bytes_total: p.bytes_total,
             });
         };
-        let result = rt.block_on(d.sync(&mut progress));
+        let result = d.sync(&mut progress).await;
         let mut view = SyncView {
-            phase: Some("sync.phase.done"),
+            phase: Some(SyncPhase::Done),
             ..SyncView::default()
         };
         let outcome = match result {
@@ -160,12 +157,12 @@ fn head_name(d: &Device, id: HouseholdId) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn phase_key(p: Phase) -> &'static str {
+fn sync_phase(p: Phase) -> SyncPhase {
     match p {
-        Phase::Photos => "sync.phase.photos",
-        Phase::Push => "sync.phase.push",
-        Phase::Pull => "sync.phase.pull",
-        Phase::Done => "sync.phase.done",
+        Phase::Photos => SyncPhase::Photos,
+        Phase::Push => SyncPhase::Push,
+        Phase::Pull => SyncPhase::Pull,
+        Phase::Done => SyncPhase::Done,
     }
 }
 

@@ -62,6 +62,13 @@ fn geo_source_key(s: GeoSource) -> &'static str {
     }
 }
 
+/// When a position was measured, in the phone's time zone.
+fn fix_time_text(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
+
 /// The house position: the webview's geolocation where it exists, else typed coordinates or
 /// a photo's EXIF position; the source is always kept with the position.
 #[component]
@@ -84,21 +91,16 @@ fn GpsBox() -> Element {
         move |_| {
             let svc = svc.clone();
             spawn(async move {
-                let js = r#"
-                    if (!navigator.geolocation) { return null; }
-                    return await new Promise((ok) => navigator.geolocation.getCurrentPosition(
-                        (p) => ok([p.coords.latitude, p.coords.longitude, p.coords.accuracy]),
-                        () => ok(null), { enableHighAccuracy: true, timeout: 20000 }));
-                "#;
-                match document::eval(js).join::<Option<(f64, f64, f64)>>().await {
-                    Ok(Some((latitude, longitude, accuracy))) => svc.send(Intent::SetGeotag {
+                match crate::platform::current_position().await {
+                    Some(p) => svc.send(Intent::SetGeotag {
                         id,
-                        latitude,
-                        longitude,
-                        accuracy_m: Some(accuracy),
+                        latitude: p.latitude,
+                        longitude: p.longitude,
+                        accuracy_m: Some(p.accuracy_m),
+                        fix_time_ms: Some(p.fix_time_ms),
                         source: GeoSource::Gps,
                     }),
-                    _ => state.write().push_error(tr(lang, "gps.unavailable")),
+                    None => state.write().push_error(tr(lang, "gps.unavailable")),
                 }
             });
         }
@@ -113,6 +115,7 @@ fn GpsBox() -> Element {
                     latitude,
                     longitude,
                     accuracy_m: None,
+                    fix_time_ms: None,
                     source: GeoSource::Manual,
                 }),
                 _ => state.write().push_error(tr(lang, "gps.bad_number")),
@@ -130,7 +133,13 @@ fn GpsBox() -> Element {
             legend { {tr(lang, "gps.title")} }
             p { "data-t": tid("gps-current"),
                 match shown {
-                    Some(g) => rsx! { "{g.latitude:.6}, {g.longitude:.6} (" {tr(lang, geo_source_key(g.source))} ")" },
+                    Some(g) => rsx! {
+                        "{g.latitude:.6}, {g.longitude:.6} (" {tr(lang, geo_source_key(g.source))} ")"
+                        if let Some(acc) = g.accuracy_m {
+                            span { class: "accuracy", "data-t": tid("gps-accuracy"), " ± {acc:.0} m" }
+                        }
+                        span { class: "fix-time", " · {fix_time_text(&g.fix_time)}" }
+                    },
                     None => rsx! { {tr(lang, "gps.none")} },
                 }
             }
@@ -138,8 +147,8 @@ fn GpsBox() -> Element {
                 p { class: "finding warning", {f.message_in(lang).to_string()} }
             }
             button { "data-t": tid("gps-take"), onclick: take_gps, {tr(lang, "gps.take")} }
-            label { {tr(lang, "gps.lat")} input { "data-t": tid("gps-lat"), oninput: move |e| lat.set(e.value()) } }
-            label { {tr(lang, "gps.lon")} input { "data-t": tid("gps-lon"), oninput: move |e| lon.set(e.value()) } }
+            label { {tr(lang, "gps.lat")} input { "data-t": tid("gps-lat"), inputmode: "decimal", oninput: move |e| lat.set(e.value()) } }
+            label { {tr(lang, "gps.lon")} input { "data-t": tid("gps-lon"), inputmode: "decimal", oninput: move |e| lon.set(e.value()) } }
             button { "data-t": tid("gps-manual"), onclick: save_manual, {tr(lang, "gps.manual_save")} }
             if photo_has_position {
                 button { "data-t": tid("gps-photo"), onclick: move |_| svc.send(Intent::GeotagFromPhoto(id)), {tr(lang, "gps.from_photo")} }

@@ -43,7 +43,6 @@ pub fn PhotosStep() -> Element {
         return rsx! {};
     };
     drop(s);
-    let id = view.household.id;
     let items = photo_checklist(&view.household);
     let photo_findings = findings_at(&view.findings, "photos");
     rsx! {
@@ -69,16 +68,7 @@ pub fn PhotosStep() -> Element {
                                 None => rsx! { p { class: "missing", {tr(lang, "photo.missing")} } },
                             }
                         }
-                        label { class: "take",
-                            if present { {tr(lang, "photo.retake")} } else { {tr(lang, "photo.take")} }
-                            input { r#type: "file", accept: "image/jpeg,image/png", "data-t": tid(&format!("photo-file-{}", kind.stereotype())),
-                                onchange: {
-                                    let svc = svc.clone();
-                                    move |e: FormEvent| take_photo(&svc, id, kind, e)
-                                }
-                            }
-                        }
-                        PhotoPathInput { kind }
+                        PhotoInputs { kind, present }
                     }
                 }
             }
@@ -87,6 +77,43 @@ pub fn PhotosStep() -> Element {
             }
             CameraNote {}
         }
+    }
+}
+
+/// How a photo is taken. On the desktop: a file input and a typed path. In the browser (the
+/// phone): *Ambil foto* opens the camera (`capture="environment"`), *Pilih dari galeri* the
+/// phone's pictures; the bytes go to the worker's photo pipeline either way.
+#[component]
+fn PhotoInputs(kind: PhotoKind, present: bool) -> Element {
+    let state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let lang = state.read().lang;
+    let Some(id) = state.read().form.as_ref().map(|f| f.household.id) else {
+        return rsx! {};
+    };
+    let k = kind.stereotype();
+    let take = move |svc: Service| move |e: FormEvent| take_photo(&svc, state, id, kind, e);
+    if cfg!(target_family = "wasm") {
+        return rsx! {
+            label { class: "take camera",
+                if present { {tr(lang, "photo.retake_camera")} } else { {tr(lang, "photo.take_camera")} }
+                input { r#type: "file", accept: "image/*", capture: "environment",
+                    "data-t": tid(&format!("photo-camera-{k}")), onchange: take(svc.clone()) }
+            }
+            label { class: "take gallery",
+                {tr(lang, "photo.from_gallery")}
+                input { r#type: "file", accept: "image/*", "data-t": tid(&format!("photo-file-{k}")),
+                    onchange: take(svc.clone()) }
+            }
+        };
+    }
+    rsx! {
+        label { class: "take",
+            if present { {tr(lang, "photo.retake")} } else { {tr(lang, "photo.take")} }
+            input { r#type: "file", accept: "image/jpeg,image/png", "data-t": tid(&format!("photo-file-{k}")),
+                onchange: take(svc.clone()) }
+        }
+        PhotoPathInput { kind }
     }
 }
 
@@ -110,25 +137,44 @@ fn PhotoPathInput(kind: PhotoKind) -> Element {
     }
 }
 
-/// A picked file goes to the service by path (desktop gives the path); without a path the
-/// bytes are read here from the platform's file object and handed over.
-fn take_photo(svc: &Service, id: pendata_shared::HouseholdId, kind: PhotoKind, e: FormEvent) {
+/// A picked file goes to the service by path where the platform gives one (the desktop);
+/// otherwise (the browser, where a file has only a name) its bytes are read here from the
+/// platform's file object and handed over. A file larger than the pipeline would ever take is
+/// refused before it is read.
+fn take_photo(
+    svc: &Service,
+    mut state: Signal<AppState>,
+    id: pendata_shared::HouseholdId,
+    kind: PhotoKind,
+    e: FormEvent,
+) {
     let Some(file) = e.files().into_iter().next() else {
         return;
     };
+    let lang = state.peek().lang;
+    if file.size() > crate::service::MAX_PHOTO_FILE {
+        state
+            .write()
+            .push_error(format!("{} (photo.too_large)", tr(lang, "photo.too_large")));
+        return;
+    }
     let path = file.path();
-    if !path.as_os_str().is_empty() {
+    if !cfg!(target_family = "wasm") && !path.as_os_str().is_empty() {
         svc.send(Intent::AddPhotoFile { id, kind, path });
         return;
     }
     let svc = svc.clone();
     spawn(async move {
-        if let Ok(bytes) = file.read_bytes().await {
-            svc.send(Intent::AddPhotoBytes {
+        match file.read_bytes().await {
+            Ok(bytes) => svc.send(Intent::AddPhotoBytes {
                 id,
                 kind,
                 bytes: bytes.to_vec(),
-            });
+            }),
+            Err(_) => state.write().push_error(format!(
+                "{} (photo.unreadable)",
+                tr(lang, "photo.unreadable")
+            )),
         }
     });
 }
