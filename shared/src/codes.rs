@@ -4,8 +4,6 @@
 //! and carries an Indonesian and an English label. Code lists are never bare integers in the
 //! crate's API; `from_code` is the one place a number turns into a value.
 
-use std::fmt;
-
 /// What every code list offers: its codes, labels, and its codeset id (the SIKS-NG variable
 /// name), so that a UI can build a picker and an export can write code and label columns.
 pub trait CodeList: Sized + Copy + 'static {
@@ -23,10 +21,11 @@ pub trait CodeList: Sized + Copy + 'static {
     fn label_en(self) -> &'static str;
     /// Label in the asked language.
     fn label(self, lang: crate::Lang) -> &'static str {
-        match lang {
-            crate::Lang::Id => self.label_id(),
-            crate::Lang::En => self.label_en(),
-        }
+        crate::text::pick(lang, self.label_id(), self.label_en())
+    }
+    /// Both labels as one [`Text`](crate::text::Text).
+    fn text(self) -> crate::text::Text {
+        crate::text::Text::new(self.label_id(), self.label_en())
     }
 }
 
@@ -34,13 +33,13 @@ macro_rules! code_list {
     (
         $(#[$meta:meta])*
         $name:ident, $codeset:literal {
-            $( $variant:ident = $code:literal, $id:literal, $en:literal; )+
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $id:literal, $en:literal; )+
         }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
-            $( #[doc = $id] $variant ),+
+            $( #[doc = $id] $(#[$vmeta])* $variant ),+
         }
 
         impl $name {
@@ -68,7 +67,7 @@ macro_rules! code_list {
             }
         }
 
-        impl CodeList for $name {
+        impl $crate::codes::CodeList for $name {
             const CODESET: &'static str = $codeset;
             fn all() -> &'static [Self] { Self::ALL }
             fn code(self) -> u8 { $name::code(self) }
@@ -77,8 +76,8 @@ macro_rules! code_list {
             fn label_en(self) -> &'static str { $name::label_en(self) }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "{} {}", self.code(), self.label_id())
             }
         }
@@ -104,7 +103,7 @@ macro_rules! code_list {
         #[cfg(feature = "openapi")]
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                crate::openapi::code_list_schema::<$name>()
+                $crate::openapi::code_list_schema::<$name>()
             }
         }
 
@@ -112,6 +111,8 @@ macro_rules! code_list {
         impl utoipa::ToSchema for $name {}
     };
 }
+
+pub(crate) use code_list;
 
 code_list! {
     /// Status rumah tangga in the prelist (SIKS-Droid).

@@ -1,7 +1,8 @@
-//! The Pendata model shared by the app and the server: the DTKS/DTSEN household and member
-//! model with its code lists, region codes, NIK/KK structure, offline validation and the sync
+//! The Pendata model shared by the app and the server: the DTKS household model and the DTSEN
+//! (Regsosek2022K) family model ([`dtsen`]), each with its code lists, region codes, NIK/KK structure, offline validation and the sync
 //! protocol types. Does no I/O and depends on no runtime, database, HTTP or UI crate.
 pub mod codes;
+pub mod dtsen;
 pub mod ids;
 pub mod jpeg;
 pub mod model;
@@ -13,6 +14,8 @@ pub mod photo;
 pub mod photos;
 pub mod prelist;
 pub mod protocol;
+pub mod questionnaire;
+pub mod text;
 pub mod time;
 pub mod validate;
 pub mod wilayah;
@@ -21,6 +24,8 @@ pub use codes::CodeList;
 pub use ids::{BatchId, DeviceId, HouseholdId, MemberId, RevisionId, Sha256Hex};
 pub use model::{Household, Member, RecordKind};
 pub use photos::{PhotoKind, PhotoRef};
+pub use questionnaire::Questionnaire;
+pub use text::{Localized, Text};
 pub use validate::{validate_batch, validate_household, Context, Finding, Severity};
 pub use wilayah::Wilayah;
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::codes::*;
 use crate::ids::{DeviceId, HouseholdId, MemberId};
 use crate::photos::PhotoRef;
+use crate::questionnaire::Questionnaire;
 
 /// A household record: verivali of an existing prelist household, or a new proposal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -15,6 +16,11 @@ use crate::photos::PhotoRef;
 #[serde(deny_unknown_fields)]
 pub struct Household {
     pub id: HouseholdId,
+    /// The questionnaire this record answers: always `dtks-bdt` for a household. Left out of
+    /// the JSON when it is (so records and content hashes from before versions are unchanged);
+    /// any other value is refused by validation (`questionnaire.mismatch`).
+    #[serde(default, skip_serializing_if = "Questionnaire::is_dtks_bdt")]
+    pub questionnaire: Questionnaire,
     pub kind: RecordKind,
     pub location: Location,
     /// The families (KK) living in the household, each with its sequence number (NUK).
@@ -49,6 +55,7 @@ impl Household {
     pub fn new(kind: RecordKind, desa_code: impl Into<String>) -> Self {
         Self {
             id: HouseholdId::new(),
+            questionnaire: Questionnaire::DtksBdt,
             kind,
             location: Location {
                 desa_code: desa_code.into(),

@@ -12,6 +12,9 @@ use crate::model::{Geotag, Household, RecordKind};
 pub enum PhotoKind {
     #[serde(rename = "F-RUMAH")]
     Rumah,
+    /// The inside of the house (DTSEN ground check).
+    #[serde(rename = "F-RUMAH-DALAM")]
+    RumahDalam,
     #[serde(rename = "F-DINDING")]
     Dinding,
     #[serde(rename = "F-LANTAI")]
@@ -48,9 +51,14 @@ impl PhotoKind {
     ];
     /// The minimum for a new proposal: KK, KTP and the house front.
     pub const USULAN_MINIMUM: [PhotoKind; 3] = [PhotoKind::Kk, PhotoKind::Ktp, PhotoKind::Rumah];
+    /// The DTSEN ground check's checklist: the house front, its inside and the KK
+    /// (DTSEN-REFERENCE.md §3.1).
+    pub const GROUND_CHECK: [PhotoKind; 3] =
+        [PhotoKind::Rumah, PhotoKind::RumahDalam, PhotoKind::Kk];
     /// Every kind.
-    pub const ALL: [PhotoKind; 10] = [
+    pub const ALL: [PhotoKind; 11] = [
         PhotoKind::Rumah,
+        PhotoKind::RumahDalam,
         PhotoKind::Dinding,
         PhotoKind::Lantai,
         PhotoKind::Atap,
@@ -66,6 +74,7 @@ impl PhotoKind {
     pub const fn stereotype(self) -> &'static str {
         match self {
             PhotoKind::Rumah => "F-RUMAH",
+            PhotoKind::RumahDalam => "F-RUMAH-DALAM",
             PhotoKind::Dinding => "F-DINDING",
             PhotoKind::Lantai => "F-LANTAI",
             PhotoKind::Atap => "F-ATAP",
@@ -91,6 +100,7 @@ impl PhotoKind {
     pub const fn label_id(self) -> &'static str {
         match self {
             PhotoKind::Rumah => "Rumah tampak depan",
+            PhotoKind::RumahDalam => "Bagian dalam rumah",
             PhotoKind::Dinding => "Dinding",
             PhotoKind::Lantai => "Lantai",
             PhotoKind::Atap => "Atap",
@@ -107,6 +117,7 @@ impl PhotoKind {
     pub const fn label_en(self) -> &'static str {
         match self {
             PhotoKind::Rumah => "House front",
+            PhotoKind::RumahDalam => "House inside",
             PhotoKind::Dinding => "Wall",
             PhotoKind::Lantai => "Floor",
             PhotoKind::Atap => "Roof",

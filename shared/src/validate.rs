@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::*;
-use crate::model::{Household, Member, RecordKind};
+use crate::model::{Geotag, Household, Member, RecordKind};
 use crate::nik::{parse_kk, parse_nik, IdNumberError};
 use crate::photos::missing_photo_kinds;
 use crate::wilayah::Wilayah;
@@ -44,10 +44,13 @@ pub struct Finding {
 impl Finding {
     /// The message in the asked language.
     pub fn message_in(&self, lang: crate::Lang) -> &str {
-        match lang {
-            crate::Lang::Id => &self.message,
-            crate::Lang::En => &self.message_en,
-        }
+        crate::text::pick_ref(lang, &self.message, &self.message_en)
+    }
+}
+
+impl crate::text::Localized for Finding {
+    fn text(&self) -> crate::text::Text {
+        crate::text::Text::owned(self.message.clone(), self.message_en.clone())
     }
 }
 
@@ -81,11 +84,18 @@ pub const MAX_HOURS_WORKED: u8 = 98;
 /// Accuracy (m) above which a GPS fix gets a warning.
 pub const GPS_ACCURACY_WARN_M: f64 = 50.0;
 
-struct Out {
-    findings: Vec<Finding>,
+/// Collects findings; shared by the DTKS rules here and the DTSEN rules of
+/// [`crate::dtsen::validate`].
+pub(crate) struct Out {
+    pub(crate) findings: Vec<Finding>,
 }
 
 impl Out {
+    pub(crate) fn new() -> Self {
+        Self {
+            findings: Vec::new(),
+        }
+    }
     fn push(&mut self, severity: Severity, path: String, code: &str, id: String, en: String) {
         self.findings.push(Finding {
             path,
@@ -95,7 +105,7 @@ impl Out {
             message_en: en,
         });
     }
-    fn error(
+    pub(crate) fn error(
         &mut self,
         path: impl Into<String>,
         code: &str,
@@ -104,7 +114,7 @@ impl Out {
     ) {
         self.push(Severity::Error, path.into(), code, id.into(), en.into());
     }
-    fn warn(
+    pub(crate) fn warn(
         &mut self,
         path: impl Into<String>,
         code: &str,
@@ -113,7 +123,7 @@ impl Out {
     ) {
         self.push(Severity::Warning, path.into(), code, id.into(), en.into());
     }
-    fn required(&mut self, path: impl Into<String>, label_id: &str, label_en: &str) {
+    pub(crate) fn required(&mut self, path: impl Into<String>, label_id: &str, label_en: &str) {
         self.error(
             path,
             "field.required",
@@ -121,7 +131,7 @@ impl Out {
             format!("{label_en} is required"),
         );
     }
-    fn not_applicable(&mut self, path: impl Into<String>, id_why: &str, en_why: &str) {
+    pub(crate) fn not_applicable(&mut self, path: impl Into<String>, id_why: &str, en_why: &str) {
         self.error(
             path,
             "skip.not_applicable",
@@ -130,7 +140,7 @@ impl Out {
         );
     }
     /// A follow-up question: required when it applies (in a full interview), forbidden when not.
-    fn conditional<T>(
+    pub(crate) fn conditional<T>(
         &mut self,
         full: bool,
         applies: bool,
@@ -153,6 +163,20 @@ pub fn validate_household(h: &Household, ctx: &Context<'_>) -> Vec<Finding> {
         findings: Vec::new(),
     };
     let full = h.is_full_interview();
+    if h.questionnaire != crate::Questionnaire::DtksBdt {
+        out.error(
+            "questionnaire",
+            "questionnaire.mismatch",
+            format!(
+                "Rekaman rumah tangga DTKS harus berversi dtks-bdt, bukan {}",
+                h.questionnaire
+            ),
+            format!(
+                "A DTKS household record must be dtks-bdt, not {}",
+                h.questionnaire
+            ),
+        );
+    }
     check_location(h, ctx, full, &mut out);
     check_status(h, &mut out);
     check_families(h, ctx, full, &mut out);
@@ -163,7 +187,7 @@ pub fn validate_household(h: &Household, ctx: &Context<'_>) -> Vec<Finding> {
     }
     check_assets(h, &mut out);
     check_members(h, ctx, full, &mut out);
-    check_geotag(h, full, &mut out);
+    check_geotag(h.geotag.as_ref(), full, &mut out);
     for kind in missing_photo_kinds(h) {
         out.error(
             "photos",
@@ -238,7 +262,22 @@ pub fn validate_batch(batch: &[Household], ctx: &Context<'_>) -> Vec<Vec<Finding
 }
 
 fn check_location(h: &Household, ctx: &Context<'_>, full: bool, out: &mut Out) {
-    let code = h.location.desa_code.trim();
+    let l = &h.location;
+    check_place(&l.desa_code, &l.rt, &l.rw, ctx, out);
+    if full && l.address.trim().is_empty() {
+        out.required("location.address", "Alamat", "Address");
+    }
+}
+
+/// The desa code (required, in the region list) and RT/RW (1-3 digits), at `location.*`.
+pub(crate) fn check_place(
+    desa_code: &str,
+    rt: &Option<String>,
+    rw: &Option<String>,
+    ctx: &Context<'_>,
+    out: &mut Out,
+) {
+    let code = desa_code.trim();
     if code.is_empty() {
         out.required("location.desa_code", "Desa/kelurahan", "Desa/kelurahan");
     } else if !ctx.wilayah.is_village(code) {
@@ -249,10 +288,7 @@ fn check_location(h: &Household, ctx: &Context<'_>, full: bool, out: &mut Out) {
             format!("Desa/kelurahan code {code} is not in the Kemendagri region list"),
         );
     }
-    for (path, value) in [
-        ("location.rt", &h.location.rt),
-        ("location.rw", &h.location.rw),
-    ] {
+    for (path, value) in [("location.rt", rt), ("location.rw", rw)] {
         if let Some(v) = value {
             if v.is_empty() || v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) {
                 out.warn(
@@ -263,9 +299,6 @@ fn check_location(h: &Household, ctx: &Context<'_>, full: bool, out: &mut Out) {
                 );
             }
         }
-    }
-    if full && h.location.address.trim().is_empty() {
-        out.required("location.address", "Alamat", "Address");
     }
 }
 
@@ -365,7 +398,13 @@ fn check_status(h: &Household, out: &mut Out) {
     }
 }
 
-fn id_number_finding(out: &mut Out, path: String, prefix: &str, what: &str, e: IdNumberError) {
+pub(crate) fn id_number_finding(
+    out: &mut Out,
+    path: String,
+    prefix: &str,
+    what: &str,
+    e: IdNumberError,
+) {
     out.error(
         path,
         &format!("{prefix}.{}", e.code()),
@@ -398,26 +437,37 @@ fn check_families(h: &Household, ctx: &Context<'_>, full: bool, out: &mut Out) {
                 "Family number (NUK) used twice",
             );
         }
-        match parse_kk(&f.kk_number, ctx.today) {
-            Err(e) => id_number_finding(out, path, "kk", "Nomor KK", e),
-            Ok(info) => {
-                if !ctx.wilayah.is_district(&info.prefix_str()) {
-                    out.warn(
-                        path.clone(),
-                        "kk.unknown_prefix",
-                        format!("Kode kecamatan {} pada nomor KK tidak ada di daftar wilayah 2025 (bisa kode lama)", info.prefix_str()),
-                        format!("Kecamatan code {} in the KK number is not in the 2025 region list (may be an old code)", info.prefix_str()),
-                    );
-                }
-                if seen_kk.insert(f.kk_number.as_str(), i).is_some() {
-                    out.error(
-                        path,
-                        "kk.duplicate",
-                        "Nomor KK yang sama tercatat dua kali",
-                        "The same KK number is recorded twice",
-                    );
-                }
+        if check_kk_number(&path, &f.kk_number, ctx, out)
+            && seen_kk.insert(f.kk_number.as_str(), i).is_some()
+        {
+            out.error(
+                path,
+                "kk.duplicate",
+                "Nomor KK yang sama tercatat dua kali",
+                "The same KK number is recorded twice",
+            );
+        }
+    }
+}
+
+/// The structure of a KK number at `path`, and whether its kecamatan is in the region list.
+/// True when the number is well formed.
+pub(crate) fn check_kk_number(path: &str, kk: &str, ctx: &Context<'_>, out: &mut Out) -> bool {
+    match parse_kk(kk, ctx.today) {
+        Err(e) => {
+            id_number_finding(out, path.to_string(), "kk", "Nomor KK", e);
+            false
+        }
+        Ok(info) => {
+            if !ctx.wilayah.is_district(&info.prefix_str()) {
+                out.warn(
+                    path,
+                    "kk.unknown_prefix",
+                    format!("Kode kecamatan {} pada nomor KK tidak ada di daftar wilayah 2025 (bisa kode lama)", info.prefix_str()),
+                    format!("Kecamatan code {} in the KK number is not in the 2025 region list (may be an old code)", info.prefix_str()),
+                );
             }
+            true
         }
     }
 }
@@ -772,55 +822,7 @@ fn check_member(h: &Household, m: &Member, i: usize, ctx: &Context<'_>, full: bo
         );
     }
 
-    // NIK.
-    if let Some(nik) = m.nik.as_deref().filter(|n| !n.is_empty()) {
-        match parse_nik(nik, ctx.today, m.birth_date.map(|d| d.year())) {
-            Err(e) => id_number_finding(out, p("nik"), "nik", "NIK", e),
-            Ok(info) => {
-                if !ctx.wilayah.is_district(&info.prefix_str()) {
-                    out.warn(
-                        p("nik"),
-                        "nik.unknown_prefix",
-                        format!("Kode kecamatan {} pada NIK tidak ada di daftar wilayah 2025 (bisa kode lama atau pemekaran)", info.prefix_str()),
-                        format!("Kecamatan code {} in the NIK is not in the 2025 region list (may be an old or split code)", info.prefix_str()),
-                    );
-                }
-                if m.sex.is_some_and(|s| s != info.sex) {
-                    out.warn(
-                        p("nik"),
-                        "nik.sex_mismatch",
-                        format!(
-                            "NIK menunjukkan jenis kelamin {}, berbeda dengan isian",
-                            info.sex.label_id()
-                        ),
-                        format!(
-                            "The NIK says {}, unlike the entered sex",
-                            info.sex.label_en()
-                        ),
-                    );
-                }
-                if let Some(b) = m.birth_date {
-                    let same = b.day() == info.birth_date.day()
-                        && b.month() == info.birth_date.month()
-                        && b.year().rem_euclid(100) == info.birth_date.year().rem_euclid(100);
-                    if !same {
-                        out.warn(
-                            p("nik"),
-                            "nik.birth_date_mismatch",
-                            format!(
-                                "Tanggal lahir pada NIK ({}) berbeda dengan isian",
-                                info.birth_date.format("%d-%m-%y")
-                            ),
-                            format!(
-                                "The birth date in the NIK ({}) differs from the entered one",
-                                info.birth_date.format("%d-%m-%y")
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-    }
+    check_nik(&p("nik"), m.nik.as_deref(), m.sex, m.birth_date, ctx, out);
 
     // Pregnancy: women 10-49 who were ever married.
     let preg = m.pregnancy_applies(ctx.today);
@@ -954,8 +956,9 @@ fn check_member(h: &Household, m: &Member, i: usize, ctx: &Context<'_>, full: bo
     }
 }
 
-fn check_geotag(h: &Household, full: bool, out: &mut Out) {
-    match &h.geotag {
+/// The house's position: a warning when missing in a full interview, range and accuracy checks.
+pub(crate) fn check_geotag(geotag: Option<&Geotag>, full: bool, out: &mut Out) {
+    match geotag {
         None if full => out.warn(
             "geotag",
             "geotag.missing",
@@ -987,6 +990,66 @@ fn check_geotag(h: &Household, full: bool, out: &mut Out) {
                     format!("Akurasi GPS lebih dari {GPS_ACCURACY_WARN_M} m; coba rekam ulang di luar rumah"),
                     format!("GPS accuracy worse than {GPS_ACCURACY_WARN_M} m; try again outdoors"),
                 );
+            }
+        }
+    }
+}
+
+/// A NIK's structure at `path`, and whether it agrees with the region list, the sex and the
+/// birth date entered.
+pub(crate) fn check_nik(
+    path: &str,
+    nik: Option<&str>,
+    sex: Option<Sex>,
+    birth_date: Option<NaiveDate>,
+    ctx: &Context<'_>,
+    out: &mut Out,
+) {
+    if let Some(nik) = nik.filter(|n| !n.is_empty()) {
+        match parse_nik(nik, ctx.today, birth_date.map(|d| d.year())) {
+            Err(e) => id_number_finding(out, path.to_string(), "nik", "NIK", e),
+            Ok(info) => {
+                if !ctx.wilayah.is_district(&info.prefix_str()) {
+                    out.warn(
+                        path,
+                        "nik.unknown_prefix",
+                        format!("Kode kecamatan {} pada NIK tidak ada di daftar wilayah 2025 (bisa kode lama atau pemekaran)", info.prefix_str()),
+                        format!("Kecamatan code {} in the NIK is not in the 2025 region list (may be an old or split code)", info.prefix_str()),
+                    );
+                }
+                if sex.is_some_and(|s| s != info.sex) {
+                    out.warn(
+                        path,
+                        "nik.sex_mismatch",
+                        format!(
+                            "NIK menunjukkan jenis kelamin {}, berbeda dengan isian",
+                            info.sex.label_id()
+                        ),
+                        format!(
+                            "The NIK says {}, unlike the entered sex",
+                            info.sex.label_en()
+                        ),
+                    );
+                }
+                if let Some(b) = birth_date {
+                    let same = b.day() == info.birth_date.day()
+                        && b.month() == info.birth_date.month()
+                        && b.year().rem_euclid(100) == info.birth_date.year().rem_euclid(100);
+                    if !same {
+                        out.warn(
+                            path,
+                            "nik.birth_date_mismatch",
+                            format!(
+                                "Tanggal lahir pada NIK ({}) berbeda dengan isian",
+                                info.birth_date.format("%d-%m-%y")
+                            ),
+                            format!(
+                                "The birth date in the NIK ({}) differs from the entered one",
+                                info.birth_date.format("%d-%m-%y")
+                            ),
+                        );
+                    }
+                }
             }
         }
     }

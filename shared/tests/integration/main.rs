@@ -4,6 +4,9 @@
 //! `mod NAME;` line below.
 
 mod codes;
+mod dtsen_codes;
+mod dtsen_validate;
+mod frozen;
 mod nik;
 mod roundtrip;
 mod validate;
