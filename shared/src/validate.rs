@@ -791,36 +791,14 @@ fn check_member(h: &Household, m: &Member, i: usize, ctx: &Context<'_>, full: bo
     }
 
     // Age and birth date.
-    let age_from_date = m.age_on(ctx.today);
-    if let Some(b) = m.birth_date {
-        if b > ctx.today {
-            out.error(
-                p("birth_date"),
-                "member.birth_in_future",
-                "Tanggal lahir ada di masa depan",
-                "Birth date is in the future",
-            );
-        }
-    }
-    if let (Some(stated), Some(computed)) = (m.age, age_from_date) {
-        if u32::from(stated).abs_diff(computed) > 1 {
-            out.error(
-                p("age"),
-                "member.age_mismatch",
-                format!("Umur {stated} tidak sesuai tanggal lahir (seharusnya {computed})"),
-                format!("Age {stated} does not match the birth date (should be {computed})"),
-            );
-        }
-    }
-    let age = age_from_date.or(m.age.map(u32::from));
-    if age.is_some_and(|a| a > 120) {
-        out.error(
-            p("age"),
-            "member.age_implausible",
-            "Umur lebih dari 120 tahun",
-            "Age above 120 years",
-        );
-    }
+    let age = check_age(
+        &p("birth_date"),
+        &p("age"),
+        m.birth_date,
+        m.age,
+        ctx.today,
+        out,
+    );
 
     check_nik(&p("nik"), m.nik.as_deref(), m.sex, m.birth_date, ctx, out);
 
@@ -1053,4 +1031,45 @@ pub(crate) fn check_nik(
             }
         }
     }
+}
+
+/// A birth date not in the future, a stated age that agrees with it (±1 year) and is at most
+/// 120. Returns the age in completed years: from the birth date, else the stated one.
+pub(crate) fn check_age(
+    birth_path: &str,
+    age_path: &str,
+    birth_date: Option<NaiveDate>,
+    stated: Option<u8>,
+    today: NaiveDate,
+    out: &mut Out,
+) -> Option<u32> {
+    let from_date = birth_date.and_then(|b| today.years_since(b));
+    if birth_date.is_some_and(|b| b > today) {
+        out.error(
+            birth_path,
+            "member.birth_in_future",
+            "Tanggal lahir ada di masa depan",
+            "Birth date is in the future",
+        );
+    }
+    if let (Some(stated), Some(computed)) = (stated, from_date) {
+        if u32::from(stated).abs_diff(computed) > 1 {
+            out.error(
+                age_path,
+                "member.age_mismatch",
+                format!("Umur {stated} tidak sesuai tanggal lahir (seharusnya {computed})"),
+                format!("Age {stated} does not match the birth date (should be {computed})"),
+            );
+        }
+    }
+    let age = from_date.or(stated.map(u32::from));
+    if age.is_some_and(|a| a > 120) {
+        out.error(
+            age_path,
+            "member.age_implausible",
+            "Umur lebih dari 120 tahun",
+            "Age above 120 years",
+        );
+    }
+    age
 }

@@ -21,7 +21,7 @@ use super::programmes::{FIRST_PROGRAMME_YEAR, MAX_ASSET_COUNT, MAX_LIVESTOCK};
 use crate::photos::PhotoKind;
 use crate::questionnaire::Questionnaire;
 use crate::validate::{
-    check_geotag, check_kk_number, check_nik, check_place, Context, Finding, Out,
+    check_age, check_geotag, check_kk_number, check_nik, check_place, Context, Finding, Out,
 };
 
 /// The choices the reference leaves open (UNCONFIRMED or contradictory), as configuration with
@@ -837,34 +837,14 @@ fn check_member(
     check_nik(&p("nik"), m.nik.as_deref(), m.sex, m.birth_date, ctx, out);
 
     // Age and birth date.
-    let from_date = m.birth_date.and_then(|b| ctx.today.years_since(b));
-    if m.birth_date.is_some_and(|b| b > ctx.today) {
-        out.error(
-            p("birth_date"),
-            "member.birth_in_future",
-            "Tanggal lahir ada di masa depan",
-            "Birth date is in the future",
-        );
-    }
-    if let (Some(stated), Some(computed)) = (m.age, from_date) {
-        if u32::from(stated).abs_diff(computed) > 1 {
-            out.error(
-                p("age"),
-                "member.age_mismatch",
-                format!("Umur {stated} tidak sesuai tanggal lahir (seharusnya {computed})"),
-                format!("Age {stated} does not match the birth date (should be {computed})"),
-            );
-        }
-    }
-    let age = m.age_on(ctx.today);
-    if age.is_some_and(|a| a > 120) {
-        out.error(
-            p("age"),
-            "member.age_implausible",
-            "Umur lebih dari 120 tahun",
-            "Age above 120 years",
-        );
-    }
+    let age = check_age(
+        &p("birth_date"),
+        &p("age"),
+        m.birth_date,
+        m.age,
+        ctx.today,
+        out,
+    );
     if let (Some(a), Some(h)) = (age, head_age) {
         if m.relation == Some(Relation::Child) && a > h {
             out.warn(

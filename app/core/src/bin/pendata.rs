@@ -155,7 +155,7 @@ enum PhotoCmd {
     Add {
         #[arg(long)]
         household: String,
-        /// F-RUMAH, F-DINDING, F-LANTAI, F-ATAP, F-DAPUR, F-JAMBAN, F-KK, F-KTP, F-KRT,
+        /// F-RUMAH, F-RUMAH-DALAM, F-DINDING, F-LANTAI, F-ATAP, F-DAPUR, F-JAMBAN, F-KK, F-KTP, F-KRT,
         /// F-BERITA-ACARA
         #[arg(long)]
         kind: String,
@@ -184,10 +184,7 @@ enum DebugCmd {
 
 /// Pick the message in the asked language.
 fn t(lang: Lang, id: &str, en: &str) -> String {
-    match lang {
-        Lang::Id => id.to_string(),
-        Lang::En => en.to_string(),
-    }
+    pendata_shared::text::pick_ref(lang, id, en).to_string()
 }
 
 fn default_data_dir() -> PathBuf {
