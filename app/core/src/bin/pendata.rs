@@ -155,8 +155,8 @@ enum PhotoCmd {
     Add {
         #[arg(long)]
         household: String,
-        /// F-RUMAH, F-RUMAH-DALAM, F-DINDING, F-LANTAI, F-ATAP, F-DAPUR, F-JAMBAN, F-KK, F-KTP, F-KRT,
-        /// F-BERITA-ACARA
+        /// F-RUMAH, F-RUMAH-DALAM, F-DINDING, F-LANTAI, F-ATAP, F-DAPUR, F-JAMBAN, F-KK, F-KTP,
+        /// F-KRT, F-BERITA-ACARA
         #[arg(long)]
         kind: String,
         /// The member shown (F-KTP, F-KRT)
