@@ -12,9 +12,7 @@ use chrono::NaiveDate;
 
 use crate::codes::{Relation, Sex};
 use crate::model::Family;
-use crate::nik::{parse_kk, parse_nik};
 use crate::protocol::PrelistMember;
-use crate::Wilayah;
 
 /// The rule of [`is_valid_username`], as people read it.
 pub const USERNAME_RULE: &str =
@@ -103,9 +101,105 @@ struct Row {
     assigned_to: Option<String>,
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(crate) fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// The checks of one CSV field, shared by the prelist and the ground-check list. Each returns
+/// the reason in both languages, never quoting the value (it may be a NIK).
+pub(crate) mod field {
+    use chrono::NaiveDate;
+
+    use super::{is_valid_username, opt, USERNAME_RULE};
+    use crate::nik::{parse_kk, parse_nik};
+    use crate::Wilayah;
+        
+    pub(crate) fn desa_code(v: &str) -> Result<String, String> {
+        if Wilayah::embedded().is_village(v) {
+            Ok(v.to_owned())
+        } else {
+            Err("desa_code: bukan kode desa/kelurahan Kemendagri (not a known desa code)".into())
+        }
+    }
+
+    pub(crate) fn rt_rw(v: &str, name: &str) -> Result<Option<String>, String> {
+        match opt(v) {
+            Some(v) if v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(format!("{name}: paling banyak 3 angka (at most 3 digits)"))
+            }
+            v => Ok(v),
+        }
+    }
+
+    pub(crate) fn address(v: &str) -> Result<String, String> {
+        if v.chars().count() > 200 {
+            return Err("address: paling banyak 200 karakter (at most 200 characters)".into());
+        }
+        Ok(v.to_owned())
+    }
+
+    pub(crate) fn kk_number(v: &str, today: NaiveDate) -> Result<Option<String>, String> {
+        let kk = opt(v);
+        if let Some(kk) = &kk {
+            parse_kk(kk, today)
+                .map_err(|e| format!("kk_number: {} ({})", e.message_id(), e.message_en()))?;
+        }
+        Ok(kk)
+    }
+
+    pub(crate) fn name(v: &str) -> Result<String, String> {
+        if v.is_empty() || v.chars().count() > 100 {
+            return Err(
+                "name: wajib diisi, paling banyak 100 karakter (required, at most 100 characters)"
+                    .into(),
+            );
+        }
+        Ok(v.to_owned())
+    }
+
+    pub(crate) fn nik(v: &str, today: NaiveDate) -> Result<Option<String>, String> {
+        let nik = opt(v);
+        if let Some(n) = &nik {
+            parse_nik(n, today, None)
+                .map_err(|e| format!("nik: {} ({})", e.message_id(), e.message_en()))?;
+        }
+        Ok(nik)
+    }
+
+    pub(crate) fn birth_date(v: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+        match opt(v) {
+            None => Ok(None),
+            Some(v) => Ok(Some(
+                NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| *d <= today)
+                    .ok_or(
+                        "birth_date: tanggal YYYY-MM-DD yang sudah lewat (a past date, YYYY-MM-DD)",
+                    )?,
+            )),
+        }
+    }
+
+    pub(crate) fn code(v: &str, name: &str) -> Result<Option<u8>, String> {
+        match opt(v) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<u8>()
+                .map(Some)
+                .map_err(|_| format!("{name}: harus kode angka (must be a numeric code)")),
+        }
+    }
+
+    pub(crate) fn assigned_to(v: &str) -> Result<Option<String>, String> {
+        let u = opt(v);
+        if let Some(u) = &u {
+            if !is_valid_username(u) {
+                return Err(format!("assigned_to: {USERNAME_RULE}"));
+            }
+        }
+        Ok(u)
+    }
 }
 
 fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row, String> {
@@ -117,31 +211,11 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
                 .into(),
         );
     }
-    let desa_code = get(1).to_owned();
-    if !Wilayah::embedded().is_village(&desa_code) {
-        return Err(
-            "desa_code: bukan kode desa/kelurahan Kemendagri (not a known desa code)".into(),
-        );
-    }
-    let rt_rw = |i: usize, name: &str| -> Result<Option<String>, String> {
-        match opt(get(i)) {
-            Some(v) if v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) => {
-                Err(format!("{name}: paling banyak 3 angka (at most 3 digits)"))
-            }
-            v => Ok(v),
-        }
-    };
-    let rt = rt_rw(2, "rt")?;
-    let rw = rt_rw(3, "rw")?;
-    let address = get(4).to_owned();
-    if address.chars().count() > 200 {
-        return Err("address: paling banyak 200 karakter (at most 200 characters)".into());
-    }
-    let kk_number = opt(get(5));
-    if let Some(kk) = &kk_number {
-        parse_kk(kk, today)
-            .map_err(|e| format!("kk_number: {} ({})", e.message_id(), e.message_en()))?;
-    }
+    let desa_code = field::desa_code(get(1))?;
+    let rt = field::rt_rw(get(2), "rt")?;
+    let rw = field::rt_rw(get(3), "rw")?;
+    let address = field::address(get(4))?;
+    let kk_number = field::kk_number(get(5), today)?;
     let family_no = match opt(get(6)) {
         None => None,
         Some(v) => Some(
@@ -151,56 +225,22 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
                 .ok_or("family_no: angka 1-20 (a number 1-20)")?,
         ),
     };
-    let name = get(7).to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(
-            "name: wajib diisi, paling banyak 100 karakter (required, at most 100 characters)"
-                .into(),
-        );
-    }
-    let birth_date = match opt(get(11)) {
-        None => None,
-        Some(v) => Some(
-            NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                .ok()
-                .filter(|d| *d <= today)
-                .ok_or(
-                    "birth_date: tanggal YYYY-MM-DD yang sudah lewat (a past date, YYYY-MM-DD)",
-                )?,
-        ),
-    };
-    let nik = opt(get(8));
-    if let Some(n) = &nik {
-        parse_nik(n, today, None)
-            .map_err(|e| format!("nik: {} ({})", e.message_id(), e.message_en()))?;
-    }
-    let code = |i: usize, name: &str| -> Result<Option<u8>, String> {
-        match opt(get(i)) {
-            None => Ok(None),
-            Some(v) => v
-                .parse::<u8>()
-                .map(Some)
-                .map_err(|_| format!("{name}: harus kode angka (must be a numeric code)")),
-        }
-    };
-    let relation = match code(9, "relation")? {
+    let name = field::name(get(7))?;
+    let birth_date = field::birth_date(get(11), today)?;
+    let nik = field::nik(get(8), today)?;
+    let relation = match field::code(get(9), "relation")? {
         None => None,
         Some(c) => {
             Some(Relation::from_code(c).ok_or("relation: kode hub_krt 1-8 (hub_krt code 1-8)")?)
         }
     };
-    let sex = match code(10, "sex")? {
+    let sex = match field::code(get(10), "sex")? {
         None => None,
         Some(c) => Some(
             Sex::from_code(c).ok_or("sex: 1 laki-laki atau 2 perempuan (1 male or 2 female)")?,
         ),
     };
-    let assigned_to = opt(get(12));
-    if let Some(u) = &assigned_to {
-        if !is_valid_username(u) {
-            return Err(format!("assigned_to: {USERNAME_RULE}"));
-        }
-    }
+    let assigned_to = field::assigned_to(get(12))?;
     Ok(Row {
         line,
         prelist_id,
