@@ -114,7 +114,7 @@ pub(crate) mod field {
     use super::{is_valid_username, opt, USERNAME_RULE};
     use crate::nik::{parse_kk, parse_nik};
     use crate::Wilayah;
-        
+
     pub(crate) fn desa_code(v: &str) -> Result<String, String> {
         if Wilayah::embedded().is_village(v) {
             Ok(v.to_owned())
