@@ -6,13 +6,17 @@
 //! - [`family`]: the record, its process (ground check or usulan baru), place and Blok II.
 //! - [`housing`], [`members`], [`programmes`]: Blok III, IV and V.
 //! - [`ground_check`]: the ground-check outcome, visits and the revisit rule.
+//! - [`listing`]: the ground-check list CSV a supervisor imports.
+//! - [`export`]: the results export, one row per family and per member.
 //! - [`validate`]: every finding for a family and for a batch.
 
 #[rustfmt::skip]
 pub mod codes;
+pub mod export;
 pub mod family;
 pub mod ground_check;
 pub mod housing;
+pub mod listing;
 pub mod mask;
 pub mod members;
 pub mod opensid;

@@ -5,6 +5,8 @@
 
 mod codes;
 mod dtsen_codes;
+mod dtsen_export;
+mod dtsen_listing;
 mod dtsen_validate;
 mod frozen;
 mod nik;
