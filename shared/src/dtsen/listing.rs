@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 
 use super::codes::{Relation, Sex, WelfareDecile};
 use super::family::ListProgramme;
-use crate::codes::CodeList;
 use crate::prelist::{field, opt, RowError};
 
 /// The columns, in order. `desil`, `rt`, `rw`, `building_no`, `nik`, `relation`, `sex`,
@@ -97,8 +96,9 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
                 .ok_or("building_no: angka 1-999 (a number 1-999)")?,
         ),
     };
-    let kk_number = field::kk_number(get(8), today)?
-        .ok_or("kk_number: wajib diisi (required): satu keluarga = satu KK (one family = one KK)")?;
+    let kk_number = field::kk_number(get(8), today)?.ok_or(
+        "kk_number: wajib diisi (required): satu keluarga = satu KK (one family = one KK)",
+    )?;
     let relation = match field::code(get(11), "relation")? {
         None => None,
         Some(c) => Some(Relation::from_code(c).ok_or("relation: kode 409, 1-8 (code 409, 1-8)")?),
@@ -137,7 +137,10 @@ fn parse_row(line: u64, rec: &csv::StringRecord, today: NaiveDate) -> Result<Row
 /// Reads a ground-check list (header [`GROUND_CHECK_COLUMNS`]). Rows are grouped by
 /// `assignment_id` in order of first appearance; the family columns must agree across a
 /// family's rows, and a bad row leaves its whole family out (reported, never half-imported).
-pub fn parse_ground_check_csv(bytes: &[u8], today: NaiveDate) -> Result<ParsedGroundCheckList, String> {
+pub fn parse_ground_check_csv(
+    bytes: &[u8],
+    today: NaiveDate,
+) -> Result<ParsedGroundCheckList, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)

@@ -52,7 +52,17 @@ fn one_row_per_member_with_bitmask_and_list_labels() {
         "Hipertensi (darah tinggi); Rematik"
     );
     assert_eq!(cell(&header, enah, "identity_docs"), "5");
-    assert_eq!(cell(&header, enah, "identity_docs_label"), "Akta kelahiran; KTP");
-    assert_eq!(cell(&header, enah, "walking_label"), "Ya, banyak kesulitan dan membutuhkan bantuan");
-    assert_eq!(cell(&header, &rows[3], "pip"), "", "not asked of a 4-year-old");
+    assert_eq!(
+        cell(&header, enah, "identity_docs_label"),
+        "Akta kelahiran; KTP"
+    );
+    assert_eq!(
+        cell(&header, enah, "walking_label"),
+        "Ya, banyak kesulitan dan membutuhkan bantuan"
+    );
+    assert_eq!(
+        cell(&header, &rows[3], "pip"),
+        "",
+        "not asked of a 4-year-old"
+    );
 }

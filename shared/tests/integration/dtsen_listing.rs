@@ -23,7 +23,12 @@ fn the_sample_list_parses_whole() {
     let programmes: Vec<ListProgramme> = parsed.families.iter().map(|f| f.programme).collect();
     assert_eq!(
         programmes,
-        [ListProgramme::Pkh, ListProgramme::Pkh, ListProgramme::Sembako, ListProgramme::PbiJk]
+        [
+            ListProgramme::Pkh,
+            ListProgramme::Pkh,
+            ListProgramme::Sembako,
+            ListProgramme::PbiJk
+        ]
     );
     let first = &parsed.families[0];
     assert_eq!(first.members.len(), 4);
@@ -31,7 +36,10 @@ fn the_sample_list_parses_whole() {
     // Two families of one building: same building number, their own KK.
     assert_eq!(parsed.families[1].building_no, first.building_no);
     assert_ne!(parsed.families[1].kk_number, first.kk_number);
-    assert_eq!(parsed.families[3].assigned_to, None, "open to anyone of the desa");
+    assert_eq!(
+        parsed.families[3].assigned_to, None,
+        "open to anyone of the desa"
+    );
 }
 
 #[test]
@@ -46,11 +54,12 @@ fn a_listed_family_starts_a_ground_check_record() {
     assert_eq!(rec.members.len(), 4);
     assert_eq!(rec.head_name(), "Dedi Kurniawan");
     // Not yet visited: the only error is the missing outcome.
-    let codes: Vec<String> = validate_family(&rec, &Context::embedded(today()), &DtsenRules::default())
-        .into_iter()
-        .filter(|f| f.severity == pendata_shared::Severity::Error)
-        .map(|f| format!("{} {}", f.path, f.code))
-        .collect();
+    let codes: Vec<String> =
+        validate_family(&rec, &Context::embedded(today()), &DtsenRules::default())
+            .into_iter()
+            .filter(|f| f.severity == pendata_shared::Severity::Error)
+            .map(|f| format!("{} {}", f.path, f.code))
+            .collect();
     assert_eq!(codes, ["ground_check.outcome field.required"]);
 }
 
@@ -63,22 +72,39 @@ fn a_bad_row_leaves_out_its_family_only_and_never_quotes_a_nik() {
     assert_eq!(parsed.skipped_families, 1);
     assert_eq!(parsed.errors.len(), 1);
     assert_eq!(parsed.errors[0].line, 4);
-    assert!(parsed.errors[0].reason.starts_with("nik:"), "{}", parsed.errors[0].reason);
+    assert!(
+        parsed.errors[0].reason.starts_with("nik:"),
+        "{}",
+        parsed.errors[0].reason
+    );
     assert!(!parsed.errors[0].reason.contains("3201020302159991"));
 
     let other_programme = text.replacen(",pkh,2,", ",sembako,2,", 1);
     let parsed = parse_ground_check_csv(other_programme.as_bytes(), today()).unwrap();
-    assert!(parsed.errors[0].reason.contains("baris 2"), "{:?}", parsed.errors);
+    assert!(
+        parsed.errors[0].reason.contains("baris 2"),
+        "{:?}",
+        parsed.errors
+    );
     assert_eq!(parsed.families.len(), 3);
 
     for (from, to, starts) in [
         (",pkh,2,", ",bansos,2,", "programme:"),
         (",pkh,2,", ",pkh,11,", "desil:"),
-        (",12,3201021503240011,Dedi", ",1000,3201021503240011,Dedi", "building_no:"),
+        (
+            ",12,3201021503240011,Dedi",
+            ",1000,3201021503240011,Dedi",
+            "building_no:",
+        ),
         (",12,3201021503240011,Dedi", ",12,,Dedi", "kk_number:"),
     ] {
-        let parsed = parse_ground_check_csv(text.replacen(from, to, 1).as_bytes(), today()).unwrap();
-        assert!(parsed.errors[0].reason.starts_with(starts), "{:?}", parsed.errors);
+        let parsed =
+            parse_ground_check_csv(text.replacen(from, to, 1).as_bytes(), today()).unwrap();
+        assert!(
+            parsed.errors[0].reason.starts_with(starts),
+            "{:?}",
+            parsed.errors
+        );
     }
 }
 
