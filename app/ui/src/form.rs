@@ -725,6 +725,12 @@ fn sample(input: Input) -> Value {
 }
 
 /// The full path of a field: `prefix` is `""` for household fields, `members[i].` for a member.
+/// Text answers made of digits only (identity numbers, RT/RW): the last path segment says so.
+pub fn digits_only(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    matches!(last, "nik" | "kk_number" | "nisn" | "rt" | "rw")
+}
+
 pub fn full_path(prefix: &str, field: &Field) -> String {
     format!("{prefix}{}", field.path)
 }

@@ -342,6 +342,26 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Waiting until your answers are saved…",
     ),
     ("settings.storage", "Penyimpanan HP", "Phone storage"),
+    (
+        "install.title",
+        "Pasang di HP: \"Tambahkan ke layar utama\"",
+        "Install on the phone: \"Add to Home screen\"",
+    ),
+    (
+        "install.step1",
+        "Buka alamat ini di Chrome saat di kantor (ada sinyal atau Wi-Fi).",
+        "Open this address in Chrome at the office (with signal or Wi-Fi).",
+    ),
+    (
+        "install.step2",
+        "Ketuk menu ⋮ (kanan atas), lalu \"Tambahkan ke layar utama\" (atau \"Instal aplikasi\"), lalu \"Tambahkan\".",
+        "Tap the ⋮ menu (top right), then \"Add to Home screen\" (or \"Install app\"), then \"Add\".",
+    ),
+    (
+        "install.step3",
+        "Buka Pendata dari ikonnya dan daftarkan perangkat di sini. Setelah itu Pendata terbuka juga tanpa sinyal.",
+        "Open Pendata from its icon and enrol here. From then on Pendata opens without signal too.",
+    ),
     ("settings.storage_used", "Terpakai", "Used"),
     ("settings.storage_free", "Masih tersedia", "Still available"),
     (

@@ -73,9 +73,17 @@ pub fn field_row(
         Input::Date => {
             rsx! { input { "data-t": hook, r#type: "date", value: "{current}", onchange } }
         }
-        Input::Int | Input::Float => {
+        Input::Int => {
+            rsx! { input { "data-t": hook, inputmode: "numeric", value: "{current}", onchange } }
+        }
+        Input::Float => {
             rsx! { input { "data-t": hook, inputmode: "decimal", value: "{current}", onchange } }
         }
+        // Numbers written as text (NIK, KK, NISN, RT/RW keep their leading zeros): the phone's
+        // number pad all the same.
+        Input::Text if form::digits_only(&path) => rsx! {
+            input { "data-t": hook, inputmode: "numeric", autocomplete: "off", value: "{current}", onchange }
+        },
         Input::Text => rsx! { input { "data-t": hook, value: "{current}", onchange } },
         Input::Cards => identity_cards(svc, id, &path, &current, lang),
     };

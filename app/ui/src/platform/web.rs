@@ -51,14 +51,18 @@ pub async fn current_position() -> Option<Position> {
             let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
         }
     });
-    let value = JsFuture::from(promise).await.ok()?;
-    let p: web_sys::GeolocationPosition = value.dyn_into().ok()?;
-    let c = p.coords();
+    let p = JsFuture::from(promise).await.ok()?;
+    if p.is_null() {
+        return None;
+    }
+    // web-sys's GeolocationPosition is behind its unstable APIs: read the fields directly.
+    let number = |o: &JsValue, key: &str| Reflect::get(o, &JsValue::from_str(key)).ok()?.as_f64();
+    let coords = Reflect::get(&p, &JsValue::from_str("coords")).ok()?;
     Some(Position {
-        latitude: c.latitude(),
-        longitude: c.longitude(),
-        accuracy_m: c.accuracy(),
-        fix_time_ms: p.timestamp() as i64,
+        latitude: number(&coords, "latitude")?,
+        longitude: number(&coords, "longitude")?,
+        accuracy_m: number(&coords, "accuracy")?,
+        fix_time_ms: number(&p, "timestamp")? as i64,
     })
 }
 

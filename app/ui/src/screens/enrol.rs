@@ -25,6 +25,7 @@ pub fn EnrolScreen() -> Element {
             state.write().push_error(tr(lang, "enrol.pin_mismatch"));
             return;
         }
+        super::web_shell::ask_persistent_storage();
         svc.send(Intent::Enrol {
             server_url: server(),
             username: username(),
@@ -35,6 +36,7 @@ pub fn EnrolScreen() -> Element {
     rsx! {
         section { class: "card enrol",
             h2 { {tr(lang, "enrol.title")} }
+            super::web_shell::InstallHelp {}
             label { {tr(lang, "enrol.server")}
                 input { "data-t": tid("enrol-server"), r#type: "url", placeholder: "https://…", value: "{hint}",
                     oninput: move |e| server.set(e.value()) }

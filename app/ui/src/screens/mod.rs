@@ -22,6 +22,7 @@ pub mod proposal;
 mod settings;
 mod sync;
 mod unlock;
+pub mod web_shell;
 pub mod worklist;
 
 pub use household::photos::{PhotoChecklist, PhotoChecklistProps};
@@ -47,6 +48,7 @@ pub fn Screens() -> Element {
         if busy {
             p { class: "busy toast", "data-t": tid("busy"), {tr(lang, "busy")} }
         }
+        web_shell::UpdateBanner {}
         messages::Messages {}
         match screen {
             Screen::Starting => rsx! { p { {tr(lang, "busy")} } },

@@ -44,6 +44,7 @@ pub fn SettingsScreen() -> Element {
                     {tr(lang, "settings.change_pin")}
                 }
             }
+            super::web_shell::StorageBox {}
             fieldset {
                 legend { {tr(lang, "settings.about")} }
                 p { {tr(lang, "settings.version")} ": " {env!("CARGO_PKG_VERSION")} }

@@ -1,0 +1,44 @@
+// Starts the app (the UI's wasm) and the service worker that keeps it for use without signal.
+// scripts/build-web rewrites "./pendata_app.js" to the content-hashed name it builds.
+import init, { start_app } from "./pendata_app.js";
+
+// What the UI reads through js_sys (no eval: the page's CSP forbids it).
+const pendata = {
+  // Resolves with true once a new version is installed and waiting.
+  updateReady: null,
+  // Activates the waiting version and reloads once it controls the page.
+  applyUpdate() {
+    navigator.serviceWorker.getRegistration().then((reg) => {
+      if (!reg || !reg.waiting) { location.reload(); return; }
+      navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+      reg.waiting.postMessage("skip-waiting");
+    });
+  },
+};
+window.pendata = pendata;
+
+pendata.updateReady = new Promise((resolve) => {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("sw.js").then((reg) => {
+    // A waiting worker while another controls the page is a new version.
+    const watch = (worker) => {
+      if (!worker) return;
+      const check = () => {
+        if (worker.state === "installed" && navigator.serviceWorker.controller) resolve(true);
+      };
+      worker.addEventListener("statechange", check);
+      check();
+    };
+    watch(reg.waiting);
+    watch(reg.installing);
+    reg.addEventListener("updatefound", () => watch(reg.installing));
+    // Look for a new version whenever the app comes back online or to the front.
+    window.addEventListener("online", () => reg.update().catch(() => {}));
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") reg.update().catch(() => {});
+    });
+  }).catch((e) => console.warn("service worker not registered", e));
+});
+
+await init();
+start_app();
