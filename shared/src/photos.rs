@@ -199,3 +199,50 @@ pub fn photo_checklist(h: &Household) -> Vec<(PhotoKind, bool)> {
         .map(|k| (*k, h.photos.iter().any(|p| p.kind == *k)))
         .collect()
 }
+
+/// Why the bytes of a photo a record references cannot be used on the device (a storage
+/// cleaner removed the file, the browser evicted site data, a backup was half restored, the
+/// file was damaged). The record keeps the reference; only a retake mends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalPhotoProblem {
+    /// No file for the photo.
+    Missing,
+    /// The file is there but could not be read (I/O error, not decryptable).
+    Unreadable,
+    /// The file was read but its bytes are not the photo's (SHA-256 mismatch).
+    Damaged,
+}
+
+impl LocalPhotoProblem {
+    /// Every problem, in a fixed order.
+    pub const ALL: [LocalPhotoProblem; 3] = [
+        LocalPhotoProblem::Missing,
+        LocalPhotoProblem::Unreadable,
+        LocalPhotoProblem::Damaged,
+    ];
+
+    /// The stored spelling (`missing`, `unreadable`, `damaged`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LocalPhotoProblem::Missing => "missing",
+            LocalPhotoProblem::Unreadable => "unreadable",
+            LocalPhotoProblem::Damaged => "damaged",
+        }
+    }
+
+    /// Parse the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The stable code of the finding (`photo.not_on_device`, `photo.unreadable_on_device`,
+    /// `photo.damaged_on_device`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            LocalPhotoProblem::Missing => "photo.not_on_device",
+            LocalPhotoProblem::Unreadable => "photo.unreadable_on_device",
+            LocalPhotoProblem::Damaged => "photo.damaged_on_device",
+        }
+    }
+}

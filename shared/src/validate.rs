@@ -10,9 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::*;
+use crate::ids::MemberId;
 use crate::model::{Geotag, Household, Member, RecordKind};
 use crate::nik::{parse_kk, parse_nik, IdNumberError};
-use crate::photos::missing_photo_kinds;
+use crate::photos::{missing_photo_kinds, LocalPhotoProblem, PhotoKind};
 use crate::wilayah::Wilayah;
 
 /// How serious a finding is.
@@ -201,6 +202,38 @@ pub fn validate_household(h: &Household, ctx: &Context<'_>) -> Vec<Finding> {
         );
     }
     out.findings
+}
+
+/// The finding for a photo the record references whose bytes are not usable on this device,
+/// e.g. "Foto KTP (Ahmad Suryana) tidak ada di perangkat — ambil ulang". The photo step, finalize,
+/// import and the sync summary all say it with these words. An error: such a record cannot be
+/// final, since the server would never receive the photo.
+pub fn local_photo_finding(
+    h: &Household,
+    kind: PhotoKind,
+    member_id: Option<MemberId>,
+    problem: LocalPhotoProblem,
+) -> Finding {
+    let name = member_id
+        .and_then(|id| h.members.iter().find(|m| m.id == id))
+        .map(|m| m.name.trim())
+        .filter(|n| !n.is_empty());
+    let who = name.map(|n| format!(" ({n})")).unwrap_or_default();
+    let (id_state, en_state) = match problem {
+        LocalPhotoProblem::Missing => ("tidak ada di perangkat", "is not on this device"),
+        LocalPhotoProblem::Unreadable => (
+            "tidak dapat dibaca di perangkat",
+            "cannot be read on this device",
+        ),
+        LocalPhotoProblem::Damaged => ("rusak di perangkat", "is damaged on this device"),
+    };
+    Finding {
+        path: "photos".into(),
+        severity: Severity::Error,
+        code: problem.code().to_string(),
+        message: format!("Foto {}{who} {id_state} — ambil ulang", kind.label_id()),
+        message_en: format!("{} photo{who} {en_state} — take it again", kind.label_en()),
+    }
 }
 
 /// Findings for a batch: each household's own findings, plus NIKs and ids that appear in more

@@ -2,12 +2,15 @@
 //! the server acknowledges it (accepted or duplicate) and never sends an acknowledged one again,
 //! like the real encrypted store.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use pendata_core::sync::{photo_refs_of, PhotoSize, StoreError, SyncStore};
+use pendata_core::sync::{
+    photo_refs_of, set_aside_of, PhotoReadError, PhotoSize, SetAside, StoreError, SyncStore,
+};
 use pendata_shared::ids::{HouseholdId, RevisionId, Sha256Hex};
 use pendata_shared::model::Household;
+use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::{Change, PullItem, PushOutcome, PushRecord, PushResult};
 
 /// The sync-relevant state of one device, in memory.
@@ -29,6 +32,8 @@ pub struct MemDevice {
     pub noted_missing: Vec<PhotoSize>,
     /// How often each revision was handed out by `pending_revisions` (for resend accounting).
     pub handed_out: HashMap<RevisionId, u32>,
+    /// Revisions set aside because a photo they need is lost on the device (never sent).
+    pub set_aside: HashSet<RevisionId>,
 }
 
 impl MemDevice {
@@ -47,6 +52,11 @@ impl MemDevice {
             .filter(|r| r.household_id == id)
             .find(|r| self.is_acknowledged(r.revision))
             .map(|r| r.revision)
+    }
+
+    /// Whether a revision still waits to be sent: no answer yet and not set aside.
+    pub fn is_pending(&self, rev: RevisionId) -> bool {
+        !self.results.contains_key(&rev) && !self.set_aside.contains(&rev)
     }
 
     /// Whether the server acknowledged (accepted or duplicate) this revision.
@@ -92,7 +102,7 @@ impl MemDevice {
     pub fn has_pending(&self, id: HouseholdId) -> bool {
         self.revisions
             .iter()
-            .any(|r| r.household_id == id && !self.results.contains_key(&r.revision))
+            .any(|r| r.household_id == id && self.is_pending(r.revision))
     }
 }
 
@@ -101,7 +111,7 @@ impl SyncStore for MemDevice {
         let pending: Vec<PushRecord> = self
             .revisions
             .iter()
-            .filter(|r| !self.results.contains_key(&r.revision))
+            .filter(|r| self.is_pending(r.revision))
             .cloned()
             .collect();
         for r in &pending {
@@ -114,18 +124,36 @@ impl SyncStore for MemDevice {
         let mut refs: Vec<PhotoSize> = self
             .revisions
             .iter()
-            .filter(|r| !self.results.contains_key(&r.revision))
+            .filter(|r| self.is_pending(r.revision))
             .flat_map(photo_refs_of)
             .collect();
         refs.extend(self.noted_missing.iter().cloned());
         Ok(refs)
     }
 
-    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, PhotoReadError> {
         self.photos
             .get(sha)
             .cloned()
-            .ok_or_else(|| StoreError::new("foto tidak ada di perangkat"))
+            .ok_or(PhotoReadError::Lost(LocalPhotoProblem::Missing))
+    }
+
+    fn set_aside_for_photo(
+        &mut self,
+        sha: &Sha256Hex,
+        problem: LocalPhotoProblem,
+    ) -> Result<Vec<SetAside>, StoreError> {
+        let pending: Vec<PushRecord> = self
+            .revisions
+            .iter()
+            .filter(|r| self.is_pending(r.revision))
+            .cloned()
+            .collect();
+        let out = set_aside_of(&pending, sha, problem);
+        for s in &out {
+            self.set_aside.extend(s.withdrawn.iter().copied());
+        }
+        Ok(out)
     }
 
     fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError> {

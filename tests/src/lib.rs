@@ -200,11 +200,10 @@ pub fn capture_assignment(
             )
             .map_err(|e| err(&e))?;
     }
-    let store = device.store_mut();
-    store
+    device
         .finalize(id)
         .map_err(|e| anyhow::anyhow!("finalize: {e:?}"))?;
-    store.queue(id).map_err(|e| err(&e))?;
+    device.store_mut().queue(id).map_err(|e| err(&e))?;
     Ok(())
 }
 

@@ -164,10 +164,93 @@ pub fn capture_usulan(
         };
         device.store_mut().attach_photo(h.id, &photo, id.as_str())?;
     }
-    let store = device.store_mut();
-    store
+    device
         .finalize(h.id)
         .map_err(|e| anyhow::anyhow!("finalize: {e}"))?;
-    let rev = store.queue(h.id)?;
+    let rev = device.store_mut().queue(h.id)?;
     Ok((h.id, rev))
+}
+
+/// How a photo's bytes are lost on a device (the "photo bytes lost" fault).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoLoss {
+    /// The file is removed (a storage cleaner, evicted site data).
+    Removed,
+    /// Bytes in the middle of the file are changed (a damaged file).
+    Damaged,
+}
+
+/// Takes the bytes of photo `sha` away from the device's data directory, as `loss` says: the
+/// real encrypted blob file is removed or damaged on disk.
+pub fn lose_photo(device: &Device, sha: &Sha256Hex, loss: PhotoLoss) -> anyhow::Result<()> {
+    let id = pendata_core::blobs::BlobId::parse(sha.as_str())
+        .map_err(|e| anyhow::anyhow!("blob id: {e}"))?;
+    let file = device
+        .blobs()
+        .file_of(&id)
+        .map_err(|e| anyhow::anyhow!("blob file: {e}"))?;
+    anyhow::ensure!(
+        file.starts_with(device.dir()),
+        "the blob is outside the data dir"
+    );
+    match loss {
+        PhotoLoss::Removed => std::fs::remove_file(&file)?,
+        PhotoLoss::Damaged => {
+            let mut bytes = std::fs::read(&file)?;
+            let mid = bytes.len() / 2;
+            if let Some(b) = bytes.get_mut(mid) {
+                *b ^= 0x5A;
+            }
+            std::fs::write(&file, bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// Retakes every photo the device lists as lost (`Store::photo_problems`): a new tagged JPEG of
+/// the same kind and member, then finalize and queue, as a facilitator does. Returns the
+/// households retaken with the revision queued for each.
+pub fn retake_lost_photos(
+    device: &mut Device,
+    set: &[Jpeg],
+    tag: &str,
+) -> anyhow::Result<Vec<(HouseholdId, RevisionId)>> {
+    let problems = device.store().photo_problems()?;
+    let mut out: Vec<(HouseholdId, RevisionId)> = Vec::new();
+    for (n, p) in problems.iter().enumerate() {
+        let h = device.store().household(p.household_id)?;
+        let Some(photo) = h.photos.iter().find(|x| x.sha256 == p.sha256) else {
+            continue;
+        };
+        let (base, _, _) = &set[n % set.len()];
+        let bytes = tagged_jpeg(base, &format!("{tag}/retake/{}/{n}", p.household_id));
+        device
+            .add_photo(
+                h.id,
+                photo.kind,
+                &bytes,
+                pendata_core::PhotoOptions {
+                    member_id: photo.member_id,
+                    ..pendata_core::PhotoOptions::default()
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("retake: {e}"))?;
+    }
+    let mut ids: Vec<HouseholdId> = problems.iter().map(|p| p.household_id).collect();
+    ids.dedup();
+    for id in ids {
+        if device
+            .store()
+            .photo_problems()?
+            .iter()
+            .any(|p| p.household_id == id)
+        {
+            continue;
+        }
+        device
+            .finalize(id)
+            .map_err(|e| anyhow::anyhow!("finalize after retake: {e}"))?;
+        out.push((id, device.store_mut().queue(id)?));
+    }
+    Ok(out)
 }

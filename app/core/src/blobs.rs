@@ -176,6 +176,12 @@ impl BlobStore {
         self.variant_path(id, THUMB)
     }
 
+    /// The file that holds a photo's encrypted bytes. Its name is keyed, so only the device can
+    /// tell which file is which: for diagnostics, and for tests that remove or damage it.
+    pub fn file_of(&self, id: &BlobId) -> Result<PathBuf, BlobError> {
+        self.variant_path(id, "")
+    }
+
     fn variant_path(&self, id: &BlobId, variant: &str) -> Result<PathBuf, BlobError> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.name_key.expose())
             .map_err(|_| BlobError::Key(CryptoError::Crypto))?;

@@ -22,8 +22,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use pendata_shared::model::{GeoSource, Geotag};
-use pendata_shared::photos::{PhotoKind, PhotoRef};
-use pendata_shared::{HouseholdId, Lang, MemberId, Sha256Hex};
+use pendata_shared::photos::{LocalPhotoProblem, PhotoKind, PhotoRef};
+use pendata_shared::validate::local_photo_finding;
+use pendata_shared::{Finding, Household, HouseholdId, Lang, MemberId, Sha256Hex};
 
 use crate::blobs::{BlobError, BlobId, BlobStore};
 use crate::crypto::{CryptoError, KdfParams, KeyStore};
@@ -289,6 +290,40 @@ impl Device {
         Ok(photo)
     }
 
+    /// Whether the bytes of the photo with hash `sha` are usable on this device: `None` when
+    /// they read back, decrypt and hash to `sha`; otherwise what is wrong.
+    pub fn photo_problem(&self, sha: &Sha256Hex) -> Option<LocalPhotoProblem> {
+        problem_of(&self.blobs, sha)
+    }
+
+    /// The findings for the photos of `h` that are not usable on this device ("Foto KTP
+    /// (Ahmad Suryana) tidak ada di perangkat — ambil ulang"): what the photo step shows and
+    /// what finalize refuses.
+    pub fn local_photo_findings(&self, h: &Household) -> Vec<Finding> {
+        h.photos
+            .iter()
+            .filter_map(|p| {
+                self.photo_problem(&p.sha256)
+                    .map(|problem| local_photo_finding(h, p.kind, p.member_id, problem))
+            })
+            .collect()
+    }
+
+    /// Every finding of a household: the offline validation and the photos not usable here.
+    pub fn validate(&self, id: HouseholdId) -> Result<Vec<Finding>, DeviceError> {
+        let mut findings = self.store.validate(id)?;
+        findings.extend(self.local_photo_findings(&self.store.household(id)?));
+        Ok(findings)
+    }
+
+    /// Makes a household final (see [`Store::finalize`]): refused with every finding when
+    /// validation finds errors or when a photo it references does not read back from this
+    /// device's blobs with its hash.
+    pub fn finalize(&mut self, id: HouseholdId) -> Result<Vec<Finding>, DeviceError> {
+        let blobs = &self.blobs;
+        Ok(self.store.finalize(id, |p| problem_of(blobs, &p.sha256))?)
+    }
+
     /// The photos of a household, as the store keeps them.
     pub fn photos(&self, household: HouseholdId) -> Result<Vec<PhotoRow>, DeviceError> {
         Ok(self.store.photos(household)?)
@@ -325,6 +360,26 @@ impl Device {
             self.blobs.delete(&BlobId::parse(sha)?)?;
         }
         Ok(())
+    }
+}
+
+/// Whether the photo `sha` reads back from `blobs` with its hash; otherwise what is wrong.
+fn problem_of(blobs: &BlobStore, sha: &Sha256Hex) -> Option<LocalPhotoProblem> {
+    match BlobId::parse(sha.as_str()) {
+        Ok(id) => blobs.get(&id).err().map(|e| local_problem(&e)),
+        Err(_) => Some(LocalPhotoProblem::Unreadable),
+    }
+}
+
+/// What a blob read failure means for the photo: gone, damaged, or not readable.
+pub(crate) fn local_problem(e: &BlobError) -> LocalPhotoProblem {
+    match e {
+        BlobError::NotFound { .. } => LocalPhotoProblem::Missing,
+        BlobError::Corrupt { .. } => LocalPhotoProblem::Damaged,
+        BlobError::TooLarge { .. }
+        | BlobError::InvalidId
+        | BlobError::Io { .. }
+        | BlobError::Key(_) => LocalPhotoProblem::Unreadable,
     }
 }
 

@@ -200,6 +200,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Conflict with the server's data",
     ),
     ("sync.refused", "Ditolak server", "Refused by the server"),
+    (
+        "sync.needs_photo",
+        "Tidak dikirim, perlu foto ulang",
+        "Not sent, photo retake needed",
+    ),
     ("sync.finished", "Sinkronisasi selesai", "Sync finished"),
     // settings
     ("settings.title", "Pengaturan", "Settings"),

@@ -725,7 +725,7 @@ fn without_a_server_home_says_offline_and_a_sync_says_the_data_is_safe() {
     device_with(dir.path(), &[h.clone(), draft]);
     {
         let mut d = pendata_core::Device::unlock(dir.path(), PIN).unwrap();
-        d.store_mut().finalize(h.id).unwrap();
+        d.finalize(h.id).unwrap();
     }
     // device_with points the device at 127.0.0.1:9, where nothing listens.
     let mut app = Harness::start(dir.path());

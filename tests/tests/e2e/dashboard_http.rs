@@ -826,7 +826,7 @@ async fn photos_get_a_small_server_made_thumbnail_only_inside_the_wilayah() {
             pendata_core::PhotoOptions::default(),
         )
         .unwrap();
-    world.device.store_mut().finalize(world.id).unwrap();
+    world.device.finalize(world.id).unwrap();
     world.device.store_mut().queue(world.id).unwrap();
     let sent = sync_device(&mut world.device).await.unwrap();
     assert_eq!(sent.report.sent, 1, "{:?}", sent.report);

@@ -793,14 +793,18 @@ const DEFAULT_DEVICE_SCHEDULES: u64 = 20;
 
 /// Seeded fault schedules between the real engine on a real encrypted `Device` and the real
 /// server: three usulan baru households with nine real JPEGs each (stored encrypted), three
-/// faulty syncs through the proxy, then a clean one. Afterwards the device holds every
-/// household as `sent` with nothing pending, each is on the server once with exactly the
-/// revision the device queued, complete, every photo byte-identical, and both databases pass
-/// `PRAGMA integrity_check`. Replay one with `PENDATA_FAULT_SEED=<seed>`.
+/// faulty syncs through the proxy, then a clean one; in about half of the schedules one photo
+/// file is removed or damaged on disk before a random faulty sync, and the facilitator retakes
+/// it once a sync has set its household aside. Afterwards the device holds every household as
+/// `sent` with nothing pending and no photo to retake, each is on the server once with only
+/// revisions the device queued (each once, the latest current), complete, every photo
+/// byte-identical, and both databases pass `PRAGMA integrity_check`. Replay one with
+/// `PENDATA_FAULT_SEED=<seed>`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeded_fault_schedules_with_the_real_encrypted_device() {
     use pendata_core::store::RecordState;
-    use pendata_e2e::workload::capture_usulan;
+    use pendata_e2e::workload::{capture_usulan, lose_photo, retake_lost_photos, PhotoLoss};
+    use pendata_shared::ids::RevisionId;
 
     let replay = env_u64(SEED_ENV);
     let schedules = env_u64("PENDATA_FAULT_DEVICE_SCHEDULES").unwrap_or(if replay.is_some() {
@@ -813,6 +817,7 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
     let set: Vec<(Vec<u8>, u32, u32)> = tiny_set().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let mut injected = 0;
+    let (mut lost, mut retaken) = (0u64, 0u64);
     for i in 0..schedules {
         let seed = replay
             .unwrap_or(BASE_SEED ^ 0xDE71CE)
@@ -840,27 +845,80 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
             )
             .await
             .unwrap();
-        let mut queued = Vec::new();
+        // Every revision queued per household: the capture's, then one per photo retake.
+        let mut queued: Vec<(HouseholdId, Vec<RevisionId>)> = Vec::new();
         for h in 0..3u32 {
             let k = (i as u32) * 3 + h + 1;
-            queued
-                .push(capture_usulan(&mut device, &example, k, &set, &format!("{seed}")).unwrap());
+            let (id, rev) =
+                capture_usulan(&mut device, &example, k, &set, &format!("{seed}")).unwrap();
+            queued.push((id, vec![rev]));
         }
+        // The "photo bytes lost" fault: in about half of the schedules one photo file of one
+        // household is removed or damaged on disk before a random faulty sync. The sync sets
+        // that household aside; the facilitator retakes the photo after the sync (as the
+        // status screen asks) and it goes with a later one.
+        let mut rng = SplitMix(seed ^ 0x1057_F070);
+        let mut lost_bytes: HashMap<Sha256Hex, Vec<u8>> = HashMap::new();
+        let loss = rng.next_u64().is_multiple_of(2).then(|| {
+            let at = (rng.next_u64() % ATTEMPTS as u64) as usize;
+            let household = (rng.next_u64() % 3) as usize;
+            let photo = (rng.next_u64() % 9) as usize;
+            let how = if rng.next_u64().is_multiple_of(2) {
+                PhotoLoss::Removed
+            } else {
+                PhotoLoss::Damaged
+            };
+            (at, household, photo, how)
+        });
+        // Retakes what a sync set aside; notes the revisions it queues.
+        let retake = |device: &mut pendata_core::Device,
+                      queued: &mut Vec<(HouseholdId, Vec<RevisionId>)>,
+                      round: usize|
+         -> u64 {
+            let done = retake_lost_photos(device, &set, &format!("{seed}/{round}")).unwrap();
+            for (id, rev) in &done {
+                let entry = queued.iter_mut().find(|(h, _)| h == id).unwrap();
+                entry.1.push(*rev);
+            }
+            done.len() as u64
+        };
         let client = device.client().unwrap().with_sleeper(Arc::new(NoSleep));
         proxy.set_schedule(FaultSchedule::seeded(seed, probabilities()));
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
+            if let Some((_, h, p, how)) = loss.filter(|l| l.0 == attempt) {
+                let photos = device.photos(queued[h].0).unwrap();
+                let sha = Sha256Hex::parse(&photos[p % photos.len()].sha256).unwrap();
+                // Kept aside by the test only: the server may already hold the photo, and
+                // then the household keeps referencing it (nothing needs its bytes again).
+                lost_bytes.insert(sha.clone(), device.photo_bytes(&sha).unwrap());
+                lose_photo(&device, &sha, how).unwrap();
+                lost += 1;
+            }
             let _ = device.sync_with(&client, &mut |_| {}).await;
+            retaken += retake(&mut device, &mut queued, attempt);
         }
         injected += proxy.stats().faults.injected();
         proxy.set_schedule(FaultSchedule::none());
-        let outcome = device
-            .sync_with(&client, &mut |_| {})
-            .await
-            .unwrap_or_else(|e| panic!("{ctx}: the clean run failed: {e}"));
+        // A loss a faulty sync never reached is found by the clean one: retake, sync again.
+        let mut outcome = None;
+        for round in 0..2 {
+            let out = device
+                .sync_with(&client, &mut |_| {})
+                .await
+                .unwrap_or_else(|e| panic!("{ctx}: the clean run failed: {e}"));
+            let set_aside = !out.report.set_aside.is_empty();
+            outcome = Some(out);
+            if !set_aside {
+                break;
+            }
+            retaken += retake(&mut device, &mut queued, ATTEMPTS + round);
+        }
+        let outcome = outcome.unwrap();
         assert!(
-            outcome.report.issues.is_empty(),
-            "{ctx}: {:?}",
-            outcome.report.issues
+            outcome.report.issues.is_empty() && outcome.report.set_aside.is_empty(),
+            "{ctx}: issues {:?}, set aside {:?}",
+            outcome.report.issues,
+            outcome.report.set_aside
         );
 
         let store = device.store();
@@ -876,7 +934,11 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
         );
         let integrity = integrity_rows(store.connection()).unwrap();
         assert_eq!(integrity, ["ok"], "{ctx}: device integrity");
-        for (id, rev) in &queued {
+        assert!(
+            store.photo_problems().unwrap().is_empty(),
+            "{ctx}: photos to retake"
+        );
+        for (id, revs) in &queued {
             assert_eq!(store.state(*id).unwrap(), RecordState::Sent, "{ctx}: {id}");
             let detail = server
                 .state
@@ -884,15 +946,34 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
                 .get(*id, &Scope::of(Role::Supervisor, WILAYAH))
                 .unwrap()
                 .unwrap_or_else(|| panic!("{ctx}: household {id} not on the server"));
-            assert_eq!(detail.revisions.len(), 1, "{ctx}: {id}: revisions");
-            assert_eq!(detail.summary.current_revision, Some(*rev), "{ctx}: {id}");
+            // Each stored revision is one the device queued, stored once; a revision set aside
+            // before any push never reached the server. The current one is the latest queued.
+            let stored: Vec<RevisionId> = detail.revisions.iter().map(|r| r.revision).collect();
+            let unique: HashSet<&RevisionId> = stored.iter().collect();
+            assert_eq!(
+                unique.len(),
+                stored.len(),
+                "{ctx}: {id}: a revision stored twice"
+            );
+            assert!(
+                stored.iter().all(|r| revs.contains(r)),
+                "{ctx}: {id}: the server holds {stored:?}, the device queued {revs:?}"
+            );
+            assert_eq!(
+                detail.summary.current_revision,
+                revs.last().copied(),
+                "{ctx}: {id}"
+            );
             assert!(!detail.summary.incomplete, "{ctx}: {id} incomplete");
             for p in device.photos(*id).unwrap() {
                 let sha = Sha256Hex::parse(&p.sha256).unwrap();
                 let hash = pendata_server::store::Sha256Hex::parse(&p.sha256).unwrap();
+                let local = match lost_bytes.get(&sha) {
+                    Some(bytes) => bytes.clone(),
+                    None => device.photo_bytes(&sha).unwrap(),
+                };
                 assert!(
-                    server.state.blobs.read(&hash).await.unwrap()
-                        == Some(device.photo_bytes(&sha).unwrap()),
+                    server.state.blobs.read(&hash).await.unwrap() == Some(local),
                     "{ctx}: photo {} not byte-identical",
                     p.sha256
                 );
@@ -901,5 +982,14 @@ async fn seeded_fault_schedules_with_the_real_encrypted_device() {
     }
     integrity_check(&server, "real device schedules");
     assert!(injected > 0, "no fault injected");
-    eprintln!("real-device fault schedules: {schedules} schedules, {injected} faults injected");
+    if replay.is_none() && schedules >= DEFAULT_DEVICE_SCHEDULES {
+        assert!(
+            lost > 0 && retaken > 0,
+            "the photo-loss fault never ran: {lost} lost, {retaken} retaken"
+        );
+    }
+    eprintln!(
+        "real-device fault schedules: {schedules} schedules, {injected} faults injected, \
+         {lost} photo files lost, {retaken} households retaken"
+    );
 }

@@ -19,6 +19,7 @@ mod dashboard_http;
 mod fault_schedules;
 mod load;
 mod logout_cli;
+mod lost_photos;
 mod photo_upload;
 mod proxy;
 mod sync_e2e;

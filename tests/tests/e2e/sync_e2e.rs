@@ -59,9 +59,8 @@ fn add_photos(device: &mut Device, id: HouseholdId, kinds: &[PhotoKind], seed: u
 }
 
 fn finalize_and_queue(device: &mut Device, id: HouseholdId) {
-    let store = device.store_mut();
-    store.finalize(id).map_err(|e| format!("{e:?}")).unwrap();
-    store.queue(id).unwrap();
+    device.finalize(id).map_err(|e| format!("{e:?}")).unwrap();
+    device.store_mut().queue(id).unwrap();
 }
 
 /// Fill an opened verivali record with the example's answers (keeping id, kind and location).

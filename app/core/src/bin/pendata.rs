@@ -514,6 +514,33 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                     &format!("{} households stored", households.len()),
                 )
             );
+            // A file carries photo references, never photo bytes: each household whose photos are
+            // not on this device stays a draft and cannot be final until they are taken again.
+            let mut not_here = 0usize;
+            for h in &households {
+                let findings = device.local_photo_findings(h);
+                if !findings.is_empty() {
+                    println!("{}", h.id);
+                    print_findings(&findings, lang);
+                    not_here += findings.len();
+                }
+            }
+            if not_here > 0 {
+                println!(
+                    "{}",
+                    t(
+                        lang,
+                        &format!(
+                            "{not_here} foto belum ada di perangkat: rumah tangga disimpan sebagai \
+                             draf dan baru dapat difinalkan setelah fotonya diambil ulang"
+                        ),
+                        &format!(
+                            "{not_here} photos are not on this device: the households are kept as \
+                             drafts and can be made final once the photos are taken again"
+                        ),
+                    )
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         HouseholdCmd::List {
@@ -572,13 +599,13 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
         HouseholdCmd::Finalize { id } => {
             let id = parse_id(&id, lang)?;
             let mut device = open_device(dir, lang)?;
-            match device.store_mut().finalize(id) {
+            match device.finalize(id) {
                 Ok(findings) => {
                     print_findings(&findings, lang);
                     println!("{}", t(lang, "status: final", "state: final"));
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(StoreError::NotFinalizable(findings)) => {
+                Err(DeviceError::Store(StoreError::NotFinalizable(findings))) => {
                     print_findings(&findings, lang);
                     eprintln!(
                         "{}",
@@ -590,7 +617,7 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                     );
                     Ok(ExitCode::FAILURE)
                 }
-                Err(e) => Err(store_err(e, lang)),
+                Err(e) => Err(device_err(e, dir, lang)),
             }
         }
         HouseholdCmd::Delete { id } => {

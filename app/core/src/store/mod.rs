@@ -7,7 +7,8 @@
 //!
 //! Life cycle: `draft` (autosaved) → `final` (no validation errors) → `queued` (in the outbox) →
 //! `sent` (acknowledged) → `approved` / `rejected` (from a pull); `conflict` from a push answer or
-//! pull; `deleted` is a tombstone until the server acknowledges it. Editing a record in any state
+//! pull; `deleted` is a tombstone until the server acknowledges it; `needs_photo` when a photo
+//! it must send is gone or damaged on the device (see `photo_problems`). Editing a record in any state
 //! but `deleted` puts it back to `draft`; once a revision has been queued, the edit makes a new
 //! revision based on the last one the server acknowledged.
 
@@ -15,6 +16,7 @@ pub mod connection;
 mod error;
 pub mod jsonpath;
 pub mod migrations;
+mod photo_problems;
 mod search;
 mod sync;
 
@@ -24,8 +26,9 @@ use std::path::Path;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use pendata_shared::model::Location;
+use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::Assignment;
-use pendata_shared::validate::{is_finalizable, Context};
+use pendata_shared::validate::{is_finalizable, local_photo_finding, Context};
 use pendata_shared::{
     validate_household, DeviceId, Finding, Household, Lang, Member, MemberId, PhotoRef, RecordKind,
     RevisionId,
@@ -37,6 +40,7 @@ use serde_json::Value;
 use crate::crypto::DataKey;
 
 pub use error::StoreError;
+pub use photo_problems::{PhotoProblemRow, SetAside};
 pub use search::{HouseholdSummary, SearchQuery};
 pub use sync::{ConflictRow, PendingRow, PullSummary, PushSummary, RejectedPush};
 
@@ -58,11 +62,14 @@ pub enum RecordState {
     Rejected,
     Conflict,
     Deleted,
+    /// A photo the record references is gone or damaged on this device: it is not sent until
+    /// the photo is taken again ("perlu foto ulang"). See [`Store::set_aside_for_photo`].
+    NeedsPhoto,
 }
 
 impl RecordState {
     /// Every state, in life-cycle order.
-    pub const ALL: [RecordState; 8] = [
+    pub const ALL: [RecordState; 9] = [
         RecordState::Draft,
         RecordState::Final,
         RecordState::Queued,
@@ -71,6 +78,7 @@ impl RecordState {
         RecordState::Rejected,
         RecordState::Conflict,
         RecordState::Deleted,
+        RecordState::NeedsPhoto,
     ];
 
     /// The spelling in the store and on the command line.
@@ -84,6 +92,7 @@ impl RecordState {
             RecordState::Rejected => "rejected",
             RecordState::Conflict => "conflict",
             RecordState::Deleted => "deleted",
+            RecordState::NeedsPhoto => "needs_photo",
         }
     }
 
@@ -103,6 +112,7 @@ impl RecordState {
             (RecordState::Rejected, Lang::Id) => "ditolak",
             (RecordState::Conflict, Lang::Id) => "konflik",
             (RecordState::Deleted, Lang::Id) => "dihapus",
+            (RecordState::NeedsPhoto, Lang::Id) => "perlu foto ulang",
             (RecordState::Draft, Lang::En) => "draft",
             (RecordState::Final, Lang::En) => "final",
             (RecordState::Queued, Lang::En) => "queued",
@@ -111,6 +121,7 @@ impl RecordState {
             (RecordState::Rejected, Lang::En) => "rejected",
             (RecordState::Conflict, Lang::En) => "conflict",
             (RecordState::Deleted, Lang::En) => "deleted",
+            (RecordState::NeedsPhoto, Lang::En) => "photo retake needed",
         }
     }
 }
@@ -970,6 +981,7 @@ impl Store {
             h.photos.push(photo.clone());
             Ok(vec![(path, oldv, newv)])
         })?;
+        photo_problems::clear_slot(&tx, &idstr, photo.kind, photo.member_id)?;
         tx.execute(
             "INSERT INTO photos (household_id, kind, member_id, sha256, blob_id, bytes, width, height, taken_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -1104,12 +1116,23 @@ impl Store {
         Ok(added)
     }
 
-    /// Make a draft final: refused with the findings when validation finds errors. Returns the
-    /// (warning) findings. Finalising a final record again is harmless.
-    pub fn finalize(&mut self, id: pendata_shared::HouseholdId) -> Result<Vec<Finding>> {
+    /// Make a draft final: refused with the findings when validation finds errors, or when a
+    /// photo the record references is not usable on this device. The store does not hold photo
+    /// bytes: `photo_problem` answers for each photo (the device reads them back; see
+    /// `Device::finalize`), so no record becomes final with a photo that could never be sent.
+    /// Returns the (warning) findings. Finalising a final record again is harmless; a record
+    /// waiting for a photo retake (`needs_photo`) becomes final again once its photos read back.
+    pub fn finalize(
+        &mut self,
+        id: pendata_shared::HouseholdId,
+        photo_problem: impl Fn(&PhotoRef) -> Option<LocalPhotoProblem>,
+    ) -> Result<Vec<Finding>> {
         let tx = self.tx()?;
         let row = load_row(&tx, &id.to_string())?.ok_or(StoreError::NotFound)?;
-        if !matches!(row.state, RecordState::Draft | RecordState::Final) {
+        if !matches!(
+            row.state,
+            RecordState::Draft | RecordState::Final | RecordState::NeedsPhoto
+        ) {
             return Err(StoreError::IllegalTransition {
                 from: row.state,
                 action: "finalize",
@@ -1117,13 +1140,17 @@ impl Store {
         }
         let mut h = parse_household(&row.content)?;
         let now = Utc::now();
-        let findings = validate_household(&h, &Context::embedded(now.date_naive()));
+        let mut findings = validate_household(&h, &Context::embedded(now.date_naive()));
+        findings.extend(h.photos.iter().filter_map(|p| {
+            photo_problem(p).map(|problem| local_photo_finding(&h, p.kind, p.member_id, problem))
+        }));
         if !is_finalizable(&findings) {
             return Err(StoreError::NotFinalizable(findings));
         }
-        if row.state == RecordState::Draft {
+        if row.state != RecordState::Final {
             h.interview.finalized_at = Some(now);
             write_content(&tx, row.seq, &h, RecordState::Final, &now_text(now))?;
+            photo_problems::clear_household(&tx, &id.to_string())?;
             tx.commit()?;
         }
         Ok(findings)

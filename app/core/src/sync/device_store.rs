@@ -9,11 +9,15 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
+use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::{PullItem, PushRecord, PushResult, ReviewOutcome, UserInfo};
 
-use super::{run_sync, Client, ClientConfig, PhotoSize, Progress, StoreError, SyncReport};
+use super::{
+    run_sync, Client, ClientConfig, PhotoReadError, PhotoSize, Progress, SetAside, StoreError,
+    SyncReport,
+};
 use super::{SyncStore, MAX_PENDING_PER_SYNC};
-use crate::device::{Device, DeviceError};
+use crate::device::{local_problem, Device, DeviceError};
 use crate::store::{keys, PullSummary};
 
 /// [`SyncStore`] over a [`Device`]. Also collects what the pull brought, for the summary.
@@ -52,8 +56,23 @@ impl SyncStore for DeviceSyncStore<'_> {
         self.device.store().pending_photo_refs().map_err(wrap)
     }
 
-    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
-        self.device.photo_bytes(sha).map_err(wrap)
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, PhotoReadError> {
+        match self.device.photo_bytes(sha) {
+            Ok(bytes) => Ok(bytes),
+            Err(DeviceError::Blob(e)) => Err(PhotoReadError::Lost(local_problem(&e))),
+            Err(e) => Err(PhotoReadError::Store(wrap(e))),
+        }
+    }
+
+    fn set_aside_for_photo(
+        &mut self,
+        sha: &Sha256Hex,
+        problem: LocalPhotoProblem,
+    ) -> Result<Vec<SetAside>, StoreError> {
+        self.device
+            .store_mut()
+            .set_aside_for_photo(sha, problem)
+            .map_err(wrap)
     }
 
     fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError> {

@@ -3,8 +3,11 @@
 //! Resumable at any point: results are recorded through the store as each answer arrives, photo
 //! uploads resume from the server's staged count, and the pull cursor is saved with each page.
 
+use std::collections::HashSet;
+
 use chrono::Utc;
 use pendata_shared::ids::{BatchId, HouseholdId, RevisionId, Sha256Hex};
+use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::{
     ConflictReason, MissingPhoto, PullItem, PushBatch, PushOutcome, PushResult, DEFAULT_PAGE_SIZE,
     MAX_PHOTO_QUERY, PHOTO_CHUNK_BYTES, PROTOCOL_VERSION,
@@ -14,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use super::client::{ChunkOutcome, Client, ClientError};
 use super::plan::{photos_to_query, plan, Operation, PlanInput};
 use super::retry::retry;
-use super::{StoreError, SyncStore};
+use super::{PhotoReadError, SetAside, StoreError, SyncStore};
 
 /// Offset corrections tolerated for one photo before giving up on it for this sync.
 const MAX_OFFSET_CORRECTIONS: u32 = 8;
@@ -97,6 +100,9 @@ pub struct SyncReport {
     pub resent_bytes: u64,
     pub pulled: PulledCounts,
     pub issues: Vec<Issue>,
+    /// Households taken out of the sync because a photo they need is gone or damaged on the
+    /// device (they wait for a retake; everything else went on).
+    pub set_aside: Vec<SetAside>,
 }
 
 /// Why a sync stopped before the end. `partial` tells what was done before.
@@ -161,6 +167,8 @@ struct Run<'a, S: SyncStore> {
     progress: &'a mut dyn FnMut(Progress),
     report: SyncReport,
     phase: Phase,
+    /// Revisions set aside during this sync (a photo they need is not usable): never pushed.
+    withdrawn: HashSet<RevisionId>,
 }
 
 /// Runs one sync. Records the server rejects are set aside by the store; a step that gets an
@@ -177,6 +185,7 @@ pub async fn run_sync(
         progress,
         report: SyncReport::default(),
         phase: Phase::Photos,
+        withdrawn: HashSet::new(),
     };
     match run.all().await {
         Ok(()) => Ok(run.report),
@@ -261,7 +270,7 @@ impl<S: SyncStore> Run<'_, S> {
             .collect();
         let photo_bytes_total: u64 = uploads.iter().map(|(_, from, total)| total - from).sum();
         let photos_total = uploads.len() as u64;
-        let records_total: u64 = ops
+        let mut records_total: u64 = ops
             .iter()
             .map(|op| match op {
                 Operation::PushBatch { records } => records.len() as u64,
@@ -299,7 +308,13 @@ impl<S: SyncStore> Run<'_, S> {
                         photo_bytes_total,
                     );
                 }
-                Operation::PushBatch { records } => {
+                Operation::PushBatch { mut records } => {
+                    let planned = records.len() as u64;
+                    records.retain(|r| !self.withdrawn.contains(&r.revision));
+                    records_total -= planned - records.len() as u64;
+                    if records.is_empty() {
+                        continue;
+                    }
                     if self.phase != Phase::Push {
                         self.phase = Phase::Push;
                         self.emit(0, records_total, 0, 0);
@@ -397,19 +412,15 @@ impl<S: SyncStore> Run<'_, S> {
         wire: &mut Wire,
     ) -> Result<(), SyncFailure> {
         let client = self.client;
-        let bytes = self.store.photo_bytes(sha)?;
-        if &Sha256Hex::digest(&bytes) != sha {
-            // Sending would cost the whole photo and end in photo.hash_mismatch.
-            self.report.issues.push(Issue {
-                phase: Phase::Photos,
-                photo: Some(sha.clone()),
-                code: "photo.local_corrupt".into(),
-                message: "Berkas foto di perangkat rusak (isi tidak cocok dengan SHA-256); \
-                          ambil ulang fotonya"
-                    .into(),
-            });
-            return Ok(());
-        }
+        let bytes = match self.store.photo_bytes(sha) {
+            // Sending damaged bytes would cost the whole photo and end in photo.hash_mismatch.
+            Ok(bytes) if &Sha256Hex::digest(&bytes) != sha => {
+                return self.set_aside(sha, LocalPhotoProblem::Damaged);
+            }
+            Ok(bytes) => bytes,
+            Err(PhotoReadError::Lost(problem)) => return self.set_aside(sha, problem),
+            Err(PhotoReadError::Store(e)) => return Err(e.into()),
+        };
         let total = bytes.len() as u64;
         if total != planned_total {
             tracing::warn!(sha256 = %sha, planned_total, total, "store size differs from bytes");
@@ -515,6 +526,27 @@ impl<S: SyncStore> Run<'_, S> {
                 bytes_total,
             );
         }
+    }
+
+    /// The photo `sha` is not usable on this device: the store sets aside the records that
+    /// need it, and they are left out of this sync's push. The rest of the sync goes on.
+    fn set_aside(
+        &mut self,
+        sha: &Sha256Hex,
+        problem: LocalPhotoProblem,
+    ) -> Result<(), SyncFailure> {
+        let set_aside = self.store.set_aside_for_photo(sha, problem)?;
+        tracing::warn!(
+            sha256 = %sha,
+            problem = problem.as_str(),
+            households = set_aside.len(),
+            "photo not usable on this device; its households set aside"
+        );
+        for s in &set_aside {
+            self.withdrawn.extend(s.withdrawn.iter().copied());
+        }
+        self.report.set_aside.extend(set_aside);
+        Ok(())
     }
 
     fn tally(&mut self, results: &[PushResult]) {

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
+use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::{Change, PullItem, PushRecord, PushResult};
 
 pub mod client;
@@ -17,6 +18,7 @@ pub mod engine;
 pub mod plan;
 pub mod retry;
 
+pub use crate::store::SetAside;
 pub use client::{ChunkOutcome, Client, ClientConfig, ClientError, Me};
 pub use device_store::{DeviceSyncStore, LogoutOutcome, Revoke, Session, SyncOutcome, Unsent};
 pub use engine::{
@@ -42,6 +44,17 @@ impl StoreError {
     pub fn new(e: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
         StoreError(e.into())
     }
+}
+
+/// Why [`SyncStore::photo_bytes`] gave no bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoReadError {
+    /// The photo's bytes are not usable on this device: only the records needing it suffer.
+    #[error("foto tidak dapat dipakai di perangkat (photo not usable on this device): {}", .0.as_str())]
+    Lost(LocalPhotoProblem),
+    /// The store itself failed: the sync stops.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// What the sync engine needs from the local store. Every method is one short transaction;
@@ -72,8 +85,19 @@ pub trait SyncStore {
             .collect())
     }
 
-    /// The stored bytes of one photo (the exact bytes whose SHA-256 is `sha`).
-    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError>;
+    /// The stored bytes of one photo (the exact bytes whose SHA-256 is `sha`). A photo whose
+    /// bytes are gone or unreadable is [`PhotoReadError::Lost`]: the engine then sets aside only
+    /// the records that need it ([`set_aside_for_photo`](Self::set_aside_for_photo)).
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, PhotoReadError>;
+
+    /// The photo `sha` cannot be sent (`problem`): take every record that needs it out of this
+    /// and later syncs until the photo is taken again, durably, and say which. The engine drops
+    /// the returned `withdrawn` revisions from the push; everything else goes as planned.
+    fn set_aside_for_photo(
+        &mut self,
+        sha: &Sha256Hex,
+        problem: LocalPhotoProblem,
+    ) -> Result<Vec<SetAside>, StoreError>;
 
     /// Records the server's answer for pushed revisions (durably, before returning).
     fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError>;
@@ -109,4 +133,40 @@ pub fn photo_refs_of(record: &PushRecord) -> Vec<PhotoSize> {
             .collect(),
         Change::Delete => Vec::new(),
     }
+}
+
+/// What setting aside the photo `sha` means for `records` (revisions an in-memory store still
+/// holds for sending): one [`SetAside`] per household whose revisions reference the photo, with
+/// those revisions as `withdrawn`. For [`SyncStore`] implementations that keep revisions in
+/// memory; the device's store does the same in SQL (`Store::set_aside_for_photo`).
+pub fn set_aside_of(
+    records: &[PushRecord],
+    sha: &Sha256Hex,
+    problem: LocalPhotoProblem,
+) -> Vec<SetAside> {
+    let mut out: Vec<SetAside> = Vec::new();
+    for r in records {
+        let Change::Upsert { household } = &r.change else {
+            continue;
+        };
+        let Some(photo) = household.photos.iter().find(|p| &p.sha256 == sha) else {
+            continue;
+        };
+        match out.iter_mut().find(|s| s.household_id == r.household_id) {
+            Some(s) => s.withdrawn.push(r.revision),
+            None => out.push(SetAside {
+                household_id: r.household_id,
+                withdrawn: vec![r.revision],
+                sha256: sha.clone(),
+                problem,
+                finding: pendata_shared::validate::local_photo_finding(
+                    household,
+                    photo.kind,
+                    photo.member_id,
+                    problem,
+                ),
+            }),
+        }
+    }
+    out
 }

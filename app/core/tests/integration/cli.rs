@@ -55,6 +55,12 @@ fn import_list_show_finalize_status_delete() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("1 rumah tangga disimpan"));
+    // Kept as a draft, saying which photos are missing here.
+    assert!(
+        stdout(&o).contains("9 foto belum ada di perangkat"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = run(d, &["household", "list"]);
     assert!(o.status.success());
@@ -106,6 +112,45 @@ fn import_list_show_finalize_status_delete() {
     let h: pendata_shared::Household = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(h.id.to_string(), ID);
 
+    // The file carries photo references, not photo bytes: the household cannot be final until
+    // its photos are on this device, and the CLI names each one.
+    let o = run(d, &["household", "finalize", ID]);
+    assert!(!o.status.success(), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Foto KTP (Ahmad Suryana) tidak ada di perangkat — ambil ulang"),
+        "{text}"
+    );
+    assert_eq!(text.matches("[photo.not_on_device]").count(), 9, "{text}");
+    assert_eq!(
+        stdout(&run(d, &["household", "list", "--state", "draft"]))
+            .lines()
+            .count(),
+        1
+    );
+    // Retake every photo (real JPEGs through the pipeline): then it can be final.
+    let example = common::example();
+    for (i, p) in example.photos.iter().enumerate() {
+        let file = d.join(format!("retake-{i}.jpg"));
+        let w = 320 + 8 * i as u16;
+        let rgb = common::camera::camera_like(u32::from(w), 240);
+        std::fs::write(&file, common::camera::encode_rgb(&rgb, w, 240, 90, false)).unwrap();
+        let mut args = vec![
+            "photo".to_string(),
+            "add".into(),
+            "--household".into(),
+            ID.into(),
+            "--kind".into(),
+            p.kind.stereotype().into(),
+        ];
+        if let Some(m) = p.member_id {
+            args.extend(["--member".into(), m.to_string()]);
+        }
+        args.push(file.to_string_lossy().into_owned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(d, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
     let o = run(d, &["household", "finalize", ID]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert_eq!(

@@ -103,7 +103,7 @@ fn photos_of_a_revision_accepted_incomplete_are_offered_again() {
             .unwrap();
         shas.push(p.sha256);
     }
-    device.store_mut().finalize(id).unwrap();
+    device.finalize(id).unwrap();
     device.store_mut().queue(id).unwrap();
     let records = device.store_mut().pending_push(200).unwrap();
     assert_eq!(records.len(), 1);

@@ -8,7 +8,10 @@ use pendata_core::store::{connection, migrations, RecordState, SearchQuery, Stor
 use rusqlite::Connection;
 
 /// The frozen schemas, by version. Add `(N, include_str!("schemas/vN.sql"))` with each migration.
-const FROZEN: &[(u32, &str)] = &[(1, include_str!("schemas/v1.sql"))];
+const FROZEN: &[(u32, &str)] = &[
+    (1, include_str!("schemas/v1.sql")),
+    (2, include_str!("schemas/v2.sql")),
+];
 
 fn schema(conn: &Connection) -> Vec<(String, String)> {
     let mut stmt = conn

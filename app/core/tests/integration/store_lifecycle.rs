@@ -35,7 +35,7 @@ fn accepted(store: &mut Store, id: HouseholdId) -> RevisionId {
 fn sent(store: &mut Store) -> (HouseholdId, RevisionId) {
     let h = example();
     store.save_household(&h).unwrap();
-    store.finalize(h.id).unwrap();
+    store.finalize(h.id, common::photos_on_device).unwrap();
     store.queue(h.id).unwrap();
     let rev = accepted(store, h.id);
     (h.id, rev)
@@ -60,7 +60,7 @@ fn full_life_cycle_and_illegal_transitions() {
             action: "queue"
         })
     ));
-    let warnings = s.finalize(h.id).unwrap();
+    let warnings = s.finalize(h.id, common::photos_on_device).unwrap();
     assert!(warnings.iter().all(|f| f.severity == Severity::Warning));
     assert_eq!(s.state(h.id).unwrap(), RecordState::Final);
     let stored = s.household(h.id).unwrap();
@@ -74,7 +74,7 @@ fn full_life_cycle_and_illegal_transitions() {
         Err(StoreError::IllegalTransition { .. })
     ));
     assert!(matches!(
-        s.finalize(h.id),
+        s.finalize(h.id, common::photos_on_device),
         Err(StoreError::IllegalTransition { .. })
     ));
 
@@ -96,7 +96,7 @@ fn full_life_cycle_and_illegal_transitions() {
     assert_eq!(rec.acked_revision, Some(rev));
     assert!(s.pending_push(10).unwrap().is_empty());
     assert!(matches!(
-        s.finalize(h.id),
+        s.finalize(h.id, common::photos_on_device),
         Err(StoreError::IllegalTransition { .. })
     ));
 
@@ -121,7 +121,7 @@ fn full_life_cycle_and_illegal_transitions() {
     // Further autosaves keep the working revision.
     s.set_field(h.id, "housing.rooms", json!(4)).unwrap();
     assert_eq!(s.record(h.id).unwrap().revision, rec.revision);
-    s.finalize(h.id).unwrap();
+    s.finalize(h.id, common::photos_on_device).unwrap();
     s.queue(h.id).unwrap();
     let push = s.pending_push(10).unwrap();
     assert_eq!(push[0].base_revision, Some(rev));
@@ -157,7 +157,7 @@ fn finalize_refuses_on_errors() {
     let h = example();
     s.save_household(&h).unwrap();
     s.set_field(h.id, "members[0].nik", json!("12345")).unwrap();
-    match s.finalize(h.id) {
+    match s.finalize(h.id, common::photos_on_device) {
         Err(StoreError::NotFinalizable(f)) => {
             assert!(f
                 .iter()
@@ -173,7 +173,7 @@ fn finalize_refuses_on_errors() {
     no_photos.photos.clear();
     s.save_household(&no_photos).unwrap();
     assert!(matches!(
-        s.finalize(h.id),
+        s.finalize(h.id, common::photos_on_device),
         Err(StoreError::NotFinalizable(_))
     ));
     let photo = h.photos[0].clone();
@@ -361,7 +361,7 @@ fn push_results_are_applied_per_record() {
         h.id = HouseholdId::new();
         h.notes = Some(format!("rt {i}"));
         s.save_household(&h).unwrap();
-        s.finalize(h.id).unwrap();
+        s.finalize(h.id, common::photos_on_device).unwrap();
         ids.push(h.id);
     }
     assert_eq!(s.queue_all_final().unwrap(), 3);
@@ -416,7 +416,7 @@ fn push_results_are_applied_per_record() {
     assert_eq!(rej[0].findings, vec![finding]);
     assert!(s.pending_push(100).unwrap().is_empty());
     // Re-queue the rejected one: a fresh revision, never the refused id.
-    s.finalize(ids[0]).unwrap();
+    s.finalize(ids[0], common::photos_on_device).unwrap();
     let again = s.queue(ids[0]).unwrap();
     assert_ne!(again, push[0].revision);
     // Editing the conflicting one bases the new revision on the server's current one.
@@ -487,7 +487,7 @@ fn tombstones_until_acknowledged() {
     let mut h = example();
     h.id = HouseholdId::new();
     s.save_household(&h).unwrap();
-    s.finalize(h.id).unwrap();
+    s.finalize(h.id, common::photos_on_device).unwrap();
     s.queue(h.id).unwrap();
     assert_eq!(s.pending_push(10).unwrap().len(), 1);
     assert_eq!(s.delete(h.id).unwrap(), DeleteOutcome::Tombstoned);
@@ -608,7 +608,7 @@ fn answer_for_an_in_flight_revision_rebases_the_newer_edit() {
     let (_d, mut s) = store();
     let h = example();
     s.save_household(&h).unwrap();
-    s.finalize(h.id).unwrap();
+    s.finalize(h.id, common::photos_on_device).unwrap();
     let old = s.queue(h.id).unwrap();
     assert_eq!(s.pending_push(10).unwrap().len(), 1); // in flight
     s.set_field(h.id, "notes", json!("diubah saat mengirim"))
@@ -641,7 +641,7 @@ fn answer_for_an_in_flight_revision_rebases_the_newer_edit() {
         s.household(h.id).unwrap().notes.as_deref(),
         Some("diubah saat mengirim")
     );
-    s.finalize(h.id).unwrap();
+    s.finalize(h.id, common::photos_on_device).unwrap();
     s.queue(h.id).unwrap();
     assert_eq!(s.pending_push(10).unwrap()[0].base_revision, Some(old));
 }
@@ -651,7 +651,7 @@ fn conflict_notices_from_pull() {
     let (_d, mut s) = store();
     let h = example();
     s.save_household(&h).unwrap();
-    s.finalize(h.id).unwrap();
+    s.finalize(h.id, common::photos_on_device).unwrap();
     let rev = s.queue(h.id).unwrap();
     s.pending_push(10).unwrap();
     let theirs = RevisionId::new();
@@ -682,4 +682,117 @@ fn conflict_notices_from_pull() {
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].resolved_with, Some(rev));
     assert_eq!(s.status().unwrap().open_conflicts, 0);
+}
+
+/// A photo lost on the device: the households needing it are set aside (`needs_photo`, the photo
+/// named), a revision only this sync handed out leaves the outbox, one an earlier sync handed
+/// out (the server may hold it) stays to be sent again, and a retake clears the problem.
+#[test]
+fn a_lost_photo_sets_aside_the_households_that_need_it() {
+    use pendata_shared::photos::{LocalPhotoProblem, PhotoKind};
+
+    let (_d, mut s) = store();
+    let mut a = example();
+    let mut b = example();
+    b.id = HouseholdId::new();
+    let ktp = a
+        .photos
+        .iter()
+        .find(|p| p.kind == PhotoKind::Ktp)
+        .unwrap()
+        .clone();
+    // b has photos of its own for every kind but shares none with a's KTP.
+    b.photos = a.photos.clone();
+    for (i, p) in b.photos.iter_mut().enumerate() {
+        p.sha256 = pendata_shared::Sha256Hex::digest(format!("b{i}").as_bytes());
+        p.member_id = None;
+    }
+    a.notes = Some("a".into());
+    for h in [&a, &b] {
+        s.save_household(h).unwrap();
+        s.finalize(h.id, common::photos_on_device).unwrap();
+        s.queue(h.id).unwrap();
+    }
+    // a was handed out by an earlier sync too (its answer may have been lost); b only now.
+    s.pending_push(100).unwrap();
+    s.pending_push(100).unwrap();
+    let a_rev = s.record(a.id).unwrap().revision;
+
+    let aside = s
+        .set_aside_for_photo(&ktp.sha256, LocalPhotoProblem::Missing)
+        .unwrap();
+    assert_eq!(aside.len(), 1, "only the household referencing the photo");
+    assert_eq!(aside[0].household_id, a.id);
+    assert!(
+        aside[0].withdrawn.is_empty(),
+        "an earlier sync handed it out: it stays"
+    );
+    assert_eq!(
+        aside[0].finding.message,
+        "Foto KTP (Ahmad Suryana) tidak ada di perangkat — ambil ulang"
+    );
+    assert_eq!(
+        aside[0].finding.message_en,
+        "Identity card (KTP) photo (Ahmad Suryana) is not on this device — take it again"
+    );
+    assert_eq!(s.state(a.id).unwrap(), RecordState::NeedsPhoto);
+    assert_eq!(s.state(b.id).unwrap(), RecordState::Queued);
+    let pending: Vec<_> = s
+        .pending_list()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.revision)
+        .collect();
+    assert!(pending.contains(&a_rev));
+    let problems = s.photo_problems().unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].finding, aside[0].finding);
+    assert_eq!(s.status().unwrap().states["needs_photo"], 1);
+
+    // A fresh household handed out once (this sync): withdrawn unsent.
+    let mut c = example();
+    c.id = HouseholdId::new();
+    c.photos = a.photos.clone();
+    s.save_household(&c).unwrap();
+    s.finalize(c.id, common::photos_on_device).unwrap();
+    let c_rev = s.queue(c.id).unwrap();
+    s.pending_push(100).unwrap();
+    let aside = s
+        .set_aside_for_photo(&ktp.sha256, LocalPhotoProblem::Damaged)
+        .unwrap();
+    let c_aside = aside.iter().find(|x| x.household_id == c.id).unwrap();
+    assert_eq!(c_aside.withdrawn, vec![c_rev]);
+    assert!(c_aside
+        .finding
+        .message
+        .ends_with("rusak di perangkat — ambil ulang"));
+    assert!(!s
+        .pending_list()
+        .unwrap()
+        .iter()
+        .any(|p| p.revision == c_rev));
+
+    // It cannot be final while the photo does not read back; once it does, it can.
+    let refuse = |p: &pendata_shared::PhotoRef| {
+        (p.sha256 == ktp.sha256).then_some(LocalPhotoProblem::Missing)
+    };
+    match s.finalize(c.id, refuse) {
+        Err(StoreError::NotFinalizable(f)) => {
+            assert!(f.iter().any(|f| f.code == "photo.not_on_device"), "{f:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.state(c.id).unwrap(), RecordState::NeedsPhoto);
+    s.finalize(c.id, common::photos_on_device).unwrap();
+    assert_eq!(s.state(c.id).unwrap(), RecordState::Final);
+    assert!(s
+        .photo_problems()
+        .unwrap()
+        .iter()
+        .all(|p| p.household_id != c.id));
+    let new_rev = s.queue(c.id).unwrap();
+    assert_ne!(
+        new_rev, c_rev,
+        "a new revision: the withdrawn one never left the device"
+    );
 }

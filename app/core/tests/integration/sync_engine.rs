@@ -23,15 +23,15 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, TimeZone, Utc};
 use pendata_core::sync::{
-    run_sync, ChunkOutcome, Client, ClientConfig, ClientError, Phase, Progress, Sleeper,
-    StoreError, SyncStore,
+    run_sync, set_aside_of, ChunkOutcome, Client, ClientConfig, ClientError, Phase, PhotoReadError,
+    Progress, SetAside, Sleeper, StoreError, SyncStore,
 };
 use pendata_server::auth::hash_password;
 use pendata_server::store::{BlobStatus, NewUser, Role};
 use pendata_server::{AppState, Config};
 use pendata_shared::ids::{DeviceId, HouseholdId, RevisionId, Sha256Hex};
 use pendata_shared::model::{Household, MusdesRef, RecordKind};
-use pendata_shared::photos::{PhotoKind, PhotoRef};
+use pendata_shared::photos::{LocalPhotoProblem, PhotoKind, PhotoRef};
 use pendata_shared::protocol::{
     content_hash, Change, ConflictReason, ErrorBody, PullItem, PullPage, PushBatch, PushOutcome,
     PushRecord, PushResponse, PushResult, ReviewDecision, ReviewOutcome, PHOTO_CHUNK_BYTES,
@@ -84,6 +84,8 @@ struct MemStore {
     record_calls: usize,
     /// Batches refused as a whole: (revisions, code).
     push_failures: Vec<(Vec<RevisionId>, String)>,
+    /// Revisions set aside because a photo they need is lost (never sent).
+    set_aside: HashSet<RevisionId>,
 }
 
 impl SyncStore for MemStore {
@@ -91,15 +93,37 @@ impl SyncStore for MemStore {
         Ok(self
             .revisions
             .iter()
-            .filter(|r| !self.results.contains_key(&r.revision))
+            .filter(|r| {
+                !self.results.contains_key(&r.revision) && !self.set_aside.contains(&r.revision)
+            })
             .cloned()
             .collect())
     }
-    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, StoreError> {
+    fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, PhotoReadError> {
         self.photos
             .get(sha)
             .cloned()
-            .ok_or_else(|| StoreError::new("foto tidak ada"))
+            .ok_or(PhotoReadError::Lost(LocalPhotoProblem::Missing))
+    }
+
+    fn set_aside_for_photo(
+        &mut self,
+        sha: &Sha256Hex,
+        problem: LocalPhotoProblem,
+    ) -> Result<Vec<SetAside>, StoreError> {
+        let pending: Vec<PushRecord> = self
+            .revisions
+            .iter()
+            .filter(|r| {
+                !self.results.contains_key(&r.revision) && !self.set_aside.contains(&r.revision)
+            })
+            .cloned()
+            .collect();
+        let out = set_aside_of(&pending, sha, problem);
+        for s in &out {
+            self.set_aside.extend(s.withdrawn.iter().copied());
+        }
+        Ok(out)
     }
     fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError> {
         self.record_calls += 1;

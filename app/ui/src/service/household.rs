@@ -2,6 +2,7 @@
 //! lists, bitmask answers, finalize and reopen, new proposals and deleting unsent drafts.
 
 use pendata_core::store::{RecordState, StoreError};
+use pendata_core::DeviceError;
 use pendata_shared::{HouseholdId, Lang, Member, MemberId};
 use serde_json::Value;
 
@@ -52,7 +53,9 @@ impl Worker {
         let map = |e: StoreError| format!("{} ({})", e.message(lang), e.code());
         let household = d.store().household(id).map_err(map)?;
         let record = d.store().record(id).map_err(map)?;
-        let findings = d.store().validate(id).map_err(map)?;
+        let mut findings = d.store().validate(id).map_err(map)?;
+        // A photo whose bytes are gone from this device blocks finalize like a missing one.
+        findings.extend(d.local_photo_findings(&household));
         let mut photos = Vec::new();
         for p in d.photos(id).map_err(|e| self.err(e))? {
             let Some(sha) = pendata_shared::Sha256Hex::parse(&p.sha256) else {
@@ -231,18 +234,18 @@ impl Worker {
 
     pub(super) fn finalize(&mut self, id: HouseholdId) -> Res {
         let lang = self.lang;
-        let result = self.device()?.store_mut().finalize(id);
+        let result = self.device()?.finalize(id);
         match result {
             Ok(_) => {
                 self.refresh_form(id)?;
                 self.emit(Update::Notice(tr(lang, "review.done").into()));
                 Ok(())
             }
-            Err(StoreError::NotFinalizable(_)) => {
+            Err(DeviceError::Store(StoreError::NotFinalizable(_))) => {
                 self.refresh_form(id)?;
                 Err(tr(lang, "review.blocked").into())
             }
-            Err(e) => Err(self.store_err(e)),
+            Err(e) => Err(self.err(e)),
         }
     }
 

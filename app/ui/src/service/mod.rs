@@ -175,10 +175,6 @@ impl Worker {
         format!("{} ({})", e.message(self.lang), e.code())
     }
 
-    fn store_err(&self, e: StoreError) -> String {
-        format!("{} ({})", e.message(self.lang), e.code())
-    }
-
     fn device(&mut self) -> Res<&mut Device> {
         let lang = self.lang;
         self.device

@@ -125,6 +125,14 @@ impl Worker {
                     rej.messages.join("; ")
                 ));
             }
+            for s in &r.set_aside {
+                view.problems.push(format!(
+                    "{}: {} — {}",
+                    tr(lang, "sync.needs_photo"),
+                    head_name(d, s.household_id),
+                    s.finding.message_in(lang)
+                ));
+            }
         }
         // Households the supervisor sent back, with the note, so they can be fixed.
         let rejected = d

@@ -21,11 +21,12 @@ impl Worker {
             RecordState::Approved,
             RecordState::Rejected,
             RecordState::Conflict,
+            RecordState::NeedsPhoto,
         ];
         let count = |st: RecordState| s.states.get(st.as_str()).copied().unwrap_or(0);
         let home = HomeView {
             states: shown.iter().map(|st| (*st, count(*st))).collect(),
-            unsent: count(RecordState::Final) + s.outbox_pending,
+            unsent: count(RecordState::Final) + count(RecordState::NeedsPhoto) + s.outbox_pending,
             assignments: s.assignments_active,
             last_sync_at: s.last_sync_at.clone(),
             username: d.store().username().map(str::to_string),

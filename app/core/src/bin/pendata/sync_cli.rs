@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
-use pendata_core::store::{ConflictRow, PendingRow, RecordState, RejectedPush, StatusCounts};
+use pendata_core::store::{
+    ConflictRow, PendingRow, PhotoProblemRow, RecordState, RejectedPush, StatusCounts,
+};
 use pendata_core::sync::{Phase, Progress, Revoke, SyncOutcome};
 use pendata_core::{Device, DeviceError};
 use pendata_shared::protocol::{ReviewDecision, Role, UserInfo};
@@ -240,7 +242,10 @@ pub(super) fn sync(dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
     match result {
         Ok(outcome) => {
             print_summary(&device, &outcome, lang)?;
-            let refused = !outcome.report.rejected.is_empty() || !outcome.report.issues.is_empty();
+            let report = &outcome.report;
+            let refused = !report.rejected.is_empty()
+                || !report.issues.is_empty()
+                || !report.set_aside.is_empty();
             Ok(if refused {
                 ExitCode::FAILURE
             } else {
@@ -341,6 +346,26 @@ fn print_summary(device: &Device, outcome: &SyncOutcome, lang: Lang) -> anyhow::
             println!("  {} ({reason})", c.household_id);
         }
     }
+    if !r.set_aside.is_empty() {
+        println!(
+            "{}",
+            t(
+                lang,
+                &format!(
+                    "Tidak dikirim, perlu foto ulang (data lain tetap dikirim): {}",
+                    r.set_aside.len()
+                ),
+                &format!(
+                    "Not sent, photo retake needed (everything else was sent): {}",
+                    r.set_aside.len()
+                ),
+            )
+        );
+        for s in &r.set_aside {
+            println!("  {}", s.household_id);
+            print_findings(std::slice::from_ref(&s.finding), lang);
+        }
+    }
     for issue in &r.issues {
         println!("  ! {} ({})", issue.message, issue.code);
     }
@@ -384,6 +409,8 @@ struct StatusView {
     pending: Vec<PendingRow>,
     rejected: Vec<RejectedPush>,
     conflicts: Vec<ConflictRow>,
+    /// Households waiting for a photo retake, one row per photo.
+    needs_photo: Vec<PhotoProblemRow>,
 }
 
 pub(super) fn status(dir: &Path, lang: Lang, json: bool) -> anyhow::Result<ExitCode> {
@@ -405,6 +432,7 @@ pub(super) fn status(dir: &Path, lang: Lang, json: bool) -> anyhow::Result<ExitC
             .into_iter()
             .filter(|c| c.resolved_with.is_none())
             .collect(),
+        needs_photo: store.photo_problems().map_err(|e| store_err(e, lang))?,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&view)?);
@@ -472,6 +500,13 @@ pub(super) fn status(dir: &Path, lang: Lang, json: bool) -> anyhow::Result<ExitC
         for r in &view.rejected {
             println!("  {}", r.household_id);
             print_findings(&r.findings, lang);
+        }
+    }
+    if !view.needs_photo.is_empty() {
+        println!("{}:", t(lang, "Perlu foto ulang", "Photo retake needed"));
+        for p in &view.needs_photo {
+            println!("  {} {}", p.household_id, p.head_name);
+            print_findings(std::slice::from_ref(&p.finding), lang);
         }
     }
     if !view.conflicts.is_empty() {
