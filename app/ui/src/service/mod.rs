@@ -20,7 +20,6 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use pendata_core::crypto::KdfParams;
-use pendata_core::store::StoreError;
 use pendata_core::{Device, DeviceError};
 use pendata_shared::{HouseholdId, Lang};
 use serde::{Deserialize, Serialize};
