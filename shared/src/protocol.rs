@@ -196,6 +196,24 @@ pub fn content_hash(change: &Change) -> Sha256Hex {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
+    /// Which server state answered ([`ServerEpoch`]); absent from servers before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerEpoch>,
+}
+
+/// Which server state answers: its identity and its restore timeline. A device that sees
+/// another `server_id` or `timeline` than in its last sync knows the server went back in time
+/// (restored from a backup) and offers again everything the server acknowledged to it
+/// (docs/sync-protocol.md, "After a restore").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerEpoch {
+    /// Made once per server data; kept by backup and restore.
+    pub server_id: String,
+    /// 1, plus one per restore this server's data went through.
+    pub generation: u32,
+    /// New with every restore (two restores of one backup are two timelines).
+    pub timeline: String,
 }
 
 /// The outcome for one record.
@@ -259,6 +277,9 @@ pub struct MissingPhotosRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MissingPhotosResponse {
     pub missing: Vec<MissingPhoto>,
+    /// Which server state answered ([`ServerEpoch`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerEpoch>,
 }
 
 /// A photo the server lacks, and how many of its bytes it already staged.
@@ -291,6 +312,9 @@ pub struct PullPage {
     pub next_cursor: String,
     /// Whether another page is ready now.
     pub has_more: bool,
+    /// Which server state answered ([`ServerEpoch`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerEpoch>,
 }
 
 /// One change for the device. Items can repeat across pulls; applying one twice is harmless.

@@ -17,8 +17,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod dashboard;
+pub mod epoch;
 pub mod error;
 pub mod extract;
 pub mod handlers;
@@ -52,6 +54,8 @@ pub struct AppState {
     /// Pushes wait here for the single writer, first come first served, and those waiting
     /// together are stored with one commit ([`handlers::sync::PushQueue`]).
     pub push_queue: Arc<handlers::sync::PushQueue>,
+    /// The data's identity and restore lineage, shown in the sync answers ([`epoch`]).
+    pub epoch: Arc<epoch::Epoch>,
 }
 
 /// Why the server could not start or stopped.
@@ -97,7 +101,9 @@ impl AppState {
             config.limits.login_max_failures,
             Duration::from_secs(config.limits.login_window_secs),
         );
+        let epoch = db.read(|c| epoch::Epoch::read(c))?;
         Ok(AppState {
+            epoch: Arc::new(epoch),
             config: Arc::new(config),
             accounts: db.clone(),
             records: db.clone(),

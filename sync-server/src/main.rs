@@ -11,6 +11,8 @@ use pendata_server::store::sqlite::SqliteStore;
 use pendata_server::store::{AccountStore, NewUser, RecordStore, Role, Scope, StoreError};
 use pendata_server::Config;
 
+mod backup_cli;
+
 #[derive(Parser)]
 #[command(name = "pendata-server", version, about = "Pendata sync server")]
 struct Cli {
@@ -55,6 +57,48 @@ enum Command {
     },
     /// Seed demo accounts (password `pendata-demo`) and the sample prelist. Idempotent.
     Demo,
+    /// Back up the database and photos into a backup folder (works while `serve` runs; each
+    /// run adds a snapshot and copies only new photos). See docs/server.md.
+    Backup {
+        /// The backup folder (e.g. on a USB disk).
+        #[arg(long)]
+        out: PathBuf,
+        /// Encrypt to this age public key (`age1…`, from `age-keygen`); repeatable.
+        #[arg(long = "encrypt-to", value_name = "AGE_PUBLIC_KEY")]
+        encrypt_to: Vec<String>,
+        /// Encrypt under the passphrase in this file (its first line).
+        #[arg(long, conflicts_with = "encrypt_to")]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Check a backup without restoring it (every photo and the database are read back).
+    VerifyBackup {
+        /// The backup folder, or one of its snapshots (`DIR/snapshots/NAME`).
+        dir: PathBuf,
+        #[command(flatten)]
+        read: ReadBackup,
+    },
+    /// Restore a backup into a NEW, empty data directory (`--data-dir`).
+    Restore {
+        /// The backup folder, or one of its snapshots (`DIR/snapshots/NAME`).
+        #[arg(long)]
+        from: PathBuf,
+        #[command(flatten)]
+        read: ReadBackup,
+    },
+}
+
+/// Which snapshot of a backup to read, and its key when it is encrypted.
+#[derive(clap::Args)]
+struct ReadBackup {
+    /// A snapshot name (default: the newest).
+    #[arg(long)]
+    snapshot: Option<String>,
+    /// The passphrase of an encrypted backup, in this file (its first line).
+    #[arg(long)]
+    passphrase_file: Option<PathBuf>,
+    /// An age identity file (`AGE-SECRET-KEY-1…`) for a backup encrypted with --encrypt-to.
+    #[arg(long, conflicts_with = "passphrase_file")]
+    identity: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -119,6 +163,23 @@ fn main() -> anyhow::Result<()> {
         Command::Demo => {
             let config = Config::resolve(cli.data_dir, None, file)?;
             demo(&config)
+        }
+        Command::Backup {
+            out,
+            encrypt_to,
+            passphrase_file,
+        } => {
+            let config = Config::resolve(cli.data_dir, None, file)?;
+            backup_cli::backup(&config, &out, encrypt_to, passphrase_file.as_deref())
+        }
+        Command::VerifyBackup { dir, read } => backup_cli::verify(&dir, &read),
+        Command::Restore { from, read } => {
+            let Some(data_dir) = cli.data_dir else {
+                bail!(
+                    "restore needs --data-dir NEW: the new, empty data directory to restore into"
+                );
+            };
+            backup_cli::restore(&from, &read, &data_dir)
         }
     }
 }

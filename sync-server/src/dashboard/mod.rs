@@ -28,6 +28,7 @@ use crate::AppState;
 
 mod households;
 mod progress;
+mod restore;
 mod session;
 mod transfer;
 mod users;
@@ -144,6 +145,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::Supervisor,
     ),
     ("GET", "/dashboard/conflicts", Access::Supervisor),
+    ("GET", "/dashboard/restore", Access::Supervisor),
     ("GET", "/dashboard/photos/{sha256}", Access::Supervisor),
     ("GET", "/dashboard/export", Access::Supervisor),
     ("GET", "/dashboard/export/download", Access::Supervisor),
@@ -177,6 +179,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/assets/dashboard.css", get(stylesheet))
         .route("/dashboard/households", get(households::queue))
         .route("/dashboard/conflicts", get(households::conflicts))
+        .route("/dashboard/restore", get(restore::page_handler))
         .route("/dashboard/households/{id}", get(households::detail))
         .route(
             "/dashboard/households/{id}/review",
@@ -348,6 +351,7 @@ pub(crate) fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup
                             a href="/dashboard" { (t(lang, "Progres", "Progress")) }
                             a href="/dashboard/households" { (t(lang, "Antrean tinjauan", "Review queue")) }
                             a href="/dashboard/conflicts" { (t(lang, "Konflik", "Conflicts")) }
+                            a href="/dashboard/restore" { (t(lang, "Dikirim ulang", "Sent again")) }
                             a href="/dashboard/export" { (t(lang, "Ekspor", "Export")) }
                             @if u.role == Role::Admin {
                                 a href="/dashboard/users" { (t(lang, "Pengguna", "Users")) }

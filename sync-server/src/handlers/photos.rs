@@ -201,6 +201,8 @@ pub struct MissingPhoto {
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MissingResponse {
     pub missing: Vec<MissingPhoto>,
+    /// Which server state answered (docs/sync-protocol.md, "After a restore").
+    pub server: pendata_shared::protocol::ServerEpoch,
 }
 
 #[utoipa::path(
@@ -250,7 +252,10 @@ pub async fn missing(
             }),
         }
     }
-    Ok(ApiJson(MissingResponse { missing }))
+    Ok(ApiJson(MissingResponse {
+        missing,
+        server: state.epoch.info(),
+    }))
 }
 
 /// Query of `PUT /api/v1/photos/{sha256}`.

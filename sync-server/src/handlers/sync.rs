@@ -10,7 +10,6 @@ use std::collections::HashSet;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use base64::Engine;
 use chrono::NaiveDate;
 use pendata_shared::protocol::{
     Change, PullPage, PushBatch, PushOutcome, PushRecord, PushResponse, PushResult,
@@ -230,7 +229,10 @@ pub async fn push(
         stored = count,
         "push"
     );
-    Ok(ApiJson(PushResponse { results }))
+    Ok(ApiJson(PushResponse {
+        results,
+        server: Some(state.epoch.info()),
+    }))
 }
 
 /// Where pushes wait for the single writer (group commit).
@@ -518,23 +520,6 @@ pub struct PullQuery {
     pub limit: Option<u32>,
 }
 
-/// Encodes a change sequence as an opaque cursor.
-pub fn encode_cursor(seq: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("s{seq}"))
-}
-
-/// Decodes [`encode_cursor`]; `None` for anything else.
-pub fn decode_cursor(cursor: &str) -> Option<i64> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    text.strip_prefix('s')?
-        .parse::<i64>()
-        .ok()
-        .filter(|s| *s >= 0)
-}
-
 pub(crate) fn bad_cursor() -> ApiError {
     ApiError::bad_request("request.bad_cursor", "Kursor halaman tidak sah")
         .en("The page cursor is not valid")
@@ -563,9 +548,13 @@ pub async fn pull(
     user: AuthUser,
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<ApiJson<PullPage>, ApiError> {
+    // A cursor of another timeline (issued before a restore) is moved back (crate::epoch).
     let after = match q.cursor.as_deref() {
         None | Some("") => 0,
-        Some(c) => decode_cursor(c).ok_or_else(bad_cursor)?,
+        Some(c) => {
+            let (timeline, seq) = crate::epoch::decode_cursor(c).ok_or_else(bad_cursor)?;
+            state.epoch.rebase(timeline.as_deref(), seq)
+        }
     };
     let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if limit == 0 || limit > MAX_PAGE_SIZE {
@@ -579,23 +568,8 @@ pub async fn pull(
     let page = state.records(move |s| s.pull(&who, after, limit)).await?;
     Ok(ApiJson(PullPage {
         items: page.items,
-        next_cursor: encode_cursor(page.last_seq),
+        next_cursor: crate::epoch::encode_cursor(&state.epoch.timeline, page.last_seq),
         has_more: page.has_more,
+        server: Some(state.epoch.info()),
     }))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        for seq in [0, 1, 99, i64::MAX] {
-            assert_eq!(decode_cursor(&encode_cursor(seq)), Some(seq));
-        }
-        for bad in ["", "!!", "s-1", "eA", &encode_cursor(5)[1..]] {
-            assert_eq!(decode_cursor(bad), None, "{bad}");
-        }
-    }
 }

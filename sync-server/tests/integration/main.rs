@@ -11,6 +11,7 @@
 mod common;
 
 mod api;
+mod backup;
 mod cli;
 mod server;
 mod sync;

@@ -853,6 +853,7 @@ const WEB_TABLE: &[WebRow] = &[
         ["200+", "200+", "404", "403", "login", "login"],
         ["200+", "404", "200+", "403", "login", "login"]),
     web("GET", "/dashboard/export", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/restore", ["200", "200", "200", "403", "login", "login"], WNA),
     web("GET", "/dashboard/export/download",
         ["200+", "200+", "403", "403", "login", "login"],
         ["200+", "403", "200+", "403", "login", "login"]),

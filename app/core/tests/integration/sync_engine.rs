@@ -341,7 +341,11 @@ async fn stub_push(State(s): State<FrontState>, headers: HeaderMap, body: Body) 
             outcome,
         });
     }
-    axum::Json(PushResponse { results }).into_response()
+    axum::Json(PushResponse {
+        results,
+        server: None,
+    })
+    .into_response()
 }
 
 async fn stub_pull(
@@ -358,6 +362,7 @@ async fn stub_pull(
         items,
         next_cursor: end.max(from).to_string(),
         has_more: end < all.len(),
+        server: None,
     })
     .into_response()
 }

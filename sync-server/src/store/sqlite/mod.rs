@@ -20,6 +20,7 @@ use checkpoint::Checkpointer;
 
 mod accounts;
 mod checkpoint;
+mod lineage;
 mod prelist;
 mod push;
 mod reads;
@@ -56,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_packed_changes",
         include_str!("../../../migrations/0005_packed_changes.sql"),
+    ),
+    (
+        "0006_server_identity",
+        include_str!("../../../migrations/0006_server_identity.sql"),
     ),
 ];
 

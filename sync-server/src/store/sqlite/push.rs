@@ -289,6 +289,14 @@ pub(super) fn push_one(
         (Some(_), h, Some(b)) if h == Some(b) => None,
         (Some(_), _, Some(_)) => Some(ConflictReason::StaleBase),
     };
+    let conflict = match (conflict, r.base_revision) {
+        (Some(ConflictReason::StaleBase), Some(base))
+            if super::lineage::base_lost_in_restore(tx, base, head)? =>
+        {
+            None
+        }
+        (conflict, _) => conflict,
+    };
     let desa_new = rec.desa_code.clone();
     if house.is_none() && desa_new.is_none() {
         return Ok(PushOutcome::Rejected {
