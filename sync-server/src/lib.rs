@@ -101,7 +101,7 @@ impl AppState {
             config.limits.login_max_failures,
             Duration::from_secs(config.limits.login_window_secs),
         );
-        let epoch = db.read(|c| epoch::Epoch::read(c))?;
+        let epoch = db.read(epoch::Epoch::read)?;
         Ok(AppState {
             epoch: Arc::new(epoch),
             config: Arc::new(config),
