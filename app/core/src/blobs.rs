@@ -13,7 +13,6 @@
 //!   found from the photo's id alone and [`BlobStore::delete`] removes both.
 
 use std::fmt;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +23,8 @@ use rand::rngs::OsRng;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::crypto::{sync_dir, write_atomic, CryptoError, DataKey, KeyPurpose, SubKey};
+use crate::crypto::{CryptoError, DataKey, KeyPurpose, SubKey};
+use crate::files;
 
 /// Directory under the data dir that holds the blobs.
 pub const PHOTOS_DIR: &str = "photos";
@@ -153,7 +153,7 @@ impl BlobStore {
     /// Opens the store in `<data_dir>/photos/`, creating the directory if needed.
     pub fn open(data_dir: &Path, key: &DataKey) -> Result<Self, BlobError> {
         let dir = data_dir.join(PHOTOS_DIR);
-        fs::create_dir_all(&dir).map_err(io_err("create directory", &dir))?;
+        files::create_dir_all(&dir).map_err(io_err("create directory", &dir))?;
         Ok(BlobStore {
             dir,
             enc_key: key.subkey(KeyPurpose::Blobs)?,
@@ -215,7 +215,7 @@ impl BlobStore {
         let id = BlobId::of(bytes);
         let path = self.path_of(&id)?;
         // Already stored and intact: nothing to do. A damaged copy is replaced.
-        if path.is_file() && self.get(&id).is_ok() {
+        if files::is_file(&path) && self.get(&id).is_ok() {
             return Ok(id);
         }
         self.write_variant(&id, "", bytes)?;
@@ -260,7 +260,7 @@ impl BlobStore {
         file.push(BLOB_VERSION);
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&ct);
-        write_atomic(&path, &file).map_err(io_err("write", &path))
+        files::write_atomic(&path, &file).map_err(io_err("write", &path))
     }
 
     /// Reads, authenticates and decrypts blob `id`, and checks its SHA-256.
@@ -277,7 +277,7 @@ impl BlobStore {
 
     fn read_variant(&self, id: &BlobId, variant: &str) -> Result<Vec<u8>, BlobError> {
         let path = self.variant_path(id, variant)?;
-        let data = match fs::read(&path) {
+        let data = match files::read(&path) {
             Ok(d) => d,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(BlobError::NotFound { id: id.clone() })
@@ -311,7 +311,7 @@ impl BlobStore {
     /// Whether blob `id` is stored.
     pub fn exists(&self, id: &BlobId) -> Result<bool, BlobError> {
         let path = self.path_of(id)?;
-        path.try_exists().map_err(io_err("check", &path))
+        files::try_exists(&path).map_err(io_err("check", &path))
     }
 
     /// Deletes blob `id` and its thumbnail, if any; returns whether the blob existed.
@@ -319,13 +319,13 @@ impl BlobStore {
         let existed = self.remove(&self.path_of(id)?)?;
         let thumb = self.remove(&self.thumbnail_path_of(id)?)?;
         if existed || thumb {
-            sync_dir(&self.dir).map_err(io_err("sync", &self.dir))?;
+            files::sync_dir(&self.dir).map_err(io_err("sync", &self.dir))?;
         }
         Ok(existed)
     }
 
     fn remove(&self, path: &Path) -> Result<bool, BlobError> {
-        match fs::remove_file(path) {
+        match files::remove_file(path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(io_err("delete", path)(e)),

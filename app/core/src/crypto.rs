@@ -15,8 +15,7 @@
 //! modifies anything on disk.
 
 use std::fmt;
-use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -28,6 +27,8 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
+
+use crate::files;
 
 /// Name of the key file inside the data directory.
 pub const KEY_FILE: &str = "keys.json";
@@ -436,7 +437,7 @@ impl KeyStore {
 
     /// Whether a key file exists in `data_dir`.
     pub fn exists(data_dir: &Path) -> bool {
-        Self::key_file_path(data_dir).is_file()
+        files::is_file(&Self::key_file_path(data_dir))
     }
 
     /// Generates a new DEK, wraps it under `pin` and writes `keys.json` atomically.
@@ -445,10 +446,10 @@ impl KeyStore {
         check_pin_policy(pin)?;
         params.validate()?;
         let path = Self::key_file_path(data_dir);
-        if path.exists() {
+        if files::is_file(&path) {
             return Err(CryptoError::KeyFileExists { path });
         }
-        fs::create_dir_all(data_dir).map_err(io_err("create directory", data_dir))?;
+        files::create_dir_all(data_dir).map_err(io_err("create directory", data_dir))?;
         let dek = DataKey::generate()?;
         let file = wrap(&dek, pin, &params)?;
         write_key_file(&path, &file)?;
@@ -483,8 +484,8 @@ impl KeyStore {
 }
 
 fn read_key_file(path: &Path) -> Result<KeyFile, CryptoError> {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
+    let len = match files::len(path) {
+        Ok(len) => len,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(CryptoError::KeyFileMissing {
                 path: path.to_path_buf(),
@@ -492,60 +493,17 @@ fn read_key_file(path: &Path) -> Result<KeyFile, CryptoError> {
         }
         Err(e) => return Err(io_err("read", path)(e)),
     };
-    if meta.len() > MAX_KEY_FILE_BYTES {
+    if len > MAX_KEY_FILE_BYTES {
         return Err(corrupt("file too large"));
     }
-    let bytes = fs::read(path).map_err(io_err("read", path))?;
+    let bytes = files::read(path).map_err(io_err("read", path))?;
     serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("invalid JSON: {e}")))
 }
 
 fn write_key_file(path: &Path, file: &KeyFile) -> Result<(), CryptoError> {
     let mut json = serde_json::to_vec_pretty(file).map_err(|e| corrupt(e.to_string()))?;
     json.push(b'\n');
-    write_atomic(path, &json).map_err(io_err("write", path))
-}
-
-/// Writes `bytes` to `path` atomically: a fresh temp file in the same directory (mode 0600 on
-/// Unix), fsync, rename over `path`, fsync of the directory. A crash leaves either the old or
-/// the new content, never a mix; a stray temp file may remain (named `.tmp-*`).
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no parent"))?;
-    let suffix: [u8; 8] = random_bytes().map_err(|_| io::Error::other("random source failed"))?;
-    let tmp = dir.join(format!(".tmp-{}", hex::encode(suffix)));
-    let result = (|| {
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        sync_dir(dir)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Fsyncs a directory so a rename or unlink in it is durable (no-op where unsupported).
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        fs::File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
+    files::write_atomic(path, &json).map_err(io_err("write", path))
 }
 
 #[cfg(test)]

@@ -60,22 +60,15 @@ impl DbError {
 /// Opens (creating if absent) the SQLCipher database at `path`, keyed from `key`.
 ///
 /// Order matters: the key is applied first, then verified by reading `sqlite_master`; only
-/// after that are WAL mode and the other settings applied, so a wrong key fails with
+/// after that are the journal mode and the other settings applied, so a wrong key fails with
 /// [`DbError::WrongKey`] before anything is written to the file.
+///
+/// Native builds link SQLCipher and use WAL. The browser build links SQLite3 Multiple Ciphers
+/// in its SQLCipher-compatible mode (`cipher=sqlcipher`, `legacy=4`: the same page format as
+/// native SQLCipher 4, so a file from a phone opens with the `pendata` CLI) in the OPFS pool
+/// VFS, which has no shared memory: a rollback journal instead of WAL (docs/app.md).
 pub fn open_encrypted(path: &Path, key: &DataKey) -> Result<Connection, DbError> {
-    let conn = Connection::open(path)?;
-
-    // Plain SQLite silently ignores `PRAGMA key`; refuse to run without SQLCipher.
-    let cipher_version: Option<String> = conn
-        .query_row("PRAGMA cipher_version", [], |row| row.get(0))
-        .ok();
-    if cipher_version.as_deref().is_none_or(str::is_empty) {
-        return Err(DbError::NoCipher);
-    }
-
-    // SQLCipher logs failed page HMAC checks to stderr / logcat itself; we report them as
-    // `DbError::WrongKey` instead (process-wide setting).
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    let conn = cipher::open(path)?;
 
     let sub = key.subkey(KeyPurpose::Database)?;
     conn.execute_batch(&key_pragma(sub.expose()))?;
@@ -93,13 +86,73 @@ pub fn open_encrypted(path: &Path, key: &DataKey) -> Result<Connection, DbError>
         Err(e) => return Err(e.into()),
     }
 
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        tracing::warn!(%mode, "WAL journal mode not available");
+    let pragma = format!("PRAGMA journal_mode = {}", cipher::JOURNAL_MODE);
+    let mode: String = conn.query_row(&pragma, [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case(cipher::JOURNAL_MODE) {
+        tracing::warn!(%mode, "journal mode not available");
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
+}
+
+/// SQLCipher, linked natively.
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+mod cipher {
+    use std::path::Path;
+
+    use rusqlite::Connection;
+
+    use super::DbError;
+
+    pub(super) const JOURNAL_MODE: &str = "wal";
+
+    /// A connection with the cipher ready for `PRAGMA key`.
+    pub(super) fn open(path: &Path) -> Result<Connection, DbError> {
+        let conn = Connection::open(path)?;
+        // Plain SQLite silently ignores `PRAGMA key`; refuse to run without SQLCipher.
+        let cipher_version: Option<String> = conn
+            .query_row("PRAGMA cipher_version", [], |row| row.get(0))
+            .ok();
+        if cipher_version.as_deref().is_none_or(str::is_empty) {
+            return Err(DbError::NoCipher);
+        }
+        // SQLCipher logs failed page HMAC checks to stderr / logcat itself; we report them as
+        // `DbError::WrongKey` instead (process-wide setting).
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        Ok(conn)
+    }
+}
+
+/// SQLite3 Multiple Ciphers in the browser, in the OPFS pool VFS.
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+mod cipher {
+    use std::path::Path;
+
+    use rusqlite::{Connection, OpenFlags};
+
+    use super::DbError;
+
+    pub(super) const JOURNAL_MODE: &str = "delete";
+
+    /// A connection with the cipher ready for `PRAGMA key`: SQLCipher 4's format.
+    pub(super) fn open(path: &Path) -> Result<Connection, DbError> {
+        let conn = Connection::open_with_flags_and_vfs(
+            path,
+            OpenFlags::default(),
+            crate::web::CIPHER_VFS,
+        )?;
+        // SQLite3MC answers the cipher it now uses; a SQLite without it answers nothing (and
+        // would ignore `PRAGMA key`): refuse to run then.
+        let cipher: Option<String> = conn
+            .query_row("PRAGMA cipher = 'sqlcipher'", [], |row| row.get(0))
+            .ok();
+        if !cipher.is_some_and(|c| c.eq_ignore_ascii_case("sqlcipher")) {
+            return Err(DbError::NoCipher);
+        }
+        conn.execute_batch("PRAGMA legacy = 4;")?;
+        Ok(conn)
+    }
 }
 
 /// `PRAGMA key = "x'<64 hex>'";` in a buffer that is zeroized on drop.

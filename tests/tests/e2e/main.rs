@@ -23,3 +23,4 @@ mod lost_photos;
 mod photo_upload;
 mod proxy;
 mod sync_e2e;
+mod web_store;

@@ -566,7 +566,7 @@ impl Store {
 
     /// Open the encrypted store in `dir` (created if missing), file [`STORE_FILE`].
     pub fn open_in_dir(dir: &Path, key: &DataKey) -> Result<Self> {
-        std::fs::create_dir_all(dir)
+        crate::files::create_dir_all(dir)
             .map_err(|e| StoreError::Corrupt(format!("data directory: {e}")))?;
         Self::open(&dir.join(STORE_FILE), key)
     }

@@ -7,7 +7,7 @@
 //! docs/tls.md).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::retry::{RetryPolicy, Sleeper, TokioSleeper};
+use super::retry::{PlatformSleeper, RetryPolicy, Sleeper};
 
 /// Time allowed to open a connection (TCP + TLS).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -143,11 +143,11 @@ fn without_url(e: &reqwest::Error) -> String {
         cur = err.source();
     }
     if parts.is_empty() {
+        #[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
         if e.is_connect() {
-            "connect".to_owned()
-        } else {
-            "request".to_owned()
+            return "connect".to_owned();
         }
+        "request".to_owned()
     } else {
         parts.join(": ")
     }
@@ -223,8 +223,12 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// Reads a PEM file of CA certificates for [`ClientConfig::ca_cert_pem`].
-pub fn load_ca_certificates(path: &Path) -> Result<Vec<reqwest::Certificate>, ClientError> {
+/// Reads a PEM file of CA certificates for [`ClientConfig::ca_cert_pem`]. (Native only: in the
+/// browser the phone's own trust store decides, docs/tls.md.)
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub fn load_ca_certificates(
+    path: &std::path::Path,
+) -> Result<Vec<reqwest::Certificate>, ClientError> {
     let pem = std::fs::read(path).map_err(|e| ClientError::Config {
         code: "config.ca_unreadable",
         detail: format!("sertifikat CA {} tidak dapat dibaca: {e}", path.display()),
@@ -245,8 +249,37 @@ pub fn load_ca_certificates(path: &Path) -> Result<Vec<reqwest::Certificate>, Cl
     Ok(certs)
 }
 
+/// Native: rustls with the built-in web roots plus the configured CA, a connect deadline.
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+fn http_client(config: &ClientConfig) -> Result<reqwest::ClientBuilder, ClientError> {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .user_agent(concat!("pendata/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = &config.ca_cert_pem {
+        for cert in load_ca_certificates(path)? {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    Ok(builder)
+}
+
+/// The browser: `fetch`, with the browser's TLS and trust store (an extra CA file cannot be
+/// given to it; the phone trusts the office CA once it is installed, docs/tls.md).
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+fn http_client(config: &ClientConfig) -> Result<reqwest::ClientBuilder, ClientError> {
+    if config.ca_cert_pem.is_some() {
+        return Err(ClientError::Config {
+            code: "config.ca_unsupported",
+            detail: "di peramban, sertifikat CA kantor dipasang di ponsel, bukan di aplikasi"
+                .to_owned(),
+        });
+    }
+    Ok(reqwest::Client::builder())
+}
+
 impl Client {
-    /// Builds the client: rustls with the built-in web roots plus the configured CA.
+    /// Builds the client (see `http_client` for what each target trusts).
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
         let base = config.base_url.trim().trim_end_matches('/').to_owned();
         let parsed = reqwest::Url::parse(&base).map_err(|e| ClientError::Config {
@@ -259,26 +292,19 @@ impl Client {
                 detail: format!("alamat server harus http:// atau https://, bukan {base:?}"),
             });
         }
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("pendata/", env!("CARGO_PKG_VERSION")));
-        if let Some(path) = &config.ca_cert_pem {
-            for cert in load_ca_certificates(path)? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder.build().map_err(|e| ClientError::Config {
-            code: "config.client",
-            detail: without_url(&e),
-        })?;
+        let http = http_client(&config)?
+            .build()
+            .map_err(|e| ClientError::Config {
+                code: "config.client",
+                detail: without_url(&e),
+            })?;
         Ok(Client {
             http,
             base,
             device_id: config.device_id,
             token: Arc::new(Mutex::new(None)),
             retry: config.retry,
-            sleeper: Arc::new(TokioSleeper),
+            sleeper: Arc::new(PlatformSleeper::default()),
         })
     }
 

@@ -26,7 +26,9 @@ pub use engine::{
     SyncFailure, SyncReport,
 };
 pub use plan::{plan, Operation, PlanInput};
-pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub use retry::TokioSleeper;
+pub use retry::{PlatformSleeper, RetryPolicy, Sleeper};
 
 /// Most revisions one sync takes from the outbox (the engine pushes them in batches).
 pub const MAX_PENDING_PER_SYNC: usize = 10_000;

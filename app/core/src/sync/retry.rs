@@ -65,14 +65,23 @@ pub trait Sleeper: Send + Sync {
 }
 
 /// Sleeps on the tokio timer.
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokioSleeper;
 
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
 impl Sleeper for TokioSleeper {
     fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(tokio::time::sleep(d))
     }
 }
+
+/// The sleeper a [`Client`](super::Client) uses unless told otherwise.
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub type PlatformSleeper = TokioSleeper;
+/// The sleeper a [`Client`](super::Client) uses unless told otherwise.
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+pub type PlatformSleeper = crate::web::JsSleeper;
 
 /// Whether an error is a fault worth retrying (and not an answer).
 pub fn is_retryable(e: &ClientError) -> bool {
