@@ -5,8 +5,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{Relation, Sex};
+use crate::dtsen::codes::WelfareDecile;
+use crate::dtsen::family::ListProgramme;
+use crate::dtsen::FamilyRecord;
 use crate::ids::{BatchId, DeviceId, HouseholdId, RevisionId, Sha256Hex};
 use crate::model::{Family, Household};
+use crate::questionnaire::{Questionnaire, UnknownQuestionnaire};
 use crate::validate::Finding;
 
 /// The protocol version this crate speaks. Sent in every push; the server refuses others.
@@ -149,6 +153,11 @@ pub struct PushRecord {
     pub saved_at: DateTime<Utc>,
     /// SHA-256 of the JSON of `change` ([`content_hash`]).
     pub content_sha256: Sha256Hex,
+    /// The questionnaire the record answers (`"dtks-bdt"`, `"regsosek2022k"`); absent means
+    /// `dtks-bdt` (records from before versions). Kept as text so that a server that does not
+    /// know a version refuses that record alone, with the code `questionnaire.unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questionnaire: Option<String>,
     pub change: Change,
 }
 
@@ -167,7 +176,20 @@ impl PushRecord {
             base_revision,
             saved_at,
             content_sha256: content_hash(&change),
+            questionnaire: change
+                .questionnaire()
+                .filter(|q| !q.is_dtks_bdt())
+                .map(|q| q.id().to_string()),
             change,
+        }
+    }
+
+    /// The questionnaire the envelope names (absent: `dtks-bdt`); an unknown id is an error
+    /// carrying the stable code [`UnknownQuestionnaire::CODE`].
+    pub fn questionnaire(&self) -> Result<Questionnaire, UnknownQuestionnaire> {
+        match self.questionnaire.as_deref() {
+            None => Ok(Questionnaire::DtksBdt),
+            Some(id) => id.parse(),
         }
     }
 }
@@ -177,10 +199,63 @@ impl PushRecord {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Change {
-    /// The household's full content at this revision.
+    /// The household's full content at this revision (questionnaire `dtks-bdt`).
     Upsert { household: Box<Household> },
-    /// A tombstone: the household is withdrawn.
+    /// A DTSEN family's full content at this revision (questionnaire `regsosek2022k`).
+    UpsertFamily { family: Box<FamilyRecord> },
+    /// A tombstone: the record is withdrawn.
     Delete,
+}
+
+impl Change {
+    /// The questionnaire of the content; `None` for a tombstone.
+    pub fn questionnaire(&self) -> Option<Questionnaire> {
+        match self {
+            Change::Upsert { household } => Some(household.questionnaire),
+            Change::UpsertFamily { family } => Some(family.questionnaire),
+            Change::Delete => None,
+        }
+    }
+
+    /// The record's desa code; `None` for a tombstone.
+    pub fn desa_code(&self) -> Option<&str> {
+        match self {
+            Change::Upsert { household } => Some(&household.location.desa_code),
+            Change::UpsertFamily { family } => Some(&family.location.desa_code),
+            Change::Delete => None,
+        }
+    }
+
+    /// The record's own id; `None` for a tombstone.
+    pub fn record_id(&self) -> Option<HouseholdId> {
+        match self {
+            Change::Upsert { household } => Some(household.id),
+            Change::UpsertFamily { family } => Some(family.id),
+            Change::Delete => None,
+        }
+    }
+
+    /// The name a listing shows: the head's, else the first member's.
+    pub fn head_name(&self) -> String {
+        match self {
+            Change::Upsert { household } => household
+                .head()
+                .or_else(|| household.members.first())
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            Change::UpsertFamily { family } => family.head_name().to_string(),
+            Change::Delete => String::new(),
+        }
+    }
+
+    /// The photos the content references.
+    pub fn photos(&self) -> &[crate::photos::PhotoRef] {
+        match self {
+            Change::Upsert { household } => &household.photos,
+            Change::UpsertFamily { family } => &family.photos,
+            Change::Delete => &[],
+        }
+    }
 }
 
 /// The content hash of a change: SHA-256 of its JSON (field order is fixed by the types, so
@@ -327,12 +402,77 @@ pub enum PullItem {
     Conflict(ConflictNotice),
 }
 
-/// A prelist household assigned for verivali (or withdrawn, when `active` is false).
+/// What an assignment asks the facilitator to do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentKind {
+    /// Verivali of a DTKS prelist household (questionnaire `dtks-bdt`).
+    #[default]
+    Verivali,
+    /// The DTSEN ground check of a listed family (questionnaire `regsosek2022k`).
+    GroundCheck,
+    /// A new proposal to record.
+    UsulanBaru,
+}
+
+impl AssignmentKind {
+    pub const fn id(self) -> &'static str {
+        match self {
+            AssignmentKind::Verivali => "verivali",
+            AssignmentKind::GroundCheck => "ground_check",
+            AssignmentKind::UsulanBaru => "usulan_baru",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Verivali, Self::GroundCheck, Self::UsulanBaru]
+            .into_iter()
+            .find(|k| k.id() == s)
+    }
+
+    /// The questionnaire its records answer.
+    pub const fn questionnaire(self) -> Questionnaire {
+        match self {
+            AssignmentKind::GroundCheck => Questionnaire::Regsosek2022k,
+            AssignmentKind::Verivali | AssignmentKind::UsulanBaru => Questionnaire::DtksBdt,
+        }
+    }
+
+    pub const fn text(self) -> crate::text::Text {
+        use crate::text::Text;
+        match self {
+            AssignmentKind::Verivali => Text::new("Verivali DTKS", "DTKS verification"),
+            AssignmentKind::GroundCheck => Text::new("Ground check DTSEN", "DTSEN ground check"),
+            AssignmentKind::UsulanBaru => Text::new("Usulan baru", "New proposal"),
+        }
+    }
+
+    fn is_verivali(&self) -> bool {
+        *self == AssignmentKind::Verivali
+    }
+}
+
+/// A prelist household assigned for verivali, or a listed family for a ground check (or
+/// withdrawn, when `active` is false).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
-    /// The household record id to use when it is opened for verivali.
+    /// The record id to use when it is opened.
     pub household_id: HouseholdId,
+    /// What to do; absent on the wire means verivali (assignments from before kinds).
+    #[serde(default, skip_serializing_if = "AssignmentKind::is_verivali")]
+    pub kind: AssignmentKind,
+    /// For a ground check: the programme of its list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<ListProgramme>,
+    /// For a ground check: the desil the list gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desil: Option<WelfareDecile>,
+    /// For a ground check: the building number (109) the list gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_no: Option<u16>,
+    /// The prelist id (verivali) or the list's assignment id (ground check).
     pub prelist_id: String,
     pub desa_code: String,
     pub rt: Option<String>,

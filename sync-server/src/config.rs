@@ -80,6 +80,7 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub listen: Option<String>,
     pub limits: Limits,
+    pub dtsen: pendata_shared::dtsen::DtsenRules,
 }
 
 impl FileConfig {
@@ -105,6 +106,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
     pub limits: Limits,
+    /// The DTSEN choices the reference leaves open (revisit rule, ages of 431e/431f):
+    /// `[dtsen]` in the config file, documented in docs/formats.md.
+    pub dtsen: pendata_shared::dtsen::DtsenRules,
 }
 
 impl Config {
@@ -129,6 +133,7 @@ impl Config {
             data_dir,
             listen,
             limits: file.limits,
+            dtsen: file.dtsen,
         };
         config.check_limits()?;
         Ok(config)
@@ -141,6 +146,7 @@ impl Config {
             // A literal that always parses; the fallback is never used.
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             limits: Limits::default(),
+            dtsen: pendata_shared::dtsen::DtsenRules::default(),
         }
     }
 

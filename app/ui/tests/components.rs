@@ -279,6 +279,10 @@ fn the_work_list_pages_searches_and_opens_20000_prelist_households() {
         let items: Vec<PullItem> = (0..20_000u32)
             .map(|i| {
                 PullItem::Assignment(Assignment {
+                    kind: Default::default(),
+                    programme: None,
+                    desil: None,
+                    building_no: None,
                     household_id: pendata_shared::HouseholdId::new(),
                     prelist_id: format!("3201022001-{i:05}"),
                     desa_code: if i % 2 == 0 {
@@ -774,6 +778,10 @@ fn the_work_list_searches_as_you_type_and_shows_the_total() {
         let items: Vec<PullItem> = (0..120u32)
             .map(|i| {
                 PullItem::Assignment(Assignment {
+                    kind: Default::default(),
+                    programme: None,
+                    desil: None,
+                    building_no: None,
                     household_id: HouseholdId::new(),
                     prelist_id: format!("3201022001-{i:05}"),
                     desa_code: if i % 2 == 0 {
@@ -1033,6 +1041,10 @@ fn work_list_dir() -> tempfile::TempDir {
     let items: Vec<PullItem> = (0..120u32)
         .map(|i| {
             PullItem::Assignment(Assignment {
+                kind: Default::default(),
+                programme: None,
+                desil: None,
+                building_no: None,
                 household_id: HouseholdId::new(),
                 prelist_id: format!("3201022001-{i:05}"),
                 desa_code: if i % 2 == 0 {

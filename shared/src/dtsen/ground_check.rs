@@ -138,7 +138,7 @@ impl GroundCheck {
 /// When a family nobody was home at is visited again, and when the pendamping may stop.
 /// UNCONFIRMED in the reference: configuration with documented defaults (docs/formats.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct RevisitPolicy {
     /// Visits with nobody home before the family may be closed as not found.
     pub max_attempts: u8,

@@ -531,7 +531,9 @@ fn audit(
     let mut rows = Vec::new();
     for r in &d.revisions {
         let what = match r.change {
-            Change::Upsert { .. } => t(lang, "revisi diterima", "revision received"),
+            Change::Upsert { .. } | Change::UpsertFamily { .. } => {
+                t(lang, "revisi diterima", "revision received")
+            }
             Change::Delete => t(lang, "penarikan diterima", "withdrawal received"),
         };
         let mut details = format!(
@@ -698,6 +700,11 @@ fn fields_of(r: &RevisionInfo) -> BTreeMap<String, String> {
     match &r.change {
         Change::Upsert { household } => {
             if let Ok(v) = serde_json::to_value(household) {
+                flatten("", &v, &mut out);
+            }
+        }
+        Change::UpsertFamily { family } => {
+            if let Ok(v) = serde_json::to_value(family) {
                 flatten("", &v, &mut out);
             }
         }

@@ -57,6 +57,7 @@ pub(crate) struct Envelope {
     base_revision: Option<RevisionId>,
     saved_at: DateTime<Utc>,
     content_sha256: ShaHex,
+    questionnaire: Option<String>,
 }
 
 impl Envelope {
@@ -74,6 +75,7 @@ impl Envelope {
                 base_revision: self.base_revision,
                 saved_at: self.saved_at,
                 content_sha256: self.content_sha256,
+                questionnaire: self.questionnaire,
                 change,
             },
             change_json,
@@ -90,6 +92,7 @@ impl<'a> WireRecord<'a> {
                 base_revision: self.base_revision,
                 saved_at: self.saved_at,
                 content_sha256: self.content_sha256,
+                questionnaire: self.questionnaire,
             },
             self.change,
         )
@@ -179,6 +182,8 @@ struct WireRecord<'a> {
     #[serde(deserialize_with = "pendata_shared::time::utc")]
     saved_at: DateTime<Utc>,
     content_sha256: ShaHex,
+    #[serde(default)]
+    questionnaire: Option<String>,
     #[serde(borrow)]
     change: &'a RawValue,
 }

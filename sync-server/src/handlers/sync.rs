@@ -11,10 +11,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use pendata_shared::dtsen::validate_family_batch;
 use pendata_shared::protocol::{
     Change, PullPage, PushBatch, PushOutcome, PushRecord, PushResponse, PushResult,
     DEFAULT_PAGE_SIZE, MAX_BATCH_RECORDS, MAX_PAGE_SIZE, PROTOCOL_VERSION,
 };
+use pendata_shared::questionnaire::UnknownQuestionnaire;
 use pendata_shared::validate::{validate_batch, Context, Finding, Severity};
 use pendata_shared::{HouseholdId, RevisionId};
 use serde::Deserialize;
@@ -24,7 +26,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{json_error, ApiJson, ApiQuery, JsonBytes};
 use crate::store::packed::PackedChange;
-use crate::store::{head_name_of, outside_wilayah_finding};
+use crate::store::{outside_wilayah_finding, questionnaire_mismatch_finding};
 use crate::store::{IncomingRecord, Puller, Pusher, Scope, Sha256Hex, ShaHex};
 use crate::AppState;
 
@@ -145,6 +147,39 @@ pub async fn push(
             };
             rec.record.change = Change::Upsert {
                 household: Box::new(household),
+            };
+            if findings.iter().any(|f| f.severity == Severity::Error) {
+                slots[pos] = Slot::Done(PushOutcome::Rejected { findings });
+            } else {
+                rec.warnings = findings;
+            }
+        }
+    }
+
+    // The same for DTSEN families (duplicate NIKs across families, in one building or not).
+    let mut positions = Vec::new();
+    let mut families = Vec::new();
+    for (i, slot) in slots.iter_mut().enumerate() {
+        if let Slot::Ready(rec) = slot {
+            if let Change::UpsertFamily { .. } = rec.record.change {
+                if let Change::UpsertFamily { family } =
+                    std::mem::replace(&mut rec.record.change, Change::Delete)
+                {
+                    positions.push(i);
+                    families.push(*family);
+                }
+            }
+        }
+    }
+    if !families.is_empty() {
+        let ctx = Context::embedded(validation_day());
+        let all = validate_family_batch(&families, &ctx, &state.config.dtsen);
+        for ((pos, family), findings) in positions.into_iter().zip(families).zip(all) {
+            let Slot::Ready(rec) = &mut slots[pos] else {
+                continue;
+            };
+            rec.record.change = Change::UpsertFamily {
+                family: Box::new(family),
             };
             if findings.iter().any(|f| f.severity == Severity::Error) {
                 slots[pos] = Slot::Done(PushOutcome::Rejected { findings });
@@ -408,9 +443,31 @@ fn prepare(record: PushRecord, sent_json: Option<String>, scope: &Scope) -> Slot
             change_json
         }
     };
-    let (desa, head_name, photos) = match &record.change {
-        Change::Upsert { household } => {
-            if household.id != record.household_id {
+    // The questionnaire: one this server knows, and the one the content answers.
+    let questionnaire = match record.questionnaire() {
+        Ok(q) => q,
+        Err(unknown) => {
+            let text = unknown.text();
+            return Slot::Done(PushOutcome::Rejected {
+                findings: vec![finding(
+                    "questionnaire",
+                    UnknownQuestionnaire::CODE,
+                    &text.id,
+                    &text.en,
+                )],
+            });
+        }
+    };
+    if let Some(content) = record.change.questionnaire() {
+        if content != questionnaire {
+            return Slot::Done(PushOutcome::Rejected {
+                findings: vec![questionnaire_mismatch_finding(questionnaire.id(), content)],
+            });
+        }
+    }
+    let (desa, head_name, photos) = match (record.change.record_id(), record.change.desa_code()) {
+        (Some(id), Some(desa)) => {
+            if id != record.household_id {
                 return Slot::Done(PushOutcome::Rejected {
                     findings: vec![finding(
                         "household.id",
@@ -420,25 +477,30 @@ fn prepare(record: PushRecord, sent_json: Option<String>, scope: &Scope) -> Slot
                     )],
                 });
             }
-            let desa = household.location.desa_code.trim().to_owned();
+            let desa = desa.trim().to_owned();
             if !scope.covers(&desa) {
                 return Slot::Done(PushOutcome::Rejected {
                     findings: vec![outside_wilayah_finding()],
                 });
             }
-            let mut photos: Vec<ShaHex> =
-                household.photos.iter().map(|p| p.sha256.clone()).collect();
+            let mut photos: Vec<ShaHex> = record
+                .change
+                .photos()
+                .iter()
+                .map(|p| p.sha256.clone())
+                .collect();
             photos.sort();
             photos.dedup();
-            (Some(desa), head_name_of(household), photos)
+            (Some(desa), record.change.head_name(), photos)
         }
-        Change::Delete => (None, String::new(), Vec::new()),
+        _ => (None, String::new(), Vec::new()),
     };
     Slot::Ready(Box::new(IncomingRecord {
         record,
         packed_change: PackedChange::pack(&change_json),
         change_json,
         desa_code: desa,
+        questionnaire,
         head_name,
         photos,
         missing_photos: Vec::new(),

@@ -318,6 +318,7 @@ pub fn incoming(h: Household, base: Option<RevisionId>) -> IncomingRecord {
 
 fn ready(record: PushRecord, desa: Option<String>, photos: Vec<ShaHex>) -> IncomingRecord {
     IncomingRecord {
+        questionnaire: Default::default(),
         packed_change: None,
         change_json: serde_json::to_string(&record.change).unwrap(),
         record,
@@ -949,7 +950,7 @@ impl ChangeHousehold for PushRecord {
     fn change_household(&self) -> Option<Household> {
         match &self.change {
             Change::Upsert { household } => Some((**household).clone()),
-            Change::Delete => None,
+            Change::UpsertFamily { .. } | Change::Delete => None,
         }
     }
 }

@@ -79,6 +79,9 @@ pub struct IncomingRecord {
     pub packed_change: Option<packed::PackedChange>,
     /// Desa of an upsert (`None` for a tombstone).
     pub desa_code: Option<String>,
+    /// The questionnaire the record answers (checked against the content and the stored
+    /// record; a tombstone takes the envelope's).
+    pub questionnaire: pendata_shared::Questionnaire,
     /// Name of the head of household (for listings), empty if none.
     pub head_name: String,
     /// Every photo the revision references.
@@ -386,6 +389,22 @@ pub fn head_name_of(h: &Household) -> String {
         .or_else(|| h.members.first())
         .map(|m| m.name.clone())
         .unwrap_or_default()
+}
+
+/// A finding for a record whose questionnaire differs from the stored record's.
+pub fn questionnaire_mismatch_finding(
+    stored: &str,
+    incoming: pendata_shared::Questionnaire,
+) -> Finding {
+    Finding {
+        path: "questionnaire".into(),
+        severity: Severity::Error,
+        code: "questionnaire.mismatch".into(),
+        message: format!(
+            "Rekaman ini berversi {stored}; revisi berversi {incoming} tidak bisa menggantikannya"
+        ),
+        message_en: format!("This record is {stored}; a {incoming} revision cannot replace it"),
+    }
 }
 
 /// A finding for a record refused because of where it is.

@@ -281,6 +281,7 @@ pub fn reference_photo(store: &dyn pendata_server::store::RecordStore, desa: &st
     h.photos[0].sha256 = sha.clone();
     let rec = record(&h, None);
     let incoming = IncomingRecord {
+        questionnaire: Default::default(),
         packed_change: None,
         change_json: serde_json::to_string(&rec.change).unwrap(),
         record: rec,

@@ -13,5 +13,6 @@ mod common;
 mod api;
 mod backup;
 mod cli;
+mod dtsen;
 mod server;
 mod sync;

@@ -125,16 +125,15 @@ pub trait SyncStore {
     fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError>;
 }
 
-/// The photos a record references (from the household's `photos`; none for a tombstone).
+/// The photos a record references (from the household's or family's `photos`; none for a
+/// tombstone).
 pub fn photo_refs_of(record: &PushRecord) -> Vec<PhotoSize> {
-    match &record.change {
-        Change::Upsert { household } => household
-            .photos
-            .iter()
-            .map(|p| (p.sha256.clone(), p.bytes))
-            .collect(),
-        Change::Delete => Vec::new(),
-    }
+    record
+        .change
+        .photos()
+        .iter()
+        .map(|p| (p.sha256.clone(), p.bytes))
+        .collect()
 }
 
 /// What setting aside the photo `sha` means for `records` (revisions an in-memory store still

@@ -13,6 +13,10 @@ use pendata_shared::HouseholdId;
 fn assignment(prelist_id: &str) -> PullItem {
     let h = common::example();
     PullItem::Assignment(Assignment {
+        kind: Default::default(),
+        programme: None,
+        desil: None,
+        building_no: None,
         household_id: HouseholdId::new(),
         prelist_id: prelist_id.into(),
         desa_code: h.location.desa_code.clone(),

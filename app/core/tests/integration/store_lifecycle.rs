@@ -507,6 +507,10 @@ fn open_assignment_creates_the_verivali_record() {
     let hid = HouseholdId::new();
     let ex = example();
     let a = Assignment {
+        kind: Default::default(),
+        programme: None,
+        desil: None,
+        building_no: None,
         household_id: hid,
         prelist_id: "3201022001-00999".into(),
         desa_code: "3201022001".into(),

@@ -229,6 +229,10 @@ fn counts_match_every_page_of_the_lists() {
     let items: Vec<PullItem> = (0..30u32)
         .map(|i| {
             PullItem::Assignment(Assignment {
+                kind: Default::default(),
+                programme: None,
+                desil: None,
+                building_no: None,
                 household_id: HouseholdId::new(),
                 prelist_id: format!("3201022001-{i:05}"),
                 desa_code: if i % 2 == 0 {

@@ -62,6 +62,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_server_identity",
         include_str!("../../../migrations/0006_server_identity.sql"),
     ),
+    (
+        "0007_questionnaire",
+        include_str!("../../../migrations/0007_questionnaire.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,10 @@ fn prelist_assignment(id: HouseholdId, p: &PrelistHousehold, at: DateTime<Utc>) 
         .map(|m| m.name.clone())
         .unwrap_or_default();
     Assignment {
+        kind: pendata_shared::protocol::AssignmentKind::Verivali,
+        programme: None,
+        desil: None,
+        building_no: None,
         household_id: id,
         prelist_id: p.prelist_id.clone(),
         desa_code: p.desa_code.clone(),

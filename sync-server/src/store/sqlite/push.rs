@@ -11,7 +11,10 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::rows::*;
 use super::{now, SqliteStore};
 use crate::store::packed::PackedChange;
-use crate::store::{outside_wilayah_finding, IncomingRecord, Pusher, ShaHex, StoreError};
+use crate::store::{
+    outside_wilayah_finding, questionnaire_mismatch_finding, IncomingRecord, Pusher, ShaHex,
+    StoreError,
+};
 
 pub(super) fn unknown_household_finding() -> Finding {
     Finding {
@@ -59,18 +62,21 @@ pub(super) fn insert_revision(
     let rev = r.revision.to_string();
     let hid = r.household_id.to_string();
     // The progress page's interview facts (migration 0005), as json_extract read them.
-    let (op, enumerator, opened, finalized) = match &r.change {
-        Change::Upsert { household } => {
-            let i = &household.interview;
-            (
-                "upsert",
-                i.enumerator.as_deref(),
-                Some(i.first_opened_at.is_some()),
-                Some(i.finalized_at.is_some()),
-            )
-        }
-        Change::Delete => ("delete", None, None, None),
+    let interview = match &r.change {
+        Change::Upsert { household } => Some(&household.interview),
+        Change::UpsertFamily { family } => Some(&family.interview),
+        Change::Delete => None,
     };
+    let (op, enumerator, opened, finalized) = match interview {
+        Some(i) => (
+            "upsert",
+            i.enumerator.as_deref(),
+            Some(i.first_opened_at.is_some()),
+            Some(i.finalized_at.is_some()),
+        ),
+        None => ("delete", None, None, None),
+    };
+    let questionnaire = rec.questionnaire.id();
     // Packed where the push was parsed; here only for callers that did not.
     let packed = match &rec.packed_change {
         Some(p) => Some(Cow::Borrowed(p)),
@@ -80,8 +86,9 @@ pub(super) fn insert_revision(
         "INSERT INTO revisions (revision, household_id, base_revision, content_sha256, op, \
          change_json, change_packed, device_id, username, saved_at, received_at, state, \
          conflict_reason, incomplete, interview_enumerator, interview_opened, \
-         interview_finalized) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         interview_finalized, questionnaire) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18)",
     )?
     .execute(params![
         rev,
@@ -107,6 +114,7 @@ pub(super) fn insert_revision(
         enumerator,
         opened,
         finalized,
+        questionnaire,
     ])?;
     insert_pairs(
         tx,
@@ -276,6 +284,15 @@ pub(super) fn push_one(
                 findings: vec![outside_wilayah_finding()],
             });
         }
+        // A record never changes questionnaire: a family is not pushed over a household.
+        if !matches!(r.change, Change::Delete) && h.questionnaire != rec.questionnaire.id() {
+            return Ok(PushOutcome::Rejected {
+                findings: vec![questionnaire_mismatch_finding(
+                    &h.questionnaire,
+                    rec.questionnaire,
+                )],
+            });
+        }
     }
     let head = match &house {
         Some(h) => opt_rev(h.head.clone())?,
@@ -314,8 +331,8 @@ pub(super) fn push_one(
         // it starts in conflict.
         tx.prepare_cached(
             "INSERT INTO households (id, desa_code, head_revision, deleted, review_state, \
-             incomplete, head_name, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, 0, 'submitted', ?4, ?5, ?6, ?6)",
+             incomplete, head_name, created_at, updated_at, questionnaire) \
+             VALUES (?1, ?2, ?3, 0, 'submitted', ?4, ?5, ?6, ?6, ?7)",
         )?
         .execute(params![
             hid,
@@ -323,7 +340,8 @@ pub(super) fn push_one(
             conflict.is_none().then_some(&rev),
             i64::from(!missing.is_empty()),
             rec.head_name,
-            at
+            at,
+            rec.questionnaire.id()
         ])?;
     }
     let desa_now = house

@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use super::rows::*;
 use super::{now, SqliteStore};
 use crate::store::packed::change_text;
-use crate::store::{head_name_of, HouseholdSummary, RecordError, Scope};
+use crate::store::{HouseholdSummary, RecordError, Scope};
 
 fn decision_str(d: ReviewDecision) -> &'static str {
     match d {
@@ -146,11 +146,9 @@ pub(super) fn resolve(
             "UPDATE revisions SET state = 'current' WHERE revision = ?1",
             [&keep],
         )?;
-        let (desa, name, deleted) = match &change {
-            Change::Upsert { household: h } => {
-                (h.location.desa_code.clone(), head_name_of(h), false)
-            }
-            Change::Delete => (house.desa_code.clone(), String::new(), true),
+        let (desa, name, deleted) = match change.desa_code() {
+            Some(desa) => (desa.to_owned(), change.head_name(), false),
+            None => (house.desa_code.clone(), String::new(), true),
         };
         tx.execute(
             "UPDATE households SET head_revision = ?2, deleted = ?3, desa_code = ?4, \

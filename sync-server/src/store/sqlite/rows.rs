@@ -88,6 +88,8 @@ pub(super) fn put_change(
 pub(super) struct HouseholdRow {
     pub(super) desa_code: String,
     pub(super) head: Option<String>,
+    /// `dtks-bdt` or `regsosek2022k` (migration 0007).
+    pub(super) questionnaire: String,
 }
 
 /// The household, if it exists and lies inside `scope` (outside looks the same as missing).
@@ -101,11 +103,14 @@ pub(super) fn household_in_scope(
 
 pub(super) fn household_row(tx: &Connection, id: &str) -> Result<Option<HouseholdRow>, StoreError> {
     Ok(tx
-        .prepare_cached("SELECT desa_code, head_revision FROM households WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT desa_code, head_revision, questionnaire FROM households WHERE id = ?1",
+        )?
         .query_row([id], |r| {
             Ok(HouseholdRow {
                 desa_code: r.get(0)?,
                 head: r.get(1)?,
+                questionnaire: r.get(2)?,
             })
         })
         .optional()?)
