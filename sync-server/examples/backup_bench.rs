@@ -138,6 +138,7 @@ fn add_households(config: &Config, store: &SqliteStore, from: u64, to: u64, kb: 
             },
         );
         batch.push(IncomingRecord {
+            questionnaire: Default::default(),
             packed_change: None,
             change_json: serde_json::to_string(&record.change).unwrap(),
             desa_code: Some(h.location.desa_code.clone()),
