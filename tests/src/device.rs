@@ -11,7 +11,9 @@ use pendata_core::sync::{
 use pendata_shared::ids::{HouseholdId, RevisionId, Sha256Hex};
 use pendata_shared::model::Household;
 use pendata_shared::photos::LocalPhotoProblem;
-use pendata_shared::protocol::{Change, PullItem, PushOutcome, PushRecord, PushResult};
+use pendata_shared::protocol::{
+    Change, PullItem, PushOutcome, PushRecord, PushResult, ServerEpoch,
+};
 
 /// The sync-relevant state of one device, in memory.
 #[derive(Default)]
@@ -34,6 +36,10 @@ pub struct MemDevice {
     pub handed_out: HashMap<RevisionId, u32>,
     /// Revisions set aside because a photo they need is lost on the device (never sent).
     pub set_aside: HashSet<RevisionId>,
+    /// The server state of the last sync.
+    pub server: Option<ServerEpoch>,
+    /// Revisions offered again after the server went back to a backup.
+    pub reoffered: Vec<RevisionId>,
 }
 
 impl MemDevice {
@@ -198,5 +204,30 @@ impl SyncStore for MemDevice {
     fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.last_sync = Some(now);
         Ok(())
+    }
+
+    /// Like the real store: after a restore, each household's newest revision that the server
+    /// had acknowledged is pending again (a real device holds only that one of each).
+    fn note_server(&mut self, server: &ServerEpoch) -> Result<u64, StoreError> {
+        let went_back = self
+            .server
+            .as_ref()
+            .is_some_and(|k| k.server_id != server.server_id || k.timeline != server.timeline);
+        let mut n = 0;
+        if went_back {
+            let again: Vec<RevisionId> = self
+                .latest()
+                .iter()
+                .filter(|r| self.is_acknowledged(r.revision))
+                .map(|r| r.revision)
+                .collect();
+            for rev in again {
+                self.results.remove(&rev);
+                self.reoffered.push(rev);
+                n += 1;
+            }
+        }
+        self.server = Some(server.clone());
+        Ok(n)
     }
 }

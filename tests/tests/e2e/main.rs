@@ -12,6 +12,7 @@
 //! test's output while debugging).
 
 mod access_matrix;
+mod backup_restore;
 mod crash_client;
 mod crash_server;
 mod dashboard_browser;

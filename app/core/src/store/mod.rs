@@ -17,6 +17,7 @@ mod error;
 pub mod jsonpath;
 pub mod migrations;
 mod photo_problems;
+mod reoffer;
 mod search;
 mod sync;
 
@@ -223,6 +224,8 @@ pub mod keys {
     pub const SESSION_USER: &str = "session_user";
     /// Path of an extra CA certificate (PEM) to trust for the server.
     pub const CA_CERT_PEM: &str = "ca_cert_pem";
+    /// The server state of the last sync (`protocol::ServerEpoch` as JSON).
+    pub const SERVER_EPOCH: &str = "server_epoch";
 }
 
 /// The local store. One connection; use one `Store` per thread.

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::photos::LocalPhotoProblem;
-use pendata_shared::protocol::{PullItem, PushRecord, PushResult, ReviewOutcome, UserInfo};
+use pendata_shared::protocol::{
+    PullItem, PushRecord, PushResult, ReviewOutcome, ServerEpoch, UserInfo,
+};
 
 use super::{
     run_sync, Client, ClientConfig, PhotoReadError, PhotoSize, Progress, SetAside, StoreError,
@@ -117,6 +119,10 @@ impl SyncStore for DeviceSyncStore<'_> {
 
     fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.device.store_mut().set_last_sync_at(now).map_err(wrap)
+    }
+
+    fn note_server(&mut self, server: &ServerEpoch) -> Result<u64, StoreError> {
+        self.device.store_mut().note_server(server).map_err(wrap)
     }
 }
 

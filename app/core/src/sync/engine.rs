@@ -103,6 +103,9 @@ pub struct SyncReport {
     /// Households taken out of the sync because a photo they need is gone or damaged on the
     /// device (they wait for a retake; everything else went on).
     pub set_aside: Vec<SetAside>,
+    /// Revisions offered again because the server went back to a backup (they are counted
+    /// in `sent` or `duplicate` too once answered).
+    pub reoffered: u64,
 }
 
 /// Why a sync stopped before the end. `partial` tells what was done before.
@@ -236,6 +239,8 @@ impl<S: SyncStore> Run<'_, S> {
 
     async fn all(&mut self) -> Result<(), SyncFailure> {
         let client = self.client;
+        self.phase = Phase::Photos;
+        self.note_server().await?;
         let pending = self.store.pending_revisions()?;
         let photos = self.store.photo_refs_for_pending()?;
         let cursor = self.store.pull_cursor()?;
@@ -355,6 +360,23 @@ impl<S: SyncStore> Run<'_, S> {
         self.store.set_last_sync(Utc::now())?;
         let items = records_done;
         self.emit(items, items, photo_bytes_done, photo_bytes_total);
+        Ok(())
+    }
+
+    /// Asks which server state answers before anything is pushed (`photos/missing` with no
+    /// hash: one short request); after a restore the store puts back what the server lost
+    /// (docs/sync-protocol.md, "After a restore"). A server that does not say is left alone.
+    async fn note_server(&mut self) -> Result<(), SyncFailure> {
+        let client = self.client;
+        match self.call(|| client.photos_missing(&[])).await {
+            Ok(answer) => {
+                if let Some(server) = answer.server {
+                    self.report.reoffered = self.store.note_server(&server)?;
+                }
+            }
+            Err(e) if is_fatal(&e) => return Err(e.into()),
+            Err(e) => self.issue(None, &e),
+        }
         Ok(())
     }
 

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::photos::LocalPhotoProblem;
-use pendata_shared::protocol::{Change, PullItem, PushRecord, PushResult};
+use pendata_shared::protocol::{Change, PullItem, PushRecord, PushResult, ServerEpoch};
 
 pub mod client;
 pub mod device_store;
@@ -123,6 +123,16 @@ pub trait SyncStore {
 
     /// Remembers when a sync last finished.
     fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// The server answering this sync is `server` (asked before anything is pushed). When it
+    /// is another server state than the last sync's (the server was restored from a backup:
+    /// docs/sync-protocol.md, "After a restore"), every revision the server acknowledged that
+    /// the device still holds goes back to the pending revisions with its photos, and `server`
+    /// is remembered, durably and together. Returns how many revisions were offered again.
+    /// Default: nothing is remembered or offered again.
+    fn note_server(&mut self, _server: &ServerEpoch) -> Result<u64, StoreError> {
+        Ok(0)
+    }
 }
 
 /// The photos a record references (from the household's or family's `photos`; none for a

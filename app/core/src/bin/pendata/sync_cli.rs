@@ -288,6 +288,22 @@ fn print_summary(device: &Device, outcome: &SyncOutcome, lang: Lang) -> anyhow::
             ),
         )
     );
+    if r.reoffered > 0 {
+        println!(
+            "{}",
+            t(
+                lang,
+                &format!(
+                    "Server dipulihkan dari cadangan: {} data yang pernah diterimanya dikirim ulang",
+                    r.reoffered
+                ),
+                &format!(
+                    "The server was restored from a backup: {} records it had accepted were sent again",
+                    r.reoffered
+                ),
+            )
+        );
+    }
     if r.incomplete > 0 {
         println!(
             "{}",
