@@ -571,10 +571,11 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     let bases = tiny_set().unwrap();
 
     // 1. Lost acknowledgement: the push reaches the server, its answer never comes back.
-    //    Requests: photos/missing, nine PUTs, then the push.
+    //    Requests: photos/missing for no photo (which server answers), photos/missing, nine
+    //    PUTs, then the push.
     let photos = nine_photos(&mut device, &bases, "tangan");
     let first = device.save(household(1, &photos));
-    let mut script = vec![Fault::Pass; 10];
+    let mut script = vec![Fault::Pass; 11];
     script.push(Fault::DropResponse);
     proxy.set_schedule(FaultSchedule::script(script));
     let report = match run_sync(&mut device, &client, &mut |_| {}).await {
@@ -582,7 +583,7 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
         Err(e) => *e.partial,
     };
     let log = proxy.fault_log();
-    assert_eq!(log.get(10), Some(&Fault::DropResponse), "{log:?}");
+    assert_eq!(log.get(11), Some(&Fault::DropResponse), "{log:?}");
     // A re-run if the engine did not already retry the push itself.
     let again = run_sync(&mut device, &client, &mut |_| {}).await.unwrap();
     assert_eq!(
@@ -604,7 +605,8 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     assert_eq!(detail.summary.current_revision, Some(first.revision));
 
     // 2. A chunk cut in the middle: the second chunk of a large photo loses its connection
-    //    halfway. Requests: photos/missing, PUT chunk 1, PUT chunk 2 (cut), ...
+    //    halfway. Requests: photos/missing (no photo), photos/missing, PUT chunk 1, PUT
+    //    chunk 2 (cut), ...
     let big = noisy_jpeg().unwrap();
     let total = big.len() as u64;
     assert!(
@@ -617,6 +619,7 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     let second = device.save(household(2, &photos2));
     let before = proxy.stats();
     proxy.set_schedule(FaultSchedule::script(vec![
+        Fault::Pass,
         Fault::Pass,
         Fault::Pass,
         Fault::CutRequest {
