@@ -18,6 +18,9 @@
 //!  [--photo-kb 16] [--dir target/bench/backup]`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common/households.rs"]
+mod households;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -27,7 +30,7 @@ use pendata_server::store::{IncomingRecord, Pusher, RecordStore, Scope};
 use pendata_server::Config;
 use pendata_shared::model::Household;
 use pendata_shared::protocol::{Change, PushRecord};
-use pendata_shared::{HouseholdId, MemberId, RevisionId, Sha256Hex};
+use pendata_shared::{RevisionId, Sha256Hex};
 use serde_json::json;
 
 const EXAMPLE: &str = include_str!("../../assets/examples/household.json");
@@ -69,40 +72,6 @@ fn base_jpeg() -> Vec<u8> {
     out.into_inner()
 }
 
-fn household(example: &Household, n: u64, shas: &[(Sha256Hex, u64)]) -> Household {
-    let mut h = example.clone();
-    h.id = HouseholdId::new();
-    for (p, (sha, len)) in h.photos.iter_mut().zip(shas) {
-        p.sha256 = sha.clone();
-        p.bytes = *len;
-    }
-    let serial = n % 1900 * 5 + 1;
-    for (i, m) in h.members.iter_mut().enumerate() {
-        let old = m.id;
-        m.id = MemberId::new();
-        for d in &mut h.dependents {
-            if d.member_id == Some(old) {
-                d.member_id = Some(m.id);
-            }
-        }
-        for p in &mut h.photos {
-            if p.member_id == Some(old) {
-                p.member_id = Some(m.id);
-            }
-        }
-        if let Some(nik) = m.nik.clone() {
-            let new = format!("{}{:04}", &nik[..12], serial + i as u64);
-            for d in &mut h.dependents {
-                if d.nik.as_deref() == Some(nik.as_str()) {
-                    d.nik = Some(new.clone());
-                }
-            }
-            m.nik = Some(new);
-        }
-    }
-    h
-}
-
 /// Adds households `from..to` with nine photos each; returns the photo bytes written.
 fn add_households(config: &Config, store: &SqliteStore, from: u64, to: u64, kb: usize) -> u64 {
     let example: Household = serde_json::from_str(EXAMPLE).unwrap();
@@ -127,7 +96,7 @@ fn add_households(config: &Config, store: &SqliteStore, from: u64, to: u64, kb: 
             written += bytes.len() as u64;
             shas.push((sha, bytes.len() as u64));
         }
-        let h = household(&example, n, &shas);
+        let h = households::fresh(&example, n, &shas);
         let record = PushRecord::new(
             RevisionId::new(),
             None,

@@ -20,6 +20,9 @@
 //!  [--ingest-devices 2] [--devices 200] [--seconds 60]`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common/households.rs"]
+mod households;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,7 +34,7 @@ use pendata_shared::model::Household;
 use pendata_shared::protocol::{
     Change, PushBatch, PushRecord, MAX_BATCH_RECORDS, PROTOCOL_VERSION,
 };
-use pendata_shared::{BatchId, DeviceId, HouseholdId, MemberId, RevisionId, Sha256Hex};
+use pendata_shared::{BatchId, DeviceId, RevisionId, Sha256Hex};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../assets/examples/household.json");
@@ -73,43 +76,9 @@ fn jpeg(seed: u8) -> Vec<u8> {
     out.into_inner()
 }
 
-/// The example with fresh ids and NIKs unique to `n` (up to 1.9 million households).
+/// The example with fresh ids and NIKs unique to `n`, referencing the uploaded photos.
 fn household(n: u64) -> Household {
-    let mut h: Household = example().clone();
-    if let Some(shas) = PHOTO_SHAS.get() {
-        for (p, (sha, len)) in h.photos.iter_mut().zip(shas) {
-            p.sha256 = sha.clone();
-            p.bytes = *len;
-        }
-    }
-    h.id = HouseholdId::new();
-    // The serial digits (0001-9500) vary with n; the region and birth-date parts stay valid.
-    // NIKs repeat every 1900 households, which only matters inside one batch.
-    let serial = n % 1900 * 5 + 1;
-    for (i, m) in h.members.iter_mut().enumerate() {
-        let old = m.id;
-        m.id = MemberId::new();
-        for d in &mut h.dependents {
-            if d.member_id == Some(old) {
-                d.member_id = Some(m.id);
-            }
-        }
-        for p in &mut h.photos {
-            if p.member_id == Some(old) {
-                p.member_id = Some(m.id);
-            }
-        }
-        if let Some(nik) = m.nik.clone() {
-            let new = format!("{}{:04}", &nik[..12], serial + i as u64);
-            for d in &mut h.dependents {
-                if d.nik.as_deref() == Some(nik.as_str()) {
-                    d.nik = Some(new.clone());
-                }
-            }
-            m.nik = Some(new);
-        }
-    }
-    h
+    households::fresh(example(), n, PHOTO_SHAS.get().map_or(&[], Vec::as_slice))
 }
 
 fn record(h: &Household) -> PushRecord {

@@ -59,6 +59,10 @@ pub enum BackupError {
         snapshot: String,
         last_complete: Option<String>,
     },
+    #[error(
+        "pencadangan lain sedang berjalan ke {0} (another backup into this folder is running)"
+    )]
+    Busy(PathBuf),
     #[error("tidak ada cadangan di {0} (no backup snapshot in this directory)")]
     NoSnapshot(PathBuf),
     #[error(

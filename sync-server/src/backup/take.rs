@@ -51,6 +51,12 @@ pub fn backup(
     let snapshots = repo.snapshots_dir();
     std::fs::create_dir_all(&snapshots)
         .map_err(BackupError::io(format!("creating {}", snapshots.display())))?;
+    // One backup into a folder at a time (the lock goes with the process, also when killed).
+    let lock_path = repo.root.join(".lock");
+    let lock = std::fs::File::create(&lock_path)
+        .map_err(BackupError::io(format!("creating {}", lock_path.display())))?;
+    rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+        .map_err(|_| BackupError::Busy(repo.root.clone()))?;
     // Leftovers of a killed run are never part of a snapshot.
     let _ = std::fs::remove_dir_all(repo.tmp_dir());
     let sealer = Sealer::prepare(&repo, encryption)?;
@@ -158,6 +164,7 @@ pub fn backup(
     };
     manifest.write(&snapshot_dir)?;
     let _ = std::fs::remove_dir_all(repo.tmp_dir());
+    drop(lock);
     Ok(BackupReport {
         snapshot_dir,
         manifest,

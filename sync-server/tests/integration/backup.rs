@@ -121,6 +121,14 @@ async fn backup_of_a_live_server_restores_everything_and_refuses_damage_and_part
         .expect("the server's identity is in the manifest");
     assert_eq!(server.generation, 1);
 
+    // One backup into a folder at a time.
+    {
+        let lock = std::fs::File::open(repo.join(".lock")).unwrap();
+        rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive).unwrap();
+        let err = failed(&run(Some(&data), &["backup", "--out", s(&repo)]));
+        assert!(err.contains("sedang berjalan"), "{err}");
+    }
+
     // Unchanged server: the second backup copies no photo.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = ok(&run(Some(&data), &["backup", "--out", s(&repo)]));

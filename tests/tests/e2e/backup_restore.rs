@@ -28,7 +28,7 @@ use pendata_core::sync::{run_sync, Client, ClientConfig, Phase, Progress};
 use pendata_e2e::device::MemDevice;
 use pendata_e2e::procs::{binary, free_addr, integrity_check, ServerProcess};
 use pendata_e2e::workload::{tagged_jpeg, tiny_set, usulan_baru};
-use pendata_e2e::{example_household, NoSleep};
+use pendata_e2e::{example_household, NoSleep, WebClient};
 use pendata_server::auth::hash_token;
 use pendata_server::backup::Manifest;
 use pendata_server::store::{NewUser, Role};
@@ -54,6 +54,15 @@ fn prepare(dir: &Path, devices: usize) -> Vec<(String, DeviceId)> {
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVzdHRlc3Q$dGVzdHRlc3R0ZXN0dGVzdA"
                 .into(),
             role: Role::Enumerator,
+            wilayah: "320102".into(),
+        })
+        .unwrap();
+    state
+        .accounts
+        .create_user(NewUser {
+            username: "supervisor.backup".into(),
+            password_hash: pendata_server::auth::hash_password(pendata_e2e::PASSWORD).unwrap(),
+            role: Role::Supervisor,
             wilayah: "320102".into(),
         })
         .unwrap();
@@ -395,6 +404,39 @@ async fn a_server_restored_from_its_backup_gets_back_everything_the_phones_had_s
             "{report:?}"
         );
     }
+    // The dashboard lists the households the phones sent again, for the supervisor to
+    // review again (their decisions after the backup are lost).
+    let mut web = WebClient::new(&server.url()).unwrap();
+    assert_eq!(web.login("supervisor.backup").await.unwrap().status(), 303);
+    let page = web
+        .get("/dashboard/restore")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let listed = page.matches("href=\"/dashboard/households/").count();
+    let resent_households: HashSet<_> = a
+        .reoffered
+        .iter()
+        .chain(&b.reoffered)
+        .filter_map(|rev| {
+            a.revisions
+                .iter()
+                .chain(&b.revisions)
+                .find(|r| r.revision == *rev)
+        })
+        .filter(|r| !in_backup.contains(&r.revision.to_string()))
+        .map(|r| r.household_id)
+        .collect();
+    assert!(!resent_households.is_empty());
+    for id in &resent_households {
+        assert!(
+            page.contains(&id.to_string()),
+            "household {id} is listed as sent again"
+        );
+    }
+    assert!(listed >= resent_households.len(), "{listed} listed");
     server.kill().unwrap();
     assert_eq!(integrity_check(&db).unwrap(), ["ok"]);
     let stored_list = stored_revisions(&db);
