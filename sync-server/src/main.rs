@@ -55,6 +55,19 @@ enum Command {
         #[arg(long)]
         wilayah: Option<String>,
     },
+    /// Export the DTSEN (Regsosek2022K) results for Kemensos/BPS as two CSV files: one row per
+    /// family and one per member, code and label columns (docs/formats.md).
+    ExportDtsen {
+        /// Output CSV of families.
+        #[arg(long)]
+        families: PathBuf,
+        /// Output CSV of members.
+        #[arg(long)]
+        members: PathBuf,
+        /// Only this region code prefix (desa, kecamatan, …); default everything.
+        #[arg(long)]
+        wilayah: Option<String>,
+    },
     /// Seed demo accounts (password `pendata-demo`) and the sample prelist. Idempotent.
     Demo,
     /// Back up the database and photos into a backup folder (works while `serve` runs; each
@@ -160,6 +173,14 @@ fn main() -> anyhow::Result<()> {
             let config = Config::resolve(cli.data_dir, None, file)?;
             export(&config, format, &out, wilayah.as_deref())
         }
+        Command::ExportDtsen {
+            families,
+            members,
+            wilayah,
+        } => {
+            let config = Config::resolve(cli.data_dir, None, file)?;
+            export_dtsen(&config, &families, &members, wilayah.as_deref())
+        }
         Command::Demo => {
             let config = Config::resolve(cli.data_dir, None, file)?;
             demo(&config)
@@ -202,8 +223,16 @@ fn import_assignments(config: &Config, path: &std::path::Path) -> anyhow::Result
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let parsed = pendata_server::operator::parse_prelist_csv(bar.wrap_read(file), today())
-        .map_err(anyhow::Error::msg)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::io::Read::read_to_end(&mut bar.wrap_read(file), &mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    // A ground-check list (first column assignment_id) or a DTKS prelist (prelist_id).
+    let parsed = if pendata_server::operator::is_ground_check_csv(&bytes) {
+        pendata_server::operator::parse_ground_check_csv(&bytes, today())
+    } else {
+        pendata_server::operator::parse_prelist_csv(bytes.as_slice(), today())
+    }
+    .map_err(anyhow::Error::msg)?;
     bar.set_message("importing");
     let store = open_store(config)?;
     let summary = store
@@ -236,13 +265,7 @@ fn export(
     out: &std::path::Path,
     wilayah: Option<&str>,
 ) -> anyhow::Result<()> {
-    let scope = match wilayah {
-        None => Scope::all(),
-        Some(w) => {
-            validate_wilayah(Role::Supervisor, w).map_err(anyhow::Error::msg)?;
-            Scope::within(w)
-        }
-    };
+    let scope = export_scope(wilayah)?;
     let store = open_store(config)?;
     let households = store.export(&scope).context("reading households")?;
     let rows = match format {
@@ -260,6 +283,42 @@ fn export(
         "exported {} household(s), {rows} row(s) to {}",
         households.len(),
         out.display()
+    );
+    Ok(())
+}
+
+fn export_scope(wilayah: Option<&str>) -> anyhow::Result<Scope> {
+    Ok(match wilayah {
+        None => Scope::all(),
+        Some(w) => {
+            validate_wilayah(Role::Supervisor, w).map_err(anyhow::Error::msg)?;
+            Scope::within(w)
+        }
+    })
+}
+
+fn export_dtsen(
+    config: &Config,
+    families: &std::path::Path,
+    members: &std::path::Path,
+    wilayah: Option<&str>,
+) -> anyhow::Result<()> {
+    let scope = export_scope(wilayah)?;
+    let store = open_store(config)?;
+    let records = store.export(&scope).context("reading records")?;
+    let create = |p: &std::path::Path| {
+        std::fs::File::create(p)
+            .map(std::io::BufWriter::new)
+            .with_context(|| format!("creating {}", p.display()))
+    };
+    let (f, m) =
+        pendata_server::operator::write_dtsen_csv(&records, create(families)?, create(members)?)
+            .map_err(anyhow::Error::msg)?;
+    println!(
+        "exported {f} DTSEN famil{} to {} and {m} member row(s) to {}",
+        if f == 1 { "y" } else { "ies" },
+        families.display(),
+        members.display()
     );
     Ok(())
 }

@@ -5,15 +5,21 @@ use std::io::Read;
 
 use chrono::NaiveDate;
 use pendata_shared::codes::CodeList;
+use pendata_shared::dtsen::export::{family_header, family_row, member_header, member_rows};
+use pendata_shared::dtsen::family::FamilyProcess;
 use pendata_shared::model::{Family, Household, RecordKind};
 use pendata_shared::photos::PhotoKind;
+use pendata_shared::protocol::AssignmentKind;
 use pendata_shared::protocol::ReviewDecision;
+use pendata_shared::Questionnaire;
 use pendata_shared::Wilayah;
 
 use crate::auth::hash_password;
 use crate::store::{
-    AccountStore, ExportHousehold, NewUser, PrelistHousehold, RecordStore, Role, StoreError,
+    AccountStore, ExportHousehold, GroundCheckListing, NewUser, PrelistHousehold, RecordStore,
+    Role, StoreError,
 };
+use pendata_shared::protocol::PrelistMember;
 
 /// The columns of an assignment (prelist) CSV, in order. One row per member.
 pub const PRELIST_COLUMNS: [&str; 13] = pendata_shared::prelist::PRELIST_COLUMNS;
@@ -42,6 +48,7 @@ pub fn parse_prelist_csv(input: impl Read, today: NaiveDate) -> Result<ParsedPre
             .households
             .into_iter()
             .map(|h| PrelistHousehold {
+                listing: None,
                 prelist_id: h.prelist_id,
                 desa_code: h.desa_code,
                 rt: h.rt,
@@ -57,6 +64,61 @@ pub fn parse_prelist_csv(input: impl Read, today: NaiveDate) -> Result<ParsedPre
     })
 }
 
+/// Whether a CSV's first line is a ground-check list's header (its first column is
+/// `assignment_id`) rather than a prelist's (`prelist_id`).
+pub fn is_ground_check_csv(bytes: &[u8]) -> bool {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
+    first.starts_with(b"assignment_id")
+}
+
+/// Reads a DTSEN ground-check list (docs/formats.md, "The ground-check list"; parsing is
+/// `pendata_shared::dtsen::listing`) into assignments of kind ground check: one per listed
+/// family (one KK), its members as the list knows them.
+pub fn parse_ground_check_csv(bytes: &[u8], today: NaiveDate) -> Result<ParsedPrelist, String> {
+    let parsed = pendata_shared::dtsen::listing::parse_ground_check_csv(bytes, today)?;
+    Ok(ParsedPrelist {
+        households: parsed
+            .families
+            .into_iter()
+            .map(|f| PrelistHousehold {
+                prelist_id: f.assignment_id,
+                desa_code: f.desa_code,
+                rt: f.rt,
+                rw: f.rw,
+                address: f.address,
+                families: vec![Family {
+                    family_no: 1,
+                    kk_number: f.kk_number,
+                }],
+                members: f
+                    .members
+                    .into_iter()
+                    .map(|m| PrelistMember {
+                        name: m.name,
+                        nik: m.nik,
+                        // 409 and hub_krt share their codes 1-8 (1 = head); kept as the code.
+                        relation_to_head: m
+                            .relation
+                            .and_then(|r| pendata_shared::codes::Relation::from_code(r.code())),
+                        sex: m.sex,
+                        birth_date: m.birth_date,
+                        family_no: Some(1),
+                    })
+                    .collect(),
+                assigned_to: f.assigned_to,
+                listing: Some(GroundCheckListing {
+                    programme: f.programme,
+                    desil: f.desil,
+                    building_no: f.building_no,
+                }),
+            })
+            .collect(),
+        errors: parsed.errors,
+        skipped_households: parsed.skipped_families,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // export
 
@@ -65,6 +127,7 @@ pub fn parse_prelist_csv(input: impl Read, today: NaiveDate) -> Result<ParsedPre
 pub fn export_header() -> Vec<String> {
     let mut h: Vec<String> = [
         "household_id",
+        "questionnaire",
         "prelist_id",
         "kind",
         "desa_code",
@@ -146,14 +209,25 @@ pub fn export_rows(e: &ExportHousehold) -> Vec<Vec<String>> {
     let s = &e.summary;
     let h: Option<&Household> = e.household.as_ref();
     let a = e.assignment.as_ref();
+    let f = e.family.as_ref();
+    let ground_check = a.is_some_and(|a| a.kind == AssignmentKind::GroundCheck);
+    let questionnaire = if f.is_some() || ground_check {
+        Questionnaire::Regsosek2022k
+    } else {
+        Questionnaire::DtksBdt
+    };
     let mut base = vec![
         s.id.to_string(),
+        questionnaire.id().to_owned(),
         s.prelist_id.clone().unwrap_or_default(),
-        match h.map(|h| &h.kind) {
-            Some(RecordKind::Verivali { .. }) => "verivali".into(),
-            Some(RecordKind::UsulanBaru { .. }) => "usulan_baru".into(),
-            None if a.is_some() => "prelist".into(),
-            None => String::new(),
+        match (h.map(|h| &h.kind), f.map(|f| &f.process)) {
+            (Some(RecordKind::Verivali { .. }), _) => "verivali".into(),
+            (Some(RecordKind::UsulanBaru { .. }), _) => "usulan_baru".into(),
+            (_, Some(FamilyProcess::GroundCheck { .. })) => "ground_check".into(),
+            (_, Some(FamilyProcess::UsulanBaru { .. })) => "usulan_baru".into(),
+            (None, None) if ground_check => "ground_check".into(),
+            (None, None) if a.is_some() => "prelist".into(),
+            (None, None) => String::new(),
         },
         s.desa_code.clone(),
         Wilayah::embedded()
@@ -161,12 +235,15 @@ pub fn export_rows(e: &ExportHousehold) -> Vec<Vec<String>> {
             .map(|r| r.name.to_owned())
             .unwrap_or_default(),
         h.and_then(|h| h.location.rt.clone())
+            .or_else(|| f.and_then(|f| f.location.rt.clone()))
             .or_else(|| a.and_then(|a| a.rt.clone()))
             .unwrap_or_default(),
         h.and_then(|h| h.location.rw.clone())
+            .or_else(|| f.and_then(|f| f.location.rw.clone()))
             .or_else(|| a.and_then(|a| a.rw.clone()))
             .unwrap_or_default(),
         h.map(|h| h.location.address.clone())
+            .or_else(|| f.map(|f| f.location.address.clone()))
             .or_else(|| a.map(|a| a.address.clone()))
             .unwrap_or_default(),
         s.review_state.as_str().to_owned(),
@@ -274,31 +351,80 @@ pub fn write_csv(households: &[ExportHousehold], out: impl std::io::Write) -> Re
     Ok(n)
 }
 
-/// Writes the export as an .xlsx workbook with one sheet, `anggota`, of the same rows as the CSV.
+/// Writes the export as an .xlsx workbook: the sheet `anggota` of the same rows as the CSV,
+/// and, when there are DTSEN families, their results as `dtsen_keluarga` and `dtsen_anggota`
+/// ([`dtsen_rows`]).
 pub fn write_xlsx(households: &[ExportHousehold], path: &std::path::Path) -> Result<u64, String> {
     let mut book = rust_xlsxwriter::Workbook::new();
+    let rows: Vec<Vec<String>> = households.iter().flat_map(export_rows).collect();
+    let n = rows.len() as u64;
+    write_sheet(&mut book, "anggota", &export_header(), &rows)?;
+    let (families, members) = dtsen_rows(households);
+    if !families.is_empty() {
+        write_sheet(&mut book, "dtsen_keluarga", &family_header(), &families)?;
+        write_sheet(&mut book, "dtsen_anggota", &member_header(), &members)?;
+    }
+    book.save(path).map_err(|e| e.to_string())?;
+    Ok(n)
+}
+
+fn write_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    name: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<(), String> {
     let sheet = book.add_worksheet();
-    sheet.set_name("anggota").map_err(|e| e.to_string())?;
+    sheet.set_name(name).map_err(|e| e.to_string())?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, name) in export_header().iter().enumerate() {
+    for (c, name) in header.iter().enumerate() {
         sheet
             .write_string_with_format(0, c as u16, name, &bold)
             .map_err(|e| e.to_string())?;
     }
-    let mut r: u32 = 1;
-    for e in households {
-        for row in export_rows(e) {
-            for (c, v) in row.iter().enumerate() {
-                // Text everywhere: NIK and KK numbers must not become floats.
-                sheet
-                    .write_string(r, c as u16, v)
-                    .map_err(|e| e.to_string())?;
-            }
-            r += 1;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            // Text everywhere: NIK and KK numbers must not become floats.
+            sheet
+                .write_string(r as u32 + 1, c as u16, v)
+                .map_err(|e| e.to_string())?;
         }
     }
-    book.save(path).map_err(|e| e.to_string())?;
-    Ok(u64::from(r - 1))
+    Ok(())
+}
+
+/// The DTSEN results of the exported records, for Kemensos/BPS: one row per family and one
+/// per member, code and label columns (`pendata_shared::dtsen::export`), each row after the
+/// record's review state.
+pub fn dtsen_rows(households: &[ExportHousehold]) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let mut families = Vec::new();
+    let mut members = Vec::new();
+    for e in households {
+        let Some(f) = &e.family else { continue };
+        families.push(family_row(f));
+        members.extend(member_rows(f));
+    }
+    (families, members)
+}
+
+/// Writes the DTSEN results as two CSV files (families, members); returns their row counts.
+pub fn write_dtsen_csv(
+    households: &[ExportHousehold],
+    families_out: impl std::io::Write,
+    members_out: impl std::io::Write,
+) -> Result<(u64, u64), String> {
+    let (families, members) = dtsen_rows(households);
+    let write = |out: Box<dyn std::io::Write + '_>, header: Vec<String>, rows: &[Vec<String>]| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(header).map_err(|e| e.to_string())?;
+        for row in rows {
+            w.write_record(row).map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| e.to_string())
+    };
+    write(Box::new(families_out), family_header(), &families)?;
+    write(Box::new(members_out), member_header(), &members)?;
+    Ok((families.len() as u64, members.len() as u64))
 }
 
 // ---------------------------------------------------------------------------------------------

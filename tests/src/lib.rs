@@ -128,6 +128,7 @@ pub fn example_household() -> anyhow::Result<Household> {
 /// A prelist household made from a household's location, families and members.
 pub fn prelist_of(h: &Household, prelist_id: &str, assigned_to: Option<&str>) -> PrelistHousehold {
     PrelistHousehold {
+        listing: None,
         prelist_id: prelist_id.into(),
         desa_code: h.location.desa_code.clone(),
         rt: h.location.rt.clone(),

@@ -174,6 +174,7 @@ fn jpeg(seed: u32) -> Vec<u8> {
 
 fn prelist(h: &Household) -> PrelistHousehold {
     PrelistHousehold {
+        listing: None,
         prelist_id: PRELIST_ID.into(),
         desa_code: h.location.desa_code.clone(),
         rt: h.location.rt.clone(),

@@ -340,6 +340,7 @@ fn puller(name: &str, role: Role, wilayah: &str) -> Puller {
 
 fn prelist(id: &str, desa: &str, assigned_to: Option<&str>) -> PrelistHousehold {
     PrelistHousehold {
+        listing: None,
         prelist_id: id.into(),
         desa_code: desa.into(),
         rt: Some("001".into()),
@@ -838,6 +839,7 @@ pub fn record_store_contract<S: RecordStore>(make: impl Fn() -> S) {
         };
         let sum = s
             .import_prelist(&[PrelistHousehold {
+                listing: None,
                 address: "Alamat baru".into(),
                 ..list[0].clone()
             }])

@@ -103,6 +103,18 @@ pub struct PrelistHousehold {
     pub families: Vec<Family>,
     pub members: Vec<PrelistMember>,
     pub assigned_to: Option<String>,
+    /// Set for a family of a DTSEN ground-check list (`pendata_shared::dtsen::listing`): its
+    /// assignment is a ground check and its record a Regsosek2022K family; `None`: a DTKS
+    /// prelist household (verivali).
+    pub listing: Option<GroundCheckListing>,
+}
+
+/// What a ground-check list adds to an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroundCheckListing {
+    pub programme: pendata_shared::dtsen::family::ListProgramme,
+    pub desil: Option<pendata_shared::dtsen::codes::WelfareDecile>,
+    pub building_no: Option<u16>,
 }
 
 /// What an import did.
@@ -229,7 +241,10 @@ pub struct ListQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportHousehold {
     pub summary: HouseholdSummary,
+    /// The current content when it is a DTKS household.
     pub household: Option<Household>,
+    /// The current content when it is a DTSEN family (then `household` is `None`).
+    pub family: Option<pendata_shared::dtsen::FamilyRecord>,
     pub assignment: Option<Assignment>,
     pub last_review: Option<ReviewOutcome>,
 }

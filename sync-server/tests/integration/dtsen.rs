@@ -188,3 +188,147 @@ async fn a_record_never_changes_questionnaire() {
     assert_eq!(o["status"], "rejected", "{o}");
     assert_eq!(o["findings"][0]["code"], "questionnaire.mismatch");
 }
+
+/// The supervisor imports the sample ground-check list with the real binary; the pendamping
+/// pulls it (kind, programme, desil); a found family and a moved one are pushed onto the
+/// assignments' ids; both exports carry the questionnaire and the DTSEN results.
+#[tokio::test]
+async fn ground_check_list_import_pull_push_and_export() {
+    let app = TestApp::new();
+    let data = app.state.config.data_dir.clone();
+    let csv = app.dir.path().join("ground-check.csv");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../assets/examples/ground-check.csv"
+        ),
+        &csv,
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pendata-server"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .env("PENDATA_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["import-assignments", csv.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("4 created"), "{stdout}");
+
+    let rina = app
+        .user("rina.marlina", Role::Enumerator, "3201022001")
+        .await;
+    let r = app.get(&rina, "/api/v1/pull?limit=100").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let items = r.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 4, "{items:?}");
+    let by_id = |id: &str| {
+        items
+            .iter()
+            .find(|i| i["prelist_id"] == id)
+            .unwrap_or_else(|| panic!("{id} not pulled"))
+            .clone()
+    };
+    let a = by_id("GC-PKH-3201022001-0042");
+    assert_eq!(a["kind"], "ground_check");
+    assert_eq!(a["programme"], "pkh");
+    assert_eq!(a["desil"], 2);
+    assert_eq!(a["building_no"], 12);
+    assert_eq!(a["members"].as_array().unwrap().len(), 4);
+    assert_eq!(by_id("GC-PBI-3201022001-0311")["programme"], "pbi_jk");
+
+    // Found: the example family, on the assignment's id.
+    let mut found = family();
+    found.id = a["household_id"].as_str().unwrap().parse().unwrap();
+    let r = app.push(&rina, &[family_record(&found, None)]).await;
+    assert_eq!(outcome(&r, 0)["status"], "accepted", "{}", r.text());
+    // Moved: the other family of the building, with only the outcome, 205 and the note.
+    let b = by_id("GC-PKH-3201022001-0043");
+    let listed = pendata_shared::dtsen::listing::parse_ground_check_csv(
+        include_bytes!("../../../assets/examples/ground-check.csv"),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .unwrap();
+    let mut moved = listed.families[1].to_record();
+    moved.id = b["household_id"].as_str().unwrap().parse().unwrap();
+    moved.ground_check.outcome = Some(pendata_shared::dtsen::GroundCheckOutcome::Moved);
+    moved.enumeration.result = Some(pendata_shared::dtsen::codes::EnumerationResult::MovedOrGone);
+    moved.notes = Some("Pindah ke Cileungsi sejak Agustus 2026".into());
+    for m in &mut moved.members {
+        m.presence = Some(pendata_shared::dtsen::codes::Presence::MovedInIndonesia);
+    }
+    let r = app.push(&rina, &[family_record(&moved, None)]).await;
+    assert_eq!(outcome(&r, 0)["status"], "accepted", "{}", r.text());
+    // A DTKS household cannot be pushed onto a ground-check assignment.
+    let mut h = example_household(5);
+    h.id = by_id("GC-SBK-3201022001-0107")["household_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let r = app.push(&rina, &[record(&h, None)]).await;
+    assert_eq!(
+        outcome(&r, 0)["findings"][0]["code"],
+        "questionnaire.mismatch"
+    );
+
+    // The exports.
+    let fam_csv = app.dir.path().join("keluarga.csv");
+    let mem_csv = app.dir.path().join("anggota.csv");
+    let out = run(&[
+        "export-dtsen",
+        "--families",
+        fam_csv.to_str().unwrap(),
+        "--members",
+        mem_csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let families = std::fs::read_to_string(&fam_csv).unwrap();
+    let lines: Vec<&str> = families.lines().collect();
+    assert_eq!(lines.len(), 3, "header + 2 families: {families}");
+    assert!(lines[0].starts_with("questionnaire,record_id,process,assignment_id,programme"));
+    assert!(
+        families.contains(",found,") && families.contains(",moved,"),
+        "{families}"
+    );
+    assert!(families.contains("Genteng"), "label columns: {families}");
+    let members = std::fs::read_to_string(&mem_csv).unwrap();
+    assert_eq!(members.lines().count(), 1 + 5 + 2, "{members}");
+
+    let all_csv = app.dir.path().join("all.csv");
+    let out = run(&[
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        all_csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rdr = csv::Reader::from_path(&all_csv).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let q = header.iter().position(|h| h == "questionnaire").unwrap();
+    let kind = header.iter().position(|h| h == "kind").unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert!(rows
+        .iter()
+        .all(|r| r[q] == *"regsosek2022k" && r[kind] == *"ground_check"));
+    let mut ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "the four listed families");
+}

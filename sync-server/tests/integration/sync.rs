@@ -470,6 +470,7 @@ async fn assignments_are_pulled_by_whom_they_concern() {
         .await;
     let sup = app.user("sup", Role::Supervisor, "320102").await;
     let p = |id: &str, desa: &str, to: Option<&str>| PrelistHousehold {
+        listing: None,
         prelist_id: id.into(),
         desa_code: desa.into(),
         rt: None,

@@ -232,6 +232,7 @@ fn login_sync_status_and_assignments_through_the_cli() {
         .state
         .records
         .import_prelist(&[PrelistHousehold {
+            listing: None,
             prelist_id: "3201022001-07777".into(),
             desa_code: "3201022001".into(),
             rt: Some("003".into()),

@@ -1,7 +1,7 @@
 //! The prelist import and the whole-scope reads of the export and the progress page.
 
 use chrono::{DateTime, Utc};
-use pendata_shared::protocol::{Assignment, PullItem};
+use pendata_shared::protocol::{Assignment, AssignmentKind, Change, PullItem};
 use pendata_shared::HouseholdId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -21,10 +21,14 @@ fn prelist_assignment(id: HouseholdId, p: &PrelistHousehold, at: DateTime<Utc>) 
         .map(|m| m.name.clone())
         .unwrap_or_default();
     Assignment {
-        kind: pendata_shared::protocol::AssignmentKind::Verivali,
-        programme: None,
-        desil: None,
-        building_no: None,
+        kind: if p.listing.is_some() {
+            AssignmentKind::GroundCheck
+        } else {
+            AssignmentKind::Verivali
+        },
+        programme: p.listing.map(|l| l.programme),
+        desil: p.listing.and_then(|l| l.desil),
+        building_no: p.listing.and_then(|l| l.building_no),
         household_id: id,
         prelist_id: p.prelist_id.clone(),
         desa_code: p.desa_code.clone(),
@@ -85,8 +89,8 @@ pub(super) fn import_prelist(
                     tx.prepare_cached(
                         "INSERT INTO households (id, desa_code, head_revision, deleted, \
                          review_state, head_name, prelist_id, assignment, assigned_to, \
-                         created_at, updated_at) \
-                         VALUES (?1, ?2, NULL, 0, 'assigned', ?3, ?4, ?5, ?6, ?7, ?7)",
+                         created_at, updated_at, assignment_kind, questionnaire) \
+                         VALUES (?1, ?2, NULL, 0, 'assigned', ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
                     )?
                     .execute(params![
                         hid,
@@ -95,7 +99,9 @@ pub(super) fn import_prelist(
                         p.prelist_id,
                         json,
                         p.assigned_to,
-                        at
+                        at,
+                        assignment.kind.id(),
+                        assignment.kind.questionnaire().id()
                     ])?;
                     summary.created += 1;
                 }
@@ -136,8 +142,14 @@ pub(super) fn export(
         let mut out = Vec::with_capacity(summaries.len());
         for summary in summaries {
             let hid = summary.id.to_string();
+            let (household, family) = match current_change(conn, summary.current_revision)? {
+                Some(Change::Upsert { household }) => (Some(*household), None),
+                Some(Change::UpsertFamily { family }) => (None, Some(*family)),
+                _ => (None, None),
+            };
             out.push(ExportHousehold {
-                household: current_household(conn, summary.current_revision)?,
+                household,
+                family,
                 assignment: assignment_of(conn, &hid)?,
                 last_review: reviews_of(conn, &hid)?.pop(),
                 summary,

@@ -201,6 +201,17 @@ pub(super) fn current_household(
     conn: &Connection,
     head: Option<RevisionId>,
 ) -> Result<Option<Household>, StoreError> {
+    match current_change(conn, head)? {
+        Some(Change::Upsert { household }) => Ok(Some(*household)),
+        _ => Ok(None),
+    }
+}
+
+/// The change of the current revision `head`, whatever its questionnaire.
+pub(super) fn current_change(
+    conn: &Connection,
+    head: Option<RevisionId>,
+) -> Result<Option<Change>, StoreError> {
     let Some(head) = head else { return Ok(None) };
     let stored: Option<(String, Option<Vec<u8>>)> = conn
         .prepare_cached("SELECT change_json, change_packed FROM revisions WHERE revision = ?1")?
@@ -209,10 +220,7 @@ pub(super) fn current_household(
     let json = stored
         .map(|(json, packed)| change_text(json, packed))
         .transpose()?;
-    match json.as_deref().map(from_json::<Change>).transpose()? {
-        Some(Change::Upsert { household }) => Ok(Some(*household)),
-        _ => Ok(None),
-    }
+    json.as_deref().map(from_json::<Change>).transpose()
 }
 
 pub(super) fn assignment_of(conn: &Connection, id: &str) -> Result<Option<Assignment>, StoreError> {
