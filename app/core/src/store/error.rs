@@ -36,6 +36,10 @@ pub enum StoreError {
     IdMismatch,
     #[error("household already exists")]
     AlreadyExists,
+    /// The assignment asks for another questionnaire than the DTKS household form (a DTSEN
+    /// ground check): opening it as a household would make a record the server refuses.
+    #[error("this assignment is a {}; it cannot be opened as a DTKS household", .0.text().en)]
+    AssignmentKindUnsupported(pendata_shared::protocol::AssignmentKind),
 }
 
 impl StoreError {
@@ -55,6 +59,7 @@ impl StoreError {
             StoreError::NotFinalizable(_) => "store.not_finalizable",
             StoreError::IdMismatch => "store.id_mismatch",
             StoreError::AlreadyExists => "store.already_exists",
+            StoreError::AssignmentKindUnsupported(_) => "store.assignment_kind_unsupported",
         }
     }
 
@@ -91,6 +96,10 @@ impl StoreError {
                 ),
                 StoreError::IdMismatch => "id rumah tangga tidak cocok".into(),
                 StoreError::AlreadyExists => "rumah tangga sudah ada".into(),
+                StoreError::AssignmentKindUnsupported(kind) => format!(
+                    "penugasan ini {}; tidak dapat dibuka sebagai rumah tangga DTKS",
+                    kind.text().id
+                ),
             },
         }
     }

@@ -1286,6 +1286,10 @@ impl Store {
             .ok_or(StoreError::AssignmentNotFound)?;
         let a: Assignment =
             serde_json::from_str(&content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // A DTSEN ground check answers the Regsosek2022K form, not the DTKS household one.
+        if a.kind != pendata_shared::protocol::AssignmentKind::Verivali {
+            return Err(StoreError::AssignmentKindUnsupported(a.kind));
+        }
         let mut h = Household::new(
             RecordKind::Verivali {
                 prelist_id: a.prelist_id.clone(),

@@ -547,6 +547,22 @@ fn open_assignment_creates_the_verivali_record() {
         s.open_assignment(HouseholdId::new()),
         Err(StoreError::AssignmentNotFound)
     ));
+    // A DTSEN ground check is not opened as a DTKS household: a clear error, no record.
+    let mut gc = a.clone();
+    gc.household_id = HouseholdId::new();
+    gc.prelist_id = "GC-PKH-3201022001-0042".into();
+    gc.kind = pendata_shared::protocol::AssignmentKind::GroundCheck;
+    gc.programme = Some(pendata_shared::dtsen::family::ListProgramme::Pkh);
+    s.apply_pull(&[PullItem::Assignment(gc.clone())]).unwrap();
+    let err = s.open_assignment(gc.household_id).unwrap_err();
+    assert_eq!(err.code(), "store.assignment_kind_unsupported");
+    assert!(err
+        .message(pendata_shared::Lang::Id)
+        .contains("Ground check DTSEN"));
+    assert!(matches!(
+        s.state(gc.household_id),
+        Err(StoreError::NotFound)
+    ));
     let h = s.open_assignment(hid).unwrap();
     assert_eq!(h.id, hid);
     assert_eq!(
