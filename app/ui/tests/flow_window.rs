@@ -294,8 +294,9 @@ fn a_prelist_household_goes_from_the_window_to_the_server() {
     pause(3000);
     d.shot("home");
 
-    // Home → sync: the prelist arrives.
-    d.click(120, 558);
+    // Home → sync: the prelist arrives. ("Sinkronkan sekarang" sits under the nine state counts,
+    // "perlu foto ulang" the last of them.)
+    d.click(120, 583);
     pause(5000);
     d.shot("first-sync");
 
