@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::store::{Role, TokenHash, UserId};
+use crate::store::{Role, StoreError, TokenHash, UserId};
 use crate::AppState;
 
 // ---------------------------------------------------------------------------------------
@@ -226,6 +226,32 @@ impl FromRequestParts<AppState> for AuthUser {
 
 // ---------------------------------------------------------------------------------------
 // rate limiting of failed logins
+
+/// Failed logins per username and per client IP in a sliding window: [`LoginLimiter`] in this
+/// process's memory (one server on SQLite), `store::postgres::PgLoginLimiter` in the database
+/// (every process of a PostgreSQL deployment enforces one limit). Blocking: the handlers call it
+/// on the blocking pool ([`crate::AppState::login_limit`]).
+pub trait LoginLimit: Send + Sync + 'static {
+    /// `Ok(Err(seconds to wait))` if the username or the IP has used up its failures.
+    fn check(&self, username: &str, ip: Option<IpAddr>) -> Result<Result<(), u64>, StoreError>;
+    fn record_failure(&self, username: &str, ip: Option<IpAddr>) -> Result<(), StoreError>;
+    /// A successful login clears the username's failures (not the IP's).
+    fn record_success(&self, username: &str) -> Result<(), StoreError>;
+}
+
+impl LoginLimit for LoginLimiter {
+    fn check(&self, username: &str, ip: Option<IpAddr>) -> Result<Result<(), u64>, StoreError> {
+        Ok(LoginLimiter::check(self, username, ip))
+    }
+    fn record_failure(&self, username: &str, ip: Option<IpAddr>) -> Result<(), StoreError> {
+        LoginLimiter::record_failure(self, username, ip);
+        Ok(())
+    }
+    fn record_success(&self, username: &str) -> Result<(), StoreError> {
+        LoginLimiter::record_success(self, username);
+        Ok(())
+    }
+}
 
 /// Counts failed logins per username and per client IP in a sliding window, in memory.
 pub struct LoginLimiter {

@@ -34,6 +34,90 @@ pub enum ConfigError {
     },
     #[error("limit {name} must be greater than zero")]
     ZeroLimit { name: &'static str },
+    #[error("database_url must start with postgres:// or postgresql:// (no URL: the embedded SQLite database)")]
+    BadDatabaseUrl,
+    #[error("blob_url {0:?} must look like s3://bucket or s3://bucket/prefix (no URL: the photo folder)")]
+    BadBlobUrl(String),
+    #[error("blob_url (S3 photo storage) needs database_url too: uploads in progress are staged in PostgreSQL, where every server process sees them")]
+    BlobUrlWithoutDatabase,
+}
+
+/// Where records and accounts live: `postgres://user:password@host:port/db`. Its `Debug` and
+/// `Display` never show the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl(url.to_owned()))
+        } else {
+            Err(ConfigError::BadDatabaseUrl)
+        }
+    }
+
+    /// The URL itself, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL without its user information, for logs and messages.
+    pub fn redacted(&self) -> String {
+        let (scheme, rest) = self.0.split_once("://").unwrap_or(("postgres", &self.0));
+        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        format!("{scheme}://{host}")
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Where photos live: an S3-compatible bucket and a key prefix (`s3://bucket/prefix`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobUrl {
+    pub bucket: String,
+    /// `""` or a prefix ending in `/`.
+    pub prefix: String,
+}
+
+impl BlobUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let bad = || ConfigError::BadBlobUrl(url.to_owned());
+        let rest = url.trim().strip_prefix("s3://").ok_or_else(bad)?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        let prefix = prefix.trim_matches('/');
+        if !bucket_ok || prefix.contains("//") || prefix.contains("..") {
+            return Err(bad());
+        }
+        Ok(BlobUrl {
+            bucket: bucket.to_owned(),
+            prefix: if prefix.is_empty() {
+                String::new()
+            } else {
+                format!("{prefix}/")
+            },
+        })
+    }
+}
+
+impl std::fmt::Display for BlobUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "s3://{}/{}", self.bucket, self.prefix)
+    }
 }
 
 /// Size and rate limits.
@@ -57,6 +141,8 @@ pub struct Limits {
     /// on it. A phone that drops off the network without closing its connection otherwise
     /// leaves the upload handler, and the photo's lock, waiting forever.
     pub body_idle_secs: u64,
+    /// Connections to PostgreSQL one server process keeps at most (with `database_url`).
+    pub db_connections: usize,
 }
 
 impl Default for Limits {
@@ -69,6 +155,7 @@ impl Default for Limits {
             login_window_secs: 300,
             db_readers: 32,
             body_idle_secs: 60,
+            db_connections: 16,
         }
     }
 }
@@ -79,6 +166,10 @@ impl Default for Limits {
 pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub listen: Option<String>,
+    /// PostgreSQL for records and accounts; none: the SQLite file in the data directory.
+    pub database_url: Option<String>,
+    /// An S3-compatible bucket for photos; none: the photo folder in the data directory.
+    pub blob_url: Option<String>,
     pub limits: Limits,
     pub dtsen: pendata_shared::dtsen::DtsenRules,
 }
@@ -109,6 +200,10 @@ pub struct Config {
     /// The DTSEN choices the reference leaves open (revisit rule, ages of 431e/431f):
     /// `[dtsen]` in the config file, documented in docs/formats.md.
     pub dtsen: pendata_shared::dtsen::DtsenRules,
+    /// `None`: the embedded SQLite database (`data_dir/pendata.db`).
+    pub database_url: Option<DatabaseUrl>,
+    /// `None`: the photo folder (`data_dir/photos`).
+    pub blob_url: Option<BlobUrl>,
 }
 
 impl Config {
@@ -129,13 +224,22 @@ impl Config {
             .trim()
             .parse::<SocketAddr>()
             .map_err(|_| ConfigError::BadListen(listen_text.clone()))?;
+        let database_url = file
+            .database_url
+            .as_deref()
+            .map(DatabaseUrl::parse)
+            .transpose()?;
+        let blob_url = file.blob_url.as_deref().map(BlobUrl::parse).transpose()?;
         let config = Config {
             data_dir,
             listen,
             limits: file.limits,
             dtsen: file.dtsen,
+            database_url,
+            blob_url,
         };
         config.check_limits()?;
+        config.check_storage()?;
         Ok(config)
     }
 
@@ -147,7 +251,38 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             limits: Limits::default(),
             dtsen: pendata_shared::dtsen::DtsenRules::default(),
+            database_url: None,
+            blob_url: None,
         }
+    }
+
+    /// The storage URLs given on the command line or in the environment
+    /// (`PENDATA_DATABASE_URL`, `PENDATA_BLOB_URL`), over the file's; an empty value means
+    /// "none" (the embedded defaults).
+    pub fn with_storage(
+        mut self,
+        database_url: Option<&str>,
+        blob_url: Option<&str>,
+    ) -> Result<Self, ConfigError> {
+        if let Some(url) = database_url {
+            self.database_url = (!url.trim().is_empty())
+                .then(|| DatabaseUrl::parse(url))
+                .transpose()?;
+        }
+        if let Some(url) = blob_url {
+            self.blob_url = (!url.trim().is_empty())
+                .then(|| BlobUrl::parse(url))
+                .transpose()?;
+        }
+        self.check_storage()?;
+        Ok(self)
+    }
+
+    fn check_storage(&self) -> Result<(), ConfigError> {
+        if self.blob_url.is_some() && self.database_url.is_none() {
+            return Err(ConfigError::BlobUrlWithoutDatabase);
+        }
+        Ok(())
     }
 
     fn check_limits(&self) -> Result<(), ConfigError> {
@@ -159,6 +294,7 @@ impl Config {
             ("login_max_failures", u64::from(l.login_max_failures)),
             ("login_window_secs", l.login_window_secs),
             ("body_idle_secs", l.body_idle_secs),
+            ("db_connections", l.db_connections as u64),
         ] {
             if value == 0 {
                 return Err(ConfigError::ZeroLimit { name });
@@ -250,5 +386,59 @@ mod tests {
         Config::with_data_dir(dir.path().join("new"))
             .prepare_data_dir()
             .unwrap();
+    }
+
+    #[test]
+    fn storage_urls_come_from_the_file_or_the_environment_and_hide_passwords() {
+        let file = FileConfig::parse(
+            "database_url = \"postgres://pendata:rahasia@db.example:5432/pendata\"\nblob_url = \"s3://foto-jabar/prov/32\"\n",
+        )
+        .unwrap();
+        let c = Config::resolve(None, None, Some(file.clone())).unwrap();
+        let db = c.database_url.clone().unwrap();
+        assert_eq!(
+            db.expose(),
+            "postgres://pendata:rahasia@db.example:5432/pendata"
+        );
+        assert_eq!(db.to_string(), "postgres://db.example:5432/pendata");
+        assert!(!format!("{c:?}").contains("rahasia"), "{c:?}");
+        let blobs = c.blob_url.clone().unwrap();
+        assert_eq!(
+            (blobs.bucket.as_str(), blobs.prefix.as_str()),
+            ("foto-jabar", "prov/32/")
+        );
+        // The environment (command line) wins; an empty value goes back to the default.
+        let c = c.with_storage(Some("postgresql://other/db"), None).unwrap();
+        assert_eq!(c.database_url.unwrap().expose(), "postgresql://other/db");
+        let c = Config::resolve(None, None, Some(file))
+            .unwrap()
+            .with_storage(Some(""), Some(""))
+            .unwrap();
+        assert!(c.database_url.is_none() && c.blob_url.is_none());
+        // No URL at all: SQLite and the photo folder, as always.
+        let c = Config::resolve(None, None, None).unwrap();
+        assert!(c.database_url.is_none() && c.blob_url.is_none());
+    }
+
+    #[test]
+    fn bad_storage_urls_are_refused() {
+        let base = || Config::with_data_dir("/d");
+        assert!(matches!(
+            base().with_storage(Some("mysql://x/y"), None),
+            Err(ConfigError::BadDatabaseUrl)
+        ));
+        for bad in ["http://bucket", "s3://", "s3://UPPER", "s3://b/../x"] {
+            assert!(
+                matches!(
+                    base().with_storage(Some("postgres://h/d"), Some(bad)),
+                    Err(ConfigError::BadBlobUrl(_))
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            base().with_storage(None, Some("s3://bucket")),
+            Err(ConfigError::BlobUrlWithoutDatabase)
+        ));
     }
 }

@@ -67,6 +67,29 @@ impl Epoch {
         })
     }
 
+    /// From its parts as a backend read them: the restores oldest first, each
+    /// `(timeline, from_timeline, base_seq)` (PostgreSQL keeps the same two tables).
+    pub fn from_parts(
+        server_id: String,
+        generation: u32,
+        timeline: String,
+        restores: Vec<(String, String, i64)>,
+    ) -> Self {
+        Epoch {
+            server_id,
+            generation,
+            timeline,
+            restores: restores
+                .into_iter()
+                .map(|(timeline, from_timeline, base_seq)| Restore {
+                    timeline,
+                    from_timeline,
+                    base_seq,
+                })
+                .collect(),
+        }
+    }
+
     /// What the sync answers carry.
     pub fn info(&self) -> ServerEpoch {
         ServerEpoch {

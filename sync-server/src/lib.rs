@@ -14,9 +14,9 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 pub mod auth;
+pub mod backend;
 pub mod backup;
 pub mod config;
 pub mod dashboard;
@@ -32,9 +32,7 @@ pub use config::{Config, ConfigError, Limits};
 pub use error::{ApiError, ErrorBody};
 pub use router::{api_routes, router, with_middleware, ApiDoc};
 
-use store::files::FileBlobStore;
-use store::sqlite::SqliteStore;
-use store::{AccountStore, BlobLimits, BlobStore, RecordStore, StoreError};
+use store::{AccountStore, BlobStore, RecordStore, StoreError};
 
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]
@@ -44,15 +42,16 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// Households, revisions, reviews and the change log (the same database).
     pub records: Arc<dyn RecordStore>,
-    pub limiter: Arc<auth::LoginLimiter>,
-    /// The SQLite database behind `accounts`; later stores (households) share it.
-    pub db: Arc<SqliteStore>,
+    /// Failed logins (in memory on SQLite, in the database on PostgreSQL).
+    pub limiter: Arc<dyn auth::LoginLimit>,
+    /// The database behind the stores ([`backend::Backend`]).
+    pub backend: backend::Backend,
     /// Browser sessions of the dashboard (the same database).
     pub web_sessions: Arc<dyn store::web::WebSessionStore>,
     /// Dashboard settings (cookie security, session lifetime).
     pub dashboard: Arc<dashboard::DashboardConfig>,
-    /// Pushes wait here for the single writer, first come first served, and those waiting
-    /// together are stored with one commit ([`handlers::sync::PushQueue`]).
+    /// On SQLite, pushes wait here for the single writer, first come first served, and those
+    /// waiting together are stored with one commit ([`handlers::sync::PushQueue`]).
     pub push_queue: Arc<handlers::sync::PushQueue>,
     /// The data's identity and restore lineage, shown in the sync answers ([`epoch`]).
     pub epoch: Arc<epoch::Epoch>,
@@ -70,50 +69,51 @@ pub enum ServerError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot open the photo store: {0}")]
+    Blobs(String),
     #[error("server i/o error: {0}")]
     Io(#[from] std::io::Error),
 }
 
 impl AppState {
-    /// Prepares the data directory, opens and migrates the database, opens the photo store.
+    /// Prepares the data directory, opens and migrates the database the configuration names,
+    /// opens the photo store.
     pub fn open(config: Config) -> Result<Self, ServerError> {
-        config.prepare_data_dir()?;
-        let db = Arc::new(SqliteStore::open(
-            &config.db_path(),
-            config.limits.db_readers,
-        )?);
-        let photos = config.photos_dir();
-        let blobs = FileBlobStore::open(
-            &photos,
-            BlobLimits {
-                max_blob_bytes: config.limits.max_photo_bytes,
-                max_chunk_bytes: config.limits.max_chunk_bytes,
-            },
-        )
-        .map_err(|source| ServerError::Photos {
-            path: photos.clone(),
-            source,
-        })?;
+        let backend = backend::Backend::open(&config, config.limits.db_readers)?;
+        let blobs = backend.open_blobs(&config)?;
         // The region list validation checks against, read now (about 15 ms) rather than
         // inside the first facilitator's push.
         pendata_shared::wilayah::Wilayah::embedded();
-        let limiter = auth::LoginLimiter::new(
-            config.limits.login_max_failures,
-            Duration::from_secs(config.limits.login_window_secs),
-        );
-        let epoch = db.read(epoch::Epoch::read)?;
+        let epoch = match &backend.database {
+            backend::Database::Sqlite(db) => db.read(epoch::Epoch::read)?,
+            backend::Database::Postgres(pg) => pg.epoch()?,
+        };
+        tracing::info!(storage = %backend.describe(&config), "stores open");
         Ok(AppState {
             epoch: Arc::new(epoch),
             config: Arc::new(config),
-            accounts: db.clone(),
-            records: db.clone(),
-            blobs: Arc::new(blobs),
-            limiter: Arc::new(limiter),
-            web_sessions: db.clone(),
+            accounts: backend.accounts.clone(),
+            records: backend.records.clone(),
+            blobs,
+            limiter: backend.limiter.clone(),
+            web_sessions: backend.web_sessions.clone(),
             dashboard: Arc::new(dashboard::DashboardConfig::from_env()),
             push_queue: Arc::new(handlers::sync::PushQueue::default()),
-            db,
+            backend,
         })
+    }
+
+    /// Runs a login rate-limiter call on the blocking pool (it may ask the database).
+    pub async fn login_limit<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn auth::LoginLimit) -> Result<T, StoreError> + Send + 'static,
+    {
+        let limiter = self.limiter.clone();
+        tokio::task::spawn_blocking(move || f(limiter.as_ref()))
+            .await
+            .map_err(|e| ApiError::internal(StoreError::Task(e.to_string())))?
+            .map_err(ApiError::from)
     }
 
     /// Runs a blocking record-store call on the blocking pool.

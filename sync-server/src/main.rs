@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use pendata_server::auth::{hash_password, validate_password, validate_username, validate_wilayah};
+use pendata_server::backend::Backend;
 use pendata_server::config::FileConfig;
-use pendata_server::store::sqlite::SqliteStore;
-use pendata_server::store::{AccountStore, NewUser, RecordStore, Role, Scope, StoreError};
+use pendata_server::store::{NewUser, Role, Scope, StoreError};
 use pendata_server::Config;
 
 mod backup_cli;
@@ -19,9 +19,22 @@ struct Cli {
     /// Data directory (database at DIR/pendata.db, photos under DIR/photos/).
     #[arg(long, global = true, env = "PENDATA_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// TOML config file (keys: data_dir, listen, [limits]).
+    /// TOML config file (keys: data_dir, listen, database_url, blob_url, [limits]).
     #[arg(long, global = true, env = "PENDATA_CONFIG")]
     config: Option<PathBuf>,
+    /// PostgreSQL for records and accounts, postgres://user:password@host:port/db (default:
+    /// the SQLite file in the data directory). Every subcommand uses it.
+    #[arg(
+        long,
+        global = true,
+        env = "PENDATA_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// S3-compatible bucket for photos, s3://bucket/prefix (default: DIR/photos/); needs
+    /// --database-url. Endpoint in PENDATA_S3_ENDPOINT, credentials in AWS_* variables.
+    #[arg(long, global = true, env = "PENDATA_BLOB_URL")]
+    blob_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -152,45 +165,37 @@ fn main() -> anyhow::Result<()> {
         .map(FileConfig::load)
         .transpose()
         .context("reading the config file")?;
+    let (database_url, blob_url) = (cli.database_url, cli.blob_url);
+    let resolve = |listen: Option<String>| -> anyhow::Result<Config> {
+        Ok(Config::resolve(cli.data_dir.clone(), listen, file.clone())?
+            .with_storage(database_url.as_deref(), blob_url.as_deref())?)
+    };
     match cli.command {
-        Command::Serve { listen } => {
-            let config = Config::resolve(cli.data_dir, listen, file)?;
-            serve(config)
-        }
-        Command::User(cmd) => {
-            let config = Config::resolve(cli.data_dir, None, file)?;
-            user_command(&config, cmd)
-        }
-        Command::ImportAssignments { file: csv } => {
-            let config = Config::resolve(cli.data_dir, None, file)?;
-            import_assignments(&config, &csv)
-        }
+        Command::Serve { listen } => serve(resolve(listen)?),
+        Command::User(cmd) => user_command(&resolve(None)?, cmd),
+        Command::ImportAssignments { file: csv } => import_assignments(&resolve(None)?, &csv),
         Command::Export {
             format,
             out,
             wilayah,
-        } => {
-            let config = Config::resolve(cli.data_dir, None, file)?;
-            export(&config, format, &out, wilayah.as_deref())
-        }
+        } => export(&resolve(None)?, format, &out, wilayah.as_deref()),
         Command::ExportDtsen {
             families,
             members,
             wilayah,
-        } => {
-            let config = Config::resolve(cli.data_dir, None, file)?;
-            export_dtsen(&config, &families, &members, wilayah.as_deref())
-        }
-        Command::Demo => {
-            let config = Config::resolve(cli.data_dir, None, file)?;
-            demo(&config)
-        }
+        } => export_dtsen(&resolve(None)?, &families, &members, wilayah.as_deref()),
+        Command::Demo => demo(&resolve(None)?),
         Command::Backup {
             out,
             encrypt_to,
             passphrase_file,
         } => {
-            let config = Config::resolve(cli.data_dir, None, file)?;
+            let config = resolve(None)?;
+            if let Some(url) = &config.database_url {
+                bail!(
+                    "backup copies the SQLite data directory; this server runs on PostgreSQL ({url}): back it up with pg_dump or the database's own point-in-time recovery, and the photo bucket with its replication"
+                );
+            }
             backup_cli::backup(&config, &out, encrypt_to, passphrase_file.as_deref())
         }
         Command::VerifyBackup { dir, read } => backup_cli::verify(&dir, &read),
@@ -236,6 +241,7 @@ fn import_assignments(config: &Config, path: &std::path::Path) -> anyhow::Result
     bar.set_message("importing");
     let store = open_store(config)?;
     let summary = store
+        .records
         .import_prelist(&parsed.households)
         .context("importing (nothing was imported)")?;
     bar.finish_and_clear();
@@ -267,7 +273,7 @@ fn export(
 ) -> anyhow::Result<()> {
     let scope = export_scope(wilayah)?;
     let store = open_store(config)?;
-    let households = store.export(&scope).context("reading households")?;
+    let households = store.records.export(&scope).context("reading households")?;
     let rows = match format {
         ExportFormat::Csv => {
             let file = std::fs::File::create(out)
@@ -305,7 +311,7 @@ fn export_dtsen(
 ) -> anyhow::Result<()> {
     let scope = export_scope(wilayah)?;
     let store = open_store(config)?;
-    let records = store.export(&scope).context("reading records")?;
+    let records = store.records.export(&scope).context("reading records")?;
     let create = |p: &std::path::Path| {
         std::fs::File::create(p)
             .map(std::io::BufWriter::new)
@@ -325,7 +331,12 @@ fn export_dtsen(
 
 fn demo(config: &Config) -> anyhow::Result<()> {
     let store = open_store(config)?;
-    let said = pendata_server::operator::seed_demo(&store, today()).map_err(anyhow::Error::msg)?;
+    let said = pendata_server::operator::seed_demo(
+        store.accounts.as_ref(),
+        store.records.as_ref(),
+        today(),
+    )
+    .map_err(anyhow::Error::msg)?;
     for line in said {
         println!("{line}");
     }
@@ -351,8 +362,13 @@ fn serve(config: Config) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let state = pendata_server::AppState::open(config.clone())
-            .with_context(|| format!("opening data directory {}", config.data_dir.display()))?;
+        let state = pendata_server::AppState::open(config.clone()).with_context(|| {
+            format!(
+                "opening data directory {} ({})",
+                config.data_dir.display(),
+                storage_name(&config)
+            )
+        })?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -362,14 +378,23 @@ fn serve(config: Config) -> anyhow::Result<()> {
     })
 }
 
-fn open_store(config: &Config) -> anyhow::Result<SqliteStore> {
-    config.prepare_data_dir()?;
-    SqliteStore::open(&config.db_path(), 1)
-        .with_context(|| format!("opening database {}", config.db_path().display()))
+/// The stores the configuration names (SQLite in the data directory, or PostgreSQL).
+fn open_store(config: &Config) -> anyhow::Result<Backend> {
+    let backend = Backend::open(config, 1)
+        .with_context(|| format!("opening the database ({})", storage_name(config)))?;
+    Ok(backend)
+}
+
+fn storage_name(config: &Config) -> String {
+    match &config.database_url {
+        Some(url) => format!("PostgreSQL {url}"),
+        None => config.db_path().display().to_string(),
+    }
 }
 
 fn user_command(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
-    let store = open_store(config)?;
+    let backend = open_store(config)?;
+    let store = backend.accounts.as_ref();
     match cmd {
         UserCommand::Add {
             username,

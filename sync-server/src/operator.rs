@@ -447,14 +447,15 @@ pub const DEMO_PRELIST: &str = include_str!("../../assets/examples/prelist.csv")
 
 /// Seeds the demo accounts (existing ones are left alone) and imports the sample prelist.
 /// Returns lines saying what was done.
-pub fn seed_demo<S: AccountStore + RecordStore>(
-    store: &S,
+pub fn seed_demo(
+    accounts: &dyn AccountStore,
+    records: &dyn RecordStore,
     today: NaiveDate,
 ) -> Result<Vec<String>, String> {
     let mut said = Vec::new();
     for (name, role, wilayah) in DEMO_USERS {
         let hash = hash_password(DEMO_PASSWORD).map_err(|e| e.to_string())?;
-        match store.create_user(NewUser {
+        match accounts.create_user(NewUser {
             username: name.into(),
             password_hash: hash,
             role,
@@ -476,7 +477,7 @@ pub fn seed_demo<S: AccountStore + RecordStore>(
     if let Some(e) = parsed.errors.first() {
         return Err(format!("the bundled prelist is invalid: {e}"));
     }
-    let sum = store
+    let sum = records
         .import_prelist(&parsed.households)
         .map_err(|e| e.to_string())?;
     said.push(format!(

@@ -83,10 +83,14 @@ pub async fn page_handler(
 ) -> Result<Response, DashError> {
     let lang = user.lang;
     let prefix = user.scope().sql_prefix().to_owned();
-    let db = state.db.clone();
-    let (restores, resent) = tokio::task::spawn_blocking(move || db.read(|c| read(c, &prefix)))
-        .await
-        .map_err(|e| DashError::Internal(e.to_string()))??;
+    // Restores are made on the SQLite data directory (PostgreSQL is restored with its own
+    // tools and has no restore record to show here yet).
+    let (restores, resent) = match state.backend.sqlite().cloned() {
+        Some(db) => tokio::task::spawn_blocking(move || db.read(|c| read(c, &prefix)))
+            .await
+            .map_err(|e| DashError::Internal(e.to_string()))??,
+        None => (Vec::new(), Vec::new()),
+    };
     let title = t(
         lang,
         "Dikirim ulang sesudah pemulihan",

@@ -344,7 +344,12 @@ async fn try_login(
     username: &str,
     password: String,
 ) -> Result<Result<UserId, LoginFailure>, DashError> {
-    if state.limiter.check(username, ip).is_err() {
+    let who = username.to_owned();
+    let allowed = state
+        .login_limit(move |l| l.check(&who, ip))
+        .await
+        .map_err(DashError::from)?;
+    if allowed.is_err() {
         return Ok(Err(LoginFailure::RateLimited));
     }
     let lookup = username.to_owned();
@@ -368,7 +373,11 @@ async fn try_login(
     let creds = match creds {
         Some(c) if verified => c,
         _ => {
-            state.limiter.record_failure(username, ip);
+            let who = username.to_owned();
+            state
+                .login_limit(move |l| l.record_failure(&who, ip))
+                .await
+                .map_err(DashError::from)?;
             tracing::info!(username = %username, "dashboard login failed");
             return Ok(Err(LoginFailure::Credentials));
         }
@@ -376,7 +385,11 @@ async fn try_login(
     if creds.user.disabled {
         return Ok(Err(LoginFailure::Disabled));
     }
-    state.limiter.record_success(username);
+    let who = username.to_owned();
+    state
+        .login_limit(move |l| l.record_success(&who))
+        .await
+        .map_err(DashError::from)?;
     if creds.user.role == Role::Enumerator {
         return Ok(Err(LoginFailure::Enumerator));
     }

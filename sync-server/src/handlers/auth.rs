@@ -126,7 +126,8 @@ pub async fn login(
         .en("device_name must be 1-100 characters"));
     }
     let username = req.username.trim().to_owned();
-    if let Err(secs) = state.limiter.check(&username, ip) {
+    let who = username.clone();
+    if let Err(secs) = state.login_limit(move |l| l.check(&who, ip)).await? {
         let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "auth.rate_limited",
@@ -157,7 +158,10 @@ pub async fn login(
     let creds = match creds {
         Some(creds) if verified => creds,
         _ => {
-            state.limiter.record_failure(&username, ip);
+            let who = username.clone();
+            state
+                .login_limit(move |l| l.record_failure(&who, ip))
+                .await?;
             tracing::info!(username = %username, "login failed");
             return Err(bad_credentials());
         }
@@ -170,7 +174,8 @@ pub async fn login(
         )
         .en("This account is disabled; contact an admin"));
     }
-    state.limiter.record_success(&username);
+    let who = username.clone();
+    state.login_limit(move |l| l.record_success(&who)).await?;
 
     let token = Token::generate();
     let token_hash = token.hash();

@@ -237,11 +237,14 @@ pub async fn push(
     let count = ready.len();
     let stored = if ready.is_empty() {
         Vec::new()
-    } else {
+    } else if state.records.groups_pushes() {
         state
             .push_queue
             .store(state.records.clone(), pusher, ready)
             .await?
+    } else {
+        // A store with concurrent writers: this push goes straight to it.
+        state.records(move |s| s.push(&pusher, ready)).await?
     };
     let mut stored = stored.into_iter();
     let mut results = Vec::with_capacity(decided.len());

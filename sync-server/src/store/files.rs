@@ -337,25 +337,6 @@ async fn read_if_there(path: &Path) -> Result<Option<Vec<u8>>, BlobError> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    #[tokio::test]
-    async fn file_blob_store_passes_the_contract() {
-        let dir = tempfile::tempdir().unwrap();
-        let n = AtomicUsize::new(0);
-        super::super::contract::blob_store_contract(|| {
-            let i = n.fetch_add(1, Ordering::SeqCst);
-            FileBlobStore::open(
-                &dir.path().join(format!("photos{i}")),
-                BlobLimits {
-                    max_blob_bytes: 1024,
-                    max_chunk_bytes: 1024,
-                },
-            )
-            .unwrap()
-        })
-        .await;
-    }
 
     #[tokio::test]
     async fn derived_copies_are_kept_per_variant_and_odd_variant_names_touch_nothing() {

@@ -7,7 +7,9 @@
 //! * [`web::WebSessionStore`]: the dashboard's browser sessions.
 //!
 //! Backends: [`sqlite::SqliteStore`] (accounts, records, web sessions in one SQLite file, one
-//! folder per concept under `sqlite/`) and [`files::FileBlobStore`] (photos in a folder).
+//! file per concept under `sqlite/`), [`postgres::PgStore`] (the same on PostgreSQL, for more
+//! than one server process, under `postgres/`) and [`files::FileBlobStore`] (photos in a
+//! folder). [`crate::backend::Backend`] picks them from the configuration.
 //! Nothing here knows HTTP: the API maps these errors to its answers.
 //!
 //! Account and record methods are blocking (call them from `tokio::task::spawn_blocking`; see
@@ -24,10 +26,13 @@ mod accounts;
 mod blobs;
 pub mod files;
 pub mod packed;
+pub mod postgres;
 mod records;
 pub mod sqlite;
 pub mod web;
 
+#[cfg(test)]
+mod backend_tests;
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 

@@ -344,6 +344,12 @@ pub trait RecordStore: Send + Sync + 'static {
         pusher: &Pusher,
         records: Vec<IncomingRecord>,
     ) -> Result<Vec<PushOutcome>, StoreError>;
+    /// Whether concurrent pushes should wait in one queue and reach the store together through
+    /// [`RecordStore::push_group`] (a single-writer database: SQLite). A store that takes
+    /// concurrent writers (PostgreSQL) answers false and gets its pushes side by side.
+    fn groups_pushes(&self) -> bool {
+        false
+    }
     /// Several pushes (of several devices) at once, one result per push, in order, each as
     /// [`RecordStore::push`] would answer it alone and in this order. A backend may share one
     /// commit among them (SQLite: one transaction and one fsync, each push in a savepoint, so
@@ -430,5 +436,68 @@ pub fn outside_wilayah_finding() -> Finding {
         code: "push.outside_wilayah".into(),
         message: "Rumah tangga ini di luar wilayah tugas Anda".into(),
         message_en: "This household is outside your assigned area".into(),
+    }
+}
+
+/// A finding for a delete of a household the server does not have.
+pub fn unknown_household_finding() -> Finding {
+    Finding {
+        path: "household_id".into(),
+        severity: Severity::Error,
+        code: "push.unknown_household".into(),
+        message: "Rumah tangga yang akan dihapus tidak ada di server".into(),
+        message_en: "The household to delete does not exist on the server".into(),
+    }
+}
+
+/// How a conflict reason is stored.
+pub fn conflict_reason_str(r: ConflictReason) -> &'static str {
+    match r {
+        ConflictReason::SameRevisionDifferentContent => "same_revision_different_content",
+        ConflictReason::StaleBase => "stale_base",
+        ConflictReason::ExistsWithoutBase => "exists_without_base",
+    }
+}
+
+/// A stored conflict reason.
+pub fn parse_conflict_reason(s: &str) -> Option<ConflictReason> {
+    match s {
+        "same_revision_different_content" => Some(ConflictReason::SameRevisionDifferentContent),
+        "stale_base" => Some(ConflictReason::StaleBase),
+        "exists_without_base" => Some(ConflictReason::ExistsWithoutBase),
+        _ => None,
+    }
+}
+
+/// The assignment a prelist household becomes, as of `at`.
+pub fn prelist_assignment(id: HouseholdId, p: &PrelistHousehold, at: DateTime<Utc>) -> Assignment {
+    let head_name = p
+        .members
+        .iter()
+        .find(|m| m.relation_to_head == Some(pendata_shared::codes::Relation::Head))
+        .or_else(|| p.members.first())
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    Assignment {
+        kind: if p.listing.is_some() {
+            pendata_shared::protocol::AssignmentKind::GroundCheck
+        } else {
+            pendata_shared::protocol::AssignmentKind::Verivali
+        },
+        programme: p.listing.map(|l| l.programme),
+        desil: p.listing.and_then(|l| l.desil),
+        building_no: p.listing.and_then(|l| l.building_no),
+        household_id: id,
+        prelist_id: p.prelist_id.clone(),
+        desa_code: p.desa_code.clone(),
+        rt: p.rt.clone(),
+        rw: p.rw.clone(),
+        address: p.address.clone(),
+        head_name,
+        families: p.families.clone(),
+        members: p.members.clone(),
+        assigned_to: p.assigned_to.clone(),
+        active: true,
+        updated_at: at,
     }
 }

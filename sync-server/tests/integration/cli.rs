@@ -165,3 +165,74 @@ fn demo_is_idempotent_and_export_writes_csv_and_xlsx() {
         text(&out.stdout)
     );
 }
+
+/// Every operator command honours `PENDATA_DATABASE_URL`: demo, user list and export run
+/// against PostgreSQL, and no SQLite file appears in the data directory.
+#[test]
+fn operator_commands_run_against_the_postgres_database_url() {
+    use pendata_server::store::postgres::testing;
+    let Some(base) = testing::config_or_skip("cli against PostgreSQL") else {
+        return;
+    };
+    let url = testing::url_of(&testing::fresh_schema(&base, "cli"));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let pg = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_pendata-server"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .env("PENDATA_LOG", "warn")
+            .env("PENDATA_DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let out = pg(&["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("13 household(s) created"),
+        "{}",
+        text(&out.stdout)
+    );
+    let again = pg(&["demo"]);
+    assert!(text(&again.stdout).contains("kept existing"), "idempotent");
+    let users = pg(&["user", "list"]);
+    assert!(users.status.success(), "{}", text(&users.stderr));
+    assert!(
+        text(&users.stdout).contains("admin"),
+        "{}",
+        text(&users.stdout)
+    );
+    let disable = pg(&["user", "disable", "ADMIN"]);
+    assert!(
+        disable.status.success(),
+        "case-blind names: {}",
+        text(&disable.stderr)
+    );
+    let csv = dir.path().join("out.csv");
+    let out = pg(&["export", "--format", "csv", "--out", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("exported 13 household(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        !Config::with_data_dir(&data).db_path().exists(),
+        "no SQLite database was made"
+    );
+    // A bad URL is refused with a clear message, before anything is touched.
+    let bad = Command::new(env!("CARGO_BIN_EXE_pendata-server"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["user", "list"])
+        .env("PENDATA_DATABASE_URL", "mysql://x/y")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("postgres://"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -905,7 +905,9 @@ async fn identical_pushes_racing_on_real_connections_store_one_revision() {
     );
     let n: i64 = app
         .state
-        .db
+        .backend
+        .sqlite()
+        .expect("the SQLite backend")
         .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM revisions", [], |r| r.get(0))?))
         .unwrap();
     assert_eq!(n, 1);

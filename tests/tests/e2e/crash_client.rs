@@ -285,7 +285,7 @@ async fn kill_9_of_pendata_sync_loses_and_duplicates_nothing() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), listed.len(), "{ctx}: a household listed twice");
-    let rows = integrity_check(server.state.db.path()).unwrap();
+    let rows = integrity_check(&server.state.config.db_path()).unwrap();
     assert_eq!(rows, ["ok"], "{ctx}: server PRAGMA integrity_check");
     eprintln!(
         "crash_client: {iterations} iterations, {kills} kills {phases:?}, {} households, {} \

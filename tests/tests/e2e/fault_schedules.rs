@@ -326,7 +326,7 @@ fn stored_photo_files(dir: &Path, out: &mut HashMap<String, u32>) {
 }
 
 fn integrity_check(server: &TestServer, ctx: &str) {
-    let rows = procs::integrity_check(server.state.db.path()).unwrap();
+    let rows = procs::integrity_check(&server.state.config.db_path()).unwrap();
     assert_eq!(rows, ["ok"], "{ctx}: PRAGMA integrity_check");
 }
 

@@ -198,7 +198,6 @@ mod tests {
     use super::*;
     use crate::store::{AccountStore, NewUser, Role};
     use rusqlite::params;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use uuid::Uuid;
 
     #[test]
@@ -236,16 +235,6 @@ mod tests {
         }
         // Dropping the store stops and joins the thread.
         drop(store);
-    }
-
-    #[test]
-    fn sqlite_account_store_passes_the_contract() {
-        let dir = tempfile::tempdir().unwrap();
-        let n = AtomicUsize::new(0);
-        super::super::contract::account_store_contract(|| {
-            let i = n.fetch_add(1, Ordering::SeqCst);
-            SqliteStore::open(&dir.path().join(format!("db{i}.sqlite")), 2).unwrap()
-        });
     }
 
     #[test]

@@ -1,48 +1,15 @@
 //! The prelist import and the whole-scope reads of the export and the progress page.
 
-use chrono::{DateTime, Utc};
-use pendata_shared::protocol::{Assignment, AssignmentKind, Change, PullItem};
+use pendata_shared::protocol::{Change, PullItem};
 use pendata_shared::HouseholdId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::rows::*;
 use super::{now, SqliteStore};
 use crate::store::{
-    ExportHousehold, HouseholdSummary, ImportSummary, PrelistHousehold, ProgressRow, ReviewState,
-    Scope, StoreError,
+    prelist_assignment, ExportHousehold, HouseholdSummary, ImportSummary, PrelistHousehold,
+    ProgressRow, ReviewState, Scope, StoreError,
 };
-
-fn prelist_assignment(id: HouseholdId, p: &PrelistHousehold, at: DateTime<Utc>) -> Assignment {
-    let head_name = p
-        .members
-        .iter()
-        .find(|m| m.relation_to_head == Some(pendata_shared::codes::Relation::Head))
-        .or_else(|| p.members.first())
-        .map(|m| m.name.clone())
-        .unwrap_or_default();
-    Assignment {
-        kind: if p.listing.is_some() {
-            AssignmentKind::GroundCheck
-        } else {
-            AssignmentKind::Verivali
-        },
-        programme: p.listing.map(|l| l.programme),
-        desil: p.listing.and_then(|l| l.desil),
-        building_no: p.listing.and_then(|l| l.building_no),
-        household_id: id,
-        prelist_id: p.prelist_id.clone(),
-        desa_code: p.desa_code.clone(),
-        rt: p.rt.clone(),
-        rw: p.rw.clone(),
-        address: p.address.clone(),
-        head_name,
-        families: p.families.clone(),
-        members: p.members.clone(),
-        assigned_to: p.assigned_to.clone(),
-        active: true,
-        updated_at: at,
-    }
-}
 
 pub(super) fn import_prelist(
     store: &SqliteStore,

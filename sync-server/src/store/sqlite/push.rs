@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use pendata_shared::protocol::{Change, ConflictNotice, ConflictReason, PullItem, PushOutcome};
-use pendata_shared::validate::{Finding, Severity};
 use pendata_shared::RevisionId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -12,19 +11,9 @@ use super::rows::*;
 use super::{now, SqliteStore};
 use crate::store::packed::PackedChange;
 use crate::store::{
-    outside_wilayah_finding, questionnaire_mismatch_finding, IncomingRecord, Pusher, ShaHex,
-    StoreError,
+    conflict_reason_str, outside_wilayah_finding, questionnaire_mismatch_finding,
+    unknown_household_finding, IncomingRecord, Pusher, ShaHex, StoreError,
 };
-
-pub(super) fn unknown_household_finding() -> Finding {
-    Finding {
-        path: "household_id".into(),
-        severity: Severity::Error,
-        code: "push.unknown_household".into(),
-        message: "Rumah tangga yang akan dihapus tidak ada di server".into(),
-        message_en: "The household to delete does not exist on the server".into(),
-    }
-}
 
 /// Photos the blob store lacked for `rec`, minus those that completed since (recorded under
 /// the same writer lock, so no completion can slip between this check and the insert).
@@ -109,7 +98,7 @@ pub(super) fn insert_revision(
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         at,
         state,
-        reason.map(reason_str),
+        reason.map(conflict_reason_str),
         i64::from(!missing.is_empty()),
         enumerator,
         opened,

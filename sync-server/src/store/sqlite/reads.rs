@@ -8,8 +8,8 @@ use super::rows::*;
 use super::SqliteStore;
 use crate::store::packed::change_text;
 use crate::store::{
-    ChangePage, HouseholdDetail, HouseholdSummary, ListQuery, Puller, RevisionInfo, Role, Scope,
-    ShaHex, StateFilter, StoreError,
+    parse_conflict_reason, ChangePage, HouseholdDetail, HouseholdSummary, ListQuery, Puller,
+    RevisionInfo, Role, Scope, ShaHex, StateFilter, StoreError,
 };
 
 fn state_clause(state: Option<StateFilter>) -> &'static str {
@@ -168,7 +168,7 @@ pub(super) fn get(
                     base_revision: opt_rev(base)?,
                     content_sha256: ShaHex::parse(&sha).ok_or_else(|| corrupt("hash"))?,
                     state,
-                    conflict_reason: reason.as_deref().and_then(parse_reason),
+                    conflict_reason: reason.as_deref().and_then(parse_conflict_reason),
                     username: user,
                     device_id: parse_id::<Uuid>(&dev)?,
                     saved_at: parse_time(&saved)?,

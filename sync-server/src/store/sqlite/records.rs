@@ -24,6 +24,10 @@ impl RecordStore for SqliteStore {
         push::push(self, pusher, records)
     }
 
+    fn groups_pushes(&self) -> bool {
+        true
+    }
+
     fn push_group(
         &self,
         pushes: Vec<(Pusher, Vec<IncomingRecord>)>,
@@ -89,17 +93,6 @@ impl RecordStore for SqliteStore {
 mod tests {
     use super::*;
     use pendata_shared::protocol::PushOutcome;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    #[test]
-    fn sqlite_record_store_passes_the_contract() {
-        let dir = tempfile::tempdir().unwrap();
-        let n = AtomicUsize::new(0);
-        crate::store::contract::record_store_contract(|| {
-            let i = n.fetch_add(1, Ordering::SeqCst);
-            SqliteStore::open(&dir.path().join(format!("db{i}.sqlite")), 2).unwrap()
-        });
-    }
 
     #[test]
     fn a_failed_batch_leaves_nothing() {

@@ -5,9 +5,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use pendata_shared::model::Household;
-use pendata_shared::protocol::{
-    Assignment, Change, ConflictReason, PullItem, ReviewDecision, ReviewOutcome,
-};
+use pendata_shared::protocol::{Assignment, Change, PullItem, ReviewDecision, ReviewOutcome};
 use pendata_shared::{HouseholdId, RevisionId};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -34,23 +32,6 @@ pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> 
 
 pub(super) fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored json: {e}")))
-}
-
-pub(super) fn reason_str(r: ConflictReason) -> &'static str {
-    match r {
-        ConflictReason::SameRevisionDifferentContent => "same_revision_different_content",
-        ConflictReason::StaleBase => "stale_base",
-        ConflictReason::ExistsWithoutBase => "exists_without_base",
-    }
-}
-
-pub(super) fn parse_reason(s: &str) -> Option<ConflictReason> {
-    match s {
-        "same_revision_different_content" => Some(ConflictReason::SameRevisionDifferentContent),
-        "stale_base" => Some(ConflictReason::StaleBase),
-        "exists_without_base" => Some(ConflictReason::ExistsWithoutBase),
-        _ => None,
-    }
 }
 
 /// `SQL` that keeps rows whose `col` starts with the prefix in parameter `p`.
