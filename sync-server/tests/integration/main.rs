@@ -14,5 +14,6 @@ mod api;
 mod backup;
 mod cli;
 mod dtsen;
+mod postgres;
 mod server;
 mod sync;

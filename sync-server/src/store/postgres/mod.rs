@@ -410,22 +410,27 @@ pub mod testing {
                 .to_lowercase(),
             &uuid::Uuid::new_v4().simple().to_string()[..12]
         );
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
         let base2 = base.clone();
         let stmt = format!("CREATE SCHEMA {schema}");
-        rt.block_on(async move {
-            let (client, conn) = base2
-                .connect(NoTls)
-                .await
-                .expect("connect to test PostgreSQL");
-            let task = tokio::spawn(conn);
-            client.batch_execute(&stmt).await.expect("create schema");
-            drop(client);
-            let _ = task.await;
-        });
+        // On a thread of its own: the caller may be inside an async runtime.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let (client, conn) = base2
+                    .connect(NoTls)
+                    .await
+                    .expect("connect to test PostgreSQL");
+                let task = tokio::spawn(conn);
+                client.batch_execute(&stmt).await.expect("create schema");
+                drop(client);
+                let _ = task.await;
+            });
+        })
+        .join()
+        .expect("create the test schema");
         let mut c = base.clone();
         c.options(format!("-c search_path={schema}"));
         c
