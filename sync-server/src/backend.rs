@@ -73,6 +73,16 @@ impl Backend {
             max_blob_bytes: config.limits.max_photo_bytes,
             max_chunk_bytes: config.limits.max_chunk_bytes,
         };
+        if let Some(url) = &config.blob_url {
+            // Refused rather than ignored: photos must not quietly land on this machine's disk
+            // when the operator asked for a bucket.
+            return Err(ServerError::Blobs(format!(
+                "blob_url {url}: S3 photo storage is not built into this version yet; remove \
+                 blob_url to keep photos in {} (with more than one server process, that \
+                 folder must be one shared file system)",
+                config.photos_dir().display()
+            )));
+        }
         let photos = config.photos_dir();
         let files = FileBlobStore::open(&photos, limits).map_err(|source| ServerError::Photos {
             path: photos.clone(),

@@ -94,3 +94,22 @@ async fn two_servers_on_one_postgres_store_a_batch_once_and_share_accounts_and_l
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
     assert_eq!(r.code(), "auth.rate_limited");
 }
+
+/// `blob_url` is not served yet: a server given one refuses to start instead of keeping
+/// photos on its own disk.
+#[test]
+fn a_server_given_a_blob_url_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = pendata_server::Config::with_data_dir(dir.path().join("data"))
+        .with_storage(Some("postgres://127.0.0.1:1/none"), Some("s3://foto/prov"))
+        .unwrap();
+    let backend = pendata_server::backend::Backend::open(
+        &pendata_server::Config::with_data_dir(dir.path().join("data")),
+        1,
+    )
+    .unwrap();
+    let Err(e) = backend.open_blobs(&config) else {
+        panic!("blob_url accepted");
+    };
+    assert!(e.to_string().contains("s3://foto/prov/"), "{e}");
+}
