@@ -17,6 +17,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use pendata_core::crypto::KdfParams;
 use pendata_core::store::{DeleteOutcome, RecordState, SearchQuery, StoreError};
 
+#[path = "pendata/family_cli.rs"]
+mod family_cli;
 #[path = "pendata/sync_cli.rs"]
 mod sync_cli;
 use pendata_core::{Device, DeviceError, PhotoOptions};
@@ -68,6 +70,9 @@ enum Command {
     /// Photos of a household
     #[command(subcommand)]
     Photo(PhotoCmd),
+    /// DTSEN (Regsosek2022K) family forms
+    #[command(subcommand)]
+    Family(FamilyCmd),
     /// Log in to the sync server and enrol this device (password: PENDATA_PASSWORD, stdin
     /// when it is not a terminal, or a prompt). The session is kept in the encrypted store.
     Login {
@@ -134,6 +139,18 @@ enum HouseholdCmd {
     Finalize { id: String },
     /// Delete a household (a tombstone until the server acknowledges it)
     Delete { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum FamilyCmd {
+    /// Check DTSEN family forms from a JSON file (one family or an array) with the offline
+    /// rules; needs no data directory. Exits 1 when a family has an error
+    Validate {
+        file: PathBuf,
+        /// Print the findings as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -408,6 +425,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Household(cmd) => household(cmd, &dir, lang),
         Command::Photo(cmd) => photo(cmd, &dir, lang),
+        Command::Family(FamilyCmd::Validate { file, json }) => {
+            family_cli::validate(&file, json, lang)
+        }
         Command::Login {
             server,
             username,

@@ -313,3 +313,58 @@ fn killed_writer_keeps_every_acknowledged_edit() {
         previous = Some(notes);
     }
 }
+
+/// `pendata family validate`: the DTSEN example is clean; a broken skip rule and a wrong code are
+/// reported with their stable codes, in Indonesian by default, and the exit status is 1.
+#[test]
+fn family_validate_checks_dtsen_forms_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/examples/family-dtsen.json"
+    );
+    let o = run(dir.path(), &["family", "validate", example]);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout(&o).contains("tidak ada temuan"), "{}", stdout(&o));
+
+    let mut family: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    family["members"][0]["caregiver"] = serde_json::json!(1);
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, serde_json::to_string(&family).unwrap()).unwrap();
+    let o = run(dir.path(), &["family", "validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("members[0].caregiver [skip.not_applicable]") && out.contains("tidak berlaku"),
+        "{out}"
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "family",
+            "validate",
+            "--json",
+            bad.to_str().unwrap(),
+        ],
+    );
+    let parsed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(parsed[0]["findings"][0]["code"], "skip.not_applicable");
+
+    family["housing"]["roof"] = serde_json::json!(9);
+    std::fs::write(&bad, serde_json::to_string(&family).unwrap()).unwrap();
+    let o = run(dir.path(), &["family", "validate", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("tidak sesuai format Regsosek2022K"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
