@@ -41,4 +41,6 @@ pendata.updateReady = new Promise((resolve) => {
 });
 
 await init();
+// The boot screen (and its install help) gives way to the app.
+document.getElementById("main").replaceChildren();
 start_app();

@@ -27,6 +27,8 @@ impl Worker {
                 return Err(tr(lang, "enrol.pin_short").into());
             }
             let dir = self.config.data_dir.clone();
+            // Natively a folder; in the browser the core's OPFS pool holds the files.
+            #[cfg(not(target_family = "wasm"))]
             std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let device = Device::create(&dir, pin, self.config.kdf).map_err(|e| self.err(e))?;
             self.device = Some(device);
