@@ -35,7 +35,7 @@ try {
   // --- install --------------------------------------------------------------------------------
   await page.goto(app);
   await page.waitForSelector(hook('enrol-username'));
-  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   const sw = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
     return { active: reg.active && reg.active.state, scope: reg.scope };

@@ -69,11 +69,11 @@ pub async fn current_position() -> Option<Position> {
 /// Bytes the origin uses and may use (`navigator.storage.estimate()`).
 pub async fn storage_estimate() -> Option<(u64, u64)> {
     let storage = web_sys::window()?.navigator().storage();
+    // A dictionary (a plain object), not a class: no instanceof check is possible.
     let estimate: web_sys::StorageEstimate = JsFuture::from(storage.estimate().ok()?)
         .await
         .ok()?
-        .dyn_into()
-        .ok()?;
+        .unchecked_into();
     Some((
         estimate.get_usage().unwrap_or(0.0) as u64,
         estimate.get_quota().unwrap_or(0.0) as u64,

@@ -35,8 +35,8 @@ pub fn SettingsScreen() -> Element {
             p { {tr(lang, "settings.user")} ": " {set.username.clone().unwrap_or_default()} }
             fieldset {
                 legend { {tr(lang, "settings.change_pin")} }
-                label { {tr(lang, "settings.old_pin")} input { "data-t": tid("pin-old"), r#type: "password", oninput: move |e| old.set(e.value()) } }
-                label { {tr(lang, "settings.new_pin")} input { "data-t": tid("pin-new"), r#type: "password", oninput: move |e| new.set(e.value()) } }
+                label { {tr(lang, "settings.old_pin")} input { "data-t": tid("pin-old"), r#type: "password", inputmode: "numeric", oninput: move |e| old.set(e.value()) } }
+                label { {tr(lang, "settings.new_pin")} input { "data-t": tid("pin-new"), r#type: "password", inputmode: "numeric", oninput: move |e| new.set(e.value()) } }
                 button { "data-t": tid("pin-change"),
                     onclick: move |_| {
                         s3.send(Intent::ChangePin { old: old(), new: new() });

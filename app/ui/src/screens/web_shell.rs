@@ -81,7 +81,7 @@ pub fn StorageBox() -> Element {
             let persisted = platform::storage_persisted().await;
             (estimate, persisted)
         });
-        let Some((estimate, persisted)) = facts.read().clone() else {
+        let Some((estimate, persisted)) = *facts.read() else {
             return rsx! {};
         };
         let mb = |b: u64| format!("{:.1} MB", b as f64 / 1_048_576.0);
