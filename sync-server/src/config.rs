@@ -170,6 +170,8 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     /// An S3-compatible bucket for photos; none: the photo folder in the data directory.
     pub blob_url: Option<String>,
+    /// The built web app served under `/app/` (`scripts/build-web app` → target/web/app).
+    pub web_dir: Option<PathBuf>,
     pub limits: Limits,
     pub dtsen: pendata_shared::dtsen::DtsenRules,
 }
@@ -191,6 +193,14 @@ impl FileConfig {
     }
 }
 
+/// The web app built in the same tree as this binary (`target/<profile>/pendata-server` →
+/// `target/web/app`), if there is one: `scripts/run` needs no flag for it.
+pub fn default_web_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?.parent()?.join("web").join("app");
+    dir.join("index.html").is_file().then_some(dir)
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -204,6 +214,9 @@ pub struct Config {
     pub database_url: Option<DatabaseUrl>,
     /// `None`: the photo folder (`data_dir/photos`).
     pub blob_url: Option<BlobUrl>,
+    /// The built web app served under `/app/`; `None`: `/app/` says it is not installed.
+    /// Static files of the build, not data: outside the data directory.
+    pub web_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -237,6 +250,7 @@ impl Config {
             dtsen: file.dtsen,
             database_url,
             blob_url,
+            web_dir: file.web_dir.or_else(default_web_dir),
         };
         config.check_limits()?;
         config.check_storage()?;
@@ -253,6 +267,7 @@ impl Config {
             dtsen: pendata_shared::dtsen::DtsenRules::default(),
             database_url: None,
             blob_url: None,
+            web_dir: None,
         }
     }
 

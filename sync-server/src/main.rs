@@ -46,6 +46,10 @@ enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080 (default) or 0.0.0.0:8080.
         #[arg(long, env = "PENDATA_LISTEN")]
         listen: Option<String>,
+        /// The built web app to serve under /app/ (scripts/build-web app → target/web/app;
+        /// default: the one built beside this binary, if any).
+        #[arg(long, env = "PENDATA_WEB_DIR")]
+        web_dir: Option<PathBuf>,
     },
     /// Manage users (works while `serve` runs on the same data directory).
     #[command(subcommand)]
@@ -171,7 +175,13 @@ fn main() -> anyhow::Result<()> {
             .with_storage(database_url.as_deref(), blob_url.as_deref())?)
     };
     match cli.command {
-        Command::Serve { listen } => serve(resolve(listen)?),
+        Command::Serve { listen, web_dir } => {
+            let mut config = resolve(listen)?;
+            if web_dir.is_some() {
+                config.web_dir = web_dir;
+            }
+            serve(config)
+        }
         Command::User(cmd) => user_command(&resolve(None)?, cmd),
         Command::ImportAssignments { file: csv } => import_assignments(&resolve(None)?, &csv),
         Command::Export {

@@ -19,7 +19,7 @@ use tracing::Span;
 use utoipa::OpenApi;
 
 use crate::handlers::sync::SchemaBounds;
-use crate::handlers::{auth, households, meta, photos, sync};
+use crate::handlers::{auth, households, meta, photos, sync, web_app};
 use crate::{dashboard, error, AppState, Config, ErrorBody};
 
 struct BearerAuth;
@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     with_middleware(
         api_routes(&state.config)
             .merge(dashboard::routes())
+            .merge(web_app::routes(state.config.web_dir.as_deref()))
             .route("/healthz", get(meta::healthz))
             .route("/openapi.json", get(meta::openapi_json))
             .fallback(error::not_found_fallback)

@@ -8,3 +8,4 @@ pub mod meta;
 pub mod photos;
 mod push_parse;
 pub mod sync;
+pub mod web_app;

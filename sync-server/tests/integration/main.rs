@@ -17,3 +17,4 @@ mod dtsen;
 mod postgres;
 mod server;
 mod sync;
+mod web_app;

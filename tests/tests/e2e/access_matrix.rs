@@ -19,6 +19,8 @@
 //!
 //! Adding a route: add one [`Row`] (API) or [`WebRow`] (dashboard); a GET without a body needs
 //! nothing else (`{id}` and `{sha256}` are filled with the cell's household and photo).
+//! Not here: `/app/`, the web app's static files (public, no data, no session; the same for
+//! every caller), tested in sync-server/tests/integration/web_app.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
