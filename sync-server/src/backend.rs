@@ -9,7 +9,8 @@ use std::time::Duration;
 use crate::auth::{LoginLimit, LoginLimiter};
 use crate::config::Config;
 use crate::store::files::FileBlobStore;
-use crate::store::postgres::{PgLoginLimiter, PgStore};
+use crate::store::postgres::{PgChunkStaging, PgLoginLimiter, PgStore};
+use crate::store::s3::{self, S3BlobStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::web::WebSessionStore;
 use crate::store::{AccountStore, BlobLimits, BlobStore, RecordStore};
@@ -74,13 +75,21 @@ impl Backend {
             max_chunk_bytes: config.limits.max_chunk_bytes,
         };
         if let Some(url) = &config.blob_url {
-            // Refused rather than ignored: photos must not quietly land on this machine's disk
-            // when the operator asked for a bucket.
-            return Err(ServerError::Blobs(format!(
-                "blob_url {url}: S3 photo storage is not built into this version yet; remove \
-                 blob_url to keep photos in {} (with more than one server process, that \
-                 folder must be one shared file system)",
-                config.photos_dir().display()
+            // Uploads in progress are staged in PostgreSQL, where every server process sees
+            // them (the configuration refuses blob_url without database_url).
+            let Some(db) = self.postgres() else {
+                return Err(ServerError::Blobs(format!(
+                    "blob_url {url} needs database_url (PostgreSQL): uploads in progress are \
+                     staged there"
+                )));
+            };
+            let objects = s3::from_env(url).map_err(|e| ServerError::Blobs(e.to_string()))?;
+            tracing::info!(blob_url = %url, "S3 photo store");
+            return Ok(Arc::new(S3BlobStore::new(
+                objects,
+                &url.prefix,
+                Arc::new(PgChunkStaging::new(db.clone())),
+                limits,
             )));
         }
         let photos = config.photos_dir();

@@ -2,7 +2,9 @@
 //! `store::backend_tests::postgres::records::conflicts_follow_the_rules`. The PostgreSQL ones
 //! run against the server `PGHOST`/`PENDATA_TEST_DATABASE_URL` names (scripts/test starts a
 //! throwaway cluster with `pg_virtualenv`), each case in a fresh schema; without one they say
-//! SKIPPED on stderr, and fail when `PENDATA_REQUIRE_POSTGRES=1` (as in CI).
+//! SKIPPED on stderr, and fail when `PENDATA_REQUIRE_POSTGRES=1` (as in CI). The S3 ones
+//! (`store::backend_tests::s3::blobs::*`) run against the S3 server tests/s3/with-s3 starts,
+//! and fail without one when `PENDATA_REQUIRE_S3=1`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod sqlite {
@@ -54,6 +56,39 @@ mod files {
                 },
             )
             .unwrap()
+        })
+    }
+
+    mod blobs {
+        crate::blob_contract_tests!(super::factory);
+    }
+}
+
+/// Photos in the S3 server scripts/test starts (SeaweedFS, tests/s3/with-s3), uploads in
+/// progress staged in PostgreSQL: needs both servers (`PENDATA_REQUIRE_S3=1` in CI).
+mod s3 {
+    use std::sync::Arc;
+
+    use crate::store::postgres::testing::{config_or_skip, fresh_store};
+    use crate::store::postgres::PgChunkStaging;
+    use crate::store::s3::testing::{fresh_prefix, objects_or_skip};
+    use crate::store::s3::S3BlobStore;
+    use crate::store::BlobLimits;
+
+    pub(super) fn factory() -> Option<impl Fn() -> S3BlobStore> {
+        let objects = objects_or_skip("s3 blob contract")?;
+        let base = config_or_skip("s3 blob contract (staging)")?;
+        Some(move || {
+            let db = Arc::new(fresh_store(&base, "s3"));
+            S3BlobStore::new(
+                objects.clone(),
+                &fresh_prefix("contract"),
+                Arc::new(PgChunkStaging::new(db)),
+                BlobLimits {
+                    max_blob_bytes: 1024,
+                    max_chunk_bytes: 1024,
+                },
+            )
         })
     }
 

@@ -8,8 +8,9 @@
 //!
 //! Backends: [`sqlite::SqliteStore`] (accounts, records, web sessions in one SQLite file, one
 //! file per concept under `sqlite/`), [`postgres::PgStore`] (the same on PostgreSQL, for more
-//! than one server process, under `postgres/`) and [`files::FileBlobStore`] (photos in a
-//! folder). [`crate::backend::Backend`] picks them from the configuration.
+//! than one server process, under `postgres/`) [`files::FileBlobStore`] (photos in a
+//! folder) and [`s3::S3BlobStore`] (photos in an S3-compatible bucket, uploads in progress
+//! staged in PostgreSQL). [`crate::backend::Backend`] picks them from the configuration.
 //! Nothing here knows HTTP: the API maps these errors to its answers.
 //!
 //! Account and record methods are blocking (call them from `tokio::task::spawn_blocking`; see
@@ -28,6 +29,7 @@ pub mod files;
 pub mod packed;
 pub mod postgres;
 mod records;
+pub mod s3;
 pub mod sqlite;
 pub mod web;
 

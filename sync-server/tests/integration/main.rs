@@ -15,6 +15,7 @@ mod backup;
 mod cli;
 mod dtsen;
 mod postgres;
+mod s3;
 mod server;
 mod sync;
 mod web_app;

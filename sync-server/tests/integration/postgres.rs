@@ -95,10 +95,10 @@ async fn two_servers_on_one_postgres_store_a_batch_once_and_share_accounts_and_l
     assert_eq!(r.code(), "auth.rate_limited");
 }
 
-/// `blob_url` is not served yet: a server given one refuses to start instead of keeping
-/// photos on its own disk.
+/// `blob_url` on the SQLite backend (one process, nowhere shared to stage uploads) is refused
+/// at start instead of keeping photos on this machine's disk.
 #[test]
-fn a_server_given_a_blob_url_refuses_to_start() {
+fn a_blob_url_without_postgres_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let config = pendata_server::Config::with_data_dir(dir.path().join("data"))
         .with_storage(Some("postgres://127.0.0.1:1/none"), Some("s3://foto/prov"))

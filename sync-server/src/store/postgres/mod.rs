@@ -25,6 +25,7 @@ use tokio_postgres::NoTls;
 use super::StoreError;
 
 mod accounts;
+mod blob_staging;
 mod limiter;
 mod prelist;
 mod push;
@@ -34,6 +35,7 @@ mod review;
 mod rows;
 mod web_sessions;
 
+pub use blob_staging::PgChunkStaging;
 pub use limiter::PgLoginLimiter;
 
 /// Migrations, applied in order; `schema_migrations` records each one applied.
