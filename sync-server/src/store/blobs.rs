@@ -1,6 +1,8 @@
 //! [`BlobStore`]: content-addressed photo bytes with resumable, chunked uploads.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use super::BoxFuture;
 
@@ -50,6 +52,40 @@ pub struct AppendOutcome {
     pub received: u64,
     pub total: u64,
     pub complete: bool,
+}
+
+impl AppendOutcome {
+    /// The answer for a complete blob of `len` bytes.
+    pub fn done(len: u64) -> Self {
+        AppendOutcome {
+            received: len,
+            total: len,
+            complete: true,
+        }
+    }
+}
+
+/// Whether `variant` may name a copy kept beside a blob ([`BlobStore::keep_derived`]): 1 to
+/// 40 lower-case letters, digits and `-`, so a path or key built from it stays where it belongs.
+pub(crate) fn is_variant_name(variant: &str) -> bool {
+    (1..=40).contains(&variant.len())
+        && variant
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// One async lock per hash with an upload in progress in this process, so racing chunks of the
+/// same blob are serialised (different blobs proceed in parallel).
+#[derive(Default)]
+pub(crate) struct UploadLocks(Mutex<HashMap<Sha256Hex, Arc<tokio::sync::Mutex<()>>>>);
+
+impl UploadLocks {
+    /// The lock of `hash` (forgetting locks nobody holds any more, so the map stays small).
+    pub(crate) fn lock_for(&self, hash: &Sha256Hex) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = super::lock(&self.0);
+        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        locks.entry(hash.clone()).or_default().clone()
+    }
 }
 
 /// Limits the blob store enforces on every upload.

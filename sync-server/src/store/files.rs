@@ -6,13 +6,12 @@
 //! rename stays on one file system and is atomic. Paths are only ever built from a
 //! [`Sha256Hex`] and, for copies, a variant name of lower-case letters, digits and `-`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use http_body_util::BodyExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::blobs::{is_variant_name, UploadLocks};
 use super::{
     AppendOutcome, BlobError, BlobLimits, BlobStatus, BlobStore, BoxFuture, ContentCheck, Sha256Hex,
 };
@@ -22,9 +21,7 @@ pub struct FileBlobStore {
     root: PathBuf,
     staging: PathBuf,
     limits: BlobLimits,
-    /// One async lock per hash with an upload in progress, so racing chunks of the same blob
-    /// are serialised (different blobs proceed in parallel).
-    locks: Mutex<HashMap<Sha256Hex, Arc<tokio::sync::Mutex<()>>>>,
+    locks: UploadLocks,
 }
 
 impl FileBlobStore {
@@ -36,7 +33,7 @@ impl FileBlobStore {
             root: root.to_owned(),
             staging,
             limits,
-            locks: Mutex::new(HashMap::new()),
+            locks: UploadLocks::default(),
         })
     }
 
@@ -52,12 +49,8 @@ impl FileBlobStore {
     /// Where the `variant` copy of a blob lives; `None` for a variant name that is not
     /// lower-case letters, digits and `-` (1 to 40 of them).
     fn derived_path(&self, hash: &Sha256Hex, variant: &str) -> Option<PathBuf> {
-        let ok = (1..=40).contains(&variant.len())
-            && variant
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         let h = hash.as_str();
-        ok.then(|| {
+        is_variant_name(variant).then(|| {
             self.root
                 .join(".derived")
                 .join(variant)
@@ -68,16 +61,6 @@ impl FileBlobStore {
 
     fn staging_path(&self, hash: &Sha256Hex) -> PathBuf {
         self.staging.join(format!("{}.part", hash.as_str()))
-    }
-
-    fn lock_for(&self, hash: &Sha256Hex) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self
-            .locks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Forget locks nobody holds any more, so the map does not grow without bound.
-        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
-        locks.entry(hash.clone()).or_default().clone()
     }
 
     async fn complete_len(&self, hash: &Sha256Hex) -> Result<Option<u64>, BlobError> {
@@ -105,7 +88,7 @@ impl FileBlobStore {
         check: ContentCheck,
     ) -> Result<AppendOutcome, BlobError> {
         if let Some(len) = self.complete_len(hash).await? {
-            return Ok(done(len));
+            return Ok(AppendOutcome::done(len));
         }
         let staging = self.staging_path(hash);
         let received = self.staged_len(hash).await?;
@@ -172,7 +155,7 @@ impl FileBlobStore {
             });
         }
         self.finish(hash, &staging, check).await?;
-        Ok(done(total))
+        Ok(AppendOutcome::done(total))
     }
 
     /// Verifies a fully staged blob and moves it into place.
@@ -205,14 +188,6 @@ impl FileBlobStore {
         // Make the rename durable before answering "complete".
         tokio::fs::File::open(dir).await?.sync_all().await?;
         Ok(())
-    }
-}
-
-fn done(len: u64) -> AppendOutcome {
-    AppendOutcome {
-        received: len,
-        total: len,
-        complete: true,
     }
 }
 
@@ -260,14 +235,14 @@ impl BlobStore for FileBlobStore {
             if total == 0 || total > self.limits.max_blob_bytes {
                 // Already complete? Then the declared total does not matter.
                 if let Some(len) = self.complete_len(hash).await? {
-                    return Ok(done(len));
+                    return Ok(AppendOutcome::done(len));
                 }
                 return Err(BlobError::BadTotal {
                     total,
                     max: self.limits.max_blob_bytes,
                 });
             }
-            let lock = self.lock_for(hash);
+            let lock = self.locks.lock_for(hash);
             let _guard = lock.lock().await;
             self.append_locked(hash, offset, total, body, check).await
         })

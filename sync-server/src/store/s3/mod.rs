@@ -10,8 +10,7 @@
 mod client;
 mod staging;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use http_body_util::BodyExt;
 use object_store::path::Path as ObjectPath;
@@ -20,6 +19,7 @@ use object_store::{ObjectStore, PutMode, PutOptions, PutPayload};
 pub use client::{from_env, S3ConfigError};
 pub use staging::ChunkStaging;
 
+use super::blobs::{is_variant_name, UploadLocks};
 use super::{
     AppendOutcome, BlobError, BlobLimits, BlobStatus, BlobStore, BoxFuture, ContentCheck, Sha256Hex,
 };
@@ -31,9 +31,8 @@ pub struct S3BlobStore {
     prefix: String,
     staging: Arc<dyn ChunkStaging>,
     limits: BlobLimits,
-    /// One async lock per hash with an upload in progress in this process, so its racing
-    /// chunks queue here instead of in the staging database.
-    locks: Mutex<HashMap<Sha256Hex, Arc<tokio::sync::Mutex<()>>>>,
+    /// Racing chunks of one photo in this process queue here, not in the staging database.
+    locks: UploadLocks,
 }
 
 impl S3BlobStore {
@@ -48,7 +47,7 @@ impl S3BlobStore {
             prefix: prefix.to_owned(),
             staging,
             limits,
-            locks: Mutex::new(HashMap::new()),
+            locks: UploadLocks::default(),
         }
     }
 
@@ -61,24 +60,14 @@ impl S3BlobStore {
     /// The key of the `variant` copy of a photo; `None` for a variant name that is not
     /// lower-case letters, digits and `-` (1 to 40 of them).
     fn derived_key(&self, hash: &Sha256Hex, variant: &str) -> Option<ObjectPath> {
-        let ok = (1..=40).contains(&variant.len())
-            && variant
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         let h = hash.as_str();
-        ok.then(|| {
+        is_variant_name(variant).then(|| {
             ObjectPath::from(format!(
                 "{}derived/{variant}/{}/{h}.jpg",
                 self.prefix,
                 &h[0..2]
             ))
         })
-    }
-
-    fn lock_for(&self, hash: &Sha256Hex) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = super::lock(&self.locks);
-        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
-        locks.entry(hash.clone()).or_default().clone()
     }
 
     /// The size of a complete photo, `None` when there is none.
@@ -107,7 +96,7 @@ impl S3BlobStore {
         check: ContentCheck,
     ) -> Result<AppendOutcome, BlobError> {
         if let Some(len) = self.complete_len(hash).await? {
-            return Ok(done(len));
+            return Ok(AppendOutcome::done(len));
         }
         let received = self.staging.staged(hash).await?;
         if offset != received {
@@ -156,7 +145,7 @@ impl S3BlobStore {
             });
         }
         self.finish(hash, check).await?;
-        Ok(done(total))
+        Ok(AppendOutcome::done(total))
     }
 
     /// Verifies a fully staged photo, stores it with a create-only PUT and drops its chunks.
@@ -188,14 +177,6 @@ impl S3BlobStore {
     }
 }
 
-fn done(len: u64) -> AppendOutcome {
-    AppendOutcome {
-        received: len,
-        total: len,
-        complete: true,
-    }
-}
-
 /// An object store failure, as the storage failure the API answers with a 500.
 fn storage(e: object_store::Error) -> BlobError {
     BlobError::Io(std::io::Error::other(format!("object store: {e}")))
@@ -222,14 +203,14 @@ impl BlobStore for S3BlobStore {
         Box::pin(async move {
             if total == 0 || total > self.limits.max_blob_bytes {
                 if let Some(len) = self.complete_len(hash).await? {
-                    return Ok(done(len));
+                    return Ok(AppendOutcome::done(len));
                 }
                 return Err(BlobError::BadTotal {
                     total,
                     max: self.limits.max_blob_bytes,
                 });
             }
-            let lock = self.lock_for(hash);
+            let lock = self.locks.lock_for(hash);
             let _guard = lock.lock().await;
             self.append_locked(hash, offset, total, body, check).await
         })
