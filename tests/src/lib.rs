@@ -34,8 +34,16 @@ pub struct TestServer {
 impl TestServer {
     /// Start the real server on 127.0.0.1:0 with a fresh data directory.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(Ok).await
+    }
+
+    /// [`TestServer::start`] with the configuration changed by `tweak` (e.g. PostgreSQL + S3
+    /// through `Config::with_storage`).
+    pub async fn start_with(
+        tweak: impl FnOnce(Config) -> anyhow::Result<Config>,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
-        let config = Config::with_data_dir(dir.path().join("server"));
+        let config = tweak(Config::with_data_dir(dir.path().join("server")))?;
         let state = AppState::open(config)?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;

@@ -23,5 +23,6 @@ mod logout_cli;
 mod lost_photos;
 mod photo_upload;
 mod proxy;
+mod s3_photos;
 mod sync_e2e;
 mod web_store;
