@@ -9,12 +9,9 @@
 // PD_PKG: the built probe (scripts/build-web → target/web/store-probe); PD_PHOTOS: a directory of
 // camera JPEGs (the 12 MP one named big.jpg); PD_HOUSEHOLD: a household JSON file;
 // PD_KILLS, PD_SEED; PD_PROFILE: an empty directory for the browser profile.
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, extname } from 'node:path';
-import { env, CHROMIUM, check } from './common.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { env, check } from './common.mjs';
+import { serve, launch, kill, call, photo } from './probe.mjs';
 
 const PKG = env('PD_PKG');
 const PHOTOS = env('PD_PHOTOS');
@@ -23,7 +20,6 @@ const HOUSEHOLD = JSON.parse(readFileSync(env('PD_HOUSEHOLD'), 'utf8'));
 const KILLS = Number(process.env.PD_KILLS || 20);
 let seed = Number(process.env.PD_SEED || 18);
 const PIN = '246810';
-const STATIC = join(import.meta.dirname, 'web_store');
 
 // A small seeded generator (mulberry32): the same PD_SEED gives the same kill moments.
 function rand() {
@@ -33,65 +29,6 @@ function rand() {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
-
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.jpg': 'image/jpeg' };
-
-// One origin for every launch (OPFS belongs to the origin, port included).
-function serve() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let file;
-    if (url.pathname.startsWith('/pkg/')) file = join(PKG, url.pathname.slice(5));
-    else if (url.pathname.startsWith('/photos/')) file = join(PHOTOS, url.pathname.slice(8));
-    else file = join(STATIC, url.pathname === '/' ? 'index.html' : url.pathname.slice(1));
-    if (file.includes('..') || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-// Starts Chromium on the profile in a process group of its own (so SIGKILL reaches all of it).
-async function launch(url) {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium`);
-  const child = spawn(CHROMIUM, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${PROFILE}`, '--remote-debugging-port=0', 'about:blank',
-  ], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ws = await new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`chromium did not start: ${err}`)), 30000);
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('exit', (code) => reject(new Error(`chromium exited (${code}): ${err}`)));
-  });
-  child.stderr.resume();
-  const browser = await chromium.connectOverCDP(ws);
-  const context = browser.contexts()[0];
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(60000);
-  await page.goto(url);
-  await page.waitForFunction(() => window.probe !== undefined);
-  return { child, browser, page };
-}
-
-async function kill(b) {
-  const gone = new Promise((resolve) => b.child.on('exit', resolve));
-  process.kill(-b.child.pid, 'SIGKILL');
-  await gone;
-  await b.browser.close().catch(() => {});
-}
-
-const call = (page, op, ...args) => page.evaluate(([op, args]) => window.probe(op, ...args), [op, args]);
-const photo = (page, id, kind, name) => page.evaluate(([id, kind, url]) => window.probePhoto(id, kind, url), [id, kind, `/photos/${name}`]);
 
 // What must be there: the household's address, and each photo kind's SHA-256.
 const expected = { address: null, photos: {} };
@@ -112,7 +49,7 @@ function verify(state, round) {
   inFlight = null;
 }
 
-const server = await serve();
+const server = await serve(PKG, PHOTOS);
 const url = `http://127.0.0.1:${server.address().port}/`;
 const photoNames = readdirSync(PHOTOS).filter((n) => n.endsWith('.jpg')).sort();
 const small = photoNames.filter((n) => n !== 'big.jpg');
@@ -121,8 +58,8 @@ const result = { kills: 0, after_ack: 0, in_flight: 0, in_flight_landed: 0, unlo
 
 let b;
 try {
-  // Enrolment: a new device with the real KDF parameters, one household, nine photos (one 12 MP).
-  b = await launch(url);
+  // Enrolment: a new device with the real KDF parameters, one household, eight photos (one 12 MP).
+  b = await launch(url, PROFILE);
   const opened = await call(b.page, 'open', PIN);
   check(opened.created, 'a fresh profile must create the device');
   result.kdf = opened.kdf;
@@ -162,7 +99,7 @@ try {
     }
     await kill(b);
     result.kills += 1;
-    b = await launch(url);
+    b = await launch(url, PROFILE);
     const again = await call(b.page, 'open', PIN);
     check(!again.created, `round ${k}: the device was created again: the key file was lost`);
     result.unlock_ms.push(again.unlock_ms);

@@ -110,6 +110,10 @@ fn main() -> Result<()> {
     let in_path = dir.path().join("camera.jpg");
     let vips_out = dir.path().join("vips.jpg");
     std::fs::write(&in_path, &input)?;
+    // scripts/bench-web times the browser build on exactly this input.
+    if let Some(keep) = std::env::var_os("PENDATA_PHOTO_BENCH_INPUT") {
+        std::fs::write(keep, &input)?;
+    }
     let cfg = PhotoConfig::standard();
     let vips = vips_version();
 
