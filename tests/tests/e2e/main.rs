@@ -25,4 +25,5 @@ mod photo_upload;
 mod proxy;
 mod s3_photos;
 mod sync_e2e;
+mod web_app_browser;
 mod web_store;
