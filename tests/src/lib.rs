@@ -5,6 +5,7 @@ pub mod client;
 pub mod device;
 pub mod procs;
 pub mod proxy;
+pub mod schedules;
 pub mod workload;
 
 use std::net::SocketAddr;

@@ -77,6 +77,7 @@ pub struct ServerProcess {
     pub data_dir: PathBuf,
     bin: PathBuf,
     log: PathBuf,
+    env: Vec<(String, String)>,
     starts: u32,
 }
 
@@ -84,6 +85,17 @@ impl ServerProcess {
     /// Starts the server and waits until `/healthz` answers. Its log goes to
     /// `<data_dir>/../server-<n>.log`.
     pub fn start(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<Self> {
+        Self::start_with_env(data_dir, addr, &[])
+    }
+
+    /// [`ServerProcess::start`] with more environment for the process, e.g.
+    /// `PENDATA_DATABASE_URL` and `PENDATA_BLOB_URL` for PostgreSQL and S3 (the rest of the
+    /// environment, such as `PENDATA_S3_ENDPOINT` and `AWS_*`, is inherited).
+    pub fn start_with_env(
+        data_dir: &Path,
+        addr: SocketAddr,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let bin = binary("pendata-server", "pendata-server")?;
         let log = data_dir.parent().unwrap_or(data_dir).join("server.log");
         let mut me = ServerProcess {
@@ -92,6 +104,10 @@ impl ServerProcess {
             data_dir: data_dir.to_owned(),
             bin,
             log,
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             starts: 0,
         };
         me.restart()?;
@@ -111,6 +127,7 @@ impl ServerProcess {
             .arg(&self.data_dir)
             .args(["serve", "--listen", &self.addr.to_string()])
             .env("PENDATA_LOG", "warn")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -130,6 +147,11 @@ impl ServerProcess {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The process's log (stdout and stderr of every start).
+    pub fn log_path(&self) -> &Path {
+        &self.log
     }
 
     /// How often the process was started.

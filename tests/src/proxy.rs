@@ -12,6 +12,11 @@
 //! from the seed. With concurrent connections the sequence of faults is still the same, but which
 //! request gets which fault depends on arrival order.
 //!
+//! A proxy may stand in front of several servers ([`Proxy::start_balanced`]), as a load balancer
+//! in front of several server processes: each request goes to one of them, picked at random from
+//! a seeded stream of its own (so the faults stay those of the schedule's seed), and a
+//! [`Fault::Duplicate`] replays the request on the next server.
+//!
 //! The seed is printed (stderr, captured by the test harness and shown for failing tests) whenever a
 //! seeded schedule is installed, and [`Proxy::replay_hint`] gives a one-line description to put into
 //! assertion messages. `PENDATA_FAULT_SEED` overrides the seed of [`FaultSchedule::seeded_from_env`].
@@ -61,8 +66,9 @@ pub enum Fault {
     /// [`MAX_DELAY_MS`]) before giving it to the client.
     DelayResponse { ms: u64 },
     /// Send the request to the server twice: first on the connection's upstream connection, then
-    /// again on a second, fresh upstream connection once the first answer has arrived. The client
-    /// gets the second answer (the replay's), which is what a client would see after a retry.
+    /// again on a second, fresh upstream connection once the first answer has arrived (to the
+    /// next server when the proxy balances over several). The client gets the second answer (the
+    /// replay's), which is what a client would see after a retry.
     Duplicate,
 }
 
@@ -350,6 +356,8 @@ pub struct ProxyStats {
 
 struct State {
     schedule: FaultSchedule,
+    /// Picks the server of each request when there are several.
+    balance: SplitMix64,
     stats: ProxyStats,
     log: Vec<Fault>,
     requests: Vec<RequestRecord>,
@@ -363,10 +371,12 @@ pub struct RequestRecord {
     /// Bytes of the request body as the client sent it.
     pub body_len: usize,
     pub fault: Fault,
+    /// Which of the proxy's servers got it (an index into [`Proxy::targets`]; 0 with one).
+    pub upstream: usize,
 }
 
 struct Shared {
-    target: SocketAddr,
+    targets: Vec<SocketAddr>,
     state: Mutex<State>,
 }
 
@@ -375,9 +385,14 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn decide(&self, req: &Message) -> Fault {
+    /// The fault for `req` and the index of the server it goes to.
+    fn decide(&self, req: &Message) -> (Fault, usize) {
         let mut st = self.lock();
         let fault = st.schedule.next_fault();
+        let upstream = match self.targets.len() {
+            0 | 1 => 0,
+            n => (st.balance.next_u64() % n as u64) as usize,
+        };
         st.stats.requests_seen += 1;
         st.stats.faults.add(fault);
         st.log.push(fault);
@@ -385,8 +400,9 @@ impl Shared {
             method: req.method.clone(),
             body_len: req.body_len(),
             fault,
+            upstream,
         });
-        fault
+        (fault, upstream)
     }
 
     fn upstream(&self, bytes: usize, whole_request: bool) {
@@ -416,13 +432,32 @@ pub struct Proxy {
 impl Proxy {
     /// Listen on `127.0.0.1:0` and forward to `target` under `schedule`.
     pub async fn start(target: SocketAddr, schedule: FaultSchedule) -> io::Result<Self> {
+        Self::start_balanced(&[target], schedule, 0).await
+    }
+
+    /// Listen on `127.0.0.1:0` and forward each request to one of `targets` (several server
+    /// processes behind one address, as behind a load balancer), picked at random from a
+    /// stream seeded with `balance_seed`, under `schedule`. A [`Fault::Duplicate`] replays the
+    /// request on the next target, so the same request reaches two servers.
+    pub async fn start_balanced(
+        targets: &[SocketAddr],
+        schedule: FaultSchedule,
+        balance_seed: u64,
+    ) -> io::Result<Self> {
+        if targets.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a proxy needs at least one server",
+            ));
+        }
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         announce(&schedule, addr);
         let shared = Arc::new(Shared {
-            target,
+            targets: targets.to_vec(),
             state: Mutex::new(State {
                 schedule,
+                balance: SplitMix64(balance_seed),
                 stats: ProxyStats::default(),
                 log: Vec::new(),
                 requests: Vec::new(),
@@ -456,9 +491,14 @@ impl Proxy {
         format!("http://{}", self.addr)
     }
 
-    /// The server the proxy forwards to.
+    /// The (first) server the proxy forwards to.
     pub fn target(&self) -> SocketAddr {
-        self.shared.target
+        self.shared.targets[0]
+    }
+
+    /// Every server the proxy forwards to, in the order [`RequestRecord::upstream`] counts.
+    pub fn targets(&self) -> &[SocketAddr] {
+        &self.shared.targets
     }
 
     /// A snapshot of the counters.
@@ -781,15 +821,17 @@ impl Upstream {
     }
 }
 
-/// Send `req` on the connection's upstream connection (opened on demand) and read the answer.
+/// Send `req` on the connection's upstream connection to `target` (opened on demand) and read
+/// the answer.
 async fn exchange(
     up: &mut Option<Upstream>,
+    target: SocketAddr,
     req: &Message,
     shared: &Shared,
 ) -> io::Result<Message> {
     let conn = match up {
         Some(c) => c,
-        None => up.insert(Upstream::connect(shared.target).await?),
+        None => up.insert(Upstream::connect(target).await?),
     };
     match conn.round_trip(req, shared).await {
         Ok(resp) => {
@@ -818,19 +860,22 @@ async fn send_down(w: &mut OwnedWriteHalf, bytes: &[u8], whole: bool, shared: &S
 async fn serve_connection(client: TcpStream, shared: Arc<Shared>) {
     let (cr, mut cw) = client.into_split();
     let mut cr = BufReader::new(cr);
-    let mut up: Option<Upstream> = None;
+    // One upstream connection per server, opened on demand.
+    let mut ups: Vec<Option<Upstream>> = shared.targets.iter().map(|_| None).collect();
     loop {
         let req = match read_message(&mut cr, Side::Request).await {
             Ok(Some(req)) => req,
             Ok(None) | Err(_) => return,
         };
-        let fault = shared.decide(&req);
+        let (fault, index) = shared.decide(&req);
+        let target = shared.targets[index];
+        let up = &mut ups[index];
         let resp = match fault {
             Fault::Pass | Fault::Delay { .. } | Fault::DelayResponse { .. } => {
                 if let Fault::Delay { ms } = fault {
                     tokio::time::sleep(Duration::from_millis(ms.min(MAX_DELAY_MS))).await;
                 }
-                let Ok(resp) = exchange(&mut up, &req, &shared).await else {
+                let Ok(resp) = exchange(up, target, &req, &shared).await else {
                     return;
                 };
                 if let Fault::DelayResponse { ms } = fault {
@@ -846,7 +891,7 @@ async fn serve_connection(client: TcpStream, shared: Arc<Shared>) {
                 };
                 let conn = match up.take() {
                     Some(c) => c,
-                    None => match Upstream::connect(shared.target).await {
+                    None => match Upstream::connect(target).await {
                         Ok(c) => c,
                         Err(_) => return,
                     },
@@ -870,7 +915,7 @@ async fn serve_connection(client: TcpStream, shared: Arc<Shared>) {
                 return;
             }
             Fault::CutResponse { after_bytes } => {
-                let Ok(resp) = exchange(&mut up, &req, &shared).await else {
+                let Ok(resp) = exchange(up, target, &req, &shared).await else {
                     return;
                 };
                 let n = after_bytes.min(resp.raw.len().saturating_sub(1));
@@ -879,14 +924,15 @@ async fn serve_connection(client: TcpStream, shared: Arc<Shared>) {
                 return;
             }
             Fault::DropResponse => {
-                let _ = exchange(&mut up, &req, &shared).await;
+                let _ = exchange(up, target, &req, &shared).await;
                 return;
             }
             Fault::Duplicate => {
-                let Ok(first) = exchange(&mut up, &req, &shared).await else {
+                let Ok(first) = exchange(up, target, &req, &shared).await else {
                     return;
                 };
-                let second = match Upstream::connect(shared.target).await {
+                let again = shared.targets[(index + 1) % shared.targets.len()];
+                let second = match Upstream::connect(again).await {
                     Ok(mut c) => c.round_trip(&req, &shared).await,
                     Err(e) => Err(e),
                 };

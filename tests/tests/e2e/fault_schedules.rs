@@ -6,7 +6,8 @@
 //! and prelist ids, desa 3201022001, wilayah 320102), each with nine small real JPEGs. The engine
 //! runs up to [`ATTEMPTS`] times through a proxy with `FaultSchedule::seeded(seed, ..)` (a faulty
 //! run may end in an error), the device edits some acknowledged households between runs, then
-//! the proxy is switched to `FaultSchedule::none()` and the engine runs once more. Then:
+//! the proxy is switched to `FaultSchedule::none()` and the engine runs once more
+//! (`pendata_e2e::schedules`, which tests/e2e/two_servers.rs shares). Then:
 //!
 //! * every revision the device saved is acknowledged (accepted or duplicate), nothing pending;
 //! * every household is on the server once, its current revision is the device's latest, every
@@ -35,279 +36,31 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use pendata_core::sync::run_sync;
 use pendata_core::sync::RetryPolicy;
-use pendata_core::sync::{run_sync, Client, ClientConfig, SyncStore};
 use pendata_e2e::device::MemDevice;
 use pendata_e2e::procs::{self, env_u64, integrity_rows, SplitMix};
-use pendata_e2e::proxy::{Fault, FaultProbabilities, FaultSchedule, Proxy, SEED_ENV};
+use pendata_e2e::proxy::{Fault, FaultSchedule, Proxy, SEED_ENV};
+use pendata_e2e::schedules::{
+    all_households, fresh_device_client, fresh_device_client_with, household, nine_photos,
+    probabilities, run_schedule, Schedule, ATTEMPTS, WILAYAH,
+};
 use pendata_e2e::workload::{noisy_jpeg, tagged_jpeg, tiny_set};
 use pendata_e2e::NoSleep;
 use pendata_e2e::TestServer;
-use pendata_server::auth::hash_token;
-use pendata_server::store::{ListQuery, NewUser, Role, Scope};
-use pendata_shared::codes::HouseholdStatus;
-use pendata_shared::ids::{DeviceId, HouseholdId, Sha256Hex};
-use pendata_shared::model::{Household, MusdesRef};
-use pendata_shared::protocol::{content_hash, Change, PushOutcome, PushRecord, PHOTO_CHUNK_BYTES};
-use pendata_shared::RecordKind;
+use pendata_server::store::{Role, Scope};
+use pendata_shared::ids::{HouseholdId, Sha256Hex};
+use pendata_shared::protocol::{PushOutcome, PHOTO_CHUNK_BYTES};
 
 /// Schedules run by default (CI).
 const DEFAULT_SCHEDULES: u64 = 200;
 /// Households per device by default (CI); the field default is 30.
 const DEFAULT_HOUSEHOLDS: u64 = 3;
-/// Faulty engine runs per schedule before the clean one.
-const ATTEMPTS: usize = 3;
 /// Schedules sharing one server before a fresh one starts (NIK serials are 4 digits).
 const SCHEDULES_PER_SERVER: u64 = 100;
 /// Seeds are `BASE_SEED + i * SEED_STEP`.
 const BASE_SEED: u64 = 0x00FA_0175_2026_1123;
 const SEED_STEP: u64 = 0x9E37_79B9_7F4A_7C15;
-const WILAYAH: &str = "320102";
-const TEMPLATE: &str = include_str!("../../../assets/examples/household.json");
-
-/// A hostile link that still lets most requests through; short delays and cuts inside the
-/// small photos and push bodies.
-fn probabilities() -> FaultProbabilities {
-    FaultProbabilities {
-        cut_request: 0.04,
-        cut_response: 0.04,
-        drop_response: 0.04,
-        delay: 0.02,
-        delay_response: 0.02,
-        duplicate: 0.04,
-        max_delay_ms: 15,
-        max_cut_bytes: 6 * 1024,
-    }
-}
-
-// -------------------------------------------------------------------------------------------
-// Photos and households.
-
-const MEMBER_IDS: [&str; 5] = [
-    "0193a8f2-6b10-7c41-9a51-3c2d4e5f6071",
-    "0193a8f2-6b10-7c41-9a51-3c2d4e5f6072",
-    "0193a8f2-6b10-7c41-9a51-3c2d4e5f6073",
-    "0193a8f2-6b10-7c41-9a51-3c2d4e5f6074",
-    "0193a8f2-6b10-7c41-9a51-3c2d4e5f6075",
-];
-const NIKS: [&str; 5] = [
-    "3201021403780003",
-    "3201026207900002",
-    "3201020509150001",
-    "3201025001220004",
-    "3271010211550012",
-];
-const KK: &str = "3201021501160007";
-
-/// The example household with fresh ids, NIKs, KK number and prelist id (serial `n`, 1..=9999,
-/// unique on one server) and the given photos (sha, bytes, width, height) in the example's
-/// photo order.
-fn household(n: u64, photos: &[(Sha256Hex, u64, u32, u32)]) -> Household {
-    assert!((1..=9999).contains(&n));
-    let mut text = TEMPLATE.replace(
-        "0193a8f2-6b10-7c41-9a51-3c2d4e5f6000",
-        &HouseholdId::new().to_string(),
-    );
-    for id in MEMBER_IDS {
-        text = text.replace(id, &uuid::Uuid::now_v7().to_string());
-    }
-    for nik in NIKS.iter().chain([&KK]) {
-        text = text.replace(nik, &format!("{}{n:04}", &nik[..12]));
-    }
-    text = text.replace("3201022001-00123", &format!("3201022001-{n:05}"));
-    let mut h: Household = serde_json::from_str(&text).unwrap();
-    assert_eq!(h.photos.len(), photos.len());
-    for (p, (sha, bytes, w, ht)) in h.photos.iter_mut().zip(photos) {
-        p.sha256 = sha.clone();
-        p.bytes = *bytes;
-        p.width = *w;
-        p.height = *ht;
-    }
-    h
-}
-
-/// Turns a household into a usulan baru (musyawarah desa, new proposal).
-fn make_usulan_baru(h: &mut Household, n: u64) {
-    h.kind = RecordKind::UsulanBaru {
-        musdes: MusdesRef {
-            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
-            berita_acara_number: Some(format!("BA/{n}/XI/2026")),
-        },
-    };
-    h.verivali.household_status = Some(HouseholdStatus::NewProposal);
-}
-
-/// Adds nine distinct photos to the device; returns their references.
-fn nine_photos(
-    device: &mut MemDevice,
-    bases: &[(Vec<u8>, u32, u32)],
-    tag: &str,
-) -> Vec<(Sha256Hex, u64, u32, u32)> {
-    bases
-        .iter()
-        .enumerate()
-        .map(|(k, (base, w, h))| {
-            let bytes = tagged_jpeg(base, &format!("{tag}/{k}"));
-            let len = bytes.len() as u64;
-            (device.add_photo(bytes), len, *w, *h)
-        })
-        .collect()
-}
-
-// -------------------------------------------------------------------------------------------
-// Accounts.
-
-/// A fresh enumerator of 320102 with one device; the session is made directly in the server's
-/// store (a real token, without paying for a password hash per schedule).
-fn fresh_device_client(server: &TestServer, username: &str, base_url: &str) -> Client {
-    fresh_device_client_with(server, username, base_url, RetryPolicy::default())
-}
-
-/// [`fresh_device_client`] with a given retry policy.
-fn fresh_device_client_with(
-    server: &TestServer,
-    username: &str,
-    base_url: &str,
-    retry: RetryPolicy,
-) -> Client {
-    let user = server
-        .state
-        .accounts
-        .create_user(NewUser {
-            username: username.into(),
-            // Never used to log in: the session below is made directly.
-            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVzdHRlc3Q$dGVzdHRlc3R0ZXN0dGVzdA"
-                .into(),
-            role: Role::Enumerator,
-            wilayah: WILAYAH.into(),
-        })
-        .unwrap();
-    let device = DeviceId::new();
-    let token = format!("uji-{}-{}", uuid::Uuid::now_v7(), uuid::Uuid::new_v4());
-    server
-        .state
-        .accounts
-        .create_session(user.id, device.0, "HP uji", hash_token(&token))
-        .unwrap();
-    let mut config = ClientConfig::new(base_url, device);
-    config.retry = retry;
-    let client = Client::new(config).unwrap().with_sleeper(Arc::new(NoSleep));
-    client.set_token(Some(token));
-    client
-}
-
-// -------------------------------------------------------------------------------------------
-// Checks against the server.
-
-/// Every revision the device saved is stored once; the current one is the device's latest.
-fn check_households(server: &TestServer, device: &MemDevice, ctx: &str) {
-    let scope = Scope::of(Role::Supervisor, WILAYAH);
-    let mut by_household: HashMap<HouseholdId, Vec<&PushRecord>> = HashMap::new();
-    for r in &device.revisions {
-        by_household.entry(r.household_id).or_default().push(r);
-    }
-    for latest in device.latest() {
-        let id = latest.household_id;
-        let detail = server
-            .state
-            .records
-            .get(id, &scope)
-            .unwrap()
-            .unwrap_or_else(|| panic!("{ctx}: household {id} is not on the server"));
-        assert_eq!(
-            detail.summary.current_revision,
-            Some(latest.revision),
-            "{ctx}: household {id}: the server's current revision is not the device's latest"
-        );
-        let missing: Vec<String> = detail
-            .revisions
-            .iter()
-            .filter(|i| i.revision == latest.revision)
-            .flat_map(|i| i.missing_photos.iter().map(|m| m.to_string()))
-            .collect();
-        assert!(
-            !detail.summary.incomplete,
-            "{ctx}: household {id} is still incomplete on the server; its current revision \
-             lists missing photos {missing:?} (the device holds {} revisions of it)",
-            by_household[&id].len()
-        );
-        assert_eq!(
-            detail.summary.open_conflicts, 0,
-            "{ctx}: household {id} has open conflicts"
-        );
-        let mut seen: HashMap<_, u32> = HashMap::new();
-        for info in &detail.revisions {
-            *seen.entry(info.revision).or_default() += 1;
-            assert_ne!(
-                info.state, "conflict",
-                "{ctx}: household {id}: revision {} stored as a conflict ({:?})",
-                info.revision, info.conflict_reason
-            );
-        }
-        let mine = &by_household[&id];
-        assert_eq!(
-            detail.revisions.len(),
-            mine.len(),
-            "{ctx}: household {id}: the server holds {} revisions, the device saved {}",
-            detail.revisions.len(),
-            mine.len()
-        );
-        for r in mine {
-            assert_eq!(
-                seen.get(&r.revision).copied(),
-                Some(1),
-                "{ctx}: household {id}: revision {} is not stored exactly once",
-                r.revision
-            );
-        }
-        let current = detail
-            .revisions
-            .iter()
-            .find(|i| i.revision == latest.revision)
-            .unwrap();
-        assert_eq!(
-            current.content_sha256, latest.content_sha256,
-            "{ctx}: household {id}: the stored content differs from the device's"
-        );
-        let stored = detail
-            .household
-            .unwrap_or_else(|| panic!("{ctx}: household {id}: no current content"));
-        assert_eq!(
-            content_hash(&Change::Upsert {
-                household: Box::new(stored)
-            }),
-            latest.content_sha256,
-            "{ctx}: household {id}: the served household differs from the device's"
-        );
-    }
-}
-
-/// Every photo the device's households reference is complete on the server, byte-identical,
-/// and nothing of it is left in staging.
-async fn check_photos(server: &TestServer, device: &MemDevice, ctx: &str) {
-    let photos_dir = server.state.config.photos_dir();
-    let mut wanted: HashSet<Sha256Hex> = HashSet::new();
-    for r in device.latest() {
-        if let Change::Upsert { household } = &r.change {
-            wanted.extend(household.photos.iter().map(|p| p.sha256.clone()));
-        }
-    }
-    for sha in wanted {
-        let hash = pendata_server::store::Sha256Hex::parse(sha.as_str()).unwrap();
-        let stored = server.state.blobs.read(&hash).await.unwrap();
-        assert!(
-            stored.as_deref() == Some(device.photos[&sha].as_slice()),
-            "{ctx}: photo {sha} is not stored byte-identical on the server"
-        );
-        let staging = photos_dir
-            .join(".partial")
-            .join(format!("{}.part", sha.as_str()));
-        assert!(
-            !staging.exists(),
-            "{ctx}: photo {sha} is complete but its staging file is still there"
-        );
-    }
-}
 
 /// Counts the stored photo files by name (outside staging).
 fn stored_photo_files(dir: &Path, out: &mut HashMap<String, u32>) {
@@ -330,137 +83,6 @@ fn integrity_check(server: &TestServer, ctx: &str) {
     assert_eq!(rows, ["ok"], "{ctx}: PRAGMA integrity_check");
 }
 
-/// Every household on the server in 320102, by id (paged through the store's listing).
-fn all_households(server: &TestServer) -> Vec<HouseholdId> {
-    let scope = Scope::of(Role::Supervisor, WILAYAH);
-    let mut out = Vec::new();
-    let mut after = None;
-    loop {
-        let page = server
-            .state
-            .records
-            .list(
-                &scope,
-                &ListQuery {
-                    state: None,
-                    desa: None,
-                    limit: 200,
-                    after,
-                },
-            )
-            .unwrap();
-        let Some(last) = page.last() else {
-            return out;
-        };
-        after = Some(last.id);
-        out.extend(page.iter().map(|s| s.id));
-    }
-}
-
-// -------------------------------------------------------------------------------------------
-// One schedule.
-
-struct Outcome {
-    injected: u64,
-    faulty_runs_failed: usize,
-    households: u64,
-    photos: u64,
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn run_schedule(
-    server: &TestServer,
-    bases: &[(Vec<u8>, u32, u32)],
-    seed: u64,
-    index: u64,
-    households: u64,
-    serial: &mut u64,
-    photo_tags: &mut HashSet<Sha256Hex>,
-) -> Outcome {
-    let proxy = Proxy::start(server.addr, FaultSchedule::seeded(seed, probabilities()))
-        .await
-        .unwrap();
-    let ctx = format!(
-        "seed {seed} (replay: {SEED_ENV}={seed} cargo test -p pendata-e2e --test e2e fault_schedules::; {})",
-        proxy.replay_hint()
-    );
-    let client = fresh_device_client(server, &format!("tksk.f{index}"), &proxy.url());
-    let mut device = MemDevice::default();
-    let mut rng = SplitMix(seed ^ 0xD1CE);
-    let mut templates: HashMap<HouseholdId, Household> = HashMap::new();
-    for h in 0..households {
-        *serial += 1;
-        let photos = nine_photos(&mut device, bases, &format!("{seed}/{h}"));
-        photo_tags.extend(photos.iter().map(|p| p.0.clone()));
-        let mut hh = household(*serial, &photos);
-        if h % 3 == 2 {
-            // Every third one is a usulan baru (a new proposal) instead of a verivali visit.
-            make_usulan_baru(&mut hh, *serial);
-        }
-        templates.insert(hh.id, hh.clone());
-        device.save(hh);
-    }
-
-    let mut failed = 0;
-    for attempt in 0..ATTEMPTS {
-        if run_sync(&mut device, &client, &mut |_| {}).await.is_err() {
-            failed += 1;
-        }
-        // Between runs the enumerator edits some households the server has acknowledged.
-        let ids: Vec<HouseholdId> = device.latest().iter().map(|r| r.household_id).collect();
-        for id in ids {
-            if !device.has_pending(id)
-                && device.acknowledged_base(id).is_some()
-                && rng.next_u64().is_multiple_of(3)
-            {
-                let mut h = templates[&id].clone();
-                h.notes = Some(format!("revisi {attempt} jadwal {index}"));
-                device.save(h);
-            }
-        }
-    }
-    let faults = proxy.stats().faults;
-    proxy.set_schedule(FaultSchedule::none());
-    let report = run_sync(&mut device, &client, &mut |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{ctx}: the clean run failed: {} ({e})", e.code()));
-    assert!(
-        report.issues.is_empty(),
-        "{ctx}: the clean run had issues: {:?}",
-        report.issues
-    );
-    assert!(
-        report.conflicts.is_empty() && report.rejected.is_empty(),
-        "{ctx}: conflicts {:?}, rejected {:?}",
-        report.conflicts,
-        report.rejected
-    );
-
-    // Nothing on the device was lost: every revision acknowledged.
-    assert!(
-        device.pending_revisions().unwrap().is_empty(),
-        "{ctx}: revisions still pending after the clean run"
-    );
-    for r in &device.revisions {
-        assert!(
-            device.is_acknowledged(r.revision),
-            "{ctx}: revision {} of household {} got {:?}",
-            r.revision,
-            r.household_id,
-            device.results.get(&r.revision)
-        );
-    }
-    assert!(device.last_sync.is_some(), "{ctx}: last sync not recorded");
-    check_households(server, &device, &ctx);
-    check_photos(server, &device, &ctx).await;
-    Outcome {
-        injected: faults.injected(),
-        faulty_runs_failed: failed,
-        households,
-        photos: device.photos.len() as u64,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeded_fault_schedules_lose_and_duplicate_nothing() {
     let started = Instant::now();
@@ -479,7 +101,7 @@ async fn seeded_fault_schedules_lose_and_duplicate_nothing() {
         "fault schedules: {schedules} x {households} households; replay one with \
          {SEED_ENV}=<seed> cargo test -p pendata-e2e --test e2e fault_schedules::"
     );
-    let bases = tiny_set().unwrap();
+    let bases = Arc::new(tiny_set().unwrap());
 
     let mut injected = 0u64;
     let mut failed_runs = 0usize;
@@ -498,25 +120,28 @@ async fn seeded_fault_schedules_lose_and_duplicate_nothing() {
                 Some(s) => s.wrapping_add(i.wrapping_mul(SEED_STEP)),
                 None => base.wrapping_add(i.wrapping_mul(SEED_STEP)),
             };
-            let out = run_schedule(
-                &server,
-                &bases,
+            let out = run_schedule(Schedule {
+                state: server.state.clone(),
+                targets: vec![server.addr],
+                bases: bases.clone(),
                 seed,
-                i,
+                index: i,
                 households,
-                &mut serial,
-                &mut photo_shas,
-            )
+                first_serial: serial,
+                replay: "cargo test -p pendata-e2e --test e2e fault_schedules::".into(),
+            })
             .await;
+            serial += households;
             injected += out.injected;
             failed_runs += out.faulty_runs_failed;
             total_households += out.households;
-            total_photos += out.photos;
+            total_photos += out.photos.len() as u64;
+            photo_shas.extend(out.photos);
             i += 1;
         }
         // Server-wide: each household once, each photo file once, a sound database.
         let ctx = format!("schedules {first}..{end} (base seed {base})");
-        let ids = all_households(&server);
+        let ids = all_households(&server.state);
         let unique: HashSet<_> = ids.iter().collect();
         assert_eq!(
             unique.len(),
@@ -566,7 +191,7 @@ async fn a_lost_acknowledgement_gives_duplicate_and_a_cut_chunk_resumes_from_the
     let proxy = Proxy::start(server.addr, FaultSchedule::none())
         .await
         .unwrap();
-    let client = fresh_device_client(&server, "tksk.tangan", &proxy.url());
+    let client = fresh_device_client(&server.state, "tksk.tangan", &proxy.url());
     let mut device = MemDevice::default();
     let bases = tiny_set().unwrap();
 
@@ -705,7 +330,7 @@ async fn every_cut_chunk_costs_at_most_the_chunk_in_flight() {
     );
     // Many tries per step: this test is about the cost of cuts, not about giving up.
     let client = fresh_device_client_with(
-        &server,
+        &server.state,
         "tksk.potong",
         &proxy.url(),
         RetryPolicy {

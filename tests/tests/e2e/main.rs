@@ -25,5 +25,6 @@ mod photo_upload;
 mod proxy;
 mod s3_photos;
 mod sync_e2e;
+mod two_servers;
 mod web_app_browser;
 mod web_store;
