@@ -187,6 +187,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("sync.sent", "terkirim", "sent"),
     ("sync.photos_uploaded", "foto terunggah", "photos uploaded"),
     ("sync.pulled", "data diterima", "items received"),
+    (
+        "sync.reoffered",
+        "Server dipulihkan dari cadangan; data yang pernah diterimanya dikirim ulang",
+        "The server was restored from a backup; records it had accepted were sent again",
+    ),
     ("sync.problems", "Masalah", "Problems"),
     (
         "sync.rejected",

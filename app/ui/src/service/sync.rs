@@ -107,6 +107,15 @@ impl Worker {
                 r.pulled.assignments + r.pulled.reviews + r.pulled.conflicts,
                 tr(lang, "sync.pulled"),
             ));
+            if r.reoffered > 0 {
+                if let Some(summary) = &mut view.summary {
+                    summary.push_str(&format!(
+                        ". {}: {}",
+                        tr(lang, "sync.reoffered"),
+                        r.reoffered
+                    ));
+                }
+            }
             for issue in &r.issues {
                 view.problems.push(issue.message.clone());
             }
