@@ -13,7 +13,7 @@ use crate::store::postgres::{PgChunkStaging, PgLoginLimiter, PgStore};
 use crate::store::s3::{self, S3BlobStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::web::WebSessionStore;
-use crate::store::{AccountStore, BlobLimits, BlobStore, RecordStore};
+use crate::store::{AccountStore, BlobLimits, BlobStore, RecordStore, RestoreStore};
 use crate::ServerError;
 
 /// The database behind the stores.
@@ -29,6 +29,7 @@ pub struct Backend {
     pub database: Database,
     pub accounts: Arc<dyn AccountStore>,
     pub records: Arc<dyn RecordStore>,
+    pub restores: Arc<dyn RestoreStore>,
     pub web_sessions: Arc<dyn WebSessionStore>,
     pub limiter: Arc<dyn LoginLimit>,
 }
@@ -46,6 +47,7 @@ impl Backend {
                 Ok(Backend {
                     accounts: db.clone(),
                     records: db.clone(),
+                    restores: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(LoginLimiter::new(max_failures, window)),
                     database: Database::Sqlite(db),
@@ -60,6 +62,7 @@ impl Backend {
                 Ok(Backend {
                     accounts: db.clone(),
                     records: db.clone(),
+                    restores: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(PgLoginLimiter::new(db.clone(), max_failures, window)),
                     database: Database::Postgres(db),

@@ -13,9 +13,6 @@
 
 use base64::Engine;
 use pendata_shared::protocol::ServerEpoch;
-use rusqlite::{Connection, OptionalExtension};
-
-use crate::store::StoreError;
 
 /// One restore in this data's past.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,38 +34,8 @@ pub struct Epoch {
 }
 
 impl Epoch {
-    /// Reads it from a database migrated to 0006 or later.
-    pub fn read(conn: &Connection) -> Result<Self, StoreError> {
-        let (server_id, generation, timeline): (String, i64, String) = conn
-            .query_row(
-                "SELECT server_id, generation, timeline FROM server_identity",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::Corrupt("server_identity has no row".into()))?;
-        let mut stmt = conn.prepare(
-            "SELECT timeline, from_timeline, base_seq FROM server_restores ORDER BY generation",
-        )?;
-        let restores = stmt
-            .query_map([], |r| {
-                Ok(Restore {
-                    timeline: r.get(0)?,
-                    from_timeline: r.get(1)?,
-                    base_seq: r.get(2)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Epoch {
-            server_id,
-            generation: u32::try_from(generation).unwrap_or(u32::MAX),
-            timeline,
-            restores,
-        })
-    }
-
-    /// From its parts as a backend read them: the restores oldest first, each
-    /// `(timeline, from_timeline, base_seq)` (PostgreSQL keeps the same two tables).
+    /// From its parts as a backend reads them (tables `server_identity`, `server_restores`):
+    /// the restores oldest first, each `(timeline, from_timeline, base_seq)`.
     pub fn from_parts(
         server_id: String,
         generation: u32,
@@ -128,6 +95,13 @@ impl Epoch {
         };
         later.iter().map(|r| r.base_seq).fold(seq, i64::min).max(0)
     }
+}
+
+/// A new timeline's name (16 hex digits).
+pub fn new_timeline() -> String {
+    let mut id = uuid::Uuid::new_v4().simple().to_string();
+    id.truncate(16);
+    id
 }
 
 /// Encodes a change-log position of `timeline` as an opaque cursor.

@@ -84,10 +84,12 @@ impl AppState {
         // The region list validation checks against, read now (about 15 ms) rather than
         // inside the first facilitator's push.
         pendata_shared::wilayah::Wilayah::embedded();
-        let epoch = match &backend.database {
-            backend::Database::Sqlite(db) => db.read(epoch::Epoch::read)?,
-            backend::Database::Postgres(pg) => pg.epoch()?,
-        };
+        // Read once: the lineage changes only by a restore, while no server runs on the data
+        // (on PostgreSQL each server holds the serving lock that `mark-restored` waits for).
+        if let Some(pg) = backend.postgres() {
+            pg.hold_serving_lock()?;
+        }
+        let epoch = backend.restores.epoch()?;
         tracing::info!(storage = %backend.describe(&config), "stores open");
         Ok(AppState {
             epoch: Arc::new(epoch),

@@ -107,6 +107,14 @@ enum Command {
         #[command(flatten)]
         read: ReadBackup,
     },
+    /// After PostgreSQL was restored with its own tools (pg_restore, point-in-time recovery),
+    /// start a new timeline so the phones re-send what the restored database lacks. Run it once,
+    /// with every pendata-server stopped. (On SQLite, `restore` does this itself.)
+    MarkRestored {
+        /// Which backup was restored (shown on the dashboard), e.g. "pg_dump 2026-12-06 02:00".
+        #[arg(long)]
+        snapshot: String,
+    },
     /// Restore a backup into a NEW, empty data directory (`--data-dir`).
     Restore {
         /// The backup folder, or one of its snapshots (`DIR/snapshots/NAME`).
@@ -203,12 +211,13 @@ fn main() -> anyhow::Result<()> {
             let config = resolve(None)?;
             if let Some(url) = &config.database_url {
                 bail!(
-                    "backup copies the SQLite data directory; this server runs on PostgreSQL ({url}): back it up with pg_dump or the database's own point-in-time recovery, and the photo bucket with its replication"
+                    "backup copies the SQLite data directory; this server runs on PostgreSQL ({url}): back it up with pg_dump or the database's own point-in-time recovery, and the photo bucket with its replication; after restoring it, run `pendata-server mark-restored` (docs/server.md)"
                 );
             }
             backup_cli::backup(&config, &out, encrypt_to, passphrase_file.as_deref())
         }
         Command::VerifyBackup { dir, read } => backup_cli::verify(&dir, &read),
+        Command::MarkRestored { snapshot } => mark_restored(&resolve(None)?, &snapshot),
         Command::Restore { from, read } => {
             let Some(data_dir) = cli.data_dir else {
                 bail!(
@@ -386,6 +395,28 @@ fn serve(config: Config) -> anyhow::Result<()> {
             .await
             .context("server failed")
     })
+}
+
+/// `mark-restored`: a new timeline on a PostgreSQL database restored with its own tools.
+fn mark_restored(config: &Config, snapshot: &str) -> anyhow::Result<()> {
+    if config.database_url.is_none() {
+        bail!(
+            "pada SQLite, `pendata-server restore` sudah menandai pemulihan (on SQLite, `pendata-server restore` marks the restore itself)"
+        );
+    }
+    if snapshot.trim().is_empty() {
+        bail!("--snapshot tidak boleh kosong (--snapshot must say which backup was restored)");
+    }
+    let backend = open_store(config)?;
+    let generation = backend
+        .restores
+        .mark_restored(snapshot.trim())
+        .context("marking the restore (nothing changed)")?;
+    println!(
+        "dipulihkan: generasi {generation}. Jalankan pendata-server lagi; HP petugas mengirim ulang yang hilang saat sinkron berikutnya. \
+         (marked restored: generation {generation}. Start pendata-server again; the phones re-send what is missing at their next sync.)"
+    );
+    Ok(())
 }
 
 /// The stores the configuration names (SQLite in the data directory, or PostgreSQL).

@@ -10,7 +10,7 @@ use pendata_core::sync::{
 };
 use pendata_shared::ids::{HouseholdId, RevisionId, Sha256Hex};
 use pendata_shared::model::Household;
-use pendata_shared::photos::LocalPhotoProblem;
+use pendata_shared::photos::{LocalPhotoProblem, PhotoKind, PhotoRef};
 use pendata_shared::protocol::{
     Change, PullItem, PushOutcome, PushRecord, PushResult, ServerEpoch,
 };
@@ -71,6 +71,86 @@ impl MemDevice {
             self.results.get(&rev),
             Some(PushOutcome::Accepted { .. } | PushOutcome::Duplicate { .. })
         )
+    }
+
+    /// Every revision the server acknowledged, in save order.
+    pub fn acknowledged(&self) -> Vec<RevisionId> {
+        self.revisions
+            .iter()
+            .filter(|r| self.is_acknowledged(r.revision))
+            .map(|r| r.revision)
+            .collect()
+    }
+
+    /// Saves `n` usulan baru households (serials `first..first + n`) with nine real JPEGs
+    /// each, tagged `tag`: every third household has photos of its own, the two after it share
+    /// them (fewer uploads, the same paths).
+    pub fn save_households(
+        &mut self,
+        example: &Household,
+        tinies: &[Vec<u8>],
+        tag: &str,
+        first: u32,
+        n: u32,
+    ) {
+        for k in first..first + n {
+            let mut h = crate::workload::usulan_baru(example, k);
+            let head = h.members.first().map(|m| m.id);
+            let own = k - k % 3;
+            h.photos = PhotoKind::VERIVALI_NINE
+                .iter()
+                .enumerate()
+                .map(|(i, kind)| {
+                    let bytes =
+                        crate::workload::tagged_jpeg(&tinies[i], &format!("{tag}/{own}/{i}"));
+                    let len = bytes.len() as u64;
+                    PhotoRef {
+                        kind: *kind,
+                        sha256: self.add_photo(bytes),
+                        bytes: len,
+                        width: 40,
+                        height: 30,
+                        geotag: None,
+                        taken_at: Utc::now(),
+                        member_id: matches!(kind, PhotoKind::Ktp | PhotoKind::Krt)
+                            .then_some(head)
+                            .flatten(),
+                    }
+                })
+                .collect();
+            self.save(h);
+        }
+    }
+
+    /// Edits each of `ids` twice (the head's name), syncing after each round, so the first
+    /// edit is an acknowledged revision the device no longer holds as its newest. Returns the
+    /// first round's revisions.
+    pub async fn edit_twice_and_sync(
+        &mut self,
+        client: &pendata_core::sync::Client,
+        ids: &[HouseholdId],
+    ) -> anyhow::Result<Vec<RevisionId>> {
+        let mut first = Vec::new();
+        for round in 0..2 {
+            for id in ids {
+                let latest = self
+                    .latest()
+                    .into_iter()
+                    .find(|r| r.household_id == *id)
+                    .ok_or_else(|| anyhow::anyhow!("no household {id}"))?;
+                let Change::Upsert { household } = &latest.change else {
+                    anyhow::bail!("household {id} is deleted");
+                };
+                let mut h = (**household).clone();
+                h.members[0].name.push_str(" (diubah)");
+                let rec = self.save(h);
+                if round == 0 {
+                    first.push(rec.revision);
+                }
+            }
+            pendata_core::sync::run_sync(self, client, &mut |_| {}).await?;
+        }
+        Ok(first)
     }
 
     /// Saves a new version of a household for sending, based on the last acknowledged revision.
@@ -230,4 +310,36 @@ impl SyncStore for MemDevice {
         self.server = Some(server.clone());
         Ok(n)
     }
+}
+
+/// Makes an enumerator `username` of `wilayah` on the server behind `state`, and a signed-in
+/// session for each of `devices` new devices: (bearer token, device id) each, for
+/// [`pendata_core::sync::Client::set_token`]. (The password hash is a placeholder: these
+/// devices never log in.)
+pub fn enrol_devices(
+    state: &pendata_server::AppState,
+    username: &str,
+    wilayah: &str,
+    devices: usize,
+) -> anyhow::Result<Vec<(String, pendata_shared::ids::DeviceId)>> {
+    use pendata_server::store::{NewUser, Role};
+    let user = state.accounts.create_user(NewUser {
+        username: username.into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVzdHRlc3Q$dGVzdHRlc3R0ZXN0dGVzdA".into(),
+        role: Role::Enumerator,
+        wilayah: wilayah.into(),
+    })?;
+    (0..devices)
+        .map(|_| {
+            let device = pendata_shared::ids::DeviceId::new();
+            let token = format!("uji-{}", uuid::Uuid::new_v4());
+            state.accounts.create_session(
+                user.id,
+                device.0,
+                "HP uji",
+                pendata_server::auth::hash_token(&token),
+            )?;
+            Ok((token, device))
+        })
+        .collect()
 }

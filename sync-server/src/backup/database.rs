@@ -96,14 +96,8 @@ pub fn facts(db: &Path) -> Result<DbFacts, BackupError> {
         users: count("SELECT count(*) FROM users")?,
         referenced_photos: count("SELECT count(DISTINCT sha256) FROM household_photos")?,
     };
-    let change_seq: i64 = conn
-        .query_row(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(0);
+    let change_seq = crate::store::sqlite::change_log_end(&conn)
+        .map_err(|e| BackupError::Damaged(format!("the change log: {e}")))?;
     let schema_version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let server = server_state(&conn)?;
     let mut complete_photos = Vec::new();

@@ -10,10 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::config::Config;
-use crate::store::sqlite::SqliteStore;
+use crate::store::sqlite::{start_timeline, SqliteStore};
 
 use super::crypt::Decryption;
 use super::layout::sync_dir;
@@ -92,42 +92,14 @@ fn refuse_unless_empty(data_dir: &Path) -> Result<(), BackupError> {
     }
 }
 
-/// Starts a new timeline in the database at `db`: the server's identity stays, its
-/// generation goes up by one, its timeline is new, and `server_restores` records where the
-/// change log stood in the backup. Returns the new generation.
+/// Starts a new timeline in the database at `db` (the server's identity stays, its generation
+/// goes up by one), recording where the change log stood in the backup. Returns the new
+/// generation.
 pub fn mark_restored(db: &Path, manifest: &Manifest) -> Result<i64, BackupError> {
     let mut conn = Connection::open(db)?;
     let tx = conn.transaction()?;
-    let current: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT generation, timeline FROM server_identity",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((current, from_timeline)) = current else {
-        return Err(BackupError::Damaged(
-            "the restored database has no server identity".into(),
-        ));
-    };
-    let next = current + 1;
-    let timeline = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
-    tx.execute(
-        "UPDATE server_identity SET generation = ?1, timeline = ?2",
-        params![next, timeline],
-    )?;
-    tx.execute(
-        "INSERT INTO server_restores (generation, timeline, from_timeline, base_seq, snapshot, \
-         restored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            next,
-            timeline,
-            from_timeline,
-            manifest.change_seq,
-            manifest.snapshot,
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        ],
-    )?;
+    let generation = start_timeline(&tx, manifest.change_seq, &manifest.snapshot)
+        .map_err(|e| BackupError::Damaged(format!("the restored database: {e}")))?;
     tx.commit()?;
-    Ok(next)
+    Ok(i64::from(generation))
 }

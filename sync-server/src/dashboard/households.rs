@@ -83,7 +83,7 @@ fn filter_of(s: &str) -> Option<StateFilter> {
     })
 }
 
-fn time(ts: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn time(ts: chrono::DateTime<chrono::Utc>) -> String {
     ts.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 

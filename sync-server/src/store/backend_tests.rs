@@ -128,6 +128,42 @@ pub(crate) mod postgres {
         crate::concurrency_contract_tests!(super::pair);
     }
 
+    /// `mark-restored` refuses while a server process runs on the database (it would keep
+    /// answering with the old timeline), and goes through once every server has stopped.
+    #[test]
+    fn marking_a_restore_waits_until_every_server_stopped() {
+        use crate::store::{RestoreStore, StoreError};
+        use std::time::{Duration, Instant};
+
+        let Some(base) = config_or_skip("postgres mark-restored") else {
+            return;
+        };
+        let c = fresh_schema(&base, "serving");
+        let server = PgStore::with_config(c.clone(), 4).unwrap();
+        server.hold_serving_lock().unwrap();
+        let operator = PgStore::with_config(c, 2).unwrap();
+        assert!(matches!(
+            operator.mark_restored("pg_dump uji"),
+            Err(StoreError::InUse)
+        ));
+        assert_eq!(operator.epoch().unwrap().info().generation, 1);
+        assert!(operator.restores().unwrap().is_empty());
+        drop(server);
+        // The server's session ends as its connections close.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let generation = loop {
+            match operator.mark_restored("pg_dump uji") {
+                Ok(g) => break g,
+                Err(StoreError::InUse) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        };
+        assert_eq!(generation, 2);
+        assert_eq!(operator.epoch().unwrap().info().generation, 2);
+    }
+
     /// The pull gap: a change-log number taken by a transaction that commits late must still
     /// reach a puller whose cursor has moved on meanwhile. Instance A stops right before its
     /// COMMIT holding an assignment; B writes another assignment; a pull runs; then A commits.

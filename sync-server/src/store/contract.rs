@@ -291,7 +291,7 @@ use pendata_shared::{HouseholdId, RevisionId};
 
 use super::{
     IncomingRecord, ListQuery, PrelistHousehold, ProgressRow, Puller, Pusher, RecordError,
-    RecordStore, ReviewState, Scope, ShaHex, StateFilter,
+    RecordStore, RestoreStore, ReviewState, Scope, ShaHex, StateFilter,
 };
 
 /// A pusher (enumerator) working in `wilayah`.
@@ -959,6 +959,128 @@ pub fn prelist_import_and_scoped_pulls<S: RecordStore>(make: impl Fn() -> S) {
     assert_eq!(rows.iter().filter(|r| r.received).count(), 3);
 }
 
+/// After a restore (docs/sync-protocol.md, "After a restore"): a revision re-offered on a base
+/// the restored server never stored continues history lost with the old server and is
+/// accepted; a base it knows, a current revision that arrived after the restore, or data never
+/// restored stay `stale_base` conflicts. The households sent across the restore are listed for
+/// the supervisor, within the scope only.
+pub fn a_base_lost_in_a_restore_continues_history<S: RecordStore + RestoreStore>(
+    make: impl Fn() -> S,
+) {
+    let desa = "3201022001";
+    let s = make();
+    let p = pusher("320102");
+    let accepted = |out: &[PushOutcome]| {
+        assert!(
+            out.iter()
+                .all(|o| matches!(o, PushOutcome::Accepted { .. })),
+            "{out:?}"
+        )
+    };
+    let stale = |out: &[PushOutcome]| {
+        assert!(
+            matches!(
+                out,
+                [PushOutcome::Conflict {
+                    reason: ConflictReason::StaleBase,
+                    ..
+                }]
+            ),
+            "{out:?}"
+        )
+    };
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(20));
+    let before_restore = chrono::Utc::now() - chrono::Duration::hours(1);
+    let saved_before_restore = |mut rec: IncomingRecord| {
+        rec.record.saved_at = before_restore;
+        rec
+    };
+
+    // Never restored: an unknown base is a conflict.
+    let x = household(desa);
+    accepted(&s.push(&p, vec![incoming(x.clone(), None)]).unwrap());
+    stale(
+        &s.push(&p, vec![incoming(x, Some(RevisionId::new()))])
+            .unwrap(),
+    );
+    assert!(s.restores().unwrap().is_empty());
+    assert!(s
+        .resent_after_restore(&Scope::all(), 100)
+        .unwrap()
+        .is_empty());
+
+    // A's first revision survives in the backup; its second (a2) is lost with the old server.
+    let a = household(desa);
+    let a1 = incoming(a.clone(), None);
+    accepted(&s.push(&p, vec![a1.clone()]).unwrap());
+    pause();
+    assert_eq!(s.mark_restored("cadangan uji").unwrap(), 2);
+    pause();
+    let restores = s.restores().unwrap();
+    assert_eq!(restores.len(), 1);
+    assert_eq!(
+        (restores[0].generation, restores[0].snapshot.as_str()),
+        (2, "cadangan uji")
+    );
+    assert_eq!(s.epoch().unwrap().info().generation, 2);
+
+    // The phone re-offers A's newest revision, built on the lost a2: accepted, and again a
+    // duplicate.
+    let a3 = saved_before_restore(incoming(a.clone(), Some(RevisionId::new())));
+    accepted(&s.push(&p, vec![a3.clone()]).unwrap());
+    assert!(matches!(
+        s.push(&p, vec![a3.clone()]).unwrap()[0],
+        PushOutcome::Duplicate { .. }
+    ));
+    // A base the server knows (a1, no longer current) is a conflict as always.
+    stale(
+        &s.push(&p, vec![incoming(a, Some(a1.record.revision))])
+            .unwrap(),
+    );
+
+    // B was accepted only after the backup: unknown here, re-offered in one batch as its lost
+    // continuation and an edit on top of it.
+    let b = household(desa);
+    let b2 = saved_before_restore(incoming(b.clone(), Some(RevisionId::new())));
+    let mut b_edit = b.clone();
+    b_edit.notes = Some("diedit sesudah".into());
+    let b3 = saved_before_restore(incoming(b_edit, Some(b2.record.revision)));
+    accepted(&s.push(&p, vec![b2, b3.clone()]).unwrap());
+    let detail = s.get(b.id, &Scope::all()).unwrap().unwrap();
+    assert_eq!(detail.summary.current_revision, Some(b3.record.revision));
+
+    // C was pushed again after the restore: a re-offer on a lost base must not overwrite it.
+    let c = household(desa);
+    accepted(&s.push(&p, vec![incoming(c.clone(), None)]).unwrap());
+    stale(
+        &s.push(&p, vec![incoming(c, Some(RevisionId::new()))])
+            .unwrap(),
+    );
+
+    // The supervisor sees A and B (saved before the restore, received after), in scope only.
+    let mut resent: Vec<HouseholdId> = s
+        .resent_after_restore(&Scope::within("320102"), 100)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    resent.sort();
+    let mut expect = vec![a1.record.household_id, b.id];
+    expect.sort();
+    assert_eq!(resent, expect);
+    let listed = &s.resent_after_restore(&Scope::all(), 100).unwrap()[0];
+    assert_eq!(
+        (listed.desa_code.as_str(), listed.username.as_str()),
+        (desa, "ani")
+    );
+    assert!(listed.received_at > s.restores().unwrap()[0].restored_at);
+    assert!(s
+        .resent_after_restore(&Scope::within("3301"), 100)
+        .unwrap()
+        .is_empty());
+    assert_eq!(s.resent_after_restore(&Scope::all(), 1).unwrap().len(), 1);
+}
+
 trait ChangeHousehold {
     fn change_household(&self) -> Option<Household>;
 }
@@ -1265,7 +1387,8 @@ macro_rules! record_contract_tests {
             one_bad_record_never_fails_the_others,
             missing_photos_until_the_photo_completes,
             review_only_the_current_revision,
-            prelist_import_and_scoped_pulls);
+            prelist_import_and_scoped_pulls,
+            a_base_lost_in_a_restore_continues_history);
     };
 }
 

@@ -5,6 +5,8 @@
 //! * [`RecordStore`] (`records.rs`): households, their revisions, conflicts, reviews and the
 //!   pull change log.
 //! * [`web::WebSessionStore`]: the dashboard's browser sessions.
+//! * [`RestoreStore`] (`restores.rs`): the data's restore lineage (identity, timelines, what
+//!   came back across a restore).
 //!
 //! Backends: [`sqlite::SqliteStore`] (accounts, records, web sessions in one SQLite file, one
 //! file per concept under `sqlite/`), [`postgres::PgStore`] (the same on PostgreSQL, for more
@@ -29,6 +31,7 @@ pub mod files;
 pub mod packed;
 pub mod postgres;
 mod records;
+mod restores;
 pub mod s3;
 pub mod sqlite;
 pub mod web;
@@ -41,6 +44,7 @@ pub mod contract;
 pub use accounts::*;
 pub use blobs::*;
 pub use records::*;
+pub use restores::*;
 
 /// A boxed future, so [`BlobStore`] stays usable as `dyn BlobStore`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -61,6 +65,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("storage task failed: {0}")]
     Task(String),
+    /// Refused while a server process runs on the database.
+    #[error(
+        "server masih berjalan pada basis data ini; hentikan dulu semua pendata-server \
+         (a server process still runs on this database; stop every pendata-server first)"
+    )]
+    InUse,
 }
 
 /// Locks a mutex even if another thread panicked while holding it: the data behind the

@@ -25,18 +25,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pendata_core::sync::{run_sync, Client, ClientConfig, Phase, Progress};
-use pendata_e2e::device::MemDevice;
+use pendata_e2e::device::{enrol_devices, MemDevice};
 use pendata_e2e::procs::{binary, free_addr, integrity_check, ServerProcess};
-use pendata_e2e::workload::{tagged_jpeg, tiny_set, usulan_baru};
+use pendata_e2e::workload::tiny_set;
 use pendata_e2e::{example_household, NoSleep, WebClient};
-use pendata_server::auth::hash_token;
 use pendata_server::backup::Manifest;
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
 use pendata_shared::ids::DeviceId;
-use pendata_shared::photos::{PhotoKind, PhotoRef};
-use pendata_shared::protocol::Change;
-use pendata_shared::Household;
 
 /// Households each device saves before the backup, and after it.
 const BEFORE: u32 = 120;
@@ -44,19 +40,11 @@ const AFTER: u32 = 30;
 /// A's second lot, pushed in two batches while the backup runs.
 const DURING: u32 = 250;
 
-/// A fresh data directory with one enumerator and a token for each of `devices`.
+/// A fresh data directory with one enumerator, a token for each of `devices`, and a
+/// supervisor.
 fn prepare(dir: &Path, devices: usize) -> Vec<(String, DeviceId)> {
     let state = AppState::open(Config::with_data_dir(dir)).unwrap();
-    let user = state
-        .accounts
-        .create_user(NewUser {
-            username: "tksk.backup".into(),
-            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVzdHRlc3Q$dGVzdHRlc3R0ZXN0dGVzdA"
-                .into(),
-            role: Role::Enumerator,
-            wilayah: "320102".into(),
-        })
-        .unwrap();
+    let tokens = enrol_devices(&state, "tksk.backup", "320102", devices).unwrap();
     state
         .accounts
         .create_user(NewUser {
@@ -66,55 +54,7 @@ fn prepare(dir: &Path, devices: usize) -> Vec<(String, DeviceId)> {
             wilayah: "320102".into(),
         })
         .unwrap();
-    (0..devices)
-        .map(|_| {
-            let device = DeviceId::new();
-            let token = format!("uji-{}", uuid::Uuid::new_v4());
-            state
-                .accounts
-                .create_session(user.id, device.0, "HP uji", hash_token(&token))
-                .unwrap();
-            (token, device)
-        })
-        .collect()
-}
-
-/// Saves `n` households with nine real JPEGs each on `device`; every third household has
-/// photos of its own, the two after it share them (fewer uploads, the same paths).
-fn save_households(
-    device: &mut MemDevice,
-    example: &Household,
-    tinies: &[Vec<u8>],
-    tag: &str,
-    first: u32,
-    n: u32,
-) {
-    for k in first..first + n {
-        let mut h = usulan_baru(example, k);
-        let head = h.members.first().map(|m| m.id);
-        let own = k - k % 3;
-        h.photos = PhotoKind::VERIVALI_NINE
-            .iter()
-            .enumerate()
-            .map(|(i, kind)| {
-                let bytes = tagged_jpeg(&tinies[i], &format!("{tag}/{own}/{i}"));
-                let len = bytes.len() as u64;
-                PhotoRef {
-                    kind: *kind,
-                    sha256: device.add_photo(bytes),
-                    bytes: len,
-                    width: 40,
-                    height: 30,
-                    geotag: None,
-                    taken_at: chrono::Utc::now(),
-                    member_id: matches!(kind, PhotoKind::Ktp | PhotoKind::Krt)
-                        .then_some(head)
-                        .flatten(),
-                }
-            })
-            .collect();
-        device.save(h);
-    }
+    tokens
 }
 
 fn server_bin() -> PathBuf {
@@ -155,11 +95,7 @@ fn photo_file(data: &Path, sha: &str) -> PathBuf {
 
 /// Acknowledged revisions of a device.
 fn acknowledged(d: &MemDevice) -> Vec<String> {
-    d.revisions
-        .iter()
-        .filter(|r| d.is_acknowledged(r.revision))
-        .map(|r| r.revision.to_string())
-        .collect()
+    d.acknowledged().iter().map(ToString::to_string).collect()
 }
 
 /// Starts `backup --out repo` and kills it with SIGKILL once its database copy is in place
@@ -218,14 +154,14 @@ async fn a_server_restored_from_its_backup_gets_back_everything_the_phones_had_s
     let tinies: Vec<Vec<u8>> = tiny_set().unwrap().into_iter().map(|(b, ..)| b).collect();
     let mut a = MemDevice::default();
     let mut b = MemDevice::default();
-    save_households(&mut a, &example, &tinies, "a", 1, BEFORE);
-    save_households(&mut b, &example, &tinies, "b", 401, BEFORE);
+    a.save_households(&example, &tinies, "a", 1, BEFORE);
+    b.save_households(&example, &tinies, "b", 401, BEFORE);
 
     // A first sync of half of A's households, so the backup holds something for sure.
     let repo = tmp.path().join("backup");
     run_sync(&mut a, &clients[0], &mut |_| {}).await.unwrap();
     let acked_before_backup: HashSet<String> = acknowledged(&a).into_iter().collect();
-    save_households(&mut a, &example, &tinies, "a2", 1 + BEFORE, DURING);
+    a.save_households(&example, &tinies, "a2", 1 + BEFORE, DURING);
 
     // The backup runs while both devices push: it starts once A's first batch is answered
     // (so it holds more than the first sync's), while A's second batch and B's go on.
@@ -274,8 +210,8 @@ async fn a_server_restored_from_its_backup_gets_back_everything_the_phones_had_s
     );
 
     // More households, pushed and acknowledged after the backup.
-    save_households(&mut a, &example, &tinies, "a3", 1 + BEFORE + DURING, AFTER);
-    save_households(&mut b, &example, &tinies, "b3", 701, AFTER);
+    a.save_households(&example, &tinies, "a3", 1 + BEFORE + DURING, AFTER);
+    b.save_households(&example, &tinies, "b3", 701, AFTER);
     run_sync(&mut a, &clients[0], &mut |_| {}).await.unwrap();
     run_sync(&mut b, &clients[1], &mut |_| {}).await.unwrap();
     // Households edited twice after the backup, each edit acknowledged: ten that are in the
@@ -292,25 +228,8 @@ async fn a_server_restored_from_its_backup_gets_back_everything_the_phones_had_s
         .map(|r| r.household_id)
         .collect();
     for (d, c, ids) in [(&mut a, &clients[0], a_ids), (&mut b, &clients[1], b_ids)] {
-        for round in 0..2 {
-            for id in &ids {
-                let r = d
-                    .latest()
-                    .into_iter()
-                    .find(|r| r.household_id == *id)
-                    .unwrap();
-                let Change::Upsert { household } = &r.change else {
-                    unreachable!()
-                };
-                let mut h = (**household).clone();
-                h.members[0].name.push_str(" (diubah)");
-                let rec = d.save(h);
-                if round == 0 {
-                    intermediate.insert(rec.revision.to_string());
-                }
-            }
-            run_sync(d, c, &mut |_| {}).await.unwrap();
-        }
+        let first_edits = d.edit_twice_and_sync(c, &ids).await.unwrap();
+        intermediate.extend(first_edits.iter().map(ToString::to_string));
     }
     let all_acked: HashSet<String> = acknowledged(&a)
         .into_iter()

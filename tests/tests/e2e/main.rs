@@ -21,6 +21,7 @@ mod fault_schedules;
 mod load;
 mod logout_cli;
 mod lost_photos;
+mod pg_restore;
 mod photo_upload;
 mod proxy;
 mod s3_photos;

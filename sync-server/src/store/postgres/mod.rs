@@ -27,10 +27,12 @@ use super::StoreError;
 mod accounts;
 mod blob_staging;
 mod limiter;
+mod lineage;
 mod prelist;
 mod push;
 mod reads;
 mod records;
+mod restores;
 mod review;
 mod rows;
 mod web_sessions;
@@ -115,6 +117,8 @@ pub struct PgStore {
     pool: Pool,
     runtime: Option<tokio::runtime::Runtime>,
     handle: tokio::runtime::Handle,
+    /// The connection holding the serving lock, in a server process ([`PgStore::hold_serving_lock`]).
+    serving: std::sync::Mutex<Option<deadpool_postgres::ClientWrapper>>,
     /// Test support: the next commit waits here ([`PgStore::pause_next_commit`]).
     #[cfg(any(test, feature = "test-support"))]
     commit_gate: std::sync::Mutex<Option<CommitGate>>,
@@ -171,6 +175,7 @@ impl PgStore {
             pool,
             runtime: Some(runtime),
             handle,
+            serving: std::sync::Mutex::new(None),
             #[cfg(any(test, feature = "test-support"))]
             commit_gate: std::sync::Mutex::new(None),
         };
@@ -219,36 +224,6 @@ impl PgStore {
         let (release_tx, release) = std::sync::mpsc::channel();
         *crate::store::lock(&self.commit_gate) = Some(CommitGate { arrived, release });
         (arrived_rx, release_tx)
-    }
-
-    /// The data's identity and restore lineage (tables `server_identity`, `server_restores`).
-    pub fn epoch(&self) -> Result<crate::epoch::Epoch, StoreError> {
-        self.run(async {
-            let c = self.client().await?;
-            let row = c
-                .query_one(
-                    "SELECT server_id, generation, timeline FROM server_identity",
-                    &[],
-                )
-                .await?;
-            let generation: i32 = row.try_get(1)?;
-            let restores = c
-                .query(
-                    "SELECT timeline, from_timeline, base_seq FROM server_restores \
-                     ORDER BY generation",
-                    &[],
-                )
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok(crate::epoch::Epoch::from_parts(
-                row.try_get(0)?,
-                u32::try_from(generation).unwrap_or(u32::MAX),
-                row.try_get(2)?,
-                restores,
-            ))
-        })
     }
 
     /// Test support: how many connections the pool holds now.

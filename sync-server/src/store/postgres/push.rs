@@ -13,6 +13,7 @@ use pendata_shared::protocol::{Change, ConflictNotice, ConflictReason, PullItem,
 use pendata_shared::{HouseholdId, RevisionId};
 use uuid::Uuid;
 
+use super::lineage::Lineage;
 use super::rows::{corrupt, millis, put_changes, ChangeRow};
 use super::{in_transaction, lock_key, lock_keys, PgStore};
 use crate::store::packed::PackedChange;
@@ -193,6 +194,23 @@ async fn push_tx(
         }
     }
 
+    // After a restore, a base the server never stored may be a revision lost with the old
+    // server (super::lineage): read what that rule needs, only when a record's base is not
+    // its household's current revision.
+    let mut unusual: Vec<Uuid> = Vec::new();
+    for rec in records {
+        let head = houses.get(&rec.record.household_id.0).and_then(|h| h.head);
+        if let Some(base) = rec.record.base_revision.map(|b| b.0) {
+            if Some(base) != head {
+                unusual.push(base);
+                unusual.extend(head);
+            }
+        }
+    }
+    unusual.sort_unstable();
+    unusual.dedup();
+    let lineage = Lineage::read(tx, &unusual).await?;
+
     // Decide each record in order.
     let username = pusher.username.to_lowercase();
     let mut w = Writes::default();
@@ -279,6 +297,14 @@ async fn push_tx(
             (true, Some(_), None) => Some(ConflictReason::ExistsWithoutBase),
             (true, h, Some(b)) if h == Some(b) => None,
             (true, _, Some(_)) => Some(ConflictReason::StaleBase),
+        };
+        let conflict = match (conflict, r.base_revision) {
+            (Some(ConflictReason::StaleBase), Some(base))
+                if lineage.base_lost(base.0, known.contains_key(&base.0), head.map(|h| h.0)) =>
+            {
+                None
+            }
+            (conflict, _) => conflict,
         };
         if !existed && rec.desa_code.is_none() {
             out.push(PushOutcome::Rejected {

@@ -9,7 +9,7 @@
 //! there when the data was restored. A base the server does know, or a current revision that
 //! arrived after the restore, is a conflict as always.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use pendata_shared::RevisionId;
 
@@ -45,4 +45,37 @@ pub(crate) fn base_lost_in_restore(
         .query_row([head.to_string()], |r| r.get(0))
         .optional()?;
     Ok(head_received.is_some_and(|at| at < restored_at))
+}
+
+/// Starts a new timeline on data just restored, whose change log ended at `base_seq`: the
+/// server's identity stays, its generation goes up by one, its timeline is new, and
+/// `server_restores` records the fork. Returns the new generation.
+pub fn start_timeline(tx: &Connection, base_seq: i64, snapshot: &str) -> Result<u32, StoreError> {
+    let (current, from_timeline): (i64, String) = tx
+        .query_row(
+            "SELECT generation, timeline FROM server_identity",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::Corrupt("server_identity has no row".into()))?;
+    let next = current + 1;
+    let timeline = crate::epoch::new_timeline();
+    tx.execute(
+        "UPDATE server_identity SET generation = ?1, timeline = ?2",
+        params![next, timeline],
+    )?;
+    tx.execute(
+        "INSERT INTO server_restores (generation, timeline, from_timeline, base_seq, snapshot, \
+         restored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            next,
+            timeline,
+            from_timeline,
+            base_seq,
+            snapshot,
+            super::now()
+        ],
+    )?;
+    Ok(u32::try_from(next).unwrap_or(u32::MAX))
 }

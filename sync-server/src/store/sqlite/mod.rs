@@ -25,9 +25,13 @@ mod prelist;
 mod push;
 mod reads;
 mod records;
+mod restores;
 mod review;
 mod rows;
 mod web_sessions;
+
+pub use lineage::start_timeline;
+pub use restores::{change_log_end, read_epoch};
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
