@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand};
 use pendata_server::auth::{hash_password, validate_password, validate_username, validate_wilayah};
 use pendata_server::backend::Backend;
 use pendata_server::config::FileConfig;
-use pendata_server::store::{NewUser, Role, Scope, StoreError};
+use pendata_server::operator::{CsvExport, DtsenCsvExport, XlsxExport};
+use pendata_server::store::{each_exported, NewUser, Role, Scope, StoreError};
 use pendata_server::Config;
 
 mod backup_cli;
@@ -292,21 +293,29 @@ fn export(
 ) -> anyhow::Result<()> {
     let scope = export_scope(wilayah)?;
     let store = open_store(config)?;
-    let households = store.records.export(&scope).context("reading households")?;
-    let rows = match format {
+    let records = store.records.as_ref();
+    // One page of households in memory at a time (a province does not fit).
+    let (households, rows) = match format {
         ExportFormat::Csv => {
             let file = std::fs::File::create(out)
                 .with_context(|| format!("creating {}", out.display()))?;
-            pendata_server::operator::write_csv(&households, std::io::BufWriter::new(file))
-                .map_err(anyhow::Error::msg)?
+            let mut csv =
+                CsvExport::new(std::io::BufWriter::new(file)).map_err(anyhow::Error::msg)?;
+            let n = each_exported(records, &scope, |e| {
+                csv.write(&e).map_err(anyhow::Error::msg)
+            })?;
+            (n, csv.finish().map_err(anyhow::Error::msg)?)
         }
         ExportFormat::Xlsx => {
-            pendata_server::operator::write_xlsx(&households, out).map_err(anyhow::Error::msg)?
+            let mut xlsx = XlsxExport::new().map_err(anyhow::Error::msg)?;
+            let n = each_exported(records, &scope, |e| {
+                xlsx.write(&e).map_err(anyhow::Error::msg)
+            })?;
+            (n, xlsx.finish(out).map_err(anyhow::Error::msg)?)
         }
     };
     println!(
-        "exported {} household(s), {rows} row(s) to {}",
-        households.len(),
+        "exported {households} household(s), {rows} row(s) to {}",
         out.display()
     );
     Ok(())
@@ -330,15 +339,17 @@ fn export_dtsen(
 ) -> anyhow::Result<()> {
     let scope = export_scope(wilayah)?;
     let store = open_store(config)?;
-    let records = store.records.export(&scope).context("reading records")?;
     let create = |p: &std::path::Path| {
         std::fs::File::create(p)
             .map(std::io::BufWriter::new)
             .with_context(|| format!("creating {}", p.display()))
     };
-    let (f, m) =
-        pendata_server::operator::write_dtsen_csv(&records, create(families)?, create(members)?)
-            .map_err(anyhow::Error::msg)?;
+    let mut dtsen =
+        DtsenCsvExport::new(create(families)?, create(members)?).map_err(anyhow::Error::msg)?;
+    each_exported(store.records.as_ref(), &scope, |e| {
+        dtsen.write(&e).map_err(anyhow::Error::msg)
+    })?;
+    let (f, m) = dtsen.finish().map_err(anyhow::Error::msg)?;
     println!(
         "exported {f} DTSEN famil{} to {} and {m} member row(s) to {}",
         if f == 1 { "y" } else { "ies" },

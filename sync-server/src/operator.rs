@@ -336,95 +336,168 @@ pub fn export_rows(e: &ExportHousehold) -> Vec<Vec<String>> {
     rows
 }
 
-/// Writes the export as CSV.
-pub fn write_csv(households: &[ExportHousehold], out: impl std::io::Write) -> Result<u64, String> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(export_header()).map_err(|e| e.to_string())?;
-    let mut n = 0;
-    for e in households {
-        for row in export_rows(e) {
-            w.write_record(&row).map_err(|e| e.to_string())?;
-            n += 1;
-        }
-    }
-    w.flush().map_err(|e| e.to_string())?;
-    Ok(n)
+/// The export as CSV, written one household at a time (a province does not fit in memory).
+pub struct CsvExport<W: std::io::Write> {
+    out: csv::Writer<W>,
+    rows: u64,
 }
 
-/// Writes the export as an .xlsx workbook: the sheet `anggota` of the same rows as the CSV,
-/// and, when there are DTSEN families, their results as `dtsen_keluarga` and `dtsen_anggota`
-/// ([`dtsen_rows`]).
-pub fn write_xlsx(households: &[ExportHousehold], path: &std::path::Path) -> Result<u64, String> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let rows: Vec<Vec<String>> = households.iter().flat_map(export_rows).collect();
-    let n = rows.len() as u64;
-    write_sheet(&mut book, "anggota", &export_header(), &rows)?;
-    let (families, members) = dtsen_rows(households);
-    if !families.is_empty() {
-        write_sheet(&mut book, "dtsen_keluarga", &family_header(), &families)?;
-        write_sheet(&mut book, "dtsen_anggota", &member_header(), &members)?;
-    }
-    book.save(path).map_err(|e| e.to_string())?;
-    Ok(n)
-}
-
-fn write_sheet(
-    book: &mut rust_xlsxwriter::Workbook,
-    name: &str,
-    header: &[String],
-    rows: &[Vec<String>],
-) -> Result<(), String> {
-    let sheet = book.add_worksheet();
-    sheet.set_name(name).map_err(|e| e.to_string())?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, name) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, name, &bold)
+impl<W: std::io::Write> CsvExport<W> {
+    /// Starts the file with its header row.
+    pub fn new(out: W) -> Result<Self, String> {
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(export_header())
             .map_err(|e| e.to_string())?;
+        Ok(CsvExport { out, rows: 0 })
     }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            // Text everywhere: NIK and KK numbers must not become floats.
+
+    /// Writes one household's rows (one per member).
+    pub fn write(&mut self, e: &ExportHousehold) -> Result<(), String> {
+        for row in export_rows(e) {
+            self.out.write_record(&row).map_err(|e| e.to_string())?;
+            self.rows += 1;
+        }
+        Ok(())
+    }
+
+    /// Flushes the file; returns how many rows it has under the header.
+    pub fn finish(mut self) -> Result<u64, String> {
+        self.out.flush().map_err(|e| e.to_string())?;
+        Ok(self.rows)
+    }
+}
+
+/// The export as an .xlsx workbook, filled one household at a time: the sheet `anggota` of
+/// the same rows as the CSV, and, when there are DTSEN families, their results as
+/// `dtsen_keluarga` and `dtsen_anggota` (`pendata_shared::dtsen::export`). (The workbook itself
+/// is built in memory by rust_xlsxwriter: XLSX is for a kabupaten's exports; a province's goes
+/// to CSV.)
+pub struct XlsxExport {
+    members: Sheet,
+    families: Sheet,
+    family_members: Sheet,
+}
+
+/// A worksheet and the next row to write.
+struct Sheet {
+    sheet: rust_xlsxwriter::Worksheet,
+    next: u32,
+}
+
+impl Sheet {
+    fn new(name: &str, header: &[String]) -> Result<Self, String> {
+        let mut sheet = rust_xlsxwriter::Worksheet::new();
+        sheet.set_name(name).map_err(|e| e.to_string())?;
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        for (c, name) in header.iter().enumerate() {
             sheet
-                .write_string(r as u32 + 1, c as u16, v)
+                .write_string_with_format(0, c as u16, name, &bold)
                 .map_err(|e| e.to_string())?;
         }
+        Ok(Sheet { sheet, next: 1 })
     }
-    Ok(())
-}
 
-/// The DTSEN results of the exported records, for Kemensos/BPS: one row per family and one
-/// per member, code and label columns (`pendata_shared::dtsen::export`), each row after the
-/// record's review state.
-pub fn dtsen_rows(households: &[ExportHousehold]) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
-    let mut families = Vec::new();
-    let mut members = Vec::new();
-    for e in households {
-        let Some(f) = &e.family else { continue };
-        families.push(family_row(f));
-        members.extend(member_rows(f));
-    }
-    (families, members)
-}
-
-/// Writes the DTSEN results as two CSV files (families, members); returns their row counts.
-pub fn write_dtsen_csv(
-    households: &[ExportHousehold],
-    families_out: impl std::io::Write,
-    members_out: impl std::io::Write,
-) -> Result<(u64, u64), String> {
-    let (families, members) = dtsen_rows(households);
-    let write = |out: Box<dyn std::io::Write + '_>, header: Vec<String>, rows: &[Vec<String>]| {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(header).map_err(|e| e.to_string())?;
-        for row in rows {
-            w.write_record(row).map_err(|e| e.to_string())?;
+    fn push(&mut self, row: &[String]) -> Result<(), String> {
+        for (c, v) in row.iter().enumerate() {
+            // Text everywhere: NIK and KK numbers must not become floats.
+            self.sheet
+                .write_string(self.next, c as u16, v)
+                .map_err(|e| e.to_string())?;
         }
-        w.flush().map_err(|e| e.to_string())
-    };
-    write(Box::new(families_out), family_header(), &families)?;
-    write(Box::new(members_out), member_header(), &members)?;
-    Ok((families.len() as u64, members.len() as u64))
+        self.next += 1;
+        Ok(())
+    }
+
+    fn rows(&self) -> u64 {
+        u64::from(self.next - 1)
+    }
+}
+
+impl XlsxExport {
+    pub fn new() -> Result<Self, String> {
+        Ok(XlsxExport {
+            members: Sheet::new("anggota", &export_header())?,
+            families: Sheet::new("dtsen_keluarga", &family_header())?,
+            family_members: Sheet::new("dtsen_anggota", &member_header())?,
+        })
+    }
+
+    /// Adds one household's rows.
+    pub fn write(&mut self, e: &ExportHousehold) -> Result<(), String> {
+        for row in export_rows(e) {
+            self.members.push(&row)?;
+        }
+        if let Some(f) = &e.family {
+            self.families.push(&family_row(f))?;
+            for row in member_rows(f) {
+                self.family_members.push(&row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves the workbook at `path`; returns the rows of its `anggota` sheet.
+    pub fn finish(self, path: &std::path::Path) -> Result<u64, String> {
+        let rows = self.members.rows();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.push_worksheet(self.members.sheet);
+        if self.families.rows() > 0 {
+            book.push_worksheet(self.families.sheet);
+            book.push_worksheet(self.family_members.sheet);
+        }
+        book.save(path).map_err(|e| e.to_string())?;
+        Ok(rows)
+    }
+}
+
+/// The DTSEN results for Kemensos/BPS as two CSV files, written one record at a time: one row
+/// per family and one per member, code and label columns, each row after the record's review
+/// state.
+pub struct DtsenCsvExport<F: std::io::Write, M: std::io::Write> {
+    families: csv::Writer<F>,
+    members: csv::Writer<M>,
+    counts: (u64, u64),
+}
+
+impl<F: std::io::Write, M: std::io::Write> DtsenCsvExport<F, M> {
+    pub fn new(families: F, members: M) -> Result<Self, String> {
+        let mut families = csv::Writer::from_writer(families);
+        families
+            .write_record(family_header())
+            .map_err(|e| e.to_string())?;
+        let mut members = csv::Writer::from_writer(members);
+        members
+            .write_record(member_header())
+            .map_err(|e| e.to_string())?;
+        Ok(DtsenCsvExport {
+            families,
+            members,
+            counts: (0, 0),
+        })
+    }
+
+    /// Writes the record's family and members, if it is a DTSEN family.
+    pub fn write(&mut self, e: &ExportHousehold) -> Result<(), String> {
+        let Some(f) = &e.family else {
+            return Ok(());
+        };
+        self.families
+            .write_record(family_row(f))
+            .map_err(|e| e.to_string())?;
+        self.counts.0 += 1;
+        for row in member_rows(f) {
+            self.members.write_record(row).map_err(|e| e.to_string())?;
+            self.counts.1 += 1;
+        }
+        Ok(())
+    }
+
+    /// Flushes both files; returns their row counts (families, members).
+    pub fn finish(mut self) -> Result<(u64, u64), String> {
+        self.families.flush().map_err(|e| e.to_string())?;
+        self.members.flush().map_err(|e| e.to_string())?;
+        Ok(self.counts)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

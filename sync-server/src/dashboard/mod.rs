@@ -30,6 +30,7 @@ mod households;
 mod progress;
 mod restore;
 mod session;
+mod stream_body;
 mod transfer;
 mod users;
 

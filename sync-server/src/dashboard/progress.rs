@@ -11,7 +11,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::{bar_chart, html_response, t, DashError, WebUser};
-use crate::store::{ProgressRow, ReviewState};
+use crate::store::{each_progress, ProgressRow, ReviewState, StoreError};
 use crate::AppState;
 
 /// Counts of one area.
@@ -115,31 +115,37 @@ pub async fn page(
         .filter(|f| !f.is_empty())
         .map(str::to_owned);
     let scope = user.scope();
-    let all = state.records(move |s| s.progress(&scope)).await?;
-
-    // kecamatan code -> desa code -> counts
-    let mut tree: BTreeMap<String, BTreeMap<String, Counts>> = BTreeMap::new();
-    let mut facilitators: Vec<String> = Vec::new();
-    for e in &all {
-        for f in [e.assigned_to.as_deref(), e.enumerator.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            if !facilitators.iter().any(|x| x.eq_ignore_ascii_case(f)) {
-                facilitators.push(f.to_owned());
-            }
-        }
-        if !matches(e, facilitator.as_deref(), from, to) {
-            continue;
-        }
-        let desa = e.desa_code.clone();
-        let kec = desa.get(..6).unwrap_or(&desa).to_owned();
-        tree.entry(kec)
-            .or_default()
-            .entry(desa)
-            .or_default()
-            .add(&counts_of(e));
-    }
+    // One page of households in memory at a time: a province does not fit.
+    let wanted = facilitator.clone();
+    let (tree, mut facilitators) = state
+        .records(move |s| {
+            // kecamatan code -> desa code -> counts
+            let mut tree: BTreeMap<String, BTreeMap<String, Counts>> = BTreeMap::new();
+            let mut facilitators: Vec<String> = Vec::new();
+            each_progress(s, &scope, |e| {
+                for f in [e.assigned_to.as_deref(), e.enumerator.as_deref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    if !facilitators.iter().any(|x| x.eq_ignore_ascii_case(f)) {
+                        facilitators.push(f.to_owned());
+                    }
+                }
+                if !matches(&e, wanted.as_deref(), from, to) {
+                    return Ok::<(), StoreError>(());
+                }
+                let desa = e.desa_code.clone();
+                let kec = desa.get(..6).unwrap_or(&desa).to_owned();
+                tree.entry(kec)
+                    .or_default()
+                    .entry(desa)
+                    .or_default()
+                    .add(&counts_of(&e));
+                Ok(())
+            })?;
+            Ok((tree, facilitators))
+        })
+        .await?;
     facilitators.sort_by_key(|f| f.to_lowercase());
     let w = pendata_shared::Wilayah::embedded();
     let name = |code: &str| {

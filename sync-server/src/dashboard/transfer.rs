@@ -1,6 +1,7 @@
 //! Import assignments (admins: a CSV upload through the operator's parser and the store's
 //! import) and export (supervisors: CSV or XLSX of their wilayah through the operator's writers).
 
+use axum::body::Body;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -8,9 +9,10 @@ use maud::{html, Markup};
 use pendata_shared::Lang;
 use serde::Deserialize;
 
+use super::stream_body::{body_channel, ChunkWriter};
 use super::{csrf_field, html_response, page, t, wilayah_name, DashError, WebUser};
-use crate::operator::{parse_prelist_csv, write_csv, write_xlsx, RowError, PRELIST_COLUMNS};
-use crate::store::{ImportSummary, Scope};
+use crate::operator::{parse_prelist_csv, CsvExport, RowError, XlsxExport, PRELIST_COLUMNS};
+use crate::store::{each_exported, ImportSummary, RecordStore, Scope, StoreError};
 use crate::AppState;
 
 fn import_form(lang: Lang, user: &WebUser) -> Markup {
@@ -270,8 +272,6 @@ pub async fn export_download(
     } else {
         return Err(DashError::Forbidden);
     };
-    let all = state.records(move |s| s.export(&scope)).await?;
-    let n = all.len();
     let label = if wanted.is_empty() {
         if user.wilayah.is_empty() {
             "semua".to_owned()
@@ -282,36 +282,41 @@ pub async fn export_download(
         wanted
     };
     let date = chrono::Utc::now().format("%Y%m%d");
-    let (bytes, ctype, ext) = if xlsx {
+    let store = state.records.clone();
+    let who = format!("{} / {label}", user.username);
+    // One page of households in memory at a time: a province does not fit.
+    let (body, ctype, ext) = if xlsx {
         let path = state
             .config
             .data_dir
             .join(format!("export-{}.xlsx.tmp", uuid::Uuid::now_v7()));
         let bytes = tokio::task::spawn_blocking(move || {
-            let r = write_xlsx(&all, &path)
-                .and_then(|_| std::fs::read(&path).map_err(|e| e.to_string()));
+            let r = write_xlsx_file(store.as_ref(), &scope, &path).and_then(|n| {
+                tracing::info!(export = %who, households = n, format = "xlsx", "dashboard export");
+                std::fs::read(&path).map_err(StoreError::from)
+            });
             let _ = std::fs::remove_file(&path);
             r
         })
         .await
-        .map_err(|e| DashError::Internal(e.to_string()))?
-        .map_err(DashError::Internal)?;
+        .map_err(|e| DashError::Internal(e.to_string()))??;
         (
-            bytes,
+            Body::from(bytes),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )
     } else {
-        let bytes = tokio::task::spawn_blocking(move || {
-            let mut out = Vec::new();
-            write_csv(&all, &mut out).map(|_| out)
-        })
-        .await
-        .map_err(|e| DashError::Internal(e.to_string()))?
-        .map_err(DashError::Internal)?;
-        (bytes, "text/csv; charset=utf-8", "csv")
+        let (out, body) = body_channel();
+        tokio::task::spawn_blocking(
+            move || match write_csv_stream(store.as_ref(), &scope, out) {
+                Ok(n) => {
+                    tracing::info!(export = %who, households = n, format = "csv", "dashboard export")
+                }
+                Err(e) => tracing::warn!(export = %who, error = %e, "dashboard export cut short"),
+            },
+        );
+        (body, "text/csv; charset=utf-8", "csv")
     };
-    tracing::info!(username = %user.username, wilayah = %label, households = n, format = ext, "dashboard export");
     let disposition = format!("attachment; filename=\"pendata-{label}-{date}.{ext}\"");
     Ok((
         [
@@ -322,7 +327,35 @@ pub async fn export_download(
                     .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
             ),
         ],
-        bytes,
+        body,
     )
         .into_response())
+}
+
+fn writer_error(message: String) -> StoreError {
+    StoreError::Io(std::io::Error::other(message))
+}
+
+/// The export of `scope` as CSV into `out`; returns how many households.
+fn write_csv_stream(
+    store: &dyn RecordStore,
+    scope: &Scope,
+    out: ChunkWriter,
+) -> Result<u64, StoreError> {
+    let mut csv = CsvExport::new(out).map_err(writer_error)?;
+    let n = each_exported(store, scope, |e| csv.write(&e).map_err(writer_error))?;
+    csv.finish().map_err(writer_error)?;
+    Ok(n)
+}
+
+/// The export of `scope` as an .xlsx file at `path`; returns how many households.
+fn write_xlsx_file(
+    store: &dyn RecordStore,
+    scope: &Scope,
+    path: &std::path::Path,
+) -> Result<u64, StoreError> {
+    let mut xlsx = XlsxExport::new().map_err(writer_error)?;
+    let n = each_exported(store, scope, |e| xlsx.write(&e).map_err(writer_error))?;
+    xlsx.finish(path).map_err(writer_error)?;
+    Ok(n)
 }

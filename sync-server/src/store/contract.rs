@@ -290,8 +290,9 @@ use pendata_shared::protocol::{
 use pendata_shared::{HouseholdId, RevisionId};
 
 use super::{
-    IncomingRecord, ListQuery, PrelistHousehold, ProgressRow, Puller, Pusher, RecordError,
-    RecordStore, RestoreStore, ReviewState, Scope, ShaHex, StateFilter,
+    collect_export, each_progress, IncomingRecord, ListQuery, PageAfter, PrelistHousehold,
+    ProgressRow, Puller, Pusher, RecordError, RecordStore, RestoreStore, ReviewState, Scope,
+    ShaHex, StateFilter,
 };
 
 /// A pusher (enumerator) working in `wilayah`.
@@ -362,6 +363,17 @@ pub fn prelist(id: &str, desa: &str, assigned_to: Option<&str>) -> PrelistHouseh
         members: Vec::new(),
         assigned_to: assigned_to.map(Into::into),
     }
+}
+
+/// Every progress row of `scope`, page by page.
+pub fn progress_all<S: RecordStore + ?Sized>(s: &S, scope: &Scope) -> Vec<ProgressRow> {
+    let mut rows = Vec::new();
+    each_progress(s, scope, |r| {
+        rows.push(r);
+        Ok::<(), StoreError>(())
+    })
+    .unwrap();
+    rows
 }
 
 fn all_pulled<S: RecordStore>(s: &S, who: &Puller) -> Vec<PullItem> {
@@ -884,7 +896,7 @@ pub fn prelist_import_and_scoped_pulls<S: RecordStore>(make: impl Fn() -> S) {
             ..
         }
     ));
-    let exported = s.export(&Scope::within("320102")).unwrap();
+    let exported = collect_export(&s, &Scope::within("320102")).unwrap();
     assert_eq!(exported.len(), 3);
     assert!(exported.iter().any(|e| e.household.is_some()));
 
@@ -934,15 +946,41 @@ pub fn prelist_import_and_scoped_pulls<S: RecordStore>(make: impl Fn() -> S) {
     )
     .unwrap();
     for scope in [Scope::within("320102"), Scope::within(desa), Scope::all()] {
-        let expect: Vec<ProgressRow> = s
-            .export(&scope)
-            .unwrap()
+        let all = collect_export(&s, &scope).unwrap();
+        let expect: Vec<ProgressRow> = all.iter().map(ProgressRow::of_export).collect();
+        assert_eq!(progress_all(&s, &scope), expect);
+        // Pages of two, each after the last key of the one before, give the same households
+        // in the same order (desa code, then id), each once.
+        let mut paged = Vec::new();
+        let mut paged_progress = Vec::new();
+        let mut after: Option<PageAfter> = None;
+        loop {
+            let page = s.export_page(&scope, after.as_ref(), 2).unwrap();
+            let progress = s.progress_page(&scope, after.as_ref(), 2).unwrap();
+            assert!(page.len() <= 2 && progress.len() == page.len());
+            let Some(last) = page.last() else { break };
+            after = Some(PageAfter {
+                desa_code: last.summary.desa_code.clone(),
+                id: last.summary.id,
+            });
+            paged.extend(page.iter().map(|e| e.summary.id));
+            paged_progress.extend(progress);
+        }
+        let ids: Vec<HouseholdId> = all.iter().map(|e| e.summary.id).collect();
+        assert_eq!(paged, ids);
+        assert_eq!(paged_progress, expect);
+        let mut keys: Vec<(String, String)> = all
             .iter()
-            .map(ProgressRow::of_export)
+            .map(|e| (e.summary.desa_code.clone(), e.summary.id.to_string()))
             .collect();
-        assert_eq!(s.progress(&scope).unwrap(), expect);
+        keys.sort();
+        assert_eq!(
+            keys.iter().map(|k| k.1.clone()).collect::<Vec<_>>(),
+            ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "ordered by desa code, then id"
+        );
     }
-    let rows = s.progress(&Scope::within("320102")).unwrap();
+    let rows = progress_all(&s, &Scope::within("320102"));
     assert_eq!(rows.len(), 6);
     let approved: Vec<_> = rows
         .iter()

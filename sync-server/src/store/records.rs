@@ -253,6 +253,7 @@ pub struct ExportHousehold {
 /// kabupaten holds tens of thousands; parsing each record for a page view would take seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressRow {
+    pub id: HouseholdId,
     pub desa_code: String,
     pub assigned_to: Option<String>,
     /// The enumerator recorded in the current revision's interview.
@@ -279,6 +280,7 @@ impl ProgressRow {
         let received = s.current_revision.is_some() && !s.deleted;
         let interview = e.household.as_ref().map(|h| &h.interview);
         ProgressRow {
+            id: s.id,
             desa_code: s.desa_code.clone(),
             assigned_to: s.assigned_to.clone(),
             enumerator: interview.and_then(|i| i.enumerator.clone()),
@@ -397,11 +399,111 @@ pub trait RecordStore: Send + Sync + 'static {
     fn get(&self, id: HouseholdId, scope: &Scope) -> Result<Option<HouseholdDetail>, StoreError>;
     /// Creates or updates prelist households (by `prelist_id`) in one transaction.
     fn import_prelist(&self, households: &[PrelistHousehold]) -> Result<ImportSummary, StoreError>;
-    /// Every household inside `scope`, for the export.
-    fn export(&self, scope: &Scope) -> Result<Vec<ExportHousehold>, StoreError>;
-    /// One [`ProgressRow`] per household inside `scope`, ordered by desa and id; the same
-    /// facts as [`ProgressRow::of_export`] of [`RecordStore::export`], without parsing records.
-    fn progress(&self, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError>;
+    /// One page of the export: the households inside `scope` that come after `after` in
+    /// (desa code, id) order, at most `limit`. A province does not fit in memory: read a whole
+    /// wilayah with [`each_exported`], one page at a time.
+    fn export_page(
+        &self,
+        scope: &Scope,
+        after: Option<&PageAfter>,
+        limit: u32,
+    ) -> Result<Vec<ExportHousehold>, StoreError>;
+    /// One page of [`ProgressRow`]s, in the same order and paging as
+    /// [`RecordStore::export_page`]; the same facts as [`ProgressRow::of_export`], without
+    /// parsing records. A whole wilayah: [`each_progress`].
+    fn progress_page(
+        &self,
+        scope: &Scope,
+        after: Option<&PageAfter>,
+        limit: u32,
+    ) -> Result<Vec<ProgressRow>, StoreError>;
+}
+
+/// Where a page of households ends: they are listed by desa code, then id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageAfter {
+    pub desa_code: String,
+    pub id: HouseholdId,
+}
+
+/// Households per page when a whole wilayah is read.
+pub const PAGE_SIZE: u32 = 500;
+
+/// Calls `f` with every household inside `scope` in (desa, id) order, holding one page in
+/// memory at a time; returns how many there were.
+pub fn each_exported<S, E>(
+    store: &S,
+    scope: &Scope,
+    mut f: impl FnMut(ExportHousehold) -> Result<(), E>,
+) -> Result<u64, E>
+where
+    S: RecordStore + ?Sized,
+    E: From<StoreError>,
+{
+    each_page(
+        |after| store.export_page(scope, after, PAGE_SIZE),
+        |e| PageAfter {
+            desa_code: e.summary.desa_code.clone(),
+            id: e.summary.id,
+        },
+        &mut f,
+    )
+}
+
+/// Calls `f` with the [`ProgressRow`] of every household inside `scope`, one page in memory
+/// at a time; returns how many there were.
+pub fn each_progress<S, E>(
+    store: &S,
+    scope: &Scope,
+    mut f: impl FnMut(ProgressRow) -> Result<(), E>,
+) -> Result<u64, E>
+where
+    S: RecordStore + ?Sized,
+    E: From<StoreError>,
+{
+    each_page(
+        |after| store.progress_page(scope, after, PAGE_SIZE),
+        |r| PageAfter {
+            desa_code: r.desa_code.clone(),
+            id: r.id,
+        },
+        &mut f,
+    )
+}
+
+fn each_page<T, E: From<StoreError>>(
+    mut page: impl FnMut(Option<&PageAfter>) -> Result<Vec<T>, StoreError>,
+    key: impl Fn(&T) -> PageAfter,
+    f: &mut impl FnMut(T) -> Result<(), E>,
+) -> Result<u64, E> {
+    let mut after: Option<PageAfter> = None;
+    let mut n = 0;
+    loop {
+        let items = page(after.as_ref())?;
+        let full = items.len() >= PAGE_SIZE as usize;
+        after = items.last().map(&key);
+        for item in items {
+            f(item)?;
+            n += 1;
+        }
+        if !full {
+            return Ok(n);
+        }
+    }
+}
+
+/// Every household inside `scope` in one `Vec`: for tests and small scopes only (an operator's
+/// export goes through [`each_exported`]).
+pub fn collect_export<S: RecordStore + ?Sized>(
+    store: &S,
+    scope: &Scope,
+) -> Result<Vec<ExportHousehold>, StoreError> {
+    let mut all = Vec::new();
+    each_exported(store, scope, |e| {
+        all.push(e);
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(all)
 }
 
 /// Name of the head of household, for listings.

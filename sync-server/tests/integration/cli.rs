@@ -4,7 +4,7 @@
 use std::process::{Command, Output};
 
 use pendata_server::store::sqlite::SqliteStore;
-use pendata_server::store::{AccountStore, RecordStore, Scope};
+use pendata_server::store::{collect_export, AccountStore, Scope};
 use pendata_server::Config;
 
 fn run(data: &std::path::Path, args: &[&str]) -> Output {
@@ -55,7 +55,7 @@ fn import_reports_bad_rows_imports_good_households_and_updates_on_reimport() {
         text(&out.stdout)
     );
     let s = store(&data);
-    let all = s.export(&Scope::all()).unwrap();
+    let all = collect_export(&s, &Scope::all()).unwrap();
     let mut ids: Vec<_> = all
         .iter()
         .map(|e| e.summary.prelist_id.clone().unwrap())
@@ -78,7 +78,7 @@ fn import_reports_bad_rows_imports_good_households_and_updates_on_reimport() {
     let out = run(&data, &["import-assignments", csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("0 created, 1 updated"));
-    let all = s.export(&Scope::all()).unwrap();
+    let all = collect_export(&s, &Scope::all()).unwrap();
     assert_eq!(all.len(), 2);
     let p1 = all.iter().find(|e| e.summary.id == id).unwrap();
     assert_eq!(p1.assignment.as_ref().unwrap().address, "Kp. A baru");
@@ -111,7 +111,7 @@ fn demo_is_idempotent_and_export_writes_csv_and_xlsx() {
     );
     let s = store(&data);
     assert_eq!(s.list_users().unwrap().len(), 5);
-    assert_eq!(s.export(&Scope::all()).unwrap().len(), 13);
+    assert_eq!(collect_export(&s, &Scope::all()).unwrap().len(), 13);
 
     let csv_path = dir.path().join("out.csv");
     let out = run(

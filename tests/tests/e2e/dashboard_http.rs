@@ -666,6 +666,46 @@ async fn an_admin_imports_a_csv_with_a_row_report_and_exports_xlsx() {
     world.server.stop().await;
 }
 
+/// An export larger than one page of the store (`PAGE_SIZE` households) streams every household
+/// exactly once, in desa order, and the progress page counts every one of them.
+#[tokio::test]
+async fn an_export_of_many_pages_streams_every_household_once() {
+    let world = DashboardWorld::start().await.unwrap();
+    let example = pendata_e2e::example_household().unwrap();
+    let n = pendata_server::store::PAGE_SIZE as usize * 2 + 37;
+    let prelist: Vec<_> = (0..n)
+        .map(|i| {
+            let mut p = pendata_e2e::prelist_of(&example, &format!("P-BIG-{i:05}"), None);
+            p.members.truncate(1);
+            p
+        })
+        .collect();
+    world.server.import_prelist(&prelist).unwrap();
+    let mut web = WebClient::new(&world.server.url()).unwrap();
+    web.login(ADMIN).await.unwrap();
+    let res = web
+        .get("/dashboard/export/download?format=csv&wilayah=320102")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let csv = res.text().await.unwrap();
+    let mut ids: Vec<&str> = csv
+        .lines()
+        .filter_map(|l| l.split(',').find(|f| f.starts_with("P-BIG-")))
+        .collect();
+    assert_eq!(ids.len(), n, "one row per household (one member each)");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "each household once");
+    let page = web.get("/dashboard").await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains(&format!(">{}<", n + 1)),
+        "the progress page counts all {} assigned households",
+        n + 1
+    );
+    world.server.stop().await;
+}
+
 #[tokio::test]
 async fn admins_add_disable_and_reset_users_and_a_disabled_user_loses_the_session() {
     let world = DashboardWorld::start().await.unwrap();

@@ -30,7 +30,7 @@ use pendata_e2e::procs::binary;
 use pendata_e2e::workload::tiny_set;
 use pendata_e2e::{example_household, NoSleep, TestServer};
 use pendata_server::store::postgres::testing;
-use pendata_server::store::{Scope, Sha256Hex};
+use pendata_server::store::{collect_export, Scope, Sha256Hex};
 use pendata_server::Config;
 use pendata_shared::ids::DeviceId;
 
@@ -252,7 +252,7 @@ async fn a_postgresql_server_restored_with_pg_restore_gets_back_everything_the_p
         "only the first edits of the dumped households"
     );
     assert!(intermediate.iter().all(|r| gone.contains(r)));
-    let households = server.state.records.export(&Scope::all()).unwrap();
+    let households = collect_export(server.state.records.as_ref(), &Scope::all()).unwrap();
     assert_eq!(households.len(), newest.len(), "each household once");
     for d in [&a, &b] {
         for (sha, bytes) in &d.photos {

@@ -11,8 +11,8 @@ use super::rows::{
 };
 use super::{in_transaction, lock_key, lock_keys, PgStore};
 use crate::store::{
-    prelist_assignment, ExportHousehold, ImportSummary, PrelistHousehold, ProgressRow, ReviewState,
-    Scope, StoreError,
+    prelist_assignment, ExportHousehold, ImportSummary, PageAfter, PrelistHousehold, ProgressRow,
+    ReviewState, Scope, StoreError,
 };
 
 pub(super) fn import_prelist(
@@ -114,15 +114,25 @@ pub(super) fn import_prelist(
     })
 }
 
-pub(super) fn export(store: &PgStore, scope: &Scope) -> Result<Vec<ExportHousehold>, StoreError> {
+pub(super) fn export_page(
+    store: &PgStore,
+    scope: &Scope,
+    after: Option<&PageAfter>,
+    limit: u32,
+) -> Result<Vec<ExportHousehold>, StoreError> {
     let (lo, hi) = scope_range(scope);
+    let (desa, id) = after_params(after);
     store.run(async {
         let c = store.client().await?;
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM households h WHERE {} ORDER BY h.desa_code, h.id",
+            "SELECT {SUMMARY_COLUMNS} FROM households h WHERE {} AND {AFTER_SQL} \
+             ORDER BY h.desa_code, h.id LIMIT $5",
             in_range("h.desa_code", "$1", "$2")
         );
-        let summaries = c.query(&sql, &[&lo, &hi]).await?;
+        let stmt = c.prepare_cached(&sql).await?;
+        let summaries = c
+            .query(&stmt, &[&lo, &hi, &desa, &id, &i64::from(limit)])
+            .await?;
         let mut out = Vec::with_capacity(summaries.len());
         for row in &summaries {
             let summary = summary_from_row(row)?;
@@ -144,34 +154,53 @@ pub(super) fn export(store: &PgStore, scope: &Scope) -> Result<Vec<ExportHouseho
     })
 }
 
-pub(super) fn progress(store: &PgStore, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
+/// Households after the page key in parameters $3 (desa code) and $4 (id), NULL for the first
+/// page.
+const AFTER_SQL: &str = "($3::text IS NULL OR (h.desa_code, h.id) > ($3::text, $4::uuid))";
+
+fn after_params(after: Option<&PageAfter>) -> (Option<&str>, Option<Uuid>) {
+    (after.map(|a| a.desa_code.as_str()), after.map(|a| a.id.0))
+}
+
+pub(super) fn progress_page(
+    store: &PgStore,
+    scope: &Scope,
+    after: Option<&PageAfter>,
+    limit: u32,
+) -> Result<Vec<ProgressRow>, StoreError> {
     let (lo, hi) = scope_range(scope);
+    let (desa, id) = after_params(after);
     store.run(async {
         let c = store.client().await?;
         let sql = format!(
-            "SELECT h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
+            "SELECT h.id, h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
                     h.head_revision IS NOT NULL AND NOT h.deleted, h.assignment IS NOT NULL, \
                     r.interview_enumerator, COALESCE(r.interview_opened, false), \
                     COALESCE(r.interview_finalized, false) \
              FROM households h \
              LEFT JOIN revisions r ON r.revision = h.head_revision AND r.op = 'upsert' \
-             WHERE {} ORDER BY h.desa_code, h.id",
+             WHERE {} AND {AFTER_SQL} ORDER BY h.desa_code, h.id LIMIT $5",
             in_range("h.desa_code", "$1", "$2")
         );
         let stmt = c.prepare_cached(&sql).await?;
         let mut out = Vec::new();
-        for row in c.query(&stmt, &[&lo, &hi]).await? {
-            let state: String = row.try_get(3)?;
-            let conflicts: i32 = row.try_get(4)?;
-            let received: bool = row.try_get(5)?;
-            let opened: bool = row.try_get(8)?;
-            let finalized: bool = row.try_get(9)?;
+        for row in c
+            .query(&stmt, &[&lo, &hi, &desa, &id, &i64::from(limit)])
+            .await?
+        {
+            let state: String = row.try_get(4)?;
+            let conflicts: i32 = row.try_get(5)?;
+            let received: bool = row.try_get(6)?;
+            let opened: bool = row.try_get(9)?;
+            let finalized: bool = row.try_get(10)?;
+            let hid: Uuid = row.try_get(0)?;
             out.push(ProgressRow {
-                desa_code: row.try_get(0)?,
-                assigned_to: row.try_get(1)?,
-                enumerator: row.try_get(7)?,
-                updated_at: row.try_get(2)?,
-                assigned: row.try_get(6)?,
+                id: HouseholdId(hid),
+                desa_code: row.try_get(1)?,
+                assigned_to: row.try_get(2)?,
+                enumerator: row.try_get(8)?,
+                updated_at: row.try_get(3)?,
+                assigned: row.try_get(7)?,
                 received,
                 visited: received && opened,
                 finalized: received && finalized,

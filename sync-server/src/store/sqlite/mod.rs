@@ -362,7 +362,7 @@ mod tests {
         // The old row reads as before: its household, its progress facts from the JSON.
         let detail = store.get(old.id, &all).unwrap().unwrap();
         assert_eq!(detail.household.as_ref(), Some(&old));
-        let progress = store.progress(&all).unwrap();
+        let progress = crate::store::contract::progress_all(&store, &all);
         assert_eq!(progress.len(), 1);
         assert_eq!(progress[0].enumerator.as_deref(), Some("ani"));
         assert!(progress[0].visited && !progress[0].finalized);
@@ -403,7 +403,7 @@ mod tests {
             ]
         );
         // The progress facts now come from the new revision's columns.
-        let progress = store.progress(&all).unwrap();
+        let progress = crate::store::contract::progress_all(&store, &all);
         assert_eq!(progress[0].enumerator.as_deref(), Some("budi"));
         assert!(progress[0].visited && progress[0].finalized);
     }

@@ -7,8 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::rows::*;
 use super::{now, SqliteStore};
 use crate::store::{
-    prelist_assignment, ExportHousehold, HouseholdSummary, ImportSummary, PrelistHousehold,
-    ProgressRow, ReviewState, Scope, StoreError,
+    prelist_assignment, ExportHousehold, HouseholdSummary, ImportSummary, PageAfter,
+    PrelistHousehold, ProgressRow, ReviewState, Scope, StoreError,
 };
 
 pub(super) fn import_prelist(
@@ -88,18 +88,25 @@ pub(super) fn import_prelist(
     })
 }
 
-pub(super) fn export(
+pub(super) fn export_page(
     store: &SqliteStore,
     scope: &Scope,
+    after: Option<&PageAfter>,
+    limit: u32,
 ) -> Result<Vec<ExportHousehold>, StoreError> {
     store.read(|conn| {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM households h WHERE {} ORDER BY h.desa_code, h.id",
+            "SELECT {SUMMARY_COLUMNS} FROM households h WHERE {} AND {AFTER_SQL} \
+             ORDER BY h.desa_code, h.id LIMIT ?4",
             prefix_sql("h.desa_code", "?1")
         );
+        let (desa, id) = after_params(after);
         let summaries: Vec<HouseholdSummary> = {
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt.query_map([scope.sql_prefix()], summary_from_row)?;
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                params![scope.sql_prefix(), desa, id, i64::from(limit)],
+                summary_from_row,
+            )?;
             let mut out = Vec::new();
             for row in rows {
                 out.push(row?.finish()?);
@@ -126,16 +133,37 @@ pub(super) fn export(
     })
 }
 
-pub(super) fn progress(store: &SqliteStore, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
-    store.read(|conn| progress_rows(conn, scope))
+pub(super) fn progress_page(
+    store: &SqliteStore,
+    scope: &Scope,
+    after: Option<&PageAfter>,
+    limit: u32,
+) -> Result<Vec<ProgressRow>, StoreError> {
+    store.read(|conn| progress_rows(conn, scope, after, limit))
+}
+
+/// Households after the page key in parameters ?2 (desa code) and ?3 (id), NULL for the first
+/// page.
+const AFTER_SQL: &str = "(?2 IS NULL OR (h.desa_code, h.id) > (?2, ?3))";
+
+fn after_params(after: Option<&PageAfter>) -> (Option<&str>, Option<String>) {
+    (
+        after.map(|a| a.desa_code.as_str()),
+        after.map(|a| a.id.to_string()),
+    )
 }
 
 /// The progress facts of every household in `scope` in one query: the interview fields come
 /// from the current revision's columns (written since migration 0005), or for a revision
 /// stored before from SQLite's JSON functions on its change; no record is parsed in Rust.
-fn progress_rows(conn: &Connection, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
+fn progress_rows(
+    conn: &Connection,
+    scope: &Scope,
+    after: Option<&PageAfter>,
+    limit: u32,
+) -> Result<Vec<ProgressRow>, StoreError> {
     let sql = format!(
-        "SELECT h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
+        "SELECT h.id, h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
                 h.head_revision IS NOT NULL AND h.deleted = 0, h.assignment IS NOT NULL, \
                 CASE WHEN r.change_packed IS NULL \
                   THEN json_extract(r.change_json, '$.household.interview.enumerator') \
@@ -150,27 +178,33 @@ fn progress_rows(conn: &Connection, scope: &Scope) -> Result<Vec<ProgressRow>, S
                   ELSE r.interview_finalized END \
          FROM households h \
          LEFT JOIN revisions r ON r.revision = h.head_revision AND r.op = 'upsert' \
-         WHERE {} ORDER BY h.desa_code, h.id",
+         WHERE {} AND {AFTER_SQL} ORDER BY h.desa_code, h.id LIMIT ?4",
         prefix_sql("h.desa_code", "?1")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([scope.sql_prefix()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, bool>(5)?,
-            r.get::<_, bool>(6)?,
-            r.get::<_, Option<String>>(7)?,
-            r.get::<_, Option<bool>>(8)?.unwrap_or(false),
-            r.get::<_, Option<bool>>(9)?.unwrap_or(false),
-        ))
-    })?;
+    let (desa, id) = after_params(after);
+    let rows = stmt.query_map(
+        params![scope.sql_prefix(), desa, id, i64::from(limit)],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, bool>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<bool>>(9)?.unwrap_or(false),
+                r.get::<_, Option<bool>>(10)?.unwrap_or(false),
+            ))
+        },
+    )?;
     let mut out = Vec::new();
     for row in rows {
         let (
+            id,
             desa,
             assigned_to,
             updated,
@@ -183,6 +217,7 @@ fn progress_rows(conn: &Connection, scope: &Scope) -> Result<Vec<ProgressRow>, S
             finalized,
         ) = row?;
         out.push(ProgressRow {
+            id: parse_id(&id)?,
             desa_code: desa,
             assigned_to,
             enumerator,

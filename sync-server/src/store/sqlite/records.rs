@@ -11,8 +11,8 @@ use pendata_shared::HouseholdId;
 use super::{prelist, push, reads, review, SqliteStore};
 use crate::store::{
     ChangePage, ExportHousehold, HouseholdDetail, HouseholdSummary, ImportSummary, IncomingRecord,
-    ListQuery, PrelistHousehold, ProgressRow, Puller, Pusher, RecordError, RecordStore, Scope,
-    ShaHex, StoreError,
+    ListQuery, PageAfter, PrelistHousehold, ProgressRow, Puller, Pusher, RecordError, RecordStore,
+    Scope, ShaHex, StoreError,
 };
 
 impl RecordStore for SqliteStore {
@@ -79,12 +79,22 @@ impl RecordStore for SqliteStore {
         prelist::import_prelist(self, households)
     }
 
-    fn export(&self, scope: &Scope) -> Result<Vec<ExportHousehold>, StoreError> {
-        prelist::export(self, scope)
+    fn export_page(
+        &self,
+        scope: &Scope,
+        after: Option<&PageAfter>,
+        limit: u32,
+    ) -> Result<Vec<ExportHousehold>, StoreError> {
+        prelist::export_page(self, scope, after, limit)
     }
 
-    fn progress(&self, scope: &Scope) -> Result<Vec<ProgressRow>, StoreError> {
-        prelist::progress(self, scope)
+    fn progress_page(
+        &self,
+        scope: &Scope,
+        after: Option<&PageAfter>,
+        limit: u32,
+    ) -> Result<Vec<ProgressRow>, StoreError> {
+        prelist::progress_page(self, scope, after, limit)
     }
 }
 
