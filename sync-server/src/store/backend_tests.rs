@@ -164,6 +164,124 @@ pub(crate) mod postgres {
         assert_eq!(operator.epoch().unwrap().info().generation, 2);
     }
 
+    /// With `sslmode=require` every connection is TLS and the server's certificate is
+    /// verified: the test cluster is given a certificate signed by a throwaway CA; the store
+    /// connects over TLS with that CA (pg_stat_ssl says so) and is refused with the public roots
+    /// only. Needs a TCP host and root (the key is handed to the cluster's OS user).
+    #[test]
+    fn tls_is_used_and_verified_when_the_url_requires_it() {
+        use std::os::unix::fs::{chown, MetadataExt, PermissionsExt};
+
+        let Some(base) = config_or_skip("postgres tls") else {
+            return;
+        };
+        let Some(tokio_postgres::config::Host::Tcp(host)) = base.get_hosts().first().cloned()
+        else {
+            eprintln!("SKIPPED postgres tls: the test server is not reached over TCP");
+            return;
+        };
+        let admin = PgStore::with_config(fresh_schema(&base, "tlsadmin"), 2).unwrap();
+        let sql = |q: &'static str| -> Vec<String> {
+            admin
+                .run(async {
+                    let c = admin.client().await?;
+                    let mut out = Vec::new();
+                    for m in c.simple_query(q).await? {
+                        if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+                            out.push(r.get(0).unwrap_or_default().to_owned());
+                        }
+                    }
+                    Ok(out)
+                })
+                .unwrap()
+        };
+        let data_dir = sql("SHOW data_directory").remove(0);
+        let owner = std::fs::metadata(&data_dir).unwrap();
+
+        // A CA and a certificate for the host the tests connect to, readable by the server.
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec![host.clone()])
+            .unwrap()
+            .signed_by(&key, &ca, &ca_key)
+            .unwrap();
+        let dir = std::env::temp_dir().join(format!("pendata-pg-tls-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let (cert_file, key_file, ca_file) = (
+            dir.join("server.crt"),
+            dir.join("server.key"),
+            dir.join("ca.crt"),
+        );
+        std::fs::write(&cert_file, cert.pem()).unwrap();
+        std::fs::write(&key_file, key.serialize_pem()).unwrap();
+        std::fs::write(&ca_file, ca.pem()).unwrap();
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        for f in [&cert_file, &key_file] {
+            if let Err(e) = chown(f, Some(owner.uid()), Some(owner.gid())) {
+                eprintln!("SKIPPED postgres tls: cannot hand the key to the server's user ({e})");
+                return;
+            }
+        }
+
+        /// Puts the cluster's own certificate back, even when an assertion fails.
+        struct Reset<'a>(&'a dyn Fn(&'static str) -> Vec<String>, std::path::PathBuf);
+        impl Drop for Reset<'_> {
+            fn drop(&mut self) {
+                (self.0)("ALTER SYSTEM RESET ssl_cert_file");
+                (self.0)("ALTER SYSTEM RESET ssl_key_file");
+                (self.0)("SELECT pg_reload_conf()::text");
+                let _ = std::fs::remove_dir_all(&self.1);
+            }
+        }
+        let _reset = Reset(&sql, dir.clone());
+        let set = |name: &str, path: &std::path::Path| {
+            let q = format!("ALTER SYSTEM SET {name} = '{}'", path.display());
+            admin
+                .run(async {
+                    admin.client().await?.batch_execute(&q).await?;
+                    Ok(())
+                })
+                .unwrap();
+        };
+        set("ssl_cert_file", &cert_file);
+        set("ssl_key_file", &key_file);
+        assert_eq!(sql("SELECT pg_reload_conf()::text"), ["true"]);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+
+        let mut config = fresh_schema(&base, "tls");
+        config.ssl_mode(tokio_postgres::config::SslMode::Require);
+        let store = PgStore::open(config.clone(), 2, Some(&ca_file)).unwrap();
+        let ssl: bool = store
+            .run(async {
+                let c = store.client().await?;
+                Ok(c.query_one(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    &[],
+                )
+                .await?
+                .try_get(0)?)
+            })
+            .unwrap();
+        assert!(ssl, "the connection is TLS");
+        let refused = PgStore::open(config, 2, None);
+        assert!(
+            refused.is_err(),
+            "a certificate of an unknown authority is refused"
+        );
+        let bad_ca = dir.join("not-a-cert.pem");
+        std::fs::write(&bad_ca, "bukan sertifikat").unwrap();
+        let mut config = fresh_schema(&base, "tls");
+        config.ssl_mode(tokio_postgres::config::SslMode::Require);
+        assert!(matches!(
+            PgStore::open(config, 2, Some(&bad_ca)),
+            Err(crate::store::StoreError::Config(_))
+        ));
+    }
+
     /// The pull gap: a change-log number taken by a transaction that commits late must still
     /// reach a puller whose cursor has moved on meanwhile. Instance A stops right before its
     /// COMMIT holding an assignment; B writes another assignment; a pull runs; then A commits.

@@ -65,6 +65,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("storage task failed: {0}")]
     Task(String),
+    /// The storage configuration cannot be used (a bad CA file, say).
+    #[error("{0}")]
+    Config(String),
     /// Refused while a server process runs on the database.
     #[error(
         "server masih berjalan pada basis data ini; hentikan dulu semua pendata-server \

@@ -35,10 +35,12 @@ mod records;
 mod restores;
 mod review;
 mod rows;
+mod tls;
 mod web_sessions;
 
 pub use blob_staging::PgChunkStaging;
 pub use limiter::PgLoginLimiter;
+pub use tls::DATABASE_CA_ENV;
 
 /// Migrations, applied in order; `schema_migrations` records each one applied.
 /// Append-only: never edit a shipped file, add the next one.
@@ -141,29 +143,43 @@ impl std::fmt::Debug for PgStore {
 impl PgStore {
     /// Connects to `url` (`postgres://user:password@host:port/db`, or the key=value form),
     /// keeping at most `max_connections` open, and applies pending migrations.
+    /// With `sslmode=require` in the URL the connections are TLS, verified against the public
+    /// roots and the authorities in the PEM file `PENDATA_DATABASE_CA` names (`tls.rs`).
     pub fn connect(url: &str, max_connections: usize) -> Result<Self, StoreError> {
         let config: tokio_postgres::Config = url.parse()?;
-        Self::with_config(config, max_connections)
+        let ca = std::env::var_os(DATABASE_CA_ENV).map(std::path::PathBuf::from);
+        Self::open(config, max_connections, ca.as_deref())
     }
 
-    /// [`PgStore::connect`] with a parsed configuration.
+    /// [`PgStore::connect`] with a parsed configuration (no extra certificate authority).
     pub fn with_config(
         config: tokio_postgres::Config,
         max_connections: usize,
     ) -> Result<Self, StoreError> {
+        Self::open(config, max_connections, None)
+    }
+
+    /// [`PgStore::connect`] with a parsed configuration and the PEM file of extra certificate
+    /// authorities for TLS.
+    pub fn open(
+        config: tokio_postgres::Config,
+        max_connections: usize,
+        ca: Option<&std::path::Path>,
+    ) -> Result<Self, StoreError> {
+        let tls = tls::connector(&config, ca)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("pendata-pg")
             .enable_all()
             .build()?;
         let handle = runtime.handle().clone();
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let manager_config = ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = match tls {
+            Some(tls) => Manager::from_config(config, tls, manager_config),
+            None => Manager::from_config(config, NoTls, manager_config),
+        };
         let pool = Pool::builder(manager)
             .max_size(max_connections.max(2))
             .runtime(deadpool_postgres::Runtime::Tokio1)
