@@ -4,10 +4,13 @@
 // enrol, sync the prelist, go offline and stay offline (reload from the cache, unlock with the
 // PIN, the work list), open the prelist household, GPS from the emulated location, a photo from
 // a real camera JPEG through the file chooser; no sideways scrolling at 412 and 360 px, touch
-// targets >= 48 px, every request to the server's origin. Screenshots in PD_SHOTS.
+// targets >= 48 px, every request to the server's origin; then the backup, the refused restore,
+// the logout that keeps everything and the restore into a second profile (web_backup.mjs).
+// Screenshots in PD_SHOTS.
 import { join } from 'node:path';
 import { check, env } from './common.mjs';
 import { hook, horizontalOverflow, launchPhone, recordRequests, shots, smallTargets } from './phone.mjs';
+import { backupAndRestore } from './web_backup.mjs';
 
 const url = env('PD_URL');
 const origin = new URL(url).origin;
@@ -117,11 +120,16 @@ try {
 
   const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:') && !r.startsWith('blob:'));
   check(foreign.length === 0, `requests outside the server: ${foreign.join(', ')}`);
+  const requestsOnPhone = requests.length;
+
+  // Cadangkan data, Pulihkan, Keluar; a second profile restores the backup.
+  const backup = await backupAndRestore({
+    phone, app, profile, pin, username, password, prelist, secrets: [prelist, username],
+  });
   console.log(JSON.stringify({
     scenario: 'web', ok: true, installability_errors: installability.installabilityErrors,
-    manifest_type: manifest.type, requests: requests.length,
+    manifest_type: manifest.type, requests: requestsOnPhone, ...backup,
   }));
-  await context.close();
 } catch (e) {
   if (phone) {
     try { await phone.page.screenshot({ path: join(env('PD_SHOTS'), 'web-failure.png') }); } catch (_) { /* bonus */ }

@@ -27,7 +27,7 @@ use pendata_shared::validate::local_photo_finding;
 use pendata_shared::{Finding, Household, HouseholdId, Lang, MemberId, Sha256Hex};
 
 use crate::blobs::{BlobError, BlobId, BlobStore};
-use crate::crypto::{CryptoError, KdfParams, KeyStore};
+use crate::crypto::{CryptoError, DataKey, KdfParams, KeyStore};
 use crate::photo::{self, PhotoConfig, PhotoError};
 use crate::store::{DeleteOutcome, PhotoRow, Store, StoreError};
 use crate::sync::{ClientError, Phase, SyncError, SyncFailure};
@@ -146,6 +146,9 @@ pub struct Device {
     dir: PathBuf,
     store: Store,
     blobs: BlobStore,
+    /// The unwrapped data key, kept while the device is open (zeroized when it closes) so the
+    /// store can be closed and opened again around a backup (`with_store_closed`).
+    key: DataKey,
 }
 
 impl fmt::Debug for Device {
@@ -171,6 +174,7 @@ impl Device {
             dir: dir.to_path_buf(),
             store: Store::open_in_dir(dir, &key)?,
             blobs: BlobStore::open(dir, &key)?,
+            key,
         })
     }
 
@@ -188,6 +192,7 @@ impl Device {
             dir: dir.to_path_buf(),
             store: Store::open_in_dir(dir, &key)?,
             blobs: BlobStore::open(dir, &key)?,
+            key,
         })
     }
 
@@ -222,6 +227,17 @@ impl Device {
     /// The encrypted photo blobs.
     pub fn blobs(&self) -> &BlobStore {
         &self.blobs
+    }
+
+    /// Runs `f` while the store's database is closed — its file then holds every commit and
+    /// nothing has it open (the browser's pool exports only closed files) — and opens it again
+    /// with the same key. The store's settings and identity are kept.
+    pub(crate) fn with_store_closed<T>(
+        &mut self,
+        f: impl FnOnce(&Path) -> T,
+    ) -> Result<T, DeviceError> {
+        let path = self.dir.join(crate::store::STORE_FILE);
+        Ok(self.store.with_file_closed(&path, &self.key, f)?)
     }
 
     /// Takes a photo into a household: runs the pipeline (document settings for

@@ -86,6 +86,56 @@ mod native {
         result
     }
 
+    /// The names of the files directly in `dir` (none when it does not exist); names that
+    /// are not UTF-8 are skipped (the core writes none).
+    pub(crate) fn list(dir: &Path) -> io::Result<Vec<String>> {
+        let entries = match fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry?;
+            if entry.file_type()?.is_file() {
+                if let Ok(name) = entry.file_name().into_string() {
+                    names.push(name);
+                }
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// The SQLite database file at `path` as it is on disk (still encrypted). The caller has
+    /// copied any write-ahead log back first (`Store::checkpoint`).
+    pub(crate) fn read_db(path: &Path) -> io::Result<Vec<u8>> {
+        fs::read(path)
+    }
+
+    /// Removes the database file at `path` and SQLite's files beside it (write-ahead log,
+    /// shared memory, rollback journal): none may be left to be replayed into another
+    /// database of that name. No connection may be open on it.
+    pub(crate) fn remove_db(path: &Path) -> io::Result<()> {
+        for suffix in ["-wal", "-shm", "-journal", ""] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            match fs::remove_file(&name) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts `bytes` as the database file at `path` (anything there before is removed, with
+    /// its journals). No connection may be open on it.
+    pub(crate) fn replace_db(path: &Path, bytes: &[u8]) -> io::Result<()> {
+        remove_db(path)?;
+        write_atomic(path, bytes)
+    }
+
     /// Fsyncs a directory so a rename or unlink in it is durable (no-op where unsupported).
     pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
         #[cfg(unix)]
@@ -107,6 +157,7 @@ mod opfs {
     use std::path::Path;
 
     use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
+    use sqlite_wasm_rs::vfs::{transfer::DbTransfer, VfsFilesManager};
 
     /// The database in the OPFS pool that holds every "file" (see the module docs).
     pub const FILES_DB: &str = "/pendata-files.sqlite3";
@@ -223,6 +274,52 @@ mod opfs {
             )
         })
         .map(|_| ())
+    }
+
+    /// The names of the "files" directly under `dir`.
+    pub(crate) fn list(dir: &Path) -> io::Result<Vec<String>> {
+        let prefix = format!("{}/", key(dir)?.trim_end_matches('/'));
+        let paths: Vec<String> = with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT path FROM files WHERE substr(path, 1, length(?1)) = ?1 ORDER BY path",
+            )?;
+            let rows = stmt.query_map([&prefix], |r| r.get(0))?;
+            rows.collect()
+        })?;
+        Ok(paths
+            .into_iter()
+            .filter_map(|p| p.strip_prefix(&prefix).map(str::to_owned))
+            .filter(|name| !name.is_empty() && !name.contains('/'))
+            .collect())
+    }
+
+    /// The store's database file in the OPFS pool as it is stored (still encrypted). With
+    /// the rollback journal every commit is in the file; the pool exports only a file that
+    /// no connection holds open.
+    pub(crate) fn read_db(path: &Path) -> io::Result<Vec<u8>> {
+        let k = key(path)?;
+        crate::web::with_pool(|pool| pool.export_db(k))
+    }
+
+    /// Removes the database file at `path` from the pool, with its rollback journal (a
+    /// journal left behind would be replayed into the next database of that name). No
+    /// connection may be open on it.
+    pub(crate) fn remove_db(path: &Path) -> io::Result<()> {
+        let k = key(path)?;
+        let journal = format!("{k}-journal");
+        crate::web::with_pool(|pool| {
+            pool.remove(&journal)?;
+            pool.remove(k)?;
+            Ok(())
+        })
+    }
+
+    /// Puts `bytes` as the database file at `path` (anything there before is removed). The
+    /// bytes are an encrypted database, so SQLite's header check is skipped.
+    pub(crate) fn replace_db(path: &Path, bytes: &[u8]) -> io::Result<()> {
+        remove_db(path)?;
+        let k = key(path)?;
+        crate::web::with_pool(|pool| pool.import_db_unchecked(k, bytes))
     }
 
     /// Every write is already durable when it returns.

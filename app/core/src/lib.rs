@@ -2,6 +2,7 @@
 //! the encrypted store ([`store`]), the encrypted photo blobs ([`blobs`]) and the photo pipeline
 //! ([`photo`]) behind one API.
 
+pub mod backup;
 pub mod blobs;
 pub mod crypto;
 pub mod db;

@@ -14,6 +14,7 @@
 //!     (`crate::files`), opened through [`PLAIN_VFS`]; their content is sealed above.
 //! * Time: [`JsSleeper`] waits on `setTimeout` (std's and tokio's clocks do not exist here).
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -67,9 +68,15 @@ impl From<OpfsSAHError> for StorageError {
     }
 }
 
+thread_local! {
+    // The pool's administration handle, kept for the files the core reads and writes whole
+    // (a backup exports and imports the store's database file): the worker is single-threaded.
+    static POOL: RefCell<Option<OpfsSAHPoolUtil>> = const { RefCell::new(None) };
+}
+
 /// Opens (creating on first use) the OPFS pool and registers [`PLAIN_VFS`]. Call once in the
 /// worker before anything else of the core; calling again reuses the pool.
-pub async fn install_storage() -> Result<OpfsSAHPoolUtil, StorageError> {
+pub async fn install_storage() -> Result<(), StorageError> {
     let cfg = OpfsSAHPoolCfgBuilder::new()
         .vfs_name(PLAIN_VFS)
         .directory(POOL_DIR)
@@ -77,7 +84,18 @@ pub async fn install_storage() -> Result<OpfsSAHPoolUtil, StorageError> {
         .build();
     let util = install::<WasmOsCallback>(&cfg, false).await?;
     util.ensure_capacity(POOL_CAPACITY).await?;
-    Ok(util)
+    POOL.with(|p| *p.borrow_mut() = Some(util));
+    Ok(())
+}
+
+/// Runs `f` with the pool's administration handle ([`install_storage`] must have run).
+pub(crate) fn with_pool<T>(
+    f: impl FnOnce(&OpfsSAHPoolUtil) -> Result<T, OpfsSAHError>,
+) -> std::io::Result<T> {
+    POOL.with(|p| match p.borrow().as_ref() {
+        Some(util) => f(util).map_err(|e| std::io::Error::other(e.to_string())),
+        None => Err(std::io::Error::other("the OPFS pool is not installed")),
+    })
 }
 
 #[wasm_bindgen]

@@ -229,6 +229,59 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("settings.data_dir", "Folder data", "Data folder"),
     ("settings.data_size", "Ukuran data", "Data size"),
     ("settings.lock", "Kunci aplikasi", "Lock the app"),
+    // backup and restore (backup.rs)
+    ("backup.title", "Cadangan data", "Data backup"),
+    (
+        "backup.explain",
+        "Seluruh data dan foto di perangkat ini dalam satu berkas, tetap terkunci dengan PIN. Simpan di tempat lain (kartu memori, komputer kantor): bila data peramban terhapus, data belum terkirim bisa dipulihkan dari berkas ini.",
+        "All data and photos on this device in one file, still locked by the PIN. Keep it somewhere else (a memory card, the office computer): if the browser's data is cleared, unsent work can be restored from it.",
+    ),
+    ("backup.button", "Cadangkan data", "Back up data"),
+    ("backup.made", "Cadangan dibuat", "Backup made"),
+    ("backup.saved_to", "Cadangan disimpan di", "Backup saved to"),
+    ("backup.restore", "Pulihkan dari cadangan", "Restore from a backup"),
+    (
+        "backup.restore_explain",
+        "Memulihkan mengganti data di perangkat ini dengan isi berkas cadangan; ditolak bila masih ada data belum terkirim. Sesudahnya buka dengan PIN dari cadangan itu.",
+        "Restoring replaces the data on this device with the backup's; refused while anything is unsent. Afterwards unlock with the PIN of that backup.",
+    ),
+    (
+        "backup.restored",
+        "Data dipulihkan. Buka dengan PIN dari cadangan itu",
+        "Data restored. Unlock with the PIN of that backup",
+    ),
+    (
+        "backup.unreadable",
+        "Berkas cadangan tidak dapat dibaca dari perangkat",
+        "The backup file could not be read from the device",
+    ),
+    // logout (session.rs)
+    ("logout.button", "Keluar dari akun", "Log out"),
+    (
+        "logout.unsent",
+        "data belum terkirim",
+        "records not sent yet",
+    ),
+    ("logout.drafts", "di antaranya draf", "of them drafts"),
+    ("logout.photos", "foto", "photos"),
+    (
+        "logout.kept",
+        "Keluar tidak menghapus apa pun: semua data tetap di perangkat ini (terkunci dengan PIN) dan dikirim setelah masuk lagi.",
+        "Logging out deletes nothing: all data stays on this device (locked by the PIN) and is sent after the next login.",
+    ),
+    ("logout.confirm", "Ya, keluar", "Yes, log out"),
+    ("logout.cancel", "Batal", "Cancel"),
+    (
+        "logout.done",
+        "Sudah keluar. Data tetap di perangkat ini; masuk lagi untuk mengirimnya",
+        "Logged out. The data stays on this device; log in again to send it",
+    ),
+    (
+        "logout.failed_revoke",
+        "Token tidak dapat dicabut di server (tidak ada sinyal?); token dihapus dari perangkat. Minta admin mereset perangkat ini",
+        "The token could not be revoked on the server (no signal?); it was removed here. Ask an administrator to reset this device",
+    ),
+    ("login.title", "Masuk lagi", "Log in again"),
     // usulan baru (new proposal)
     ("proposal.new", "+ Tambah usulan baru", "+ New proposal"),
     (

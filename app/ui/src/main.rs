@@ -11,8 +11,10 @@ fn config() -> ServiceConfig {
         Some("test") => KdfParams::insecure_for_tests(),
         _ => KdfParams::default(),
     };
+    let data_dir = pendata_app::paths::data_dir();
     ServiceConfig {
-        data_dir: pendata_app::paths::data_dir(),
+        backup_dir: pendata_app::paths::backup_dir(&data_dir),
+        data_dir,
         kdf,
         device_name: "pendata-app".into(),
         server_hint: std::env::var("PENDATA_SERVER_URL").ok(),

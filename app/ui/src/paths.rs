@@ -50,6 +50,27 @@ fn platform_default() -> PathBuf {
     }
 }
 
+/// Where "Cadangkan data" writes the backup file natively: `$PENDATA_BACKUP_DIR` when set,
+/// else `$XDG_DOWNLOAD_DIR`, else `~/Downloads` when it exists, else the home directory, else
+/// the folder that holds the data directory. (In the browser the file goes to the browser's
+/// own Downloads instead; on Android this is the app's private storage, see docs/app.md.)
+pub fn backup_dir(data_dir: &std::path::Path) -> PathBuf {
+    if let Some(d) = std::env::var_os("PENDATA_BACKUP_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_DOWNLOAD_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        let downloads = home.join("Downloads");
+        return if downloads.is_dir() { downloads } else { home };
+    }
+    data_dir
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| data_dir.to_path_buf())
+}
+
 /// The internal files directory from the process's `/proc/self/cmdline` and
 /// `/proc/self/status` contents; `None` when the process name is not a package name or there
 /// is no real uid.

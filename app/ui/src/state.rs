@@ -214,6 +214,29 @@ pub struct AppState {
     pub list_counts: Option<ListCounts>,
     /// The highest `Intent::Flush` number answered (nothing sent before it is in flight).
     pub flushed: u64,
+    /// A backup file waiting to be handed to the browser's download (taken at once).
+    pub download: Option<Download>,
+    /// What waits to be sent, shown before a logout is confirmed.
+    pub logout_ask: Option<UnsentView>,
+    /// Logged out with the store kept: the enrolment form only logs in (no new PIN).
+    pub login_only: bool,
+}
+
+/// A file the worker made for the person to save (the browser's Downloads).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Download {
+    pub name: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+/// What is on this device and not on the server (`pendata_core::sync::Unsent`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsentView {
+    /// Households not on the server, drafts included.
+    pub households: u64,
+    pub drafts: u64,
+    pub photos: u64,
 }
 
 impl AppState {
@@ -265,6 +288,9 @@ impl Default for AppState {
             connection: ConnectionView::default(),
             list_counts: None,
             flushed: 0,
+            download: None,
+            logout_ask: None,
+            login_only: false,
         }
     }
 }
@@ -306,16 +332,26 @@ pub enum Update {
     Deleted(HouseholdId),
     /// Every intent sent before `Intent::Flush(n)` has been served.
     Flushed(u64),
+    /// A backup to save (the browser); natively the worker writes it and says where.
+    BackupReady(Download),
+    /// What waits to be sent, before a logout is confirmed.
+    LogoutAsk(UnsentView),
+    /// Logged out (the token forgotten, every record kept): log in again.
+    LoggedOut,
 }
 
 impl AppState {
     /// Applies one update from the service.
     pub fn apply(&mut self, update: Update) {
         match update {
-            Update::NeedsEnrol => self.screen = Screen::Enrol,
+            Update::NeedsEnrol => {
+                self.screen = Screen::Enrol;
+                self.login_only = false;
+            }
             Update::NeedsUnlock => self.screen = Screen::Unlock,
             Update::Unlocked { lang } => {
                 self.lang = lang;
+                self.login_only = false;
                 self.error = None;
                 self.messages.clear();
                 self.screen = Screen::Home;
@@ -361,7 +397,11 @@ impl AppState {
                 self.sync.bytes_total = bytes_total;
             }
             Update::SyncDone(v) => self.sync = v,
-            Update::Settings(s) => self.settings = s,
+            Update::Settings(s) => {
+                self.settings = s;
+                // A count asked before is stale once the screen is shown again.
+                self.logout_ask = None;
+            }
             Update::Lang(l) => self.lang = l,
             Update::FullPhoto(p) => self.full_photo = p,
             Update::Locked => {
@@ -392,6 +432,16 @@ impl AppState {
                 self.screen = Screen::List;
             }
             Update::Flushed(n) => self.flushed = self.flushed.max(n),
+            Update::BackupReady(d) => self.download = Some(d),
+            Update::LogoutAsk(u) => self.logout_ask = Some(u),
+            Update::LoggedOut => {
+                *self = AppState {
+                    lang: self.lang,
+                    screen: Screen::Enrol,
+                    login_only: true,
+                    ..AppState::default()
+                };
+            }
         }
     }
 

@@ -36,6 +36,8 @@ fn config() -> ServiceConfig {
         kdf,
         device_name: "pendata-web".into(),
         server_hint: origin,
+        // The browser saves a backup to its own Downloads.
+        backup_dir: std::path::PathBuf::new(),
     }
 }
 

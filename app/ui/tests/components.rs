@@ -3,6 +3,8 @@
 //! events.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "components/backup.rs"]
+mod backup;
 mod common;
 
 use common::{device_with, example_without_photos, jpeg, stored, Harness, PIN};

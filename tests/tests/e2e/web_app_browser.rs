@@ -6,8 +6,13 @@
 //! wrong PIN said as "PIN salah", unlock, the work list, the prelist household, GPS from the
 //! emulated location with its accuracy, a 12 MP camera JPEG through the file chooser into the
 //! photo pipeline; at 412 and 360 px nothing scrolls sideways and every button, input and select
-//! is at least 48 px high; every request goes to the server's origin. Screenshots:
-//! target/test-artifacts/web/.
+//! is at least 48 px high; every request goes to the server's origin. Then the backup
+//! (tests/browser/web_backup.mjs): *Cadangkan data* gives one download, still locked (no
+//! SQLite header, no prelist id or username in clear); restoring it over the phone is refused
+//! with "1 data belum terkirim"; *Keluar* says the same first and a new login still finds the
+//! household; a second browser profile refuses a cut copy ("Berkas cadangan rusak atau tidak
+//! lengkap") and restores the whole file: the PIN unlocks it and the household shows its
+//! photo's thumbnail. Screenshots: target/test-artifacts/web/.
 //!
 //! Needs `scripts/build-web app` (→ target/web/app, found by the server beside its binary),
 //! Debian's chromium, node and `npm ci --prefix tests/browser`; scripts/test does all of them.
@@ -95,6 +100,8 @@ fn a_facilitator_installs_the_web_app_enrols_and_works_offline_on_a_phone() {
     let v: serde_json::Value = serde_json::from_str(line)
         .unwrap_or_else(|e| panic!("the scenario printed no JSON ({e}): {stdout}"));
     assert_eq!(v["ok"], true, "{v}");
+    assert!(v["backup_bytes"].as_u64().unwrap_or(0) > 0, "{v}");
+    assert!(v["restored_thumb_width"].as_u64().unwrap_or(0) > 0, "{v}");
     // The screens were kept for people to look at.
     for name in [
         "enrol",
@@ -102,6 +109,11 @@ fn a_facilitator_installs_the_web_app_enrols_and_works_offline_on_a_phone() {
         "offline-form",
         "photo",
         "settings-360",
+        "web-backup-",
+        "restore-refused",
+        "logout-ask",
+        "web-restore-",
+        "restored-photo",
     ] {
         let kept = std::fs::read_dir(&shots)
             .unwrap()

@@ -20,6 +20,7 @@ mod photo_problems;
 mod reoffer;
 mod search;
 mod sync;
+mod unsent;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -615,6 +616,25 @@ impl Store {
     /// The connection, for read-only inspection (tests, integrity checks).
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Closes the database at `path` (this store's file), runs `f`, and opens it again with
+    /// `key`. Closing fails (and `f` does not run) while a statement is still in use; the
+    /// store is then unchanged.
+    pub(crate) fn with_file_closed<T>(
+        &mut self,
+        path: &Path,
+        key: &DataKey,
+        f: impl FnOnce(&Path) -> T,
+    ) -> Result<T> {
+        let open = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        if let Err((open, e)) = open.close() {
+            self.conn = open;
+            return Err(e.into());
+        }
+        let out = f(path);
+        self.conn = connection::open(path, key)?;
+        Ok(out)
     }
 
     fn tx(&mut self) -> Result<Transaction<'_>> {

@@ -152,12 +152,27 @@ pub enum Revoke {
 /// What is still on the device and not on the server.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Unsent {
-    /// Final records not yet acknowledged (queued or waiting to be queued).
+    /// Households whose work the server does not have: final, queued, set aside for a photo
+    /// retake (`needs_photo`), or with a revision waiting in the outbox (each counted once;
+    /// drafts aside).
     pub records: u64,
     /// Drafts (never sent until finalised).
     pub drafts: u64,
-    /// Distinct photos those records reference that may not be on the server yet.
+    /// Distinct photos those records and the drafts reference that may not be on the server
+    /// yet.
     pub photos: u64,
+}
+
+impl Unsent {
+    /// Households that would be lost with this device's data: unsent records and drafts.
+    pub fn households(&self) -> u64 {
+        self.records + self.drafts
+    }
+
+    /// Whether nothing at all waits (no record, no draft, no photo).
+    pub fn is_empty(&self) -> bool {
+        self.records == 0 && self.drafts == 0 && self.photos == 0
+    }
 }
 
 /// What [`Device::logout`] did.
@@ -258,20 +273,19 @@ impl Device {
         Ok(LogoutOutcome { revoked, unsent })
     }
 
-    /// What waits to be sent: records (final, queued or in the outbox) and the distinct photos
-    /// they reference.
+    /// What waits to be sent: records (final, queued, set aside for a photo retake, or in
+    /// the outbox), drafts, and the distinct photos they reference that the server may lack.
     pub fn unsent(&self) -> Result<Unsent, DeviceError> {
         let store = self.store();
-        let counts = store.status()?;
-        let state = |s: &str| counts.states.get(s).copied().unwrap_or(0);
-        let photos: std::collections::HashSet<Sha256Hex> = store
+        let mut photos: std::collections::HashSet<String> = store
             .pending_photo_refs()?
             .into_iter()
-            .map(|(sha, _)| sha)
+            .map(|(sha, _)| sha.as_str().to_owned())
             .collect();
+        photos.extend(store.unsent_draft_photos()?);
         Ok(Unsent {
-            records: counts.outbox_pending + state("final"),
-            drafts: state("draft"),
+            records: store.unsent_records()?,
+            drafts: store.draft_count()?,
             photos: photos.len() as u64,
         })
     }

@@ -8,6 +8,7 @@
 mod common;
 
 mod at_rest;
+mod backup;
 mod cli;
 mod cli_sync;
 mod device;
@@ -19,3 +20,4 @@ mod store_reoffer;
 mod store_search;
 mod sync_engine;
 mod tls;
+mod unsent;

@@ -1,4 +1,5 @@
-//! First start: server, username, password and the PIN twice (Daftarkan perangkat).
+//! First start: server, username, password and the PIN twice (Daftarkan perangkat), or a
+//! backup to restore. After a logout the same form only logs in again.
 
 use dioxus::prelude::*;
 
@@ -12,6 +13,8 @@ pub fn EnrolScreen() -> Element {
     let mut state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
     let lang = state.read().lang;
+    // Logged out with the data kept: only the login is asked (the PIN stays as it was).
+    let login_only = state.read().login_only;
     let hint = use_context::<crate::service::ServiceConfig>()
         .server_hint
         .unwrap_or_default();
@@ -35,8 +38,10 @@ pub fn EnrolScreen() -> Element {
     };
     rsx! {
         section { class: "card enrol",
-            h2 { {tr(lang, "enrol.title")} }
-            super::web_shell::InstallHelp {}
+            h2 { {tr(lang, if login_only { "login.title" } else { "enrol.title" })} }
+            if !login_only {
+                super::web_shell::InstallHelp {}
+            }
             label { {tr(lang, "enrol.server")}
                 input { "data-t": tid("enrol-server"), r#type: "url", placeholder: "https://…", value: "{hint}",
                     oninput: move |e| server.set(e.value()) }
@@ -47,13 +52,20 @@ pub fn EnrolScreen() -> Element {
             label { {tr(lang, "enrol.password")}
                 input { "data-t": tid("enrol-password"), r#type: "password", oninput: move |e| password.set(e.value()) }
             }
-            label { {tr(lang, "enrol.pin")}
-                input { "data-t": tid("enrol-pin"), r#type: "password", inputmode: "numeric", oninput: move |e| pin.set(e.value()) }
-            }
-            label { {tr(lang, "enrol.pin2")}
-                input { "data-t": tid("enrol-pin2"), r#type: "password", inputmode: "numeric", oninput: move |e| pin2.set(e.value()) }
+            if !login_only {
+                label { {tr(lang, "enrol.pin")}
+                    input { "data-t": tid("enrol-pin"), r#type: "password", inputmode: "numeric", oninput: move |e| pin.set(e.value()) }
+                }
+                label { {tr(lang, "enrol.pin2")}
+                    input { "data-t": tid("enrol-pin2"), r#type: "password", inputmode: "numeric", oninput: move |e| pin2.set(e.value()) }
+                }
             }
             button { class: "primary", "data-t": tid("enrol-submit"), onclick: submit, {tr(lang, "enrol.button")} }
+            // A new phone or browser profile: bring back a backup instead of starting empty.
+            details { class: "restore-help", "data-t": tid("enrol-restore"),
+                summary { {tr(lang, "backup.restore")} }
+                super::backup::RestoreInput {}
+            }
         }
     }
 }

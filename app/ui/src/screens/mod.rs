@@ -12,6 +12,7 @@ use crate::service::Service;
 use crate::state::{AppState, Screen};
 use crate::widgets::tid;
 
+mod backup;
 pub mod connection;
 mod enrol;
 mod home;
@@ -49,6 +50,7 @@ pub fn Screens() -> Element {
             p { class: "busy toast", "data-t": tid("busy"), {tr(lang, "busy")} }
         }
         web_shell::UpdateBanner {}
+        backup::DownloadOffer {}
         messages::Messages {}
         match screen {
             Screen::Starting => rsx! { p { {tr(lang, "busy")} } },

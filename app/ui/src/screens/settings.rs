@@ -1,4 +1,5 @@
-//! Pengaturan: language, server and user, change PIN, about, lock.
+//! Pengaturan: language, server and user, change PIN, storage, backup and restore, about,
+//! logout, lock.
 
 use dioxus::prelude::*;
 use pendata_shared::Lang;
@@ -45,12 +46,14 @@ pub fn SettingsScreen() -> Element {
                 }
             }
             super::web_shell::StorageBox {}
+            super::backup::BackupBox {}
             fieldset {
                 legend { {tr(lang, "settings.about")} }
                 p { {tr(lang, "settings.version")} ": " {env!("CARGO_PKG_VERSION")} }
                 p { {tr(lang, "settings.data_dir")} ": {set.data_dir}" }
                 p { "data-t": tid("data-size"), {tr(lang, "settings.data_size")} ": {size_kib} KiB" }
             }
+            super::backup::LogoutBox {}
             button { "data-t": tid("lock"), onclick: move |_| s4.send(Intent::Lock), {tr(lang, "settings.lock")} }
         }
     }

@@ -107,6 +107,22 @@ pub enum Intent {
         path: String,
         bit: u8,
     },
+    /// Pack the whole encrypted data directory into one backup file: handed to the page for
+    /// the browser's Downloads, or written to the backup folder natively.
+    Backup,
+    /// Restore a backup from its bytes (a file input in the browser).
+    RestoreBytes {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// Restore a backup from a file (the desktop's file input gives a path).
+    RestoreFile {
+        path: PathBuf,
+    },
+    /// Count what waits to be sent and ask before logging out.
+    AskLogout,
+    /// Log out: the token is revoked and forgotten; every record and photo stays.
+    Logout,
     /// Answers [`Update::Flushed`](crate::state::Update::Flushed) with the same number once
     /// every intent sent before it has been served (intents are served in order): nothing is
     /// in flight then (a reload for a new version waits for it).

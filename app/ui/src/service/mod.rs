@@ -13,7 +13,8 @@
 //! intent to the file serving its concern: `session.rs` (enrol, unlock, lock, PIN, language,
 //! settings), `worklist.rs` (home counts, search, totals), `household.rs` (the open household:
 //! answers, skip rules, members, rows, finalize, proposals, deleting drafts), `photos.rs`
-//! (photos and the house position), `sync.rs` and `connection.rs` (`/healthz`).
+//! (photos and the house position), `sync.rs`, `connection.rs` (`/healthz`) and `backup.rs`
+//! (the backup file, restoring it).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ use crate::i18n::tr;
 use crate::state::Update;
 
 mod background;
+mod backup;
 mod connection;
 mod household;
 mod intent;
@@ -58,6 +60,9 @@ pub struct ServiceConfig {
     pub device_name: String,
     /// The server address the enrolment form starts with (`PENDATA_SERVER_URL`).
     pub server_hint: Option<String>,
+    /// Where *Cadangkan data* writes the backup file natively (`paths::backup_dir`); the
+    /// browser hands it to its Downloads instead and ignores this.
+    pub backup_dir: PathBuf,
 }
 
 /// The handle components hold. Cloning it is cheap; on the desktop the worker stops when every
@@ -148,6 +153,10 @@ impl Worker {
                 | Intent::AddPhotoFile { .. }
                 | Intent::AddPhotoBytes { .. }
                 | Intent::ChangePin { .. }
+                | Intent::Backup
+                | Intent::RestoreBytes { .. }
+                | Intent::RestoreFile { .. }
+                | Intent::Logout
         );
         if long {
             self.emit(Update::Busy(true));
@@ -247,6 +256,13 @@ impl Worker {
                 self.check_connection();
                 Ok(())
             }
+            // backup.rs
+            Intent::Backup => self.backup(),
+            Intent::RestoreBytes { bytes } => self.restore(&bytes),
+            Intent::RestoreFile { path } => self.restore_file(&path),
+            // session.rs
+            Intent::AskLogout => self.ask_logout(),
+            Intent::Logout => self.logout().await,
             Intent::Flush(seq) => {
                 self.emit(Update::Flushed(seq));
                 Ok(())

@@ -1,14 +1,15 @@
-//! Enrolment, unlock, lock, the PIN, the language and the settings screen.
+//! Enrolment, unlock, lock, logout, the PIN, the language and the settings screen.
 
 use std::path::Path;
 
 use pendata_core::store::keys;
+use pendata_core::sync::Revoke;
 use pendata_core::Device;
 use pendata_shared::Lang;
 
 use super::{Res, Worker};
 use crate::i18n::tr;
-use crate::state::{SettingsView, Update};
+use crate::state::{SettingsView, UnsentView, Update};
 
 impl Worker {
     pub(super) async fn enrol(
@@ -67,6 +68,44 @@ impl Worker {
         self.close_session();
         self.device = None;
         self.emit(Update::Locked);
+        Ok(())
+    }
+
+    /// Counts what waits to be sent, for the question before a logout.
+    pub(super) fn ask_logout(&mut self) -> Res {
+        let lang = self.lang;
+        let u = self
+            .device()?
+            .unsent()
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        self.emit(Update::LogoutAsk(UnsentView {
+            households: u.households(),
+            drafts: u.drafts,
+            photos: u.photos,
+        }));
+        Ok(())
+    }
+
+    /// Logs out (`Device::logout`): the server revokes the token when it can be reached, the
+    /// token is forgotten here in any case, and nothing else changes: every record, draft and
+    /// photo stays in the encrypted store for the next login. The store stays open, so the
+    /// next screen only asks to log in.
+    pub(super) async fn logout(&mut self) -> Res {
+        let lang = self.lang;
+        self.close_session();
+        let out = self
+            .device()?
+            .logout()
+            .await
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        self.emit(Update::LoggedOut);
+        self.emit(Update::Notice(tr(lang, "logout.done").into()));
+        if let Revoke::Failed { code, .. } = out.revoked {
+            self.emit(Update::Error(format!(
+                "{} ({code})",
+                tr(lang, "logout.failed_revoke")
+            )));
+        }
         Ok(())
     }
 

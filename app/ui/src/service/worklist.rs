@@ -24,9 +24,14 @@ impl Worker {
             RecordState::NeedsPhoto,
         ];
         let count = |st: RecordState| s.states.get(st.as_str()).copied().unwrap_or(0);
+        // The same count as before a logout or a restore (`Device::unsent`).
+        let unsent = d
+            .store()
+            .unsent_records()
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         let home = HomeView {
             states: shown.iter().map(|st| (*st, count(*st))).collect(),
-            unsent: count(RecordState::Final) + count(RecordState::NeedsPhoto) + s.outbox_pending,
+            unsent,
             assignments: s.assignments_active,
             last_sync_at: s.last_sync_at.clone(),
             username: d.store().username().map(str::to_string),

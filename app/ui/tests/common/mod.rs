@@ -33,6 +33,7 @@ pub fn config(dir: &Path) -> ServiceConfig {
         kdf: KdfParams::insecure_for_tests(),
         device_name: "uji".into(),
         server_hint: None,
+        backup_dir: dir.join("backups"),
     }
 }
 
