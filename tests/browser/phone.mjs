@@ -78,3 +78,12 @@ export async function smallTargets(page) {
     return small;
   });
 }
+
+/// Closes every message toast (they sit over the bottom of the screen, as on a phone).
+export async function dismissMessages(page) {
+  for (;;) {
+    const close = await page.$('[data-t^="msg-dismiss-"]');
+    if (!close) return;
+    await close.tap();
+  }
+}

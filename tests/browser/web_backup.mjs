@@ -8,7 +8,7 @@
 // with the PIN and shows the household and its photo.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { check } from './common.mjs';
-import { hook, launchPhone, shots } from './phone.mjs';
+import { dismissMessages, hook, launchPhone, shots } from './phone.mjs';
 
 const MAGIC = 'PDBACKUP';
 
@@ -43,6 +43,7 @@ export async function backupAndRestore({ phone, app, profile, pin, username, pas
   await shot('restore-refused');
 
   // --- Keluar: the count first, then nothing deleted ---------------------------------------------
+  await dismissMessages(page);
   await page.tap(hook('logout-ask'));
   const unsent = await page.textContent(hook('logout-unsent'));
   check(unsent.includes('1 data belum terkirim') && unsent.includes('1 di antaranya draf') && unsent.includes('foto'),
@@ -53,6 +54,7 @@ export async function backupAndRestore({ phone, app, profile, pin, username, pas
   check(!(await page.isVisible(hook('enrol-pin'))), 'after logout only the login is asked (the PIN stays)');
   await page.waitForSelector('text=Sudah keluar');
   await shot('logged-out');
+  await dismissMessages(page);
   await context.setOffline(false);
   await page.fill(hook('enrol-username'), username);
   await page.fill(hook('enrol-password'), password);
@@ -75,10 +77,12 @@ export async function backupAndRestore({ phone, app, profile, pin, username, pas
     await p2.waitForSelector('text=Berkas cadangan rusak atau tidak lengkap', { timeout: 60000 });
     check(await p2.isVisible(hook('enrol-username')), 'a damaged backup leaves the fresh phone as it was');
     await shot2('damaged');
+    await dismissMessages(p2);
     await p2.setInputFiles(hook('backup-restore-file'), file);
     await p2.waitForSelector(hook('unlock-pin'), { timeout: 60000 });
     await p2.waitForSelector('text=Data dipulihkan');
     await shot2('restored');
+    await dismissMessages(p2);
     await p2.fill(hook('unlock-pin'), pin);
     await p2.tap(hook('unlock-submit'));
     await p2.waitForSelector(hook('home-unsent'), { timeout: 60000 });
