@@ -143,6 +143,9 @@ pub struct Limits {
     pub body_idle_secs: u64,
     /// Connections to PostgreSQL one server process keeps at most (with `database_url`).
     pub db_connections: usize,
+    /// Hours an unfinished photo upload may stay silent before the server forgets its chunks
+    /// (checked hourly; the phone then sends that photo again from the start).
+    pub abandoned_upload_hours: u64,
 }
 
 impl Default for Limits {
@@ -156,6 +159,7 @@ impl Default for Limits {
             db_readers: 32,
             body_idle_secs: 60,
             db_connections: 16,
+            abandoned_upload_hours: 7 * 24,
         }
     }
 }
@@ -310,6 +314,7 @@ impl Config {
             ("login_window_secs", l.login_window_secs),
             ("body_idle_secs", l.body_idle_secs),
             ("db_connections", l.db_connections as u64),
+            ("abandoned_upload_hours", l.abandoned_upload_hours),
         ] {
             if value == 0 {
                 return Err(ConfigError::ZeroLimit { name });

@@ -14,6 +14,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub mod auth;
 pub mod backend;
@@ -27,6 +28,7 @@ pub mod handlers;
 pub mod operator;
 pub mod router;
 pub mod store;
+pub mod upload_sweep;
 
 pub use config::{Config, ConfigError, Limits};
 pub use error::{ApiError, ErrorBody};
@@ -163,12 +165,22 @@ pub async fn serve_state(
 ) -> Result<(), ServerError> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, data_dir = %state.config.data_dir.display(), "listening");
-    axum::serve(
+    let idle = Duration::from_secs(
+        state
+            .config
+            .limits
+            .abandoned_upload_hours
+            .saturating_mul(3600),
+    );
+    let sweep = tokio::spawn(upload_sweep::run(state.blobs.clone(), idle));
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await?;
+    .await;
+    sweep.abort();
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

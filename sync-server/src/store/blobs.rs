@@ -165,6 +165,12 @@ pub trait BlobStore: Send + Sync + 'static {
         check: ContentCheck,
     ) -> BoxFuture<'a, Result<AppendOutcome, BlobError>>;
 
+    /// Forgets uploads in progress that received nothing for `idle`: a photo retaken before it
+    /// was sent, a phone reset or lost. Their staged chunks would otherwise stay forever. A
+    /// phone that does come back starts that photo again from 0 (the status says 0 staged).
+    /// Returns how many uploads were forgotten.
+    fn sweep_abandoned(&self, idle: std::time::Duration) -> BoxFuture<'_, Result<u64, BlobError>>;
+
     /// The bytes of a complete blob.
     fn read<'a>(&'a self, hash: &'a Sha256Hex)
         -> BoxFuture<'a, Result<Option<Vec<u8>>, BlobError>>;

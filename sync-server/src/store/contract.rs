@@ -161,6 +161,62 @@ pub async fn a_whole_upload_in_one_chunk<S: BlobStore>(make: impl Fn() -> S) {
     assert_eq!(s.read(&hash).await.unwrap().unwrap(), content);
 }
 
+/// an upload silent for longer than the sweep's idle time is forgotten (its photo starts again
+/// from 0 and still completes); one silent for less, and complete photos, stay
+pub async fn abandoned_uploads_are_swept_and_nothing_else<S: BlobStore>(make: impl Fn() -> S) {
+    let content = b"ok, some photo bytes that are long enough to split".to_vec();
+    let hash = Sha256Hex::of(&content);
+    let done = b"ok, a photo that was sent whole".to_vec();
+    let done_hash = Sha256Hex::of(&done);
+    let total = content.len() as u64;
+    let hour = std::time::Duration::from_secs(3600);
+
+    let s = make();
+    s.append(
+        &done_hash,
+        0,
+        done.len() as u64,
+        body(&done),
+        starts_with_ok,
+    )
+    .await
+    .unwrap();
+    s.append(&hash, 0, total, body(&content[..10]), starts_with_ok)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.sweep_abandoned(hour).await.unwrap(),
+        0,
+        "not idle for an hour"
+    );
+    assert_eq!(s.status(&hash).await.unwrap(), BlobStatus::Partial(10));
+    // Idle for longer than a second now.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let second = std::time::Duration::from_secs(1);
+    assert_eq!(s.sweep_abandoned(second).await.unwrap(), 1);
+    assert_eq!(s.status(&hash).await.unwrap(), BlobStatus::Partial(0));
+    assert_eq!(s.sweep_abandoned(second).await.unwrap(), 0, "nothing left");
+    assert_eq!(
+        s.read(&done_hash).await.unwrap().as_deref(),
+        Some(done.as_slice()),
+        "a complete photo is never swept"
+    );
+    // The phone that comes back starts from 0 and finishes.
+    match s
+        .append(&hash, 10, total, body(&content[10..]), starts_with_ok)
+        .await
+    {
+        Err(BlobError::OffsetMismatch { received }) => assert_eq!(received, 0),
+        other => panic!("expected OffsetMismatch, got {other:?}"),
+    }
+    let out = s
+        .append(&hash, 0, total, body(&content), starts_with_ok)
+        .await
+        .unwrap();
+    assert!(out.complete);
+    assert_eq!(s.read(&hash).await.unwrap().unwrap(), content);
+}
+
 /// chunked and resumed; wrong offsets refused with the staged count
 pub async fn chunks_resume_at_the_staged_count<S: BlobStore>(make: impl Fn() -> S) {
     let content = b"ok, some photo bytes that are long enough to split".to_vec();
@@ -1449,6 +1505,7 @@ macro_rules! blob_contract_tests {
     ($factory:path) => {
         $crate::contract_cases!(async $factory;
             a_whole_upload_in_one_chunk,
+            abandoned_uploads_are_swept_and_nothing_else,
             chunks_resume_at_the_staged_count,
             a_chunk_past_the_total_is_refused,
             wrong_content_is_discarded,

@@ -248,6 +248,42 @@ impl BlobStore for FileBlobStore {
         })
     }
 
+    fn sweep_abandoned(&self, idle: std::time::Duration) -> BoxFuture<'_, Result<u64, BlobError>> {
+        Box::pin(async move {
+            let mut dir = match tokio::fs::read_dir(&self.staging).await {
+                Ok(d) => d,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+                Err(e) => return Err(e.into()),
+            };
+            let mut swept = 0;
+            while let Some(entry) = dir.next_entry().await? {
+                let name = entry.file_name();
+                let Some(hash) = name
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".part"))
+                    .and_then(Sha256Hex::parse)
+                else {
+                    continue;
+                };
+                // Under the upload's lock, and only if it is still idle: an append in flight
+                // is never cut.
+                let lock = self.locks.lock_for(&hash);
+                let _guard = lock.lock().await;
+                let path = self.staging_path(&hash);
+                let idle_for = match tokio::fs::metadata(&path).await {
+                    Ok(meta) => meta.modified()?.elapsed().unwrap_or_default(),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(e.into()),
+                };
+                if idle_for >= idle {
+                    tokio::fs::remove_file(&path).await?;
+                    swept += 1;
+                }
+            }
+            Ok(swept)
+        })
+    }
+
     fn read<'a>(
         &'a self,
         hash: &'a Sha256Hex,

@@ -146,6 +146,22 @@ impl ChunkStaging for PgChunkStaging {
         }))
     }
 
+    fn sweep(&self, idle: std::time::Duration) -> BoxFuture<'_, Result<u64, BlobError>> {
+        let idle_secs = idle.as_secs_f64();
+        Box::pin(self.blocking(move |db| {
+            db.run(async {
+                let c = db.client().await?;
+                // Chunks go with their upload (ON DELETE CASCADE).
+                Ok(c.execute(
+                    "DELETE FROM blob_uploads \
+                     WHERE updated_at < now() - make_interval(secs => $1)",
+                    &[&idle_secs],
+                )
+                .await?)
+            })
+        }))
+    }
+
     fn discard<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<(), BlobError>> {
         let hash = hash.as_str().to_owned();
         Box::pin(self.blocking(move |db| {

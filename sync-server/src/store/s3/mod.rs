@@ -248,6 +248,10 @@ impl BlobStore for S3BlobStore {
         })
     }
 
+    fn sweep_abandoned(&self, idle: std::time::Duration) -> BoxFuture<'_, Result<u64, BlobError>> {
+        self.staging.sweep(idle)
+    }
+
     fn read<'a>(
         &'a self,
         hash: &'a Sha256Hex,

@@ -27,4 +27,8 @@ pub trait ChunkStaging: Send + Sync + 'static {
 
     /// Forgets what is staged for `hash` (after the object is stored, or refused).
     fn discard<'a>(&'a self, hash: &'a Sha256Hex) -> BoxFuture<'a, Result<(), BlobError>>;
+
+    /// Forgets uploads that received nothing for `idle` ([`crate::store::BlobStore::sweep_abandoned`]);
+    /// returns how many.
+    fn sweep(&self, idle: std::time::Duration) -> BoxFuture<'_, Result<u64, BlobError>>;
 }
