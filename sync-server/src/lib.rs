@@ -25,6 +25,7 @@ pub mod epoch;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod migrate;
 pub mod operator;
 pub mod router;
 pub mod store;

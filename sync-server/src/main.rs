@@ -13,6 +13,7 @@ use pendata_server::store::{each_exported, NewUser, Role, Scope, StoreError};
 use pendata_server::Config;
 
 mod backup_cli;
+mod migrate_cli;
 
 #[derive(Parser)]
 #[command(name = "pendata-server", version, about = "Pendata sync server")]
@@ -115,6 +116,24 @@ enum Command {
         /// Which backup was restored (shown on the dashboard), e.g. "pg_dump 2026-12-06 02:00".
         #[arg(long)]
         snapshot: String,
+    },
+    /// Copy this SQLite data directory (database, and photos with --to-blob-url) into
+    /// PostgreSQL (+ an S3 bucket). Stop `serve` first. Idempotent: run it again after a cut
+    /// to finish. Ends with a count of both sides. See docs/server.md.
+    MigrateStorage {
+        /// The PostgreSQL to copy into (empty, or an unfinished earlier copy of this data).
+        #[arg(long, env = "PENDATA_TO_DATABASE_URL", hide_env_values = true)]
+        to_database_url: String,
+        /// Copy the photos into this bucket, s3://bucket/prefix (endpoint and keys as for
+        /// --blob-url); default: they stay in DIR/photos.
+        #[arg(long)]
+        to_blob_url: Option<String>,
+        /// Rows per INSERT.
+        #[arg(long, default_value_t = pendata_server::migrate::DEFAULT_BATCH_ROWS)]
+        batch_rows: usize,
+        /// Testing: stop after reading this many rows (a cut migration).
+        #[arg(long, hide = true)]
+        stop_after_rows: Option<u64>,
     },
     /// Restore a backup into a NEW, empty data directory (`--data-dir`).
     Restore {
@@ -219,6 +238,27 @@ fn main() -> anyhow::Result<()> {
         }
         Command::VerifyBackup { dir, read } => backup_cli::verify(&dir, &read),
         Command::MarkRestored { snapshot } => mark_restored(&resolve(None)?, &snapshot),
+        Command::MigrateStorage {
+            to_database_url,
+            to_blob_url,
+            batch_rows,
+            stop_after_rows,
+        } => {
+            let config = resolve(None)?;
+            if config.database_url.is_some() || config.blob_url.is_some() {
+                bail!(
+                    "migrate-storage membaca direktori data SQLite; --database-url/--blob-url menunjuk sumber, pakai --to-database-url/--to-blob-url \
+                     (migrate-storage reads the SQLite data directory; name the target with --to-database-url/--to-blob-url, not --database-url/--blob-url)"
+                );
+            }
+            migrate_cli::migrate_storage(
+                &config,
+                &to_database_url,
+                to_blob_url.as_deref(),
+                batch_rows,
+                stop_after_rows,
+            )
+        }
         Command::Restore { from, read } => {
             let Some(data_dir) = cli.data_dir else {
                 bail!(

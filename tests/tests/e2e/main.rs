@@ -21,6 +21,7 @@ mod fault_schedules;
 mod load;
 mod logout_cli;
 mod lost_photos;
+mod migrate_storage;
 mod pg_restore;
 mod photo_upload;
 mod proxy;

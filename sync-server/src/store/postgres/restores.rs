@@ -17,7 +17,7 @@ use crate::epoch::Epoch;
 use crate::store::{lock, ResentHousehold, RestoreRecord, RestoreStore, Scope, StoreError};
 
 /// The advisory lock every serving process holds shared ("pdserve" in ASCII).
-const SERVING_LOCK: i64 = 0x0070_6473_6572_7665;
+pub(crate) const SERVING_LOCK: i64 = 0x0070_6473_6572_7665;
 
 impl PgStore {
     /// Marks this process as a server running on the database until the store is dropped:
