@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use pendata_core::sync::{run_sync, Client, ClientConfig};
 use pendata_e2e::device::{enrol_devices, MemDevice};
-use pendata_e2e::procs::binary;
+use pendata_e2e::procs::{binary, env_u64};
 use pendata_e2e::workload::tiny_set;
 use pendata_e2e::{example_household, prelist_of, NoSleep, TestServer};
 use pendata_server::store::postgres::testing;
@@ -213,8 +213,10 @@ async fn a_sqlite_deployment_migrated_to_postgres_and_s3_carries_on_for_the_phon
     old.import_prelist(&prelist).unwrap();
     let tinies: Vec<Vec<u8>> = tiny_set().unwrap().into_iter().map(|(b, ..)| b).collect();
     let (mut a, mut b) = (MemDevice::default(), MemDevice::default());
-    a.save_households(&example, &tinies, "a", 1, 12);
-    b.save_households(&example, &tinies, "b", 401, 12);
+    // PENDATA_MIGRATE_HOUSEHOLDS: more households per device, to time a bigger migration.
+    let n = env_u64("PENDATA_MIGRATE_HOUSEHOLDS").map_or(12, |n| n.clamp(12, 390) as u32);
+    a.save_households(&example, &tinies, "a", 1, n);
+    b.save_households(&example, &tinies, "b", 401, n);
     let c = clients(&old.url(), &tokens);
     run_sync(&mut a, &c[0], &mut |_| {}).await.unwrap();
     run_sync(&mut b, &c[1], &mut |_| {}).await.unwrap();
@@ -251,7 +253,7 @@ async fn a_sqlite_deployment_migrated_to_postgres_and_s3_carries_on_for_the_phon
         partial_total > 0 && partial_total < total,
         "a cut copy holds part of the rows: {partial_total} of {total}"
     );
-    let done = migrate(&data, &database, &blob_url, &["--batch-rows", "7"]);
+    let done = migrate(&data, &database, &blob_url, &[]);
     assert!(done.status.success(), "{}", said(&done));
     assert!(
         said(&done).contains("resumed an earlier copy"),
@@ -263,7 +265,7 @@ async fn a_sqlite_deployment_migrated_to_postgres_and_s3_carries_on_for_the_phon
     let again_said = said(&again);
     assert!(again_said.contains(", 0 written"), "{again_said}");
     assert!(again_said.contains("; 0 copied"), "{again_said}");
-    eprintln!("{}", String::from_utf8_lossy(&done.stdout));
+    eprintln!("{}", said(&done));
 
     // Independently of the command's count: the same rows, each revision once, the same log.
     let (target_counts, target_seqs, head, distinct) = pg_counts(&schema).await;
