@@ -4,7 +4,8 @@
 //!
 //! The old server (SQLite, the real push path) gets a prelist assigned to an enumerator, two
 //! devices pushing usulan baru households with real JPEGs, edits (superseded revisions) and a
-//! supervisor's decision the devices have not pulled yet. It stops. The real binary migrates
+//! supervisor's decision the devices have not pulled yet. It stops (and its oldest revisions are
+//! made rows of before SQLite migration 0005, unpacked). The real binary migrates
 //! its data directory into a fresh PostgreSQL schema and a fresh bucket prefix, and is cut
 //! halfway (`--stop-after-rows`): the target then holds part of the rows. Run again it
 //! finishes and its count matches; a third run writes nothing. Checked independently of the
@@ -34,6 +35,7 @@ use pendata_e2e::device::{enrol_devices, MemDevice};
 use pendata_e2e::procs::{binary, env_u64};
 use pendata_e2e::workload::tiny_set;
 use pendata_e2e::{example_household, prelist_of, NoSleep, TestServer};
+use pendata_server::store::packed::PackedChange;
 use pendata_server::store::postgres::testing;
 use pendata_server::store::s3::testing::{fresh_prefix, objects_or_skip};
 use pendata_server::store::{each_exported, ExportHousehold, Role, Scope, Sha256Hex, StoreError};
@@ -158,6 +160,48 @@ async fn pg_counts(config: &tokio_postgres::Config) -> (BTreeMap<String, i64>, V
     (counts, seqs, head, distinct)
 }
 
+/// Turns the `n` oldest revisions into rows as written before SQLite migration 0005 (plain
+/// `change_json`, no `change_packed`): PostgreSQL keeps only packed changes, so the migration
+/// packs them on the way.
+fn unpack_oldest_revisions(db: &Path, n: i64) -> Vec<(i64, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let rows: Vec<(i64, Vec<u8>)> = conn
+        .prepare("SELECT seq, change_packed FROM revisions ORDER BY seq LIMIT ?1")
+        .unwrap()
+        .query_map([n], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.into_iter()
+        .map(|(seq, packed)| {
+            let json = PackedChange::unpack(&packed).unwrap();
+            conn.execute(
+                "UPDATE revisions SET change_json = ?1, change_packed = NULL WHERE seq = ?2",
+                rusqlite::params![json, seq],
+            )
+            .unwrap();
+            (seq, json)
+        })
+        .collect()
+}
+
+/// The change of revision `seq` as PostgreSQL holds it, unpacked.
+async fn pg_change(config: &tokio_postgres::Config, seq: i64) -> String {
+    let (client, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
+    let task = tokio::spawn(conn);
+    let packed: Vec<u8> = client
+        .query_one(
+            "SELECT change_packed FROM revisions WHERE seq = $1",
+            &[&seq],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    drop(client);
+    let _ = task.await;
+    PackedChange::unpack(&packed).unwrap()
+}
+
 /// Every household as the export reads it (both backends page in the same order).
 fn exported(server: &TestServer) -> Vec<ExportHousehold> {
     let mut out = Vec::new();
@@ -240,6 +284,7 @@ async fn a_sqlite_deployment_migrated_to_postgres_and_s3_carries_on_for_the_phon
     let households = exported(&old);
     let pulled_before = (a.pulled.len(), b.pulled.len());
     old.stop().await;
+    let unpacked = unpack_oldest_revisions(&data.join("pendata.db"), 5);
     let (source_counts, source_seqs, source_end) = sqlite_counts(&data.join("pendata.db"));
     assert!(source_counts["reviews"] == 1 && source_counts["revisions"] > 24);
     let total: i64 = source_counts.values().sum();
@@ -284,6 +329,13 @@ async fn a_sqlite_deployment_migrated_to_postgres_and_s3_carries_on_for_the_phon
     assert_eq!(distinct, source_counts["revisions"]);
     assert_eq!(target_seqs, source_seqs);
     assert_eq!(head, source_end);
+    for (seq, json) in &unpacked {
+        assert_eq!(
+            &pg_change(&schema, *seq).await,
+            json,
+            "old row {seq} packed as it was"
+        );
+    }
 
     // The province's server: PostgreSQL + S3, a new data directory without any photo folder.
     let new = TestServer::start_with({
