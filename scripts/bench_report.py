@@ -43,6 +43,9 @@ def main():
     app = load(os.path.join(raw, "app.json"))
     backup = load(os.path.join(raw, "backup.json"))
     web = load(os.path.join(raw, "web.json"))
+    pgraw = load(os.path.join(raw, "pg.json"))
+    pg = pgraw.get("pg", {})
+    load500 = pgraw.get("load", {})
 
     def med(key):
         vals = [d["throughput"][key] for d in ingests if key in d.get("throughput", {})]
@@ -58,6 +61,12 @@ def main():
         "ingest_one_device_ratio_vs_raw_sqlite": med("ratio_one_device_to_raw"),
         "load_200_devices_errors": load200.get("errors"),
         "load_200_devices_p99_ms": load200.get("p99_ms"),
+        "pg_ingest_ratio_vs_raw_pg": pg.get("ratio_http_to_raw_copy"),
+        "pg_ingest_households_per_s": pg.get("one_process_households_per_s_median"),
+        "pg_two_servers_households_per_s": pg.get("two_processes_households_per_s_median"),
+        "pg_two_servers_speedup": pg.get("two_servers_speedup"),
+        "load_500_devices_errors": load500.get("errors"),
+        "load_500_devices_p99_ms": load500.get("p99_ms"),
         "sync_link_efficiency": link.get("sync_link_efficiency"),
         "resent_bytes_after_cut": link.get("resent_bytes_after_cut"),
         "search_p99_ms_20k": store.get("search_p99_ms"),
@@ -96,6 +105,8 @@ def main():
             },
             "ingest_runs": [d.get("throughput") for d in ingests],
             "load_200": load200,
+            "pg": pg if pg else pgraw,
+            "load_500_pg": load500,
             "photo": photo,
             "store": {k: v for k, v in store.items() if k != "slowest_queries"},
             "link": link,
@@ -126,6 +137,12 @@ def main():
         ("… ÷ raw insert of the rows the server writes (informative)", "ingest_ratio_vs_raw_server_rows", "", None),
         ("200 devices: errors", "load_200_devices_errors", "0", lambda v: v == 0),
         ("200 devices: p99 latency, ms", "load_200_devices_p99_ms", "< 1000", lambda v: v < 1000),
+        ("PostgreSQL + S3: ingest over HTTP, one server process ÷ raw COPY into the same database", "pg_ingest_ratio_vs_raw_pg", "≥ 0.5", lambda v: v >= 0.5),
+        ("… households/s, one server process (4 devices)", "pg_ingest_households_per_s", "", None),
+        ("… households/s, two server processes (the same 4 devices)", "pg_two_servers_households_per_s", "", None),
+        ("PostgreSQL + S3: two server processes ÷ one (2 cores)", "pg_two_servers_speedup", "≥ 1.6", lambda v: v >= 1.6),
+        ("PostgreSQL + S3, 500 devices over two processes: errors", "load_500_devices_errors", "0", lambda v: v == 0),
+        ("PostgreSQL + S3, 500 devices: p99 latency, ms", "load_500_devices_p99_ms", "< 1000", lambda v: v < 1000),
         ("1 Mbit/s link efficiency", "sync_link_efficiency", "≥ 0.9", lambda v: v >= 0.9),
         ("Bytes sent again after a cut mid-photo", "resent_bytes_after_cut", "≤ 1 chunk (262,144)", lambda v: v <= 262144),
         ("Search p99 at 20k households, ms", "search_p99_ms_20k", "≤ 10", lambda v: v <= 10),
@@ -163,7 +180,7 @@ def main():
         lines.append(f"| {label} | {fmt(v)} | {goal} | {met} |")
     skipped = [
         f"- {name}: {d['skipped']}"
-        for name, d in (("slow link", link), ("app", app), ("backup", backup), ("web", web))
+        for name, d in (("slow link", link), ("app", app), ("backup", backup), ("web", web), ("PostgreSQL + S3", pgraw))
         if isinstance(d, dict) and "skipped" in d
     ]
     if skipped:

@@ -22,146 +22,21 @@
 
 #[path = "common/households.rs"]
 mod households;
+#[path = "common/load.rs"]
+mod load;
+#[path = "common/push.rs"]
+mod push;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use pendata_server::auth::hash_password;
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
 use pendata_shared::model::Household;
-use pendata_shared::protocol::{
-    Change, PushBatch, PushRecord, MAX_BATCH_RECORDS, PROTOCOL_VERSION,
-};
-use pendata_shared::{BatchId, DeviceId, RevisionId, Sha256Hex};
-use serde_json::{json, Value};
-
-const EXAMPLE: &str = include_str!("../../assets/examples/household.json");
-const PASSWORD: &str = "bench-password-123";
-/// Records per push, as the sync engine sends them.
-const BATCH: usize = MAX_BATCH_RECORDS;
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// The example household, parsed once.
-fn example() -> &'static Household {
-    static EX: std::sync::OnceLock<Household> = std::sync::OnceLock::new();
-    EX.get_or_init(|| serde_json::from_str(EXAMPLE).unwrap())
-}
-
-/// The SHA-256s the households reference, set once the photos are uploaded.
-static PHOTO_SHAS: std::sync::OnceLock<Vec<(Sha256Hex, u64)>> = std::sync::OnceLock::new();
-
-/// A small real JPEG, different for each `seed`.
-fn jpeg(seed: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(96, 64, |x, y| {
-        image::Rgb([
-            (x as u8).wrapping_mul(seed),
-            (y as u8).wrapping_add(seed),
-            seed,
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Jpeg)
-        .unwrap();
-    out.into_inner()
-}
-
-/// The example with fresh ids and NIKs unique to `n`, referencing the uploaded photos.
-fn household(n: u64) -> Household {
-    households::fresh(example(), n, PHOTO_SHAS.get().map_or(&[], Vec::as_slice))
-}
-
-fn record(h: &Household) -> PushRecord {
-    PushRecord::new(
-        RevisionId::new(),
-        None,
-        chrono::Utc::now(),
-        h.id,
-        Change::Upsert {
-            household: Box::new(h.clone()),
-        },
-    )
-}
-
-/// The body as the sync engine sends it: the `PushBatch` serialised directly (a
-/// `serde_json::Value` in between would reorder the keys of every record), then gzipped at
-/// the default level, as the engine does with every body over 8 KiB
-/// (`pendata_core::sync::client::maybe_gzip`; a batch of even one household is over that).
-/// Sent with `Content-Encoding: gzip`.
-fn batch_body(records: &[PushRecord]) -> Vec<u8> {
-    use std::io::Write;
-    let json = serde_json::to_vec(&PushBatch {
-        protocol: PROTOCOL_VERSION,
-        batch_id: BatchId::new(),
-        device_id: DeviceId::new(),
-        records: records.to_vec(),
-    })
-    .unwrap();
-    assert!(json.len() > 8 * 1024, "the engine would send this plain");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&json).unwrap();
-    gz.finish().unwrap()
-}
-
-/// A push of a body made by [`batch_body`].
-fn push_request(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    body: Vec<u8>,
-) -> reqwest::RequestBuilder {
-    http.post(format!("{base}/api/v1/push"))
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .header("content-encoding", "gzip")
-        .body(body)
-}
-
-async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
-    let r: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({
-            "username": user,
-            "password": PASSWORD,
-            "device_id": uuid::Uuid::now_v7(),
-            "device_name": "bench",
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["token"].as_str().expect("login").to_owned()
-}
-
-/// CPU seconds this process has used (all threads, user + system), from /proc/self/stat at the
-/// usual 100 ticks per second; 0 where that file does not exist.
-fn process_cpu_secs() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // Fields 14 and 15 of the line (utime, stime) are the 12th and 13th after the name.
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
+use pendata_shared::protocol::Change;
+use pendata_shared::{DeviceId, RevisionId, Sha256Hex};
+use push::{arg, household, login, push_all, upload_photos, BATCH, PASSWORD};
+use serde_json::json;
 
 /// A second, informative anchor (the goal's anchor is the two-column insert): households/s of
 /// a raw rusqlite insert of the rows the server itself writes for a new household — its
@@ -248,68 +123,6 @@ fn server_rows_insert(path: &std::path::Path, households: &[Household]) -> f64 {
     households.len() as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Pushes `households` in batches of [`BATCH`], the batches dealt in turn to the devices
-/// whose `tokens` are given; each device sends its next batch once the last one is answered
-/// (as the sync engine does). Answers (households accepted, seconds, CPU seconds of this
-/// process: server and clients).
-async fn push_all(
-    http: &reqwest::Client,
-    base: &str,
-    tokens: &[String],
-    households: &[Household],
-) -> (usize, f64, f64) {
-    let bodies: Vec<Vec<u8>> = households
-        .chunks(BATCH)
-        .map(|c| batch_body(&c.iter().map(record).collect::<Vec<_>>()))
-        .collect();
-    let mut shares: Vec<Vec<Vec<u8>>> = vec![Vec::new(); tokens.len()];
-    for (i, body) in bodies.into_iter().enumerate() {
-        shares[i % tokens.len()].push(body);
-    }
-    let cpu_before = process_cpu_secs();
-    let started = Instant::now();
-    let mut devices = tokio::task::JoinSet::new();
-    for (token, share) in tokens.iter().cloned().zip(shares) {
-        let http = http.clone();
-        let base = base.to_owned();
-        devices.spawn(async move {
-            let mut accepted = 0;
-            for body in share {
-                let r: Value = push_request(&http, &base, &token, body)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                accepted += r["results"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter(|x| x["outcome"]["status"] == "accepted")
-                            .count()
-                    })
-                    .unwrap_or(0);
-            }
-            accepted
-        });
-    }
-    let mut accepted = 0;
-    while let Some(n) = devices.join_next().await {
-        accepted += n.unwrap();
-    }
-    let secs = started.elapsed().as_secs_f64();
-    (accepted, secs, process_cpu_secs() - cpu_before)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let total = arg("--households", 2000) as usize;
@@ -346,26 +159,7 @@ async fn main() {
     if !photos_missing {
         let http = reqwest::Client::new();
         let token = login(&http, &base, "bench0").await;
-        let mut shas = Vec::new();
-        for i in 0..example().photos.len() {
-            let bytes = jpeg(i as u8 + 1);
-            let sha = Sha256Hex::digest(&bytes);
-            let r = http
-                .put(format!(
-                    "{base}/api/v1/photos/{}?offset=0&total={}",
-                    sha.as_str(),
-                    bytes.len()
-                ))
-                .bearer_auth(&token)
-                .header("content-type", "application/octet-stream")
-                .body(bytes.clone())
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success(), "photo upload: {}", r.status());
-            shas.push((sha, bytes.len() as u64));
-        }
-        PHOTO_SHAS.set(shas).unwrap();
+        upload_photos(&http, &base, &token).await;
     }
     // The headline: `ingest_devices` devices at once, each pushing its share one batch after
     // another as the sync engine does. Then, informative, one device alone with as many new
@@ -378,8 +172,9 @@ async fn main() {
     for _ in 0..ingest_devices {
         tokens.push(login(&http, &base, "bench0").await);
     }
-    let many = push_all(&http, &base, &tokens, &households).await;
-    let one = push_all(&http, &base, &tokens[..1], &alone).await;
+    let bases = [base.clone()];
+    let many = push_all(&http, &bases, &tokens, &households).await;
+    let one = push_all(&http, &bases, &tokens[..1], &alone).await;
     let (accepted, http_secs, http_cpu) = many;
     let http_rate = total as f64 / http_secs;
     let one_rate = total as f64 / one.1;
@@ -425,127 +220,7 @@ async fn main() {
     // pushes per device and second (this machine has served at most ~2.1); a device that runs
     // out builds more on the fly, and that is counted.
     let per_device = seconds as usize * 3 + 2;
-    let counter = Arc::new(AtomicU64::new(
-        1_000_000 + (devices * per_device * 5) as u64,
-    ));
-    let mut queues: Vec<Vec<Vec<u8>>> = (0..devices)
-        .map(|_| Vec::with_capacity(per_device))
-        .collect();
-    {
-        let starts: Vec<u64> = (0..devices)
-            .map(|d| 1_000_000 + (d * per_device * 5) as u64)
-            .collect();
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = devices.div_ceil(cores.max(1)).max(1);
-        std::thread::scope(|scope| {
-            for (qs, ss) in queues.chunks_mut(chunk).zip(starts.chunks(chunk)) {
-                scope.spawn(move || {
-                    for (q, start) in qs.iter_mut().zip(ss) {
-                        for b in 0..per_device as u64 {
-                            let n = start + b * 5;
-                            let records: Vec<PushRecord> =
-                                (n..n + 5).map(|i| record(&household(i))).collect();
-                            q.push(batch_body(&records));
-                        }
-                        // Popped from the end: send in the order built.
-                        q.reverse();
-                    }
-                });
-            }
-        });
-    }
-    let errors = Arc::new(AtomicU64::new(0));
-    let built_in_loop = Arc::new(AtomicU64::new(0));
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let mut tasks = Vec::new();
-    for (token, mut queue) in tokens.into_iter().zip(queues) {
-        let (http, base, errors, counter, built_in_loop) = (
-            http.clone(),
-            base.clone(),
-            errors.clone(),
-            counter.clone(),
-            built_in_loop.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut cursor = String::new();
-            while Instant::now() < deadline {
-                let body = match queue.pop() {
-                    Some(body) => body,
-                    None => {
-                        built_in_loop.fetch_add(1, Ordering::Relaxed);
-                        let n = counter.fetch_add(5, Ordering::Relaxed);
-                        let records: Vec<PushRecord> =
-                            (n..n + 5).map(|i| record(&household(i))).collect();
-                        batch_body(&records)
-                    }
-                };
-                let t = Instant::now();
-                // The answer is read, as the sync engine reads its results (an unread body
-                // would also cost the connection).
-                let ok = match push_request(&http, &base, &token, body).send().await {
-                    Ok(r) => {
-                        let success = r.status().is_success();
-                        r.bytes().await.is_ok() && success
-                    }
-                    Err(_) => false,
-                };
-                latencies.push(t.elapsed().as_secs_f64());
-                if !ok {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                }
-                let t = Instant::now();
-                let page = http
-                    .get(format!("{base}/api/v1/pull?cursor={cursor}&limit=100"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await;
-                match page {
-                    Ok(r) if r.status().is_success() => {
-                        if let Ok(v) = r.json::<Value>().await {
-                            cursor = v["next_cursor"].as_str().unwrap_or("").to_owned();
-                        }
-                    }
-                    _ => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                latencies.push(t.elapsed().as_secs_f64());
-            }
-            latencies
-        }));
-    }
-    let probe = {
-        let (http, base) = (http.clone(), base.clone());
-        tokio::spawn(async move {
-            let mut worst: f64 = 0.0;
-            let mut failures = 0u64;
-            let mut probes = 0u64;
-            while Instant::now() < deadline {
-                let t = Instant::now();
-                let ok = http
-                    .get(format!("{base}/healthz"))
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false);
-                worst = worst.max(t.elapsed().as_secs_f64());
-                probes += 1;
-                if !ok {
-                    failures += 1;
-                }
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-            (probes, failures, worst)
-        })
-    };
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    let (probes, probe_failures, probe_worst) = probe.await.unwrap();
-    all.sort_by(|a, b| a.total_cmp(b));
-    let requests = all.len();
+    let load = load::run(&http, &bases, tokens, seconds, per_device, 1_000_000).await;
 
     let _ = stop_tx.send(());
     server.await.unwrap().unwrap();
@@ -570,22 +245,7 @@ async fn main() {
             "ratio_http_to_raw_server_rows": (http_rate / rows_rate * 1000.0).round() / 1000.0,
             "goal_ratio": 0.5,
         },
-        "load": {
-            "devices": devices,
-            "seconds": seconds,
-            "requests": requests,
-            "requests_per_s": (requests as f64 / seconds as f64 * 10.0).round() / 10.0,
-            "bodies_prebuilt_per_device": per_device,
-            "bodies_built_during_run": built_in_loop.load(Ordering::Relaxed),
-            "errors": errors.load(Ordering::Relaxed),
-            "p50_ms": (percentile(&all, 0.50) * 1000.0).round(),
-            "p99_ms": (percentile(&all, 0.99) * 1000.0).round(),
-            "max_ms": (all.last().copied().unwrap_or(0.0) * 1000.0).round(),
-            "goal_p99_ms": 1000,
-            "healthz_probes": probes,
-            "healthz_failures": probe_failures,
-            "healthz_worst_ms": (probe_worst * 1000.0).round(),
-        },
+        "load": load,
     });
     println!("{out}");
 }
