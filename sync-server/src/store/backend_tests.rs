@@ -99,6 +99,37 @@ mod s3 {
 
 pub(crate) mod postgres {
     use crate::store::postgres::testing::{config_or_skip, fresh_schema, fresh_store};
+
+    /// Store calls made inside an async task (tests, tools) do not spin once the task's
+    /// cooperative budget is spent: 1,000 calls in one poll (pg_bench once spun forever in
+    /// `create_session` this way).
+    #[test]
+    fn many_calls_in_one_poll_of_an_async_task_finish() {
+        let Some(base) = config_or_skip("postgres calls in one poll") else {
+            return;
+        };
+        use crate::store::AccountStore;
+        let store = fresh_store(&base, "coop");
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                for _ in 0..1000 {
+                    store.list_users().expect("list users");
+                }
+            });
+            let _ = done.send(());
+        });
+        assert!(
+            finished
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .is_ok(),
+            "1,000 store calls in one poll of an async task did not finish in 30 s"
+        );
+    }
     use crate::store::postgres::PgStore;
 
     pub(super) fn factory() -> Option<impl Fn() -> PgStore> {

@@ -204,13 +204,15 @@ impl PgStore {
     }
 
     /// Runs `f` to completion on the calling thread, with the store's runtime driving the
-    /// connections. Works from any thread, inside an async runtime or not.
+    /// connections. Works from any thread, inside an async runtime or not. `f` runs outside
+    /// tokio's cooperative budget: called from an async task whose budget is spent, tokio's
+    /// resources would answer "not yet" and wake at once, and this loop would spin forever.
     pub(crate) fn run<T>(
         &self,
         f: impl Future<Output = Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
         let _enter = self.handle.enter();
-        futures_executor::block_on(f)
+        futures_executor::block_on(tokio::task::unconstrained(f))
     }
 
     /// A pooled connection.
