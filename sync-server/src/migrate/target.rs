@@ -64,8 +64,8 @@ pub(super) fn take_target(
             let client = db.client().await?;
             let free: bool = client
                 .query_one(
-                    "SELECT pg_try_advisory_lock($1)",
-                    &[&crate::store::postgres::SERVING_LOCK],
+                    &crate::store::postgres::serving_lock_sql("pg_try_advisory_lock"),
+                    &[],
                 )
                 .await?
                 .try_get(0)?;

@@ -172,6 +172,10 @@ pub(crate) mod postgres {
         let c = fresh_schema(&base, "serving");
         let server = PgStore::with_config(c.clone(), 4).unwrap();
         server.hold_serving_lock().unwrap();
+        // A server of another deployment in the same database (another schema) holds its own
+        // lock, which never stands in this one's way.
+        let elsewhere = PgStore::with_config(fresh_schema(&base, "elsewhere"), 2).unwrap();
+        elsewhere.hold_serving_lock().unwrap();
         let operator = PgStore::with_config(c, 2).unwrap();
         assert!(matches!(
             operator.mark_restored("pg_dump uji"),
@@ -193,6 +197,10 @@ pub(crate) mod postgres {
         };
         assert_eq!(generation, 2);
         assert_eq!(operator.epoch().unwrap().info().generation, 2);
+        assert!(
+            matches!(elsewhere.mark_restored("x"), Err(StoreError::InUse)),
+            "the other deployment's own server still blocks it"
+        );
     }
 
     /// With `sslmode=require` every connection is TLS and the server's certificate is

@@ -40,7 +40,7 @@ mod web_sessions;
 
 pub use blob_staging::PgChunkStaging;
 pub use limiter::PgLoginLimiter;
-pub(crate) use restores::SERVING_LOCK;
+pub(crate) use restores::serving_lock_sql;
 pub use tls::DATABASE_CA_ENV;
 
 /// Migrations, applied in order; `schema_migrations` records each one applied.

@@ -3,7 +3,7 @@
 //!
 //! PostgreSQL is restored with its own tools (`pg_restore` of a `pg_dump`, point-in-time
 //! recovery); then `pendata-server mark-restored` starts the new timeline. Every serving process
-//! holds [`SERVING_LOCK`] shared for its lifetime ([`PgStore::hold_serving_lock`]), so marking
+//! holds the serving lock (one per schema) shared for its lifetime ([`PgStore::hold_serving_lock`]), so marking
 //! a restore — which takes it exclusively — is refused while any server still runs with the old
 //! timeline in memory.
 
@@ -16,17 +16,25 @@ use super::{in_transaction, PgStore};
 use crate::epoch::Epoch;
 use crate::store::{lock, ResentHousehold, RestoreRecord, RestoreStore, Scope, StoreError};
 
-/// The advisory lock every serving process holds shared ("pdserve" in ASCII).
-pub(crate) const SERVING_LOCK: i64 = 0x0070_6473_6572_7665;
+/// The advisory lock every serving process holds shared: one per schema, since deployments (and
+/// the tests) may share a database, each in a schema of its own. PostgreSQL's two-key form:
+/// ("pdsv" in ASCII, a hash of the connection's schema).
+const SERVING_LOCK_CLASS: i32 = 0x7064_7376;
+
+/// `SELECT function(the serving lock of this connection's schema)`, for `function` one of
+/// PostgreSQL's advisory-lock functions of two `int4` keys.
+pub(crate) fn serving_lock_sql(function: &str) -> String {
+    format!("SELECT {function}({SERVING_LOCK_CLASS}, hashtext(current_schema()))")
+}
 
 impl PgStore {
     /// Marks this process as a server running on the database until the store is dropped:
-    /// one connection leaves the pool and holds [`SERVING_LOCK`] shared.
+    /// one connection leaves the pool and holds the serving lock (one per schema) shared.
     pub fn hold_serving_lock(&self) -> Result<(), StoreError> {
         let client = self.run(async {
             let client = self.client().await?;
             client
-                .execute("SELECT pg_advisory_lock_shared($1)", &[&SERVING_LOCK])
+                .execute(&serving_lock_sql("pg_advisory_lock_shared"), &[])
                 .await?;
             Ok(deadpool_postgres::Object::take(client))
         })?;
@@ -68,7 +76,7 @@ impl RestoreStore for PgStore {
     fn mark_restored(&self, snapshot: &str) -> Result<u32, StoreError> {
         in_transaction!(self, |tx| {
             let free: bool = tx
-                .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&SERVING_LOCK])
+                .query_one(&serving_lock_sql("pg_try_advisory_xact_lock"), &[])
                 .await?
                 .try_get(0)?;
             if !free {
