@@ -343,3 +343,22 @@ pub fn enrol_devices(
         })
         .collect()
 }
+
+/// A sync client per session of [`enrol_devices`], against the server at `url`, retrying
+/// without waiting.
+pub fn signed_in_clients(
+    url: &str,
+    sessions: &[(String, pendata_shared::ids::DeviceId)],
+) -> anyhow::Result<Vec<pendata_core::sync::Client>> {
+    use pendata_core::sync::{Client, ClientConfig};
+    sessions
+        .iter()
+        .map(|(token, id)| {
+            let client = Client::new(ClientConfig::new(url.to_owned(), *id))
+                .map_err(|e| anyhow::anyhow!("sync client: {e}"))?
+                .with_sleeper(std::sync::Arc::new(crate::NoSleep));
+            client.set_token(Some(token.clone()));
+            Ok(client)
+        })
+        .collect()
+}

@@ -24,11 +24,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pendata_core::sync::{run_sync, Client, ClientConfig, Phase, Progress};
-use pendata_e2e::device::{enrol_devices, MemDevice};
+use pendata_core::sync::{run_sync, Phase, Progress};
+use pendata_e2e::device::{enrol_devices, signed_in_clients, MemDevice};
 use pendata_e2e::procs::{binary, free_addr, integrity_check, ServerProcess};
 use pendata_e2e::workload::tiny_set;
-use pendata_e2e::{example_household, NoSleep, WebClient};
+use pendata_e2e::{example_household, WebClient};
 use pendata_server::backup::Manifest;
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
@@ -140,16 +140,7 @@ async fn a_server_restored_from_its_backup_gets_back_everything_the_phones_had_s
     let tokens = prepare(&data, 2);
     let addr = free_addr().unwrap();
     let mut server = ServerProcess::start(&data, addr).unwrap();
-    let clients: Vec<Client> = tokens
-        .iter()
-        .map(|(token, id)| {
-            let client = Client::new(ClientConfig::new(server.url(), *id))
-                .unwrap()
-                .with_sleeper(Arc::new(NoSleep));
-            client.set_token(Some(token.clone()));
-            client
-        })
-        .collect();
+    let clients = signed_in_clients(&server.url(), &tokens).unwrap();
     let example = example_household().unwrap();
     let tinies: Vec<Vec<u8>> = tiny_set().unwrap().into_iter().map(|(b, ..)| b).collect();
     let mut a = MemDevice::default();

@@ -28,19 +28,17 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::Arc;
 
-use pendata_core::sync::{run_sync, Client, ClientConfig};
-use pendata_e2e::device::{enrol_devices, MemDevice};
+use pendata_core::sync::run_sync;
+use pendata_e2e::device::{enrol_devices, signed_in_clients, MemDevice};
 use pendata_e2e::procs::{binary, env_u64};
 use pendata_e2e::workload::tiny_set;
-use pendata_e2e::{example_household, prelist_of, NoSleep, TestServer};
+use pendata_e2e::{example_household, prelist_of, TestServer};
 use pendata_server::store::packed::PackedChange;
 use pendata_server::store::postgres::testing;
 use pendata_server::store::s3::testing::{fresh_prefix, objects_or_skip};
 use pendata_server::store::{each_exported, ExportHousehold, Role, Scope, Sha256Hex, StoreError};
 use pendata_server::Config;
-use pendata_shared::ids::DeviceId;
 use pendata_shared::protocol::{ReviewDecision, ReviewRequest};
 
 /// The tables `migrate-storage` copies (web sessions are left behind on purpose).
@@ -59,19 +57,6 @@ const TABLES: &[&str] = &[
     "changes",
     "server_restores",
 ];
-
-fn clients(url: &str, tokens: &[(String, DeviceId)]) -> Vec<Client> {
-    tokens
-        .iter()
-        .map(|(token, id)| {
-            let client = Client::new(ClientConfig::new(url.to_owned(), *id))
-                .unwrap()
-                .with_sleeper(Arc::new(NoSleep));
-            client.set_token(Some(token.clone()));
-            client
-        })
-        .collect()
-}
 
 /// `pendata-server --data-dir DATA migrate-storage --to-database-url URL --to-blob-url BLOB ARGS…`
 fn migrate(data: &Path, database: &str, blob_url: &str, args: &[&str]) -> Output {
@@ -272,7 +257,7 @@ async fn a_sqlite_deployment_migrated_to_postgres_and_s3_carries_on_for_the_phon
     let n = env_u64("PENDATA_MIGRATE_HOUSEHOLDS").map_or(12, |n| n.clamp(12, 390) as u32);
     a.save_households(&example, &tinies, "a", 1, n);
     b.save_households(&example, &tinies, "b", 401, n);
-    let c = clients(&old.url(), &tokens);
+    let c = signed_in_clients(&old.url(), &tokens).unwrap();
     run_sync(&mut a, &c[0], &mut |_| {}).await.unwrap();
     run_sync(&mut b, &c[1], &mut |_| {}).await.unwrap();
     let edited: Vec<_> = a.latest().iter().take(4).map(|r| r.household_id).collect();
@@ -346,7 +331,7 @@ async fn a_sqlite_deployment_migrated_to_postgres_and_s3_carries_on_for_the_phon
     .unwrap();
     assert_eq!(new.state.backend.restores.epoch().unwrap(), epoch);
     assert_eq!(exported(&new), households);
-    let c = clients(&new.url(), &tokens);
+    let c = signed_in_clients(&new.url(), &tokens).unwrap();
     for (d, c, before) in [
         (&mut a, &c[0], pulled_before.0),
         (&mut b, &c[1], pulled_before.1),

@@ -21,18 +21,16 @@
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pendata_core::sync::{run_sync, Client, ClientConfig};
-use pendata_e2e::device::{enrol_devices, MemDevice};
+use pendata_core::sync::run_sync;
+use pendata_e2e::device::{enrol_devices, signed_in_clients, MemDevice};
 use pendata_e2e::procs::binary;
 use pendata_e2e::workload::tiny_set;
-use pendata_e2e::{example_household, NoSleep, TestServer};
+use pendata_e2e::{example_household, TestServer};
 use pendata_server::store::postgres::testing;
 use pendata_server::store::{collect_export, Scope, Sha256Hex};
 use pendata_server::Config;
-use pendata_shared::ids::DeviceId;
 
 /// Households saved before the dump, and after it, per device.
 const BEFORE: u32 = 24;
@@ -58,19 +56,6 @@ fn server_cli(data: &Path, database: &str, args: &[&str]) -> std::process::Outpu
         .env("PENDATA_LOG", "warn")
         .output()
         .unwrap()
-}
-
-fn clients(url: &str, tokens: &[(String, DeviceId)]) -> Vec<Client> {
-    tokens
-        .iter()
-        .map(|(token, id)| {
-            let client = Client::new(ClientConfig::new(url.to_owned(), *id))
-                .unwrap()
-                .with_sleeper(Arc::new(NoSleep));
-            client.set_token(Some(token.clone()));
-            client
-        })
-        .collect()
 }
 
 async fn start(data: &Path, database: &str) -> TestServer {
@@ -117,7 +102,7 @@ async fn a_postgresql_server_restored_with_pg_restore_gets_back_everything_the_p
     let (mut a, mut b) = (MemDevice::default(), MemDevice::default());
     a.save_households(&example, &tinies, "a", 1, BEFORE);
     b.save_households(&example, &tinies, "b", 401, BEFORE);
-    let c = clients(&server.url(), &tokens);
+    let c = signed_in_clients(&server.url(), &tokens).unwrap();
     run_sync(&mut a, &c[0], &mut |_| {}).await.unwrap();
     run_sync(&mut b, &c[1], &mut |_| {}).await.unwrap();
 
@@ -226,7 +211,7 @@ async fn a_postgresql_server_restored_with_pg_restore_gets_back_everything_the_p
 
     let server = start(&data, &database).await;
     assert_eq!(stored_revisions(&server, &[&a, &b]), in_dump);
-    let c = clients(&server.url(), &tokens);
+    let c = signed_in_clients(&server.url(), &tokens).unwrap();
     for (d, c) in [(&mut a, &c[0]), (&mut b, &c[1])] {
         let report = run_sync(d, c, &mut |_| {}).await.unwrap();
         assert!(report.issues.is_empty(), "{:?}", report.issues);
