@@ -6,6 +6,7 @@ pub mod dtsen;
 pub mod ids;
 pub mod jpeg;
 pub mod model;
+pub mod month;
 pub mod nik;
 #[cfg(feature = "openapi")]
 pub mod openapi;
