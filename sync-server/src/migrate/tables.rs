@@ -175,6 +175,9 @@ pub(super) const TABLES: &[Table] = &[
             ("interview_opened", "interview_opened", Bool),
             ("interview_finalized", "interview_finalized", Bool),
             ("questionnaire", "questionnaire", Text),
+            ("ground_check_visits", "ground_check_visits", Int4),
+            ("ground_check_outcome", "ground_check_outcome", Text),
+            ("ground_check_revisit", "ground_check_revisit", Bool),
         ],
         order_by: "seq",
         on_conflict: OnConflict::Update {

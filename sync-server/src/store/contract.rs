@@ -7,6 +7,10 @@
 
 use uuid::Uuid;
 
+mod ground_check;
+pub(crate) use ground_check::family as ground_check_family;
+pub use ground_check::ground_check_progress_is_counted_in_the_database;
+
 use super::{
     AccountStore, BlobError, BlobStatus, BlobStore, ContentRejection, NewUser, Role, Sha256Hex,
     StoreError, TokenHash,
@@ -385,7 +389,11 @@ pub fn incoming(h: Household, base: Option<RevisionId>) -> IncomingRecord {
     )
 }
 
-fn ready(record: PushRecord, desa: Option<String>, photos: Vec<ShaHex>) -> IncomingRecord {
+pub(crate) fn ready(
+    record: PushRecord,
+    desa: Option<String>,
+    photos: Vec<ShaHex>,
+) -> IncomingRecord {
     IncomingRecord {
         questionnaire: Default::default(),
         packed_change: None,
@@ -432,7 +440,7 @@ pub fn progress_all<S: RecordStore + ?Sized>(s: &S, scope: &Scope) -> Vec<Progre
     rows
 }
 
-fn all_pulled<S: RecordStore>(s: &S, who: &Puller) -> Vec<PullItem> {
+pub(crate) fn all_pulled<S: RecordStore>(s: &S, who: &Puller) -> Vec<PullItem> {
     let mut after = 0;
     let mut out = Vec::new();
     loop {
@@ -1482,6 +1490,7 @@ macro_rules! record_contract_tests {
             missing_photos_until_the_photo_completes,
             review_only_the_current_revision,
             prelist_import_and_scoped_pulls,
+            ground_check_progress_is_counted_in_the_database,
             a_base_lost_in_a_restore_continues_history);
     };
 }

@@ -28,6 +28,7 @@ pub use pendata_shared::Sha256Hex as ShaHex;
 mod accounts;
 mod blobs;
 pub mod files;
+mod ground_check;
 pub mod packed;
 pub mod postgres;
 mod records;
@@ -43,6 +44,7 @@ pub mod contract;
 
 pub use accounts::*;
 pub use blobs::*;
+pub use ground_check::*;
 pub use records::*;
 pub use restores::*;
 

@@ -417,6 +417,16 @@ pub trait RecordStore: Send + Sync + 'static {
         after: Option<&PageAfter>,
         limit: u32,
     ) -> Result<Vec<ProgressRow>, StoreError>;
+    /// The DTSEN ground check's progress inside `scope`, one row per (desa, pendamping),
+    /// counted in the database (one grouped query; no record parsed) from the facts stored
+    /// beside each revision: the same definition as [`super::GroundCheckRow::of_export`]
+    /// summed by [`super::group_rows`]. `programme`: only families of that programme's list.
+    /// Rows in no particular order.
+    fn ground_check_progress(
+        &self,
+        scope: &Scope,
+        programme: Option<pendata_shared::dtsen::family::ListProgramme>,
+    ) -> Result<Vec<super::GroundCheckRow>, StoreError>;
 }
 
 /// Where a page of households ends: they are listed by desa code, then id.

@@ -26,6 +26,7 @@ use super::StoreError;
 
 mod accounts;
 mod blob_staging;
+mod ground_check;
 mod limiter;
 mod lineage;
 mod prelist;
@@ -45,10 +46,16 @@ pub use tls::DATABASE_CA_ENV;
 
 /// Migrations, applied in order; `schema_migrations` records each one applied.
 /// Append-only: never edit a shipped file, add the next one.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../../migrations/postgres/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        "0002_ground_check_progress",
+        include_str!("../../../migrations/postgres/0002_ground_check_progress.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -306,6 +313,10 @@ async fn migrate(client: &mut deadpool_postgres::Object) -> Result<i32, StoreErr
             continue;
         }
         tx.batch_execute(sql).await?;
+        if *name == "0002_ground_check_progress" {
+            // Families stored before it: their changes are packed, SQL cannot read them.
+            ground_check::backfill(&tx).await?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
             &[&version, name],

@@ -19,7 +19,7 @@ use super::{in_transaction, lock_key, lock_keys, PgStore};
 use crate::store::packed::PackedChange;
 use crate::store::{
     conflict_reason_str, outside_wilayah_finding, questionnaire_mismatch_finding,
-    unknown_household_finding, IncomingRecord, Pusher, ShaHex, StoreError,
+    unknown_household_finding, GroundCheckFacts, IncomingRecord, Pusher, ShaHex, StoreError,
 };
 
 pub(super) fn push(
@@ -521,6 +521,9 @@ async fn write(
         let mut opened = Vec::with_capacity(n);
         let mut finalized = Vec::with_capacity(n);
         let mut questionnaire: Vec<&str> = Vec::with_capacity(n);
+        let mut gc_visits: Vec<Option<i32>> = Vec::with_capacity(n);
+        let mut gc_outcome: Vec<Option<&str>> = Vec::with_capacity(n);
+        let mut gc_revisit: Vec<Option<bool>> = Vec::with_capacity(n);
         for nr in &w.revisions {
             let r = &nr.rec.record;
             revision.push(r.revision.0);
@@ -542,6 +545,11 @@ async fn write(
                 None => ("delete", None, None, None),
             };
             questionnaire.push(nr.rec.questionnaire.id());
+            // The ground check's progress facts (migration 0002).
+            let gc = GroundCheckFacts::of_change(&r.change);
+            gc_visits.push(gc.visits.map(|v| i32::try_from(v).unwrap_or(i32::MAX)));
+            gc_outcome.push(gc.outcome_id());
+            gc_revisit.push(gc.visits.map(|_| gc.awaits_revisit));
             op.push(o);
             enumerator.push(e);
             opened.push(op_);
@@ -563,14 +571,18 @@ async fn write(
             "INSERT INTO revisions (revision, household_id, base_revision, content_sha256, op, \
                change_packed, device_id, username, saved_at, received_at, state, \
                conflict_reason, incomplete, interview_enumerator, interview_opened, \
-               interview_finalized, questionnaire) \
+               interview_finalized, questionnaire, ground_check_visits, \
+               ground_check_outcome, ground_check_revisit) \
              SELECT rev, hid, base, sha, op, packed, $14, $15, saved, $16, state, reason, \
-               incomplete, enumerator, opened, finalized, questionnaire \
+               incomplete, enumerator, opened, finalized, questionnaire, gc_visits, \
+               gc_outcome, gc_revisit \
              FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], \
                          $6::bytea[], $7::timestamptz[], $8::text[], $9::text[], $10::bool[], \
-                         $11::text[], $12::bool[], $13::bool[], $17::text[]) \
+                         $11::text[], $12::bool[], $13::bool[], $17::text[], $18::int4[], \
+                         $19::text[], $20::bool[]) \
                AS u(rev, hid, base, sha, op, packed, saved, state, reason, incomplete, \
-                    enumerator, opened, finalized, questionnaire)",
+                    enumerator, opened, finalized, questionnaire, gc_visits, gc_outcome, \
+                    gc_revisit)",
             &[
                 &revision,
                 &household,
@@ -589,6 +601,9 @@ async fn write(
                 &pusher.username,
                 &at,
                 &questionnaire,
+                &gc_visits,
+                &gc_outcome,
+                &gc_revisit,
             ],
         )
         .await?;

@@ -92,4 +92,12 @@ impl RecordStore for PgStore {
     ) -> Result<Vec<ProgressRow>, StoreError> {
         prelist::progress_page(self, scope, after, limit)
     }
+
+    fn ground_check_progress(
+        &self,
+        scope: &Scope,
+        programme: Option<pendata_shared::dtsen::family::ListProgramme>,
+    ) -> Result<Vec<crate::store::GroundCheckRow>, StoreError> {
+        super::ground_check::ground_check_progress(self, scope, programme)
+    }
 }

@@ -20,6 +20,7 @@ use checkpoint::Checkpointer;
 
 mod accounts;
 mod checkpoint;
+mod ground_check;
 mod lineage;
 mod prelist;
 mod push;
@@ -70,6 +71,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_questionnaire",
         include_str!("../../../migrations/0007_questionnaire.sql"),
     ),
+    (
+        "0008_ground_check_progress",
+        include_str!("../../../migrations/0008_ground_check_progress.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -106,7 +111,7 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
 /// Applies pending migrations, each in its own `BEGIN IMMEDIATE` transaction (so a CLI and a
 /// server starting together cannot both apply the same step).
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
-    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate() {
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
         let target = index as i64 + 1;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -118,6 +123,10 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
         }
         if current < target {
             tx.execute_batch(sql)?;
+            if *name == "0008_ground_check_progress" {
+                // Families stored before it: their changes are packed, SQL cannot read them.
+                ground_check::backfill(&tx)?;
+            }
             tx.pragma_update(None, "user_version", target)?;
         }
         tx.commit()?;
@@ -308,6 +317,74 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    #[test]
+    fn migration_8_gives_families_stored_before_it_their_ground_check_facts() {
+        use crate::store::contract::ground_check_family;
+        use crate::store::packed::PackedChange;
+        use crate::store::{RecordStore, Scope};
+        use pendata_shared::dtsen::{GroundCheckOutcome, VisitResult};
+        use pendata_shared::protocol::Change;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.db");
+        let desa = "3201022001";
+        // Two families as a server with migrations 1-7 stored them: packed, no facts.
+        let found = ground_check_family(
+            pendata_shared::HouseholdId::new(),
+            desa,
+            &[VisitResult::NobodyHome, VisitResult::Met],
+            Some(GroundCheckOutcome::Found),
+        );
+        let waiting = ground_check_family(
+            pendata_shared::HouseholdId::new(),
+            desa,
+            &[VisitResult::NobodyHome],
+            None,
+        );
+        {
+            let c = Connection::open(&path).unwrap();
+            for (_, sql) in &MIGRATIONS[..7] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", 7).unwrap();
+            let at = "2026-12-01T00:00:00.000Z";
+            for f in [&found, &waiting] {
+                let rev = pendata_shared::RevisionId::new();
+                let json = serde_json::to_string(&Change::UpsertFamily {
+                    family: Box::new(f.clone()),
+                })
+                .unwrap();
+                c.execute(
+                    "INSERT INTO households (id, desa_code, head_revision, review_state, \
+                     created_at, updated_at, questionnaire, assignment_kind) \
+                     VALUES (?1, ?2, ?3, 'submitted', ?4, ?4, 'regsosek2022k', 'ground_check')",
+                    params![f.id.to_string(), desa, rev.to_string(), at],
+                )
+                .unwrap();
+                c.execute(
+                    "INSERT INTO revisions (revision, household_id, content_sha256, op, \
+                     change_json, change_packed, device_id, username, saved_at, received_at, \
+                     state, questionnaire) VALUES (?1, ?2, ?3, 'upsert', '', ?4, ?5, 'ani', ?6, \
+                     ?6, 'current', 'regsosek2022k')",
+                    params![
+                        rev.to_string(),
+                        f.id.to_string(),
+                        pendata_shared::Sha256Hex::digest(json.as_bytes()).as_str(),
+                        PackedChange::pack(&json).unwrap().as_bytes(),
+                        Uuid::nil().to_string(),
+                        at
+                    ],
+                )
+                .unwrap();
+            }
+        }
+        let store = SqliteStore::open(&path, 1).unwrap();
+        let rows = store.ground_check_progress(&Scope::all(), None).unwrap();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        // [assigned, visited, found, moved, died, not found, to revisit]
+        assert_eq!(rows[0].counts.cells(), [0, 2, 1, 0, 0, 0, 1]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::{now, SqliteStore};
 use crate::store::packed::PackedChange;
 use crate::store::{
     conflict_reason_str, outside_wilayah_finding, questionnaire_mismatch_finding,
-    unknown_household_finding, IncomingRecord, Pusher, ShaHex, StoreError,
+    unknown_household_finding, GroundCheckFacts, IncomingRecord, Pusher, ShaHex, StoreError,
 };
 
 /// Photos the blob store lacked for `rec`, minus those that completed since (recorded under
@@ -66,6 +66,8 @@ pub(super) fn insert_revision(
         None => ("delete", None, None, None),
     };
     let questionnaire = rec.questionnaire.id();
+    // The ground check's progress facts (migration 0008).
+    let gc = GroundCheckFacts::of_change(&r.change);
     // Packed where the push was parsed; here only for callers that did not.
     let packed = match &rec.packed_change {
         Some(p) => Some(Cow::Borrowed(p)),
@@ -75,9 +77,10 @@ pub(super) fn insert_revision(
         "INSERT INTO revisions (revision, household_id, base_revision, content_sha256, op, \
          change_json, change_packed, device_id, username, saved_at, received_at, state, \
          conflict_reason, incomplete, interview_enumerator, interview_opened, \
-         interview_finalized, questionnaire) \
+         interview_finalized, questionnaire, ground_check_visits, ground_check_outcome, \
+         ground_check_revisit) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-         ?18)",
+         ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         rev,
@@ -104,6 +107,9 @@ pub(super) fn insert_revision(
         opened,
         finalized,
         questionnaire,
+        gc.visits_i64(),
+        gc.outcome_id(),
+        gc.visits.map(|_| gc.awaits_revisit),
     ])?;
     insert_pairs(
         tx,

@@ -96,6 +96,14 @@ impl RecordStore for SqliteStore {
     ) -> Result<Vec<ProgressRow>, StoreError> {
         prelist::progress_page(self, scope, after, limit)
     }
+
+    fn ground_check_progress(
+        &self,
+        scope: &Scope,
+        programme: Option<pendata_shared::dtsen::family::ListProgramme>,
+    ) -> Result<Vec<crate::store::GroundCheckRow>, StoreError> {
+        super::ground_check::ground_check_progress(self, scope, programme)
+    }
 }
 
 #[cfg(test)]
