@@ -13,7 +13,7 @@ use crate::store::postgres::{PgChunkStaging, PgLoginLimiter, PgStore};
 use crate::store::s3::{self, S3BlobStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::web::WebSessionStore;
-use crate::store::{AccountStore, BlobLimits, BlobStore, RecordStore, RestoreStore};
+use crate::store::{AccountStore, BlobLimits, BlobStore, RecordStore, RegistryStore, RestoreStore};
 use crate::ServerError;
 
 /// The database behind the stores.
@@ -30,6 +30,7 @@ pub struct Backend {
     pub accounts: Arc<dyn AccountStore>,
     pub records: Arc<dyn RecordStore>,
     pub restores: Arc<dyn RestoreStore>,
+    pub registry: Arc<dyn RegistryStore>,
     pub web_sessions: Arc<dyn WebSessionStore>,
     pub limiter: Arc<dyn LoginLimit>,
 }
@@ -48,6 +49,7 @@ impl Backend {
                     accounts: db.clone(),
                     records: db.clone(),
                     restores: db.clone(),
+                    registry: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(LoginLimiter::new(max_failures, window)),
                     database: Database::Sqlite(db),
@@ -63,6 +65,7 @@ impl Backend {
                     accounts: db.clone(),
                     records: db.clone(),
                     restores: db.clone(),
+                    registry: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(PgLoginLimiter::new(db.clone(), max_failures, window)),
                     database: Database::Postgres(db),

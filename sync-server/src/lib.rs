@@ -21,6 +21,7 @@ pub mod backend;
 pub mod backup;
 pub mod config;
 pub mod dashboard;
+pub mod desil_import;
 pub mod epoch;
 pub mod error;
 pub mod extract;

@@ -63,6 +63,16 @@ enum Command {
         /// CSV with the columns of docs/server.md, one row per member.
         file: PathBuf,
     },
+    /// Import SIKS-NG's "Pemeringkatan Desil" export (columns Nomor KK, NIK, Desil; comma or
+    /// semicolon). Read as a stream; a file with any bad row changes nothing (the bad rows are
+    /// listed by line number). Each family named takes the file's desil; others keep theirs.
+    ImportDesil {
+        /// The CSV exported from SIKS-NG.
+        file: PathBuf,
+        /// A name for this import on the dashboard (default: the file's name).
+        #[arg(long)]
+        label: Option<String>,
+    },
     /// Export households and members (one row per member) as CSV or XLSX.
     Export {
         #[arg(long, value_enum)]
@@ -212,6 +222,9 @@ fn main() -> anyhow::Result<()> {
         }
         Command::User(cmd) => user_command(&resolve(None)?, cmd),
         Command::ImportAssignments { file: csv } => import_assignments(&resolve(None)?, &csv),
+        Command::ImportDesil { file, label } => {
+            import_desil(&resolve(None)?, &file, label.as_deref())
+        }
         Command::Export {
             format,
             out,
@@ -323,6 +336,45 @@ fn import_assignments(config: &Config, path: &std::path::Path) -> anyhow::Result
         );
     }
     Ok(())
+}
+
+fn import_desil(
+    config: &Config,
+    path: &std::path::Path,
+    label: Option<&str>,
+) -> anyhow::Result<()> {
+    use pendata_server::desil_import::{import_desil, DesilImportError};
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let label = match label {
+        Some(l) => l.to_owned(),
+        None => path
+            .file_name()
+            .map_or_else(|| "desil".into(), |n| n.to_string_lossy().into_owned()),
+    };
+    let store = open_store(config)?;
+    let input = std::io::BufReader::with_capacity(256 * 1024, file);
+    match import_desil(input, &label, None, store.registry.as_ref(), today()) {
+        Ok(import) => {
+            println!(
+                "desil diimpor: {} keluarga dari {} baris (desil imported: {} families from {} rows)",
+                import.families, import.rows, import.families, import.rows
+            );
+            Ok(())
+        }
+        Err(DesilImportError::BadRows { rows, count }) => {
+            for e in &rows {
+                eprintln!("{}: {e}", path.display());
+            }
+            if count > rows.len() as u64 {
+                eprintln!("… {} more", count - rows.len() as u64);
+            }
+            bail!(DesilImportError::BadRows {
+                rows: Vec::new(),
+                count
+            })
+        }
+        Err(e) => bail!("[{}] {e}", e.code()),
+    }
 }
 
 fn export(

@@ -185,6 +185,75 @@ impl<R: Read> Iterator for DesilReader<R> {
     }
 }
 
+/// A family's desil: what Pendata keeps from the file (the NIK is checked, then dropped; it is
+/// not needed to show a family's desil and must not be kept in a new place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyDesil {
+    pub kk_number: String,
+    pub desil: WelfareDecile,
+}
+
+/// A whole desil file, checked: one desil per family, or the reasons it cannot be taken.
+#[derive(Debug, Default)]
+pub struct DesilFile {
+    /// One per KK, in order of first appearance.
+    pub families: Vec<FamilyDesil>,
+    /// Good rows read.
+    pub rows: u64,
+    /// The first [`MAX_REPORTED_ERRORS`] bad rows.
+    pub errors: Vec<RowError>,
+    /// Every bad row, reported or not.
+    pub error_count: u64,
+}
+
+/// How many bad rows a [`DesilFile`] keeps to report (the count goes on).
+pub const MAX_REPORTED_ERRORS: usize = 100;
+
+impl DesilFile {
+    /// Reads every row: a family's rows must agree on its desil (a disagreeing row is bad).
+    /// Holds one entry per family, never the file.
+    pub fn check<R: Read>(reader: DesilReader<R>) -> Self {
+        let mut out = DesilFile::default();
+        let mut seen: std::collections::HashMap<String, (usize, u64)> =
+            std::collections::HashMap::new();
+        for row in reader {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    out.bad(e);
+                    continue;
+                }
+            };
+            match seen.get(&row.kk_number) {
+                Some(&(i, first)) if out.families[i].desil != row.desil => out.bad(RowError {
+                    line: row.line,
+                    reason: format!(
+                        "Desil: berbeda dengan baris {first} untuk Nomor KK yang sama \
+                         (differs from line {first} for the same KK number)"
+                    ),
+                }),
+                Some(_) => out.rows += 1,
+                None => {
+                    seen.insert(row.kk_number.clone(), (out.families.len(), row.line));
+                    out.families.push(FamilyDesil {
+                        kk_number: row.kk_number,
+                        desil: row.desil,
+                    });
+                    out.rows += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn bad(&mut self, e: RowError) {
+        self.error_count += 1;
+        if self.errors.len() < MAX_REPORTED_ERRORS {
+            self.errors.push(e);
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -317,5 +386,34 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 100_000);
+    }
+
+    #[test]
+    fn a_family_has_one_desil() {
+        let text = format!(
+            "Nomor KK,NIK,Desil\n{KK},{},4\n{KK},{},4\n{KK},{},5\n3201012503150002,{},9\n",
+            nik(1),
+            nik(2),
+            nik(3),
+            nik(4)
+        );
+        let file = DesilFile::check(DesilReader::new(text.as_bytes(), today()).unwrap());
+        assert_eq!(file.rows, 3);
+        assert_eq!(file.error_count, 1);
+        assert_eq!(file.errors[0].line, 4);
+        assert!(file.errors[0].reason.contains("baris 2"));
+        assert_eq!(
+            file.families,
+            [
+                FamilyDesil {
+                    kk_number: KK.into(),
+                    desil: WelfareDecile::Decile4
+                },
+                FamilyDesil {
+                    kk_number: "3201012503150002".into(),
+                    desil: WelfareDecile::Decile9
+                }
+            ]
+        );
     }
 }

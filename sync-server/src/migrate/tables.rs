@@ -285,6 +285,34 @@ pub(super) const TABLES: &[Table] = &[
         on_conflict: OnConflict::Nothing,
         identity: None,
     },
+    Table {
+        name: "desil_imports",
+        columns: &[
+            ("id", "id", Int8),
+            ("imported_at", "imported_at", Time),
+            ("label", "label", Text),
+            ("username", "username", Text),
+            ("rows", "rows", Int8),
+            ("families", "families", Int8),
+        ],
+        order_by: "id",
+        on_conflict: OnConflict::Nothing,
+        identity: Some("id"),
+    },
+    Table {
+        name: "family_desil",
+        columns: &[
+            ("kk_number", "kk_number", Text),
+            ("desil", "desil", Int4),
+            ("import_id", "import_id", Int8),
+        ],
+        order_by: "kk_number",
+        on_conflict: OnConflict::Update {
+            key: &["kk_number"],
+            skip: &[],
+        },
+        identity: None,
+    },
 ];
 
 /// The `changes` table: an item the source renumbered since an earlier run (a changed item

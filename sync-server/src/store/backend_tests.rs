@@ -36,6 +36,9 @@ mod sqlite {
     mod records {
         crate::record_contract_tests!(super::factory);
     }
+    mod registry {
+        crate::registry_contract_tests!(super::factory);
+    }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);
     }
@@ -154,6 +157,9 @@ pub(crate) mod postgres {
     }
     mod records {
         crate::record_contract_tests!(super::factory);
+    }
+    mod registry {
+        crate::registry_contract_tests!(super::factory);
     }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);

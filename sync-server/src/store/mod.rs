@@ -7,6 +7,8 @@
 //! * [`web::WebSessionStore`]: the dashboard's browser sessions.
 //! * [`RestoreStore`] (`restores.rs`): the data's restore lineage (identity, timelines, what
 //!   came back across a restore).
+//! * [`RegistryStore`] (`registry.rs`): the registry's own data beside the records (the
+//!   families' desil).
 //!
 //! Backends: [`sqlite::SqliteStore`] (accounts, records, web sessions in one SQLite file, one
 //! file per concept under `sqlite/`), [`postgres::PgStore`] (the same on PostgreSQL, for more
@@ -32,6 +34,7 @@ mod ground_check;
 pub mod packed;
 pub mod postgres;
 mod records;
+mod registry;
 mod restores;
 pub mod s3;
 pub mod sqlite;
@@ -41,11 +44,14 @@ pub mod web;
 mod backend_tests;
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
+#[cfg(any(test, feature = "test-support"))]
+pub mod registry_contract;
 
 pub use accounts::*;
 pub use blobs::*;
 pub use ground_check::*;
 pub use records::*;
+pub use registry::{DesilImport, RegistryStore};
 pub use restores::*;
 
 /// A boxed future, so [`BlobStore`] stays usable as `dyn BlobStore`.

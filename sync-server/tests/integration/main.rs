@@ -13,6 +13,7 @@ mod common;
 mod api;
 mod backup;
 mod cli;
+mod desil;
 mod dtsen;
 mod postgres;
 mod s3;

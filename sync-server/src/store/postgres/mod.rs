@@ -33,6 +33,7 @@ mod prelist;
 mod push;
 mod reads;
 mod records;
+mod registry;
 mod restores;
 mod review;
 mod rows;
@@ -54,6 +55,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_ground_check_progress",
         include_str!("../../../migrations/postgres/0002_ground_check_progress.sql"),
+    ),
+    (
+        "0003_family_desil",
+        include_str!("../../../migrations/postgres/0003_family_desil.sql"),
     ),
 ];
 

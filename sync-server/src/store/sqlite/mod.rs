@@ -26,6 +26,7 @@ mod prelist;
 mod push;
 mod reads;
 mod records;
+mod registry;
 mod restores;
 mod review;
 mod rows;
@@ -74,6 +75,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_ground_check_progress",
         include_str!("../../../migrations/0008_ground_check_progress.sql"),
+    ),
+    (
+        "0009_family_desil",
+        include_str!("../../../migrations/0009_family_desil.sql"),
     ),
 ];
 
