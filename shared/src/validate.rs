@@ -216,8 +216,18 @@ pub fn local_photo_finding(
 ) -> Finding {
     let name = member_id
         .and_then(|id| h.members.iter().find(|m| m.id == id))
-        .map(|m| m.name.trim())
-        .filter(|n| !n.is_empty());
+        .map(|m| m.name.as_str());
+    local_photo_finding_named(kind, name, problem)
+}
+
+/// [`local_photo_finding`] for any record (a DTSEN family too): `member_name` is the name of
+/// the member the photo shows, if any.
+pub fn local_photo_finding_named(
+    kind: PhotoKind,
+    member_name: Option<&str>,
+    problem: LocalPhotoProblem,
+) -> Finding {
+    let name = member_name.map(str::trim).filter(|n| !n.is_empty());
     let who = name.map(|n| format!(" ({n})")).unwrap_or_default();
     let (id_state, en_state) = match problem {
         LocalPhotoProblem::Missing => ("tidak ada di perangkat", "is not on this device"),

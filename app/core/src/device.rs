@@ -23,13 +23,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use pendata_shared::model::{GeoSource, Geotag};
 use pendata_shared::photos::{LocalPhotoProblem, PhotoKind, PhotoRef};
-use pendata_shared::validate::local_photo_finding;
 use pendata_shared::{Finding, Household, HouseholdId, Lang, MemberId, Sha256Hex};
 
 use crate::blobs::{BlobError, BlobId, BlobStore};
 use crate::crypto::{CryptoError, DataKey, KdfParams, KeyStore};
 use crate::photo::{self, PhotoConfig, PhotoError};
-use crate::store::{DeleteOutcome, PhotoRow, Store, StoreError};
+use crate::store::{DeleteOutcome, PhotoRow, Record, RecordContent, Store, StoreError};
 use crate::sync::{ClientError, Phase, SyncError, SyncFailure};
 
 /// Errors of the device facade. Each has a stable [`code`](DeviceError::code) and a message in
@@ -316,19 +315,28 @@ impl Device {
     /// (Ahmad Suryana) tidak ada di perangkat — ambil ulang"): what the photo step shows and
     /// what finalize refuses.
     pub fn local_photo_findings(&self, h: &Household) -> Vec<Finding> {
-        h.photos
+        self.local_photo_findings_of(h)
+    }
+
+    /// [`Device::local_photo_findings`] for any record (a DTSEN family too).
+    pub fn local_photo_findings_of<T: RecordContent>(&self, c: &T) -> Vec<Finding> {
+        c.photos()
             .iter()
             .filter_map(|p| {
                 self.photo_problem(&p.sha256)
-                    .map(|problem| local_photo_finding(h, p.kind, p.member_id, problem))
+                    .map(|problem| c.local_photo_finding(p.kind, p.member_id, problem))
             })
             .collect()
     }
 
-    /// Every finding of a household: the offline validation and the photos not usable here.
+    /// Every finding of a record (household or family): the offline validation and the photos
+    /// not usable here.
     pub fn validate(&self, id: HouseholdId) -> Result<Vec<Finding>, DeviceError> {
         let mut findings = self.store.validate(id)?;
-        findings.extend(self.local_photo_findings(&self.store.household(id)?));
+        findings.extend(match self.store.content(id)? {
+            Record::Household(h) => self.local_photo_findings_of(&*h),
+            Record::Family(f) => self.local_photo_findings_of(&*f),
+        });
         Ok(findings)
     }
 

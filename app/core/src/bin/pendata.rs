@@ -99,7 +99,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Prelist households assigned for verivali (pulled by `pendata sync`)
+    /// Assignments pulled by `pendata sync`: prelist households (verivali) and ground-check
+    /// families (DTSEN)
     #[command(subcommand)]
     Assignment(AssignmentCmd),
     /// Test helpers
@@ -151,6 +152,68 @@ enum FamilyCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Ground-check families: those not opened yet (from `pendata sync`) and those on this device
+    List {
+        /// Name, NIK, KK number, list id or address
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open a ground-check assignment: the first time makes the family's draft from the list
+    Open { id: String },
+    /// Show a family (members numbered for --presence)
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Nobody home ("kunjungi lagi"): record the visit; the family goes to the revisit list
+    Revisit {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The families waiting for another visit
+    Revisits {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the ground-check outcome of a visit: found, moved, died, not_found
+    Outcome {
+        id: String,
+        /// found | moved | died | not_found
+        #[arg(long)]
+        outcome: String,
+        /// A member's keberadaan (404), NUMBER=CODE as `family show` numbers them, e.g. 2=3
+        /// (repeatable); members left out get the outcome's default
+        #[arg(long)]
+        presence: Vec<String>,
+        /// Hasil pendataan (205): 1-5 (moved: 5 when left out)
+        #[arg(long)]
+        result: Option<u8>,
+        /// Catatan (Blok VI), required when 205 is 2-5
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Set one field of the form, e.g. `housing.floor_area_m2 36` or `members[0].marital_status 2`
+    Set {
+        id: String,
+        path: String,
+        /// A JSON value (a bare word is text)
+        value: String,
+    },
+    /// Save a whole family from a JSON file (e.g. `family show ID --json`, edited)
+    Save { file: PathBuf },
+    /// Make a family final (refused with every finding when the form is not complete)
+    Finalize { id: String },
+    /// Show or set this device's revisit policy (as the Dinsos decided it)
+    Rules {
+        #[arg(long)]
+        max_attempts: Option<u8>,
+        #[arg(long)]
+        min_days_between: Option<u16>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,7 +225,8 @@ enum AssignmentCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Open an assignment for verivali: makes the draft record from the prelist
+    /// Open an assignment: makes the draft record from the prelist (a DTKS household) or the
+    /// ground-check list (a DTSEN family)
     Open { id: String },
 }
 
@@ -425,9 +489,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Household(cmd) => household(cmd, &dir, lang),
         Command::Photo(cmd) => photo(cmd, &dir, lang),
-        Command::Family(FamilyCmd::Validate { file, json }) => {
-            family_cli::validate(&file, json, lang)
-        }
+        Command::Family(cmd) => family_cli::run(cmd, &dir, lang),
         Command::Login {
             server,
             username,

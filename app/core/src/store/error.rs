@@ -36,10 +36,22 @@ pub enum StoreError {
     IdMismatch,
     #[error("household already exists")]
     AlreadyExists,
-    /// The assignment asks for another questionnaire than the DTKS household form (a DTSEN
-    /// ground check): opening it as a household would make a record the server refuses.
-    #[error("this assignment is a {}; it cannot be opened as a DTKS household", .0.text().en)]
+    /// The assignment asks for another questionnaire than the one asked for (a DTSEN ground
+    /// check opened as a DTKS household, or the other way round).
+    #[error("this assignment is a {}: open it with the {} form", .0.text().en, .0.questionnaire().text().en)]
     AssignmentKindUnsupported(pendata_shared::protocol::AssignmentKind),
+    /// The record answers another questionnaire than the one asked for.
+    #[error("this record is a {}, not a {}", .found.text().en, .expected.text().en)]
+    WrongQuestionnaire {
+        expected: pendata_shared::Questionnaire,
+        found: pendata_shared::Questionnaire,
+    },
+    /// A ground-check visit on a family that is not from a ground-check list.
+    #[error("this family is not from a ground-check list")]
+    NotAGroundCheck,
+    /// "Nobody home" on a family whose ground-check outcome is already recorded.
+    #[error("the ground-check outcome is already recorded ({}): record the outcome again to change it", .0.text().en)]
+    OutcomeKnown(pendata_shared::dtsen::GroundCheckOutcome),
 }
 
 impl StoreError {
@@ -60,6 +72,9 @@ impl StoreError {
             StoreError::IdMismatch => "store.id_mismatch",
             StoreError::AlreadyExists => "store.already_exists",
             StoreError::AssignmentKindUnsupported(_) => "store.assignment_kind_unsupported",
+            StoreError::WrongQuestionnaire { .. } => "store.wrong_questionnaire",
+            StoreError::NotAGroundCheck => "store.not_ground_check",
+            StoreError::OutcomeKnown(_) => "store.outcome_known",
         }
     }
 
@@ -97,8 +112,21 @@ impl StoreError {
                 StoreError::IdMismatch => "id rumah tangga tidak cocok".into(),
                 StoreError::AlreadyExists => "rumah tangga sudah ada".into(),
                 StoreError::AssignmentKindUnsupported(kind) => format!(
-                    "penugasan ini {}; tidak dapat dibuka sebagai rumah tangga DTKS",
-                    kind.text().id
+                    "penugasan ini {}: buka dengan formulir {}",
+                    kind.text().id,
+                    kind.questionnaire().text().id
+                ),
+                StoreError::WrongQuestionnaire { expected, found } => format!(
+                    "rekaman ini {}, bukan {}",
+                    found.text().id,
+                    expected.text().id
+                ),
+                StoreError::NotAGroundCheck => {
+                    "keluarga ini bukan dari daftar ground check".into()
+                }
+                StoreError::OutcomeKnown(o) => format!(
+                    "hasil ground check sudah dicatat ({}): catat hasil lagi untuk mengubahnya",
+                    o.text().id
                 ),
             },
         }

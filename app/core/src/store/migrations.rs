@@ -12,6 +12,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_needs_photo",
         include_str!("../../migrations/0002_needs_photo.sql"),
     ),
+    (
+        "0003_ground_check",
+        include_str!("../../migrations/0003_ground_check.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

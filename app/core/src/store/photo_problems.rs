@@ -9,12 +9,13 @@
 
 use chrono::Utc;
 use pendata_shared::photos::{LocalPhotoProblem, PhotoKind};
-use pendata_shared::validate::local_photo_finding;
-use pendata_shared::{Finding, Household, HouseholdId, MemberId, RevisionId, Sha256Hex};
+use pendata_shared::{Finding, HouseholdId, MemberId, RevisionId, Sha256Hex};
 use rusqlite::{params, Transaction, TransactionBehavior};
 use serde::Serialize;
 
-use super::{load_row, now_text, parse_household, RecordState, Result, Store, StoreError};
+use super::content::Record;
+use super::rows::{load_row, parse_questionnaire};
+use super::{now_text, RecordState, Result, Store, StoreError};
 
 /// A household taken out of the sync because a photo it needs is not usable here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,8 +42,8 @@ pub struct PhotoProblemRow {
 }
 
 /// The photo of `h` with hash `sha`: (kind, member).
-fn photo_with(h: &Household, sha: &Sha256Hex) -> Option<(PhotoKind, Option<MemberId>)> {
-    h.photos
+fn photo_with(h: &Record, sha: &Sha256Hex) -> Option<(PhotoKind, Option<MemberId>)> {
+    h.photos()
         .iter()
         .find(|p| &p.sha256 == sha)
         .map(|p| (p.kind, p.member_id))
@@ -122,7 +123,7 @@ impl Store {
             if waiting.is_empty() && row.acked_revision.is_none() {
                 continue;
             }
-            let h = parse_household(&row.content)?;
+            let h = row.record()?;
             let Some((kind, member)) = photo_with(&h, sha) else {
                 // The record has replaced the photo since: the retake is already there.
                 continue;
@@ -165,7 +166,7 @@ impl Store {
                 "household set aside: photo not usable on this device"
             );
             out.push(SetAside {
-                household_id: h.id,
+                household_id: h.id(),
                 withdrawn: withdrawn
                     .iter()
                     .map(|r| {
@@ -175,7 +176,7 @@ impl Store {
                     .collect::<Result<_>>()?,
                 sha256: sha.clone(),
                 problem,
-                finding: local_photo_finding(&h, kind, member, problem),
+                finding: h.local_photo_finding(kind, member, problem),
             });
         }
         tx.commit()?;
@@ -186,7 +187,7 @@ impl Store {
     pub fn photo_problems(&self) -> Result<Vec<PhotoProblemRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT p.household_id, h.head_name, p.kind, p.member_id, p.sha256, p.problem,
-                    p.noted_at, h.content
+                    p.noted_at, h.content, h.questionnaire
              FROM photo_problems p JOIN households h ON h.id = p.household_id
              ORDER BY h.seq, p.kind, p.member_id",
         )?;
@@ -200,13 +201,14 @@ impl Store {
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
             ))
         })?;
         let corrupt = |what: &str| StoreError::Corrupt(format!("photo problem: {what}"));
         let mut out = Vec::new();
         for row in rows {
-            let (hid, head_name, kind, member, sha, problem, noted_at, content) = row?;
-            let h = parse_household(&content)?;
+            let (hid, head_name, kind, member, sha, problem, noted_at, content, q) = row?;
+            let h = Record::parse(parse_questionnaire(&q)?, &content)?;
             let kind = PhotoKind::parse(&kind).ok_or_else(|| corrupt("kind"))?;
             let member: Option<MemberId> = if member.is_empty() {
                 None
@@ -220,7 +222,7 @@ impl Store {
                 sha256: Sha256Hex::parse(&sha).ok_or_else(|| corrupt("sha256"))?,
                 problem,
                 noted_at,
-                finding: local_photo_finding(&h, kind, member, problem),
+                finding: h.local_photo_finding(kind, member, problem),
             });
         }
         Ok(out)

@@ -1,5 +1,6 @@
-//! Household search over the FTS5 index: head's name, any member's name, NIK, KK number,
-//! prelist id and address; prefix and case-insensitive, with state and desa filters, paged.
+//! Record search over the FTS5 index (DTKS households and DTSEN families alike): head's name,
+//! any member's name, NIK, KK number, prelist or ground-check list id and address; prefix and
+//! case-insensitive, with state and desa filters, paged.
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,10 @@ impl Default for SearchQuery {
 pub struct HouseholdSummary {
     pub id: pendata_shared::HouseholdId,
     pub state: RecordState,
+    /// Which form the record answers: a DTKS household or a DTSEN family (open it with
+    /// `Store::household` or `Store::family`).
+    pub questionnaire: pendata_shared::Questionnaire,
+    /// `verivali`, `usulan_baru` or `ground_check`.
     pub kind: String,
     pub prelist_id: Option<String>,
     pub desa_code: String,
@@ -68,7 +73,7 @@ fn desa_clause(desa: &str) -> Option<String> {
 }
 
 const COLUMNS: &str = "h.id, h.state, h.kind, h.prelist_id, h.desa_code, h.head_name, h.address,
-                       h.member_count, h.updated_at";
+                       h.member_count, h.updated_at, h.questionnaire";
 
 impl Store {
     /// Households matching the query, in the order they were first stored.
@@ -123,6 +128,7 @@ impl Store {
                 address: r.get(6)?,
                 member_count: r.get::<_, i64>(7)?.clamp(0, i64::from(u32::MAX)) as u32,
                 updated_at: r.get(8)?,
+                questionnaire: super::rows::parse_questionnaire(&r.get::<_, String>(9)?)?,
             });
         }
         Ok(out)

@@ -10,10 +10,9 @@ use pendata_shared::{Finding, HouseholdId, RevisionId, Sha256Hex};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
-use super::{
-    load_row, now_text, parse_household, parse_rev, purge_household, to_json, RecordState, Result,
-    Store, StoreError,
-};
+use super::content::Record;
+use super::rows::{load_row, parse_questionnaire, purge_household};
+use super::{now_text, parse_rev, to_json, RecordState, Result, Store, StoreError};
 
 /// What [`Store::mark_pushed`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -156,7 +155,8 @@ impl Store {
         let mut out = Vec::new();
         {
             let mut stmt = tx.prepare(
-                "SELECT seq, revision, household_id, base_revision, op, content, saved_at
+                "SELECT seq, revision, household_id, base_revision, op, content, saved_at,
+                        questionnaire
                  FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?1",
             )?;
             let rows = stmt.query_map([limit as i64], |r| {
@@ -168,6 +168,7 @@ impl Store {
                     r.get::<_, String>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
                 ))
             })?;
             let now = now_text(Utc::now());
@@ -175,11 +176,11 @@ impl Store {
                 "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?2 WHERE seq = ?1",
             )?;
             for row in rows {
-                let (seq, rev, hid, base, op, content, saved_at) = row?;
+                let (seq, rev, hid, base, op, content, saved_at, q) = row?;
                 let change = match (op.as_str(), content) {
-                    ("upsert", Some(c)) => Change::Upsert {
-                        household: Box::new(parse_household(&c)?),
-                    },
+                    ("upsert", Some(c)) => {
+                        Record::parse(parse_questionnaire(&q)?, &c)?.into_change()
+                    }
                     ("delete", _) => Change::Delete,
                     _ => return Err(StoreError::Corrupt("outbox row".into())),
                 };
@@ -334,17 +335,21 @@ impl Store {
     /// since replaced the photo). Does not count as a push attempt.
     pub fn pending_photo_refs(&self) -> Result<Vec<(Sha256Hex, u64)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT content FROM outbox WHERE status = 'pending' AND op = 'upsert' ORDER BY seq",
+            "SELECT content, questionnaire FROM outbox
+             WHERE status = 'pending' AND op = 'upsert' ORDER BY seq",
         )?;
-        let rows = stmt.query_map([], |r| r.get::<_, Option<String>>(0))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut size = self
             .conn
             .prepare("SELECT bytes FROM photos WHERE sha256 = ?1 LIMIT 1")?;
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for row in rows {
-            let Some(content) = row? else { continue };
-            for p in parse_household(&content)?.photos {
+            let (Some(content), q) = row? else { continue };
+            let record = Record::parse(parse_questionnaire(&q)?, &content)?;
+            for p in record.photos().iter().cloned() {
                 if !seen.insert(p.sha256.clone()) {
                     continue;
                 }

@@ -15,6 +15,7 @@ mod device;
 mod device_sync_store;
 mod migrations;
 mod photo;
+mod store_ground_check;
 mod store_lifecycle;
 mod store_reoffer;
 mod store_search;

@@ -11,6 +11,7 @@ use rusqlite::Connection;
 const FROZEN: &[(u32, &str)] = &[
     (1, include_str!("schemas/v1.sql")),
     (2, include_str!("schemas/v2.sql")),
+    (3, include_str!("schemas/v3.sql")),
 ];
 
 fn schema(conn: &Connection) -> Vec<(String, String)> {
@@ -192,4 +193,90 @@ fn a_store_refuses_another_key_and_a_plain_file() {
     assert!(err
         .message(pendata_shared::Lang::Id)
         .contains("Kunci basis data salah"));
+}
+
+/// A device at schema 2 holding DTKS work (a household queued in the outbox) and a ground-check
+/// assignment it could not open: after the upgrade the household is pushed exactly as before
+/// (a DTKS `Upsert`, the same content hash) and the ground check opens as a DTSEN family.
+#[test]
+fn a_schema_2_store_with_dtks_work_upgrades_untouched() {
+    use pendata_shared::protocol::{content_hash, Change};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    let key = common::key(dir.path());
+    let h = common::example();
+    let content = serde_json::to_string(&h).unwrap();
+    let gc_id = pendata_shared::HouseholdId::new();
+    let gc = serde_json::json!({
+        "household_id": gc_id, "kind": "ground_check", "programme": "pkh", "building_no": 12,
+        "prelist_id": "GC-PKH-3201022001-0042", "desa_code": "3201022001", "rt": "003",
+        "rw": "007", "address": "Kp. Cikeas", "head_name": "Dedi Kurniawan",
+        "families": [{"family_no": 1, "kk_number": "3201021503240011"}],
+        "members": [{"name": "Dedi Kurniawan", "nik": "3201021205900003",
+                     "relation_to_head": 1, "sex": 1, "birth_date": "1990-05-12",
+                     "family_no": 1}],
+        "assigned_to": null, "active": true, "updated_at": "2026-11-01T00:00:00Z"
+    });
+    {
+        let conn = connection::open(&path, &key).unwrap();
+        conn.execute_batch(include_str!("schemas/v2.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        insert_v1_data(&conn);
+        conn.execute(
+            "UPDATE households SET state = 'queued', revision_frozen = 1",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO outbox (revision, household_id, base_revision, op, content, saved_at)
+             VALUES ('0193a8f2-6b10-7c41-9a51-3c2d4e5f7001', ?1, NULL, 'upsert', ?2,
+                     '2026-01-01T00:00:00Z')",
+            rusqlite::params![h.id.to_string(), content],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO assignments (household_id, prelist_id, desa_code, head_name, active,
+                                      content, updated_at)
+             VALUES (?1, 'GC-PKH-3201022001-0042', '3201022001', 'Dedi Kurniawan', 1, ?2,
+                     '2026-11-01T00:00:00Z')",
+            rusqlite::params![gc_id.to_string(), gc.to_string()],
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path, &key).unwrap();
+    assert_eq!(migrations::version(s.connection()).unwrap(), 3);
+    let info = s.record(h.id).unwrap();
+    assert_eq!(info.state, RecordState::Queued);
+    assert_eq!(info.questionnaire, pendata_shared::Questionnaire::DtksBdt);
+    let stored: String = s
+        .connection()
+        .query_row(
+            "SELECT content FROM households WHERE id = ?1",
+            [h.id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        stored, content,
+        "the record's JSON is byte-for-byte what it was"
+    );
+    let push = s.pending_push(10).unwrap();
+    assert_eq!(push.len(), 1);
+    assert_eq!(push[0].questionnaire, None);
+    assert_eq!(
+        push[0].change,
+        Change::Upsert {
+            household: Box::new(h.clone())
+        }
+    );
+    assert_eq!(
+        push[0].content_sha256,
+        content_hash(&Change::Upsert {
+            household: Box::new(h)
+        })
+    );
+    assert!(s.revisit_list().unwrap().is_empty());
+    let f = s.open_ground_check(gc_id).unwrap();
+    assert_eq!(f.members[0].name, "Dedi Kurniawan");
+    assert_eq!(f.location.building_no, Some(12));
 }

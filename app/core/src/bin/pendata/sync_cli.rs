@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use pendata_core::store::{
-    ConflictRow, PendingRow, PhotoProblemRow, RecordState, RejectedPush, StatusCounts,
+    ConflictRow, PendingRow, PhotoProblemRow, Record, RecordState, RejectedPush, StatusCounts,
 };
 use pendata_core::sync::{Phase, Progress, Revoke, SyncOutcome};
 use pendata_core::{Device, DeviceError};
@@ -552,8 +552,13 @@ pub(super) fn assignment(cmd: AssignmentCmd, dir: &Path, lang: Lang) -> anyhow::
             } else {
                 for a in &list {
                     println!(
-                        "{}\t{}\t{}\t{}\t{}",
-                        a.household_id, a.prelist_id, a.desa_code, a.head_name, a.address
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        a.household_id,
+                        a.prelist_id,
+                        a.desa_code,
+                        a.head_name,
+                        a.address,
+                        a.kind.text().get(lang)
                     );
                 }
                 println!(
@@ -570,12 +575,17 @@ pub(super) fn assignment(cmd: AssignmentCmd, dir: &Path, lang: Lang) -> anyhow::
         AssignmentCmd::Open { id } => {
             let id = parse_id(&id, lang)?;
             let mut device = open_device(dir, lang)?;
-            let h = device
+            let record = device
                 .store_mut()
-                .open_assignment(id)
+                .open_any_assignment(id)
                 .map_err(|e| store_err(e, lang))?;
             let info = device.store().record(id).map_err(|e| store_err(e, lang))?;
-            show(&h, info.state, info.review_note.as_deref(), lang);
+            match record {
+                Record::Household(h) => show(&h, info.state, info.review_note.as_deref(), lang),
+                Record::Family(f) => {
+                    super::family_cli::show(&f, info.state, info.review_note.as_deref(), lang)
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
