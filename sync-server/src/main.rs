@@ -305,12 +305,8 @@ fn import_assignments(config: &Config, path: &std::path::Path) -> anyhow::Result
     std::io::Read::read_to_end(&mut bar.wrap_read(file), &mut bytes)
         .with_context(|| format!("reading {}", path.display()))?;
     // A ground-check list (first column assignment_id) or a DTKS prelist (prelist_id).
-    let parsed = if pendata_server::operator::is_ground_check_csv(&bytes) {
-        pendata_server::operator::parse_ground_check_csv(&bytes, today())
-    } else {
-        pendata_server::operator::parse_prelist_csv(bytes.as_slice(), today())
-    }
-    .map_err(anyhow::Error::msg)?;
+    let parsed = pendata_server::operator::parse_assignments_csv(&bytes, today())
+        .map_err(anyhow::Error::msg)?;
     bar.set_message("importing");
     let store = open_store(config)?;
     let summary = store

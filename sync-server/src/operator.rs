@@ -119,6 +119,17 @@ pub fn parse_ground_check_csv(bytes: &[u8], today: NaiveDate) -> Result<ParsedPr
     })
 }
 
+/// Reads an assignment CSV of either kind, as `import-assignments` and the dashboard's import
+/// do: a ground-check list when its first column is `assignment_id`
+/// ([`parse_ground_check_csv`]), else a DTKS prelist ([`parse_prelist_csv`]).
+pub fn parse_assignments_csv(bytes: &[u8], today: NaiveDate) -> Result<ParsedPrelist, String> {
+    if is_ground_check_csv(bytes) {
+        parse_ground_check_csv(bytes, today)
+    } else {
+        parse_prelist_csv(bytes, today)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // export
 

@@ -9,7 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 use pendata_shared::codes::CodeList;
+use pendata_shared::dtsen::validate_family;
+use pendata_shared::model::InterviewMeta;
 use pendata_shared::photo;
+use pendata_shared::photos::PhotoRef;
 use pendata_shared::protocol::{
     Change, ConflictReason, ResolveRequest, ReviewDecision, ReviewRequest,
 };
@@ -278,7 +281,7 @@ fn label<T: CodeList>(lang: Lang, v: Option<T>) -> String {
     }
 }
 
-fn opt_text(v: Option<&str>) -> &str {
+pub(super) fn opt_text(v: Option<&str>) -> &str {
     match v {
         Some(s) if !s.is_empty() => s,
         _ => "—",
@@ -346,6 +349,73 @@ fn revision_state_label(lang: Lang, s: &str) -> &'static str {
     }
 }
 
+/// The record's photos as thumbnails (full size on click), those the server still waits for
+/// marked.
+pub(super) fn photos_section(lang: Lang, photos: &[PhotoRef], missing: &[&str]) -> Markup {
+    html! {
+        section {
+            h2 { (t(lang, "Foto", "Photos")) " (" (photos.len()) ")" }
+            div.photos {
+                @for p in photos {
+                    figure {
+                        @if missing.contains(&p.sha256.as_str()) {
+                            div.missing { (t(lang, "belum diterima server", "not yet received")) }
+                        } @else {
+                            a href=(format!("/dashboard/photos/{}", p.sha256)) target="_blank" {
+                                img src=(format!("/dashboard/photos/{}?size=thumb", p.sha256)) loading="lazy"
+                                    width="180" alt=(p.kind.label_id()) class="thumb";
+                            }
+                        }
+                        figcaption {
+                            (match lang { Lang::Id => p.kind.label_id(), Lang::En => p.kind.label_en() })
+                            br; (p.width) "×" (p.height) " · " (time(p.taken_at))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The shared validator's findings, run again on the server.
+pub(super) fn findings_section(lang: Lang, findings: &[pendata_shared::Finding]) -> Markup {
+    html! {
+        section {
+            h2 { (t(lang, "Temuan validasi", "Validation findings")) }
+            @if findings.is_empty() {
+                p #findings-none { (t(lang, "Tidak ada temuan.", "No findings.")) }
+            } @else {
+                ul.findings {
+                    @for f in findings {
+                        li class=(if f.severity == Severity::Error { "error" } else { "warning" }) {
+                            strong { (if f.severity == Severity::Error { t(lang, "Galat", "Error") } else { t(lang, "Peringatan", "Warning") }) }
+                            " " code { (f.path) } ": " (f.message_in(lang))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Who captured the record, when, on which device, and the facilitator's notes.
+pub(super) fn interview_section(lang: Lang, i: &InterviewMeta, notes: Option<&str>) -> Markup {
+    html! {
+        section {
+            h2 { (t(lang, "Metadata wawancara", "Interview metadata")) }
+            dl {
+                dt { (t(lang, "Petugas", "Facilitator")) } dd { (opt_text(i.enumerator.as_deref())) }
+                dt { (t(lang, "Dibuka", "Opened")) } dd { (i.first_opened_at.map(time).unwrap_or_else(|| "—".into())) }
+                dt { (t(lang, "Terakhir disimpan", "Last saved")) } dd { (i.last_saved_at.map(time).unwrap_or_else(|| "—".into())) }
+                dt { (t(lang, "Final", "Finalized")) } dd { (i.finalized_at.map(time).unwrap_or_else(|| "—".into())) }
+                dt { (t(lang, "Durasi", "Duration")) } dd { (i.duration_ms / 60_000) " " (t(lang, "menit", "min")) }
+                dt { (t(lang, "Perangkat", "Device")) } dd { code { (i.device_id.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) } }
+                @if let Some(n) = notes { dt { (t(lang, "Catatan petugas", "Facilitator's notes")) } dd { (n) } }
+            }
+        }
+    }
+}
+
 /// `GET /dashboard/households/{id}`
 pub async fn detail(
     State(state): State<AppState>,
@@ -358,15 +428,22 @@ pub async fn detail(
     let s = &d.summary;
     let current = d.revisions.iter().find(|r| r.state == "current");
     let today = chrono::Utc::now().date_naive();
-    let findings = d
-        .household
-        .as_ref()
-        .map(|h| validate_household(h, &Context::embedded(today)))
-        .unwrap_or_default();
+    // A DTSEN family's content is its current revision's (the store's `household` is DTKS only).
+    let family = current.and_then(|r| match &r.change {
+        Change::UpsertFamily { family } if !s.deleted => Some(family.as_ref()),
+        _ => None,
+    });
+    let findings = match (&d.household, family) {
+        (Some(h), _) => validate_household(h, &Context::embedded(today)),
+        (None, Some(f)) => validate_family(f, &Context::embedded(today), &state.config.dtsen),
+        (None, None) => Vec::new(),
+    };
     let missing: Vec<&str> = current
         .map(|r| r.missing_photos.iter().map(|p| p.as_str()).collect())
         .unwrap_or_default();
-    let title = if s.head_name.is_empty() {
+    let title = if s.head_name.is_empty() && family.is_some() {
+        t(lang, "Keluarga", "Family").to_owned()
+    } else if s.head_name.is_empty() {
         t(lang, "Rumah tangga", "Household").to_owned()
     } else {
         s.head_name.clone()
@@ -429,54 +506,12 @@ pub async fn detail(
                     dt { (t(lang, "Hasil verivali", "Verivali result")) } dd { (label(lang, h.verivali.result)) }
                 }
             }
-            section {
-                h2 { (t(lang, "Temuan validasi", "Validation findings")) }
-                @if findings.is_empty() {
-                    p #findings-none { (t(lang, "Tidak ada temuan.", "No findings.")) }
-                } @else {
-                    ul.findings {
-                        @for f in &findings {
-                            li class=(if f.severity == Severity::Error { "error" } else { "warning" }) {
-                                strong { (if f.severity == Severity::Error { t(lang, "Galat", "Error") } else { t(lang, "Peringatan", "Warning") }) }
-                                " " code { (f.path) } ": " (f.message_in(lang))
-                            }
-                        }
-                    }
-                }
-            }
-            section {
-                h2 { (t(lang, "Foto", "Photos")) " (" (h.photos.len()) ")" }
-                div.photos {
-                    @for p in &h.photos {
-                        figure {
-                            @if missing.contains(&p.sha256.as_str()) {
-                                div.missing { (t(lang, "belum diterima server", "not yet received")) }
-                            } @else {
-                                a href=(format!("/dashboard/photos/{}", p.sha256)) target="_blank" {
-                                    img src=(format!("/dashboard/photos/{}?size=thumb", p.sha256)) loading="lazy"
-                                        width="180" alt=(p.kind.label_id()) class="thumb";
-                                }
-                            }
-                            figcaption {
-                                (match lang { Lang::Id => p.kind.label_id(), Lang::En => p.kind.label_en() })
-                                br; (p.width) "×" (p.height) " · " (time(p.taken_at))
-                            }
-                        }
-                    }
-                }
-            }
-            section {
-                h2 { (t(lang, "Metadata wawancara", "Interview metadata")) }
-                dl {
-                    dt { (t(lang, "Petugas", "Facilitator")) } dd { (opt_text(h.interview.enumerator.as_deref())) }
-                    dt { (t(lang, "Dibuka", "Opened")) } dd { (h.interview.first_opened_at.map(time).unwrap_or_else(|| "—".into())) }
-                    dt { (t(lang, "Terakhir disimpan", "Last saved")) } dd { (h.interview.last_saved_at.map(time).unwrap_or_else(|| "—".into())) }
-                    dt { (t(lang, "Final", "Finalized")) } dd { (h.interview.finalized_at.map(time).unwrap_or_else(|| "—".into())) }
-                    dt { (t(lang, "Durasi", "Duration")) } dd { (h.interview.duration_ms / 60_000) " " (t(lang, "menit", "min")) }
-                    dt { (t(lang, "Perangkat", "Device")) } dd { code { (h.interview.device_id.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) } }
-                    @if let Some(n) = &h.notes { dt { (t(lang, "Catatan petugas", "Facilitator's notes")) } dd { (n) } }
-                }
-            }
+            (findings_section(lang, &findings))
+            (photos_section(lang, &h.photos, &missing))
+            (interview_section(lang, &h.interview, h.notes.as_deref()))
+        }
+        @if let Some(f) = family {
+            (super::family::sections(lang, f, &findings, &missing, &state.config.dtsen))
         }
 
         @if let (Some(rev), false) = (current, s.deleted) {

@@ -26,7 +26,11 @@ use pendata_shared::Lang;
 use crate::store::Role;
 use crate::AppState;
 
+mod dtsen_export;
+mod family;
+mod ground_check;
 mod households;
+mod import;
 mod progress;
 mod restore;
 mod session;
@@ -128,6 +132,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/dashboard/lang/{lang}", Access::Public),
     ("GET", "/dashboard/assets/dashboard.css", Access::Public),
     ("GET", "/dashboard", Access::Supervisor),
+    ("GET", "/dashboard/ground-check", Access::Supervisor),
     ("GET", "/dashboard/households", Access::Supervisor),
     ("GET", "/dashboard/households/{id}", Access::Supervisor),
     (
@@ -150,6 +155,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/dashboard/photos/{sha256}", Access::Supervisor),
     ("GET", "/dashboard/export", Access::Supervisor),
     ("GET", "/dashboard/export/download", Access::Supervisor),
+    ("GET", "/dashboard/export/dtsen", Access::Supervisor),
     ("GET", "/dashboard/users", Access::Admin),
     ("POST", "/dashboard/users", Access::Admin),
     ("POST", "/dashboard/users/{username}/disable", Access::Admin),
@@ -159,8 +165,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/dashboard/users/{username}/reset-devices",
         Access::Admin,
     ),
-    ("GET", "/dashboard/import", Access::Admin),
-    ("POST", "/dashboard/import", Access::Admin),
+    ("GET", "/dashboard/import", Access::Supervisor),
+    ("POST", "/dashboard/import", Access::Supervisor),
 ];
 
 /// Largest body of an ordinary dashboard form.
@@ -178,6 +184,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/logout", post(session::logout))
         .route("/dashboard/lang/{lang}", get(session::set_lang))
         .route("/dashboard/assets/dashboard.css", get(stylesheet))
+        .route("/dashboard/ground-check", get(ground_check::page))
         .route("/dashboard/households", get(households::queue))
         .route("/dashboard/conflicts", get(households::conflicts))
         .route("/dashboard/restore", get(restore::page_handler))
@@ -204,11 +211,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/dashboard/export", get(transfer::export_page))
         .route("/dashboard/export/download", get(transfer::export_download))
-        .route("/dashboard/import", get(transfer::import_page))
+        .route("/dashboard/export/dtsen", get(dtsen_export::download))
+        .route("/dashboard/import", get(import::import_page))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
     let upload = Router::new().route(
         "/dashboard/import",
-        post(transfer::import).layer(DefaultBodyLimit::disable()),
+        post(import::import).layer(DefaultBodyLimit::disable()),
     );
     forms
         .merge(upload)
@@ -350,13 +358,14 @@ pub(crate) fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup
                     @if let Some(u) = user {
                         nav {
                             a href="/dashboard" { (t(lang, "Progres", "Progress")) }
+                            a href="/dashboard/ground-check" { (t(lang, "Cek lapangan", "Ground check")) }
                             a href="/dashboard/households" { (t(lang, "Antrean tinjauan", "Review queue")) }
                             a href="/dashboard/conflicts" { (t(lang, "Konflik", "Conflicts")) }
                             a href="/dashboard/restore" { (t(lang, "Dikirim ulang", "Sent again")) }
                             a href="/dashboard/export" { (t(lang, "Ekspor", "Export")) }
+                            a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
                             @if u.role == Role::Admin {
                                 a href="/dashboard/users" { (t(lang, "Pengguna", "Users")) }
-                                a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
                             }
                         }
                         span.who {

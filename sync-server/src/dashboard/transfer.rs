@@ -1,177 +1,18 @@
-//! Import assignments (admins: a CSV upload through the operator's parser and the store's
-//! import) and export (supervisors: CSV or XLSX of their wilayah through the operator's writers).
+//! Export (supervisors: CSV or XLSX of their wilayah through the operator's writers). The
+//! import is `import.rs`, the DTSEN results `dtsen_export.rs`.
 
 use axum::body::Body;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use maud::{html, Markup};
-use pendata_shared::Lang;
+use maud::html;
 use serde::Deserialize;
 
 use super::stream_body::{body_channel, ChunkWriter};
-use super::{csrf_field, html_response, page, t, wilayah_name, DashError, WebUser};
-use crate::operator::{parse_prelist_csv, CsvExport, RowError, XlsxExport, PRELIST_COLUMNS};
-use crate::store::{each_exported, ImportSummary, RecordStore, Scope, StoreError};
+use super::{html_response, page, t, wilayah_name, DashError, WebUser};
+use crate::operator::{CsvExport, XlsxExport};
+use crate::store::{each_exported, RecordStore, Scope, StoreError};
 use crate::AppState;
-
-fn import_form(lang: Lang, user: &WebUser) -> Markup {
-    html! {
-        form.stack method="post" action="/dashboard/import" enctype="multipart/form-data" {
-            (csrf_field(user))
-            label { (t(lang, "Berkas CSV penugasan", "Assignment CSV file"))
-                input type="file" name="file" id="import-file" accept=".csv,text/csv" required;
-            }
-            button type="submit" id="import" { (t(lang, "Impor", "Import")) }
-        }
-        p.note {
-            (t(lang, "Kolom (baris pertama, berurutan):", "Columns (first line, in order):")) " "
-            code { (PRELIST_COLUMNS.join(",")) }
-        }
-    }
-}
-
-/// `GET /dashboard/import`
-pub async fn import_page(user: WebUser) -> Result<Response, DashError> {
-    user.require_admin()?;
-    let lang = user.lang;
-    let title = t(lang, "Impor penugasan", "Import assignments");
-    let body = html! { h1 { (title) } (import_form(lang, &user)) };
-    Ok(html_response(
-        StatusCode::OK,
-        page(lang, title, Some(&user), body),
-    ))
-}
-
-/// What the import page shows after an upload.
-struct ImportResult {
-    households: usize,
-    summary: ImportSummary,
-    errors: Vec<RowError>,
-    skipped: usize,
-}
-
-/// `POST /dashboard/import` (multipart: `csrf`, `file`).
-pub async fn import(
-    State(state): State<AppState>,
-    user: WebUser,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Response, DashError> {
-    user.require_admin()?;
-    let mut multipart = multipart.map_err(|_| {
-        DashError::bad_request(
-            "import.bad_upload",
-            "Kirim berkas sebagai multipart/form-data.",
-            "Send the file as multipart/form-data.",
-        )
-    })?;
-    let lang = user.lang;
-    let max = state.dashboard.max_import_bytes;
-    let mut csrf = String::new();
-    let mut file: Option<Vec<u8>> = None;
-    let bad_upload = || {
-        DashError::bad_request(
-            "import.bad_upload",
-            "Unggahan tidak dapat dibaca; pilih berkas CSV dan coba lagi.",
-            "The upload could not be read; choose a CSV file and try again.",
-        )
-    };
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| bad_upload())? {
-        let name = field.name().unwrap_or("").to_owned();
-        let mut buf = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| bad_upload())? {
-            if buf.len() + chunk.len() > max {
-                return Err(DashError::bad_request(
-                    "import.too_large",
-                    format!("Berkas lebih besar dari {} MB.", max / (1024 * 1024)),
-                    format!("The file is larger than {} MB.", max / (1024 * 1024)),
-                ));
-            }
-            buf.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8(buf).unwrap_or_default(),
-            "file" => file = Some(buf),
-            _ => {}
-        }
-    }
-    user.check_csrf(&csrf)?;
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return Err(DashError::bad_request(
-            "import.no_file",
-            "Pilih berkas CSV.",
-            "Choose a CSV file.",
-        ));
-    };
-    let today = chrono::Utc::now().date_naive();
-    let parsed =
-        match tokio::task::spawn_blocking(move || parse_prelist_csv(bytes.as_slice(), today))
-            .await
-            .map_err(|e| DashError::Internal(e.to_string()))?
-        {
-            Ok(p) => p,
-            Err(header_problem) => {
-                return Err(DashError::BadRequest {
-                    code: "import.bad_header",
-                    id: format!("Baris judul salah: {header_problem}"),
-                    en: format!("Wrong header line: {header_problem}"),
-                })
-            }
-        };
-    let households = parsed.households;
-    let n = households.len();
-    let summary = state
-        .records(move |s| s.import_prelist(&households))
-        .await?;
-    tracing::info!(
-        admin = %user.username,
-        households = n,
-        created = summary.created,
-        updated = summary.updated,
-        bad_rows = parsed.errors.len(),
-        "dashboard: assignments imported"
-    );
-    let result = ImportResult {
-        households: n,
-        summary,
-        errors: parsed.errors,
-        skipped: parsed.skipped_households,
-    };
-    let title = t(lang, "Impor penugasan", "Import assignments");
-    let status = if result.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let body = html! {
-        h1 { (title) }
-        section #import-result {
-            h2 { (t(lang, "Hasil", "Result")) }
-            dl.counts {
-                dt { (t(lang, "Rumah tangga diimpor", "Households imported")) } dd #imported { (result.households) }
-                dt { (t(lang, "baru", "new")) } dd #created { (result.summary.created) }
-                dt { (t(lang, "diperbarui", "updated")) } dd #updated { (result.summary.updated) }
-                dt { (t(lang, "baris salah", "bad rows")) } dd #bad-rows { (result.errors.len()) }
-                dt { (t(lang, "rumah tangga dilewati", "households skipped")) } dd #skipped { (result.skipped) }
-            }
-            @if !result.errors.is_empty() {
-                p.error { (t(lang,
-                    "Rumah tangga dengan baris salah tidak diimpor. Perbaiki baris berikut lalu impor lagi (impor ulang memperbarui, tidak menggandakan).",
-                    "Households with a bad row were not imported. Fix these rows and import again (re-importing updates, it does not duplicate).")) }
-                table.list #row-errors {
-                    thead { tr { th { (t(lang, "Baris", "Line")) } th { (t(lang, "Masalah", "Problem")) } } }
-                    tbody {
-                        @for e in &result.errors {
-                            tr { td.num { (e.line) } td { (e.reason) } }
-                        }
-                    }
-                }
-            }
-        }
-        (import_form(lang, &user))
-    };
-    Ok(html_response(status, page(lang, title, Some(&user), body)))
-}
 
 /// `GET /dashboard/export`: the form (format, wilayah inside the user's).
 pub async fn export_page(user: WebUser) -> Result<Response, DashError> {
@@ -217,6 +58,24 @@ pub async fn export_page(user: WebUser) -> Result<Response, DashError> {
         p.note { (t(lang,
             "Satu baris per anggota, kolom sama dengan perintah `pendata-server export` (docs/server.md). Berkas berisi NIK: simpan dengan aman.",
             "One row per member, the same columns as `pendata-server export` (docs/server.md). The file contains NIKs: keep it safe.")) }
+        h2 { (t(lang, "Hasil DTSEN untuk Kemensos/BPS", "DTSEN results for Kemensos/BPS")) }
+        form.stack method="get" action="/dashboard/export/dtsen" {
+            label { (t(lang, "Wilayah", "Region"))
+                select name="wilayah" id="dtsen-wilayah" {
+                    @for (code, name) in &choices { option value=(code) { (name) } }
+                }
+            }
+            label { (t(lang, "Berkas", "File"))
+                select name="part" id="dtsen-part" {
+                    option value="families" { (t(lang, "keluarga (satu baris per keluarga)", "families (one row per family)")) }
+                    option value="members" { (t(lang, "anggota (satu baris per anggota)", "members (one row per member)")) }
+                }
+            }
+            button type="submit" id="export-dtsen" { (t(lang, "Unduh CSV", "Download CSV")) }
+        }
+        p.note { (t(lang,
+            "Keluarga Regsosek2022K saja, kolom sama dengan `pendata-server export-dtsen`: kode dan label Indonesia tiap jawaban. Berkas berisi NIK dan nomor KK: simpan dengan aman.",
+            "Regsosek2022K families only, the columns of `pendata-server export-dtsen`: each answer's code and Indonesian label. The file contains NIK and KK numbers: keep it safe.")) }
     };
     Ok(html_response(
         StatusCode::OK,
@@ -249,38 +108,7 @@ pub async fn export_download(
             ))
         }
     };
-    let wanted = q
-        .code
-        .filter(|c| !c.trim().is_empty())
-        .or(q.wilayah)
-        .map(|w| w.trim().to_owned())
-        .unwrap_or_default();
-    if !wanted.is_empty()
-        && (!matches!(wanted.len(), 2 | 4 | 6 | 10) || !wanted.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(DashError::bad_request(
-            "export.bad_wilayah",
-            "Kode wilayah harus 2, 4, 6 atau 10 angka tanpa titik",
-            "The region code must be 2, 4, 6 or 10 digits without dots",
-        ));
-    }
-    // Inside the user's own wilayah only.
-    let scope = if wanted.is_empty() {
-        user.scope()
-    } else if user.covers(&wanted) {
-        Scope::within(&wanted)
-    } else {
-        return Err(DashError::Forbidden);
-    };
-    let label = if wanted.is_empty() {
-        if user.wilayah.is_empty() {
-            "semua".to_owned()
-        } else {
-            user.wilayah.clone()
-        }
-    } else {
-        wanted
-    };
+    let (scope, label) = export_scope(&user, q.code, q.wilayah)?;
     let date = chrono::Utc::now().format("%Y%m%d");
     let store = state.records.clone();
     let who = format!("{} / {label}", user.username);
@@ -332,7 +160,49 @@ pub async fn export_download(
         .into_response())
 }
 
-fn writer_error(message: String) -> StoreError {
+/// The scope of an export and its name in the file name: the region asked for (a free code
+/// first, then the chosen one), which must lie inside the user's wilayah (else 403), or the
+/// user's whole wilayah.
+pub(super) fn export_scope(
+    user: &WebUser,
+    code: Option<String>,
+    wilayah: Option<String>,
+) -> Result<(Scope, String), DashError> {
+    let wanted = code
+        .filter(|c| !c.trim().is_empty())
+        .or(wilayah)
+        .map(|w| w.trim().to_owned())
+        .unwrap_or_default();
+    if !wanted.is_empty()
+        && (!matches!(wanted.len(), 2 | 4 | 6 | 10) || !wanted.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(DashError::bad_request(
+            "export.bad_wilayah",
+            "Kode wilayah harus 2, 4, 6 atau 10 angka tanpa titik",
+            "The region code must be 2, 4, 6 or 10 digits without dots",
+        ));
+    }
+    // Inside the user's own wilayah only.
+    let scope = if wanted.is_empty() {
+        user.scope()
+    } else if user.covers(&wanted) {
+        Scope::within(&wanted)
+    } else {
+        return Err(DashError::Forbidden);
+    };
+    let label = if wanted.is_empty() {
+        if user.wilayah.is_empty() {
+            "semua".to_owned()
+        } else {
+            user.wilayah.clone()
+        }
+    } else {
+        wanted
+    };
+    Ok((scope, label))
+}
+
+pub(super) fn writer_error(message: String) -> StoreError {
     StoreError::Io(std::io::Error::other(message))
 }
 

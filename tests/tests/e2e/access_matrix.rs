@@ -856,9 +856,14 @@ const WEB_TABLE: &[WebRow] = &[
         ["200+", "404", "200+", "403", "login", "login"]),
     web("GET", "/dashboard/export", ["200", "200", "200", "403", "login", "login"], WNA),
     web("GET", "/dashboard/restore", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/ground-check", ["200", "200", "200", "403", "login", "login"], WNA),
     web("GET", "/dashboard/export/download",
         ["200+", "200+", "403", "403", "login", "login"],
         ["200+", "403", "200+", "403", "login", "login"]),
+    // The DTSEN results of the target's kecamatan (its DTKS household is not in them).
+    web("GET", "/dashboard/export/dtsen",
+        ["200", "200", "403", "403", "login", "login"],
+        ["200", "403", "200", "403", "login", "login"]),
     web("GET", "/dashboard/users", ["200", "403", "403", "403", "login", "login"], WNA),
     web("POST", "/dashboard/users",
         ["200", "403", "403", "403", "login", "login"],
@@ -872,10 +877,11 @@ const WEB_TABLE: &[WebRow] = &[
     web("POST", "/dashboard/users/{username}/reset-devices",
         ["303", "403", "403", "403", "login", "login"],
         ["303", "403", "403", "403", "login", "login"]),
-    web("GET", "/dashboard/import", ["200", "403", "403", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/import", ["200", "200", "200", "403", "login", "login"], WNA),
+    // A supervisor imports inside the wilayah only (a row outside: 403, nothing imported).
     web("POST", "/dashboard/import",
-        ["200", "403", "403", "403", "login", "login"],
-        ["200", "403", "403", "403", "login", "login"]),
+        ["200", "200", "403", "403", "login", "login"],
+        ["200", "403", "200", "403", "login", "login"]),
 ];
 
 /// A dashboard session: its cookie and CSRF token.
@@ -980,6 +986,9 @@ fn web_request(row: &WebRow, t: &Target, k: u32, csrf: &str, with_csrf: bool) ->
         }
         ("GET", "/dashboard/export/download") => {
             (format!("{path}?format=csv&wilayah={kec}"), WebBody::None)
+        }
+        ("GET", "/dashboard/export/dtsen") => {
+            (format!("{path}?part=families&wilayah={kec}"), WebBody::None)
         }
         ("POST", "/dashboard/households/{id}/review") => (
             path,

@@ -269,6 +269,11 @@ async fn every_dashboard_route_applies_login_role_and_wilayah() {
         let body = res.text().await.unwrap_or_default();
         if *access == Access::Admin {
             assert_eq!(status, 403, "{method} {template} as a supervisor");
+        } else if (*method, *template) == ("POST", "/dashboard/import") {
+            // Supervisors may import (inside their wilayah: dashboard_dtsen::); a form that is
+            // not an upload is refused.
+            assert_eq!(status, 400, "{method} {template}");
+            assert!(body.contains("import.bad_upload"), "{body}");
         } else if household_scoped(template) {
             assert_eq!(status, 404, "{method} {template} outside the wilayah");
             assert!(body.contains("dashboard.not_found"), "{template}");
@@ -606,39 +611,58 @@ async fn an_admin_imports_a_csv_with_a_row_report_and_exports_xlsx() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403, "the upload checks the CSRF token too");
-    let res = send(body, cookie).await.unwrap();
+    let res = send(body, cookie.clone()).await.unwrap();
     assert_eq!(res.status(), 422, "bad rows were reported");
     let page = res.text().await.unwrap();
-    assert!(page.contains("id=\"created\">1<"), "{page}");
+    assert!(page.contains("id=\"nothing-imported\""), "{page}");
+    assert!(
+        page.contains("id=\"created\">0<"),
+        "a file with bad rows changes nothing"
+    );
     assert!(page.contains("id=\"bad-rows\">2<"));
     for line in ["<td class=\"num\">3</td>", "<td class=\"num\">4</td>"] {
         assert!(page.contains(line), "row report names line {line}");
     }
-    let imported = world
-        .server
-        .state
-        .records
-        .list(
-            &Scope::all(),
-            &pendata_server::store::ListQuery {
-                state: None,
-                desa: None,
-                limit: 100,
-                after: None,
-            },
-        )
-        .unwrap();
-    assert!(imported
-        .iter()
-        .any(|h| h.prelist_id.as_deref() == Some("P-DASH-1")));
-    assert!(!imported
-        .iter()
-        .any(|h| h.prelist_id.as_deref() == Some("P-DASH-3")));
+    let imported = |world: &DashboardWorld| {
+        world
+            .server
+            .state
+            .records
+            .list(
+                &Scope::all(),
+                &pendata_server::store::ListQuery {
+                    state: None,
+                    desa: None,
+                    limit: 100,
+                    after: None,
+                },
+            )
+            .unwrap()
+            .into_iter()
+            .filter_map(|h| h.prelist_id)
+            .collect::<Vec<_>>()
+    };
+    assert!(!imported(&world).iter().any(|p| p.starts_with("P-DASH")));
 
-    // A supervisor may not import.
+    // The fixed file (the bad rows left out) is imported.
+    let good = format!(
+        "{header}\n\
+         P-DASH-1,3201022001,001,002,Jl. Mawar 1,,,Siti Aminah,,1,2,1980-01-01,{FACILITATOR}\n"
+    );
+    let fixed = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"prelist.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{good}\r\n--{boundary}--\r\n"
+    );
+    let res = send(fixed, cookie).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("id=\"created\">1<"));
+    assert!(imported(&world).iter().any(|p| p == "P-DASH-1"));
+
+    // A supervisor may open the import page too (inside the wilayah only: dashboard_dtsen::).
     let mut spv = WebClient::new(&url).unwrap();
     spv.login(SUPERVISOR).await.unwrap();
-    assert_eq!(spv.get("/dashboard/import").await.unwrap().status(), 403);
+    assert_eq!(spv.get("/dashboard/import").await.unwrap().status(), 200);
 
     // Export: XLSX (a zip) and CSV with the new household.
     let res = web

@@ -16,6 +16,7 @@ mod backup_restore;
 mod crash_client;
 mod crash_server;
 mod dashboard_browser;
+mod dashboard_dtsen;
 mod dashboard_http;
 mod fault_schedules;
 mod load;
