@@ -19,6 +19,7 @@ mod dashboard_browser;
 mod dashboard_dtsen;
 mod dashboard_http;
 mod fault_schedules;
+mod ground_check;
 mod load;
 mod logout_cli;
 mod lost_photos;

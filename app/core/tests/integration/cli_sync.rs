@@ -268,3 +268,155 @@ fn login_sync_status_and_assignments_through_the_cli() {
     assert_eq!(v["states"]["draft"], 1);
     assert_eq!(v["assignments_active"], 1);
 }
+
+/// A ground check done with the CLI alone: the list imported on the server, pulled by `pendata
+/// sync`, one family moved (with the wife's 404 and the note), one with nobody home on the
+/// revisit list, the moved one sent as a DTSEN family; clear errors for a wrong outcome, a
+/// finalize without the note and "nobody home" after the outcome.
+#[test]
+fn a_ground_check_through_the_cli() {
+    let server = Server::start();
+    server
+        .state
+        .accounts
+        .create_user(NewUser {
+            username: "rina.marlina".into(),
+            password_hash: hash_password(PASSWORD).unwrap(),
+            role: Role::Enumerator,
+            wilayah: "3201022001".into(),
+        })
+        .unwrap();
+    let list = pendata_server::operator::parse_ground_check_csv(
+        include_bytes!("../../../../assets/examples/ground-check.csv"),
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
+    server
+        .state
+        .records
+        .import_prelist(&list.households)
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("data");
+    ok(&run(&d, &["init"]));
+    let o = cmd(&d)
+        .args([
+            "login",
+            "--server",
+            &server.url,
+            "--username",
+            "rina.marlina",
+        ])
+        .env("PENDATA_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    ok(&o);
+    ok(&run(&d, &["sync"]));
+
+    let listed = ok(&run(&d, &["family", "list"]));
+    assert!(
+        listed.contains("4 keluarga belum dibuka, 0 keluarga di perangkat"),
+        "{listed}"
+    );
+    let id_of = |list_id: &str| {
+        listed
+            .lines()
+            .find(|l| l.contains(list_id))
+            .and_then(|l| l.split('\t').next())
+            .unwrap()
+            .to_string()
+    };
+    let moved = id_of("GC-PKH-3201022001-0043");
+    let revisit = id_of("GC-SBK-3201022001-0107");
+
+    let shown = ok(&run(&d, &["family", "open", &moved]));
+    assert!(shown.contains("GC-PKH-3201022001-0043"), "{shown}");
+    assert!(shown.contains("2. Ika Kartika"), "{shown}");
+    assert!(shown.contains("bangunan 12"), "{shown}");
+    // A wrong outcome word is refused with the choices.
+    let o = run(&d, &["family", "outcome", &moved, "--outcome", "pergi"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("found, moved, died, not_found"),
+        "{o:?}"
+    );
+    let out = ok(&run(
+        &d,
+        &[
+            "family",
+            "outcome",
+            &moved,
+            "--outcome",
+            "moved",
+            "--presence",
+            "2=4",
+        ],
+    ));
+    assert!(out.contains("Pindah (moved)"), "{out}");
+    assert!(
+        out.contains("Tidak tinggal bersama keluarga/pindah ke luar negeri (4)"),
+        "{out}"
+    );
+    // 205 = 5 needs the note: finalize says so and exits 1.
+    let o = run(&d, &["family", "finalize", &moved]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("notes.required_for_result"),
+        "{o:?}"
+    );
+    ok(&run(
+        &d,
+        &[
+            "family",
+            "set",
+            &moved,
+            "notes",
+            "\"Pindah ke Cileungsi sejak Agustus 2026\"",
+        ],
+    ));
+    assert!(ok(&run(&d, &["family", "finalize", &moved])).contains("status: final"));
+
+    ok(&run(&d, &["family", "open", &revisit]));
+    ok(&run(
+        &d,
+        &["family", "set", &revisit, "housing.floor_area_m2", "42"],
+    ));
+    let out = ok(&run(
+        &d,
+        &["family", "revisit", &revisit, "--note", "Rumah terkunci"],
+    ));
+    assert!(out.contains("kunjungan tanpa penghuni 1 dari 3"), "{out}");
+    let out = ok(&run(&d, &["family", "revisits"]));
+    assert!(out.contains("1 keluarga perlu dikunjungi lagi"), "{out}");
+    assert!(out.contains("Asep Saepudin"), "{out}");
+    ok(&run(&d, &["family", "rules", "--max-attempts", "1"]));
+    let out = ok(&run(&d, &["--lang", "en", "family", "revisits"]));
+    assert!(out.contains("visits used up"), "{out}");
+
+    let out = ok(&run(&d, &["sync"]));
+    assert!(out.contains("Terkirim: 1 data baru"), "{out}");
+    let detail = server
+        .state
+        .records
+        .get(moved.parse().unwrap(), &Scope::all())
+        .unwrap()
+        .expect("on the server");
+    assert_eq!(detail.revisions.len(), 1);
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&run(&d, &["family", "show", &revisit, "--json"]))).unwrap();
+    assert_eq!(v["housing"]["floor_area_m2"], 42, "kept through the sync");
+    assert_eq!(v["ground_check"]["visits"].as_array().unwrap().len(), 1);
+
+    // The found outcome closes the revisit; "nobody home" afterwards is refused with its code.
+    ok(&run(
+        &d,
+        &["family", "outcome", &revisit, "--outcome", "found"],
+    ));
+    let o = run(&d, &["family", "revisit", &revisit]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("store.outcome_known"),
+        "{o:?}"
+    );
+    assert!(ok(&run(&d, &["family", "revisits"])).contains("0 keluarga"));
+}
