@@ -121,6 +121,7 @@ pub fn ground_check_progress_is_counted_in_the_database<S: RecordStore>(make: im
     use GroundCheckOutcome::*;
     use VisitResult::*;
     let p = pusher("32");
+    let unlisted = family(HouseholdId::new(), wanaherang, &[Met], Some(Moved));
     let first = vec![
         family_record(family(id("G-found"), wanaherang, &[Met], Some(Found)), None),
         family_record(family(id("G-moved"), wanaherang, &[Met], Some(Moved)), None),
@@ -152,10 +153,7 @@ pub fn ground_check_progress_is_counted_in_the_database<S: RecordStore>(make: im
             None,
         ),
         // A ground-check family nobody listed (no assignment), and a DTKS household.
-        family_record(
-            family(HouseholdId::new(), wanaherang, &[Met], Some(Moved)),
-            None,
-        ),
+        family_record(unlisted.clone(), None),
         incoming(household(wanaherang), None),
     ];
     let revs: Vec<RevisionId> = first.iter().map(|r| r.record.revision).collect();
@@ -166,11 +164,13 @@ pub fn ground_check_progress_is_counted_in_the_database<S: RecordStore>(make: im
         "{out:?}"
     );
     // The revisited family was found at the second visit (only its current revision counts);
-    // the deleted one was withdrawn.
+    // the deleted one was withdrawn; the unlisted one (a new record on the server) edited: it
+    // stays a family.
     let out = s
         .push(
             &p,
             vec![
+                family_record(unlisted, Some(revs[9])),
                 family_record(
                     family(
                         id("G-revisited"),

@@ -60,6 +60,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_family_desil",
         include_str!("../../../migrations/postgres/0003_family_desil.sql"),
     ),
+    (
+        "0004_family_questionnaire",
+        include_str!("../../../migrations/postgres/0004_family_questionnaire.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

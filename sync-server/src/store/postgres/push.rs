@@ -484,13 +484,15 @@ async fn write(
             .map(|(_, h)| h.head_name.as_deref().unwrap_or(""))
             .collect();
         let conflicts: Vec<i32> = new.iter().map(|(_, h)| h.conflicts).collect();
+        let questionnaires: Vec<&str> = new.iter().map(|(_, h)| h.questionnaire.as_str()).collect();
         tx.execute(
             "INSERT INTO households (id, desa_code, head_revision, deleted, review_state, \
-               open_conflicts, incomplete, head_name, created_at, updated_at) \
-             SELECT id, desa, head, deleted, 'submitted', conflicts, incomplete, name, $8, $8 \
+               open_conflicts, incomplete, head_name, created_at, updated_at, questionnaire) \
+             SELECT id, desa, head, deleted, 'submitted', conflicts, incomplete, name, $8, $8, \
+               questionnaire \
              FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bool[], $5::int4[], \
-                         $6::bool[], $7::text[]) \
-               AS u(id, desa, head, deleted, conflicts, incomplete, name)",
+                         $6::bool[], $7::text[], $9::text[]) \
+               AS u(id, desa, head, deleted, conflicts, incomplete, name, questionnaire)",
             &[
                 &ids,
                 &desas,
@@ -500,6 +502,7 @@ async fn write(
                 &incomplete,
                 &names,
                 &at,
+                &questionnaires,
             ],
         )
         .await?;
