@@ -7,10 +7,13 @@
 // targets >= 48 px, every request to the server's origin; then the backup, the refused restore,
 // the logout that keeps everything and the restore into a second profile (web_backup.mjs).
 // Screenshots in PD_SHOTS.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, env } from './common.mjs';
 import { hook, horizontalOverflow, launchPhone, recordRequests, shots, smallTargets } from './phone.mjs';
 import { backupAndRestore } from './web_backup.mjs';
+import { fullStorage, refusedPhotos } from './web_photos.mjs';
+import { finalizeSyncAndReject } from './web_review.mjs';
 
 const url = env('PD_URL');
 const origin = new URL(url).origin;
@@ -20,6 +23,8 @@ const password = env('PD_PASSWORD');
 const pin = env('PD_PIN');
 const prelist = env('PD_PRELIST');
 const jpeg = env('PD_JPEG');
+// Phone-sized camera JPEGs (1600x1200), one file each, for the other photo kinds.
+const photos = readdirSync(env('PD_PHOTOS')).filter((n) => n.endsWith('.jpg')).sort().map((n) => join(env('PD_PHOTOS'), n));
 const profile = env('PD_PROFILE');
 
 let phone;
@@ -110,6 +115,15 @@ try {
   await layout('photos');
   await shot('photo');
 
+  // What the phone refuses gets a clear message and loses nothing (web_photos.mjs): files that
+  // are not photos, a 60 MP photo; then the storage full while the other photos are taken.
+  const refusals = await refusedPhotos({ page, shot, kind: 'F-DINDING', keep: 'F-RUMAH' });
+  // Every other photo kind the step lists, from real camera JPEGs, while the storage fills up.
+  const kinds = await page.$$eval('[data-t^="photo-file-"]', (els) => els.map((e) => e.dataset.t.slice('photo-file-'.length)));
+  const full = await fullStorage({ page, context, shot, kinds, photos });
+  const photoKinds = kinds.length;
+  await shot('all-photos');
+
   // 360 px wide (the narrowest common Android phone): still no sideways scrolling.
   await page.setViewportSize({ width: 360, height: 800 });
   await layout('photos at 360px');
@@ -123,12 +137,21 @@ try {
   const requestsOnPhone = requests.length;
 
   // Cadangkan data, Pulihkan, Keluar; a second profile restores the backup.
+  // After the backup and the logout, logged in again and online: finalize, sync, the
+  // supervisor's rejection and its note (web_review.mjs); then the second profile's restore.
+  let review;
   const backup = await backupAndRestore({
     phone, app, profile, pin, username, password, prelist, secrets: [prelist, username],
+    afterLogin: async () => {
+      review = await finalizeSyncAndReject({
+        phone, url, prelist, supervisor: env('PD_SUPERVISOR'), password, note: env('PD_NOTE'),
+      });
+    },
   });
   console.log(JSON.stringify({
     scenario: 'web', ok: true, installability_errors: installability.installabilityErrors,
-    manifest_type: manifest.type, requests: requestsOnPhone, ...backup,
+    manifest_type: manifest.type, requests: requestsOnPhone, photo_kinds: photoKinds,
+    ...refusals, ...full, ...review, ...backup,
   }));
 } catch (e) {
   if (phone) {

@@ -13,7 +13,8 @@ import { dismissMessages, hook, launchPhone, shots } from './phone.mjs';
 const MAGIC = 'PDBACKUP';
 
 /// `phone`: the first profile, unlocked, the household `prelist` holding an F-RUMAH photo.
-export async function backupAndRestore({ phone, app, profile, pin, username, password, prelist, secrets }) {
+/// `afterLogin`: runs on the first phone once it is logged in again (online, the work list shown).
+export async function backupAndRestore({ phone, app, profile, pin, username, password, prelist, secrets, afterLogin }) {
   const { context, page } = phone;
   const shot = shots(page, 'web-backup');
 
@@ -62,6 +63,7 @@ export async function backupAndRestore({ phone, app, profile, pin, username, pas
   await page.waitForSelector(hook('home-unsent'), { timeout: 60000 });
   await page.tap(hook('nav-list'));
   await page.waitForSelector(hook(`open-household-${prelist}`), { timeout: 60000 });
+  if (afterLogin) await afterLogin();
   await context.close();
 
   // --- A second profile: a damaged copy refused, the backup restored ----------------------------

@@ -60,6 +60,9 @@ pub enum DeviceError {
 impl DeviceError {
     /// Stable machine-readable code (`store.wrong_pin`, `photo.not_image`, …).
     pub fn code(&self) -> &str {
+        if self.is_storage_full() {
+            return "storage.full";
+        }
         match self {
             DeviceError::NotInitialized { .. } => "device.not_initialized",
             DeviceError::Crypto(e) => e.code(),
@@ -74,6 +77,18 @@ impl DeviceError {
 
     /// The message for people, in the asked language.
     pub fn message(&self, lang: Lang) -> String {
+        if self.is_storage_full() {
+            return match lang {
+                Lang::Id => "Penyimpanan penuh: yang terakhir tidak disimpan, data sebelumnya \
+                             aman. Kirim data (Sinkronkan) lalu hapus berkas lain di perangkat, \
+                             kemudian coba lagi."
+                    .into(),
+                Lang::En => "The storage is full: the last change was not saved, earlier data \
+                             is safe. Send the data (Sync), remove other files from the \
+                             device, then try again."
+                    .into(),
+            };
+        }
         match (self, lang) {
             (DeviceError::NotInitialized { dir }, Lang::Id) => format!(
                 "Data belum disiapkan: tidak ada berkas kunci di {}",
@@ -98,6 +113,20 @@ impl DeviceError {
             (DeviceError::Client(e), Lang::Id) => e.message(),
             (DeviceError::Client(e), Lang::En) => e.message_en(),
             (DeviceError::Sync(e), lang) => sync_failure_message(e, lang),
+        }
+    }
+
+    /// Whether the device's storage is full (a full disk natively, the browser's quota for the
+    /// origin in the browser): a blob or a store write refused for lack of room.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            DeviceError::Blob(BlobError::Io { source, .. }) => {
+                source.kind() == std::io::ErrorKind::StorageFull
+            }
+            DeviceError::Store(StoreError::Sqlite(e)) => {
+                e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+            }
+            _ => false,
         }
     }
 
@@ -415,4 +444,35 @@ fn camera_time_to_utc(t: NaiveDateTime) -> DateTime<Utc> {
         .earliest()
         .map(|l| l.with_timezone(&Utc))
         .unwrap_or_else(|| t.and_utc())
+}
+
+#[cfg(test)]
+mod storage_full_tests {
+    use super::*;
+
+    fn blob_io(kind: std::io::ErrorKind) -> DeviceError {
+        DeviceError::Blob(BlobError::Io {
+            op: "menulis",
+            path: PathBuf::from("photos/x"),
+            source: std::io::Error::new(kind, "quota"),
+        })
+    }
+
+    #[test]
+    fn a_full_storage_has_its_own_code_and_a_message_for_people() {
+        let full = blob_io(std::io::ErrorKind::StorageFull);
+        assert_eq!(full.code(), "storage.full");
+        assert!(full.message(Lang::Id).starts_with("Penyimpanan penuh"));
+        assert!(full.message(Lang::En).starts_with("The storage is full"));
+        // SQLITE_FULL from the store (the store's own pages, its journal).
+        let store = DeviceError::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        )));
+        assert_eq!(store.code(), "storage.full");
+        // Other I/O errors keep theirs.
+        let other = blob_io(std::io::ErrorKind::NotFound);
+        assert_eq!(other.code(), "blob.io");
+        assert!(!other.message(Lang::Id).starts_with("Penyimpanan penuh"));
+    }
 }

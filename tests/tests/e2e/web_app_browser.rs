@@ -5,12 +5,20 @@
 //! valid; enrol against the server, sync the prelist; then offline: reload from the cache, a
 //! wrong PIN said as "PIN salah", unlock, the work list, the prelist household, GPS from the
 //! emulated location with its accuracy, a 12 MP camera JPEG through the file chooser into the
-//! photo pipeline; at 412 and 360 px nothing scrolls sideways and every button, input and select
-//! is at least 48 px high; every request goes to the server's origin. Then the backup
+//! photo pipeline; then what the phone refuses, each said in Bahasa Indonesia with nothing lost
+//! (tests/browser/web_photos.mjs): a PDF ("Berkas ini bukan foto"), a 60 MP JPEG ("Resolusi foto
+//! terlalu besar"), a photo while the origin's storage quota is full ("Penyimpanan penuh"; the
+//! same photo is taken once there is room); then a camera JPEG for every other photo kind. At
+//! 412 and 360 px nothing scrolls sideways and every button, input and select is at least 48 px
+//! high; every request goes to the server's origin. Then the backup
 //! (tests/browser/web_backup.mjs): *Cadangkan data* gives one download, still locked (no
 //! SQLite header, no prelist id or username in clear); restoring it over the phone is refused
 //! with "1 data belum terkirim"; *Keluar* says the same first and a new login still finds the
-//! household; a second browser profile refuses a cut copy ("Berkas cadangan rusak atau tidak
+//! household; logged in again and online (tests/browser/web_review.mjs): the status step's skip
+//! rule both ways, finalize, sync; the server holds the household once, its photos byte-identical
+//! (the dashboard's JPEGs hash to their listed SHA-256); the supervisor rejects it with a note in
+//! the dashboard; the phone syncs and shows the note in the sync summary and in the form. A
+//! second browser profile refuses a cut copy ("Berkas cadangan rusak atau tidak
 //! lengkap") and restores the whole file: the PIN unlocks it and the household shows its
 //! photo's thumbnail. Screenshots: target/test-artifacts/web/.
 //!
@@ -29,6 +37,9 @@ const USERNAME: &str = "tksk.gunungputri";
 const PASSWORD: &str = "pendata-demo";
 const PRELIST: &str = "3201022001-00004";
 const PIN: &str = "246810";
+/// The demo supervisor of the same kecamatan, and the note the rejection carries.
+const SUPERVISOR: &str = "supervisor.gunungputri";
+const NOTE: &str = "Foto dinding buram, mohon ulangi";
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -65,9 +76,19 @@ fn a_facilitator_installs_the_web_app_enrols_and_works_offline_on_a_phone() {
     assert!(seeded.status.success(), "demo: {seeded:?}");
     let mut server = ServerProcess::start(&data, free_addr().unwrap()).unwrap();
 
-    // A 12 MP camera photo (4000×3000), as a phone takes it.
+    // A 12 MP camera photo (4000×3000), as a phone takes it, and phone-sized ones (1600×1200)
+    // for the other photo kinds.
     let photo = work.path().join("camera-12mp.jpg");
     std::fs::write(&photo, camera_jpeg_sized(12, 4000, 3000).unwrap()).unwrap();
+    let photos = work.path().join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    for k in 0..8u32 {
+        std::fs::write(
+            photos.join(format!("p{k}.jpg")),
+            camera_jpeg_sized(200 + k, 1600, 1200).unwrap(),
+        )
+        .unwrap();
+    }
     let shots = repo().join("target/test-artifacts/web");
     std::fs::create_dir_all(&shots).unwrap();
 
@@ -81,6 +102,9 @@ fn a_facilitator_installs_the_web_app_enrols_and_works_offline_on_a_phone() {
         .env("PD_PIN", PIN)
         .env("PD_PRELIST", PRELIST)
         .env("PD_JPEG", &photo)
+        .env("PD_PHOTOS", &photos)
+        .env("PD_SUPERVISOR", SUPERVISOR)
+        .env("PD_NOTE", NOTE)
         .env("PD_PROFILE", work.path().join("profile"))
         .env("PD_SHOTS", &shots)
         .output()
@@ -99,15 +123,27 @@ fn a_facilitator_installs_the_web_app_enrols_and_works_offline_on_a_phone() {
     let line = stdout.lines().last().unwrap_or_default();
     let v: serde_json::Value = serde_json::from_str(line)
         .unwrap_or_else(|e| panic!("the scenario printed no JSON ({e}): {stdout}"));
+    eprintln!("web_app: {v}");
     assert_eq!(v["ok"], true, "{v}");
     assert!(v["backup_bytes"].as_u64().unwrap_or(0) > 0, "{v}");
     assert!(v["restored_thumb_width"].as_u64().unwrap_or(0) > 0, "{v}");
+    // Every photo kind of the step was taken, after the three refusals.
+    assert!(v["photo_kinds"].as_u64().unwrap_or(0) >= 9, "{v}");
+    assert!(v["refused_60mp_bytes"].as_u64().unwrap_or(0) > 0, "{v}");
+    // The server got every photo of the household (and the phone showed the note).
+    assert_eq!(v["server_photos"], v["photo_kinds"], "{v}");
     // The screens were kept for people to look at.
     for name in [
         "enrol",
         "offline-unlock",
         "offline-form",
         "photo",
+        "refused-pdf",
+        "refused-60mp",
+        "refused-full",
+        "all-photos",
+        "web-review-",
+        "note",
         "settings-360",
         "web-backup-",
         "restore-refused",
