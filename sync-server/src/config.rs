@@ -176,6 +176,9 @@ pub struct FileConfig {
     pub blob_url: Option<String>,
     /// The built web app served under `/app/` (`scripts/build-web app` → target/web/app).
     pub web_dir: Option<PathBuf>,
+    /// The key of the duplicate-NIK index (`nik_index.rs`); default `data_dir/nik-index.key`.
+    /// Several processes on one PostgreSQL must name the same key (copy the file).
+    pub nik_key_file: Option<PathBuf>,
     pub limits: Limits,
     pub dtsen: pendata_shared::dtsen::DtsenRules,
 }
@@ -221,6 +224,8 @@ pub struct Config {
     /// The built web app served under `/app/`; `None`: `/app/` says it is not installed.
     /// Static files of the build, not data: outside the data directory.
     pub web_dir: Option<PathBuf>,
+    /// The duplicate-NIK index key; `None`: `data_dir/nik-index.key` ([`Config::nik_key_path`]).
+    pub nik_key_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -255,6 +260,7 @@ impl Config {
             database_url,
             blob_url,
             web_dir: file.web_dir.or_else(default_web_dir),
+            nik_key_file: file.nik_key_file,
         };
         config.check_limits()?;
         config.check_storage()?;
@@ -272,6 +278,7 @@ impl Config {
             database_url: None,
             blob_url: None,
             web_dir: None,
+            nik_key_file: None,
         }
     }
 
@@ -325,6 +332,14 @@ impl Config {
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("pendata.db")
+    }
+
+    /// The key file of the duplicate-NIK index: kept outside the database, beside it by
+    /// default (a backup of the data directory carries it).
+    pub fn nik_key_path(&self) -> PathBuf {
+        self.nik_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("nik-index.key"))
     }
 
     pub fn photos_dir(&self) -> PathBuf {

@@ -27,6 +27,7 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 pub mod migrate;
+pub mod nik_index;
 pub mod operator;
 pub mod router;
 pub mod store;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub push_queue: Arc<handlers::sync::PushQueue>,
     /// The data's identity and restore lineage, shown in the sync answers ([`epoch`]).
     pub epoch: Arc<epoch::Epoch>,
+    /// The key of the duplicate-NIK index ([`nik_index`]).
+    pub nik_key: Arc<nik_index::NikKey>,
 }
 
 /// Why the server could not start or stopped.
@@ -77,6 +80,8 @@ pub enum ServerError {
     Blobs(String),
     #[error("server i/o error: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    NikKey(#[from] nik_index::NikKeyError),
 }
 
 impl AppState {
@@ -94,9 +99,11 @@ impl AppState {
             pg.hold_serving_lock()?;
         }
         let epoch = backend.restores.epoch()?;
+        let nik_key = nik_index::NikKey::load_or_create(&config.nik_key_path())?;
         tracing::info!(storage = %backend.describe(&config), "stores open");
         Ok(AppState {
             epoch: Arc::new(epoch),
+            nik_key: Arc::new(nik_key),
             config: Arc::new(config),
             accounts: backend.accounts.clone(),
             records: backend.records.clone(),
@@ -175,6 +182,10 @@ pub async fn serve_state(
             .saturating_mul(3600),
     );
     let sweep = tokio::spawn(upload_sweep::run(state.blobs.clone(), idle));
+    let nik = tokio::spawn(nik_index::run(
+        state.backend.registry.clone(),
+        state.nik_key.clone(),
+    ));
     let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -182,6 +193,7 @@ pub async fn serve_state(
     .with_graceful_shutdown(shutdown)
     .await;
     sweep.abort();
+    nik.abort();
     served?;
     tracing::info!("stopped");
     Ok(())

@@ -73,6 +73,10 @@ enum Command {
         #[arg(long)]
         label: Option<String>,
     },
+    /// Rebuild the duplicate-NIK index with this server's key (`nik_key_file`, default
+    /// DATA_DIR/nik-index.key): after the key was lost or replaced. Other server processes on
+    /// the same database must then use the same key file.
+    ReindexNik,
     /// Export households and members (one row per member) as CSV or XLSX.
     Export {
         #[arg(long, value_enum)]
@@ -222,6 +226,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::User(cmd) => user_command(&resolve(None)?, cmd),
         Command::ImportAssignments { file: csv } => import_assignments(&resolve(None)?, &csv),
+        Command::ReindexNik => reindex_nik(&resolve(None)?),
         Command::ImportDesil { file, label } => {
             import_desil(&resolve(None)?, &file, label.as_deref())
         }
@@ -331,6 +336,17 @@ fn import_assignments(config: &Config, path: &std::path::Path) -> anyhow::Result
             parsed.errors.len()
         );
     }
+    Ok(())
+}
+
+fn reindex_nik(config: &Config) -> anyhow::Result<()> {
+    let key = pendata_server::nik_index::NikKey::load_or_create(&config.nik_key_path())?;
+    let store = open_store(config)?;
+    let n = pendata_server::nik_index::reindex(store.registry.as_ref(), &key)
+        .map_err(|e| anyhow::anyhow!("[{}] {e}", e.code()))?;
+    println!(
+        "indeks NIK dibangun ulang: {n} rumah tangga/keluarga (NIK index rebuilt: {n} records)"
+    );
     Ok(())
 }
 

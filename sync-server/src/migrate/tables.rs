@@ -3,8 +3,9 @@
 //! households before their revisions and reviews).
 //!
 //! Not copied: `web_sessions` (supervisors log in to the dashboard again), uploads in progress
-//! (`photos/.partial/`: the phones resume them from the start), and PostgreSQL-only tables
-//! (`login_failures`, `blob_uploads`, `blob_chunks`, `blob_objects`).
+//! (`photos/.partial/`: the phones resume them from the start), the duplicate-NIK index
+//! (`nik_index*`: derived data, rebuilt by the server with its key), and PostgreSQL-only
+//! tables (`login_failures`, `blob_uploads`, `blob_chunks`, `blob_objects`).
 
 /// The PostgreSQL type a SQLite value becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

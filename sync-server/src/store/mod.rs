@@ -51,7 +51,9 @@ pub use accounts::*;
 pub use blobs::*;
 pub use ground_check::*;
 pub use records::*;
-pub use registry::{DesilImport, RegistryStore};
+pub use registry::{
+    DesilImport, DuplicateNik, DuplicateRecord, NikEntry, RegistryStore, StaleHead,
+};
 pub use restores::*;
 
 /// A boxed future, so [`BlobStore`] stays usable as `dyn BlobStore`.

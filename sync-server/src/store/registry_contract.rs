@@ -3,9 +3,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pendata_shared::dtsen::codes::WelfareDecile;
+use pendata_shared::dtsen::family::{FamilyProcess, FamilyRecord};
+use pendata_shared::dtsen::members::FamilyMember;
+use pendata_shared::model::{Household, Member};
 use pendata_shared::month::desil::FamilyDesil;
+use pendata_shared::protocol::{Change, PushOutcome, PushRecord};
+use pendata_shared::{Questionnaire, RevisionId};
 
-use super::RegistryStore;
+use super::contract::{household, incoming, pusher, ready};
+use super::{RecordStore, RegistryStore, Scope};
+use crate::nik_index::{refresh, reindex, NikKey, RefreshError};
 
 fn family(kk: &str, desil: WelfareDecile) -> FamilyDesil {
     FamilyDesil {
@@ -88,13 +95,139 @@ pub fn a_large_desil_import_is_whole<S: RegistryStore>(make: impl Fn() -> S) {
     }
 }
 
+fn with_member(mut h: Household, name: &str, nik: Option<&str>) -> Household {
+    let mut m = Member::new(name);
+    m.nik = nik.map(str::to_owned);
+    h.members.push(m);
+    h
+}
+
+fn accepted<S: RecordStore>(s: &S, wilayah: &str, rec: super::IncomingRecord) -> RevisionId {
+    let rev = rec.record.revision;
+    let out = s.push(&pusher(wilayah), vec![rec]).unwrap();
+    assert!(
+        matches!(out[0], PushOutcome::Accepted { .. }),
+        "{:?}",
+        out[0]
+    );
+    rev
+}
+
+/// The same NIK in a DTKS household of one kecamatan, a DTKS household of another and a DTSEN
+/// family is found whoever pushed them; a supervisor sees the records of their wilayah and only
+/// a count of the others; an edit or a deletion takes a record out; another key is refused.
+pub fn duplicate_niks_are_found_across_records<S: RecordStore + RegistryStore>(
+    make: impl Fn() -> S,
+) {
+    let s = make();
+    let key = NikKey::from_bytes([7; 32]);
+    let nik = "3201024101800001";
+    let a = with_member(household("3201022001"), "Ani", Some(nik));
+    let b = with_member(household("3201012001"), "Ani S.", Some(nik));
+    let c = with_member(household("3201022001"), "Budi", Some("3201020101800002"));
+    let b_id = b.id;
+    accepted(&s, "320102", incoming(a.clone(), None));
+    let b_rev = accepted(&s, "320101", incoming(b.clone(), None));
+    accepted(&s, "320102", incoming(c, None));
+    let mut family = FamilyRecord::new(
+        FamilyProcess::GroundCheck {
+            assignment_id: "GC-1".into(),
+            programme: None,
+            desil: None,
+        },
+        "3201022001",
+    );
+    let mut m = FamilyMember::new("Ani");
+    m.nik = Some(nik.into());
+    family.members.push(m);
+    let fid = family.id;
+    let family_record = |family: &FamilyRecord, base: Option<RevisionId>| {
+        let mut rec = ready(
+            PushRecord::new(
+                RevisionId::new(),
+                base,
+                chrono::Utc::now(),
+                fid,
+                Change::UpsertFamily {
+                    family: Box::new(family.clone()),
+                },
+            ),
+            Some("3201022001".into()),
+            vec![],
+        );
+        rec.questionnaire = Questionnaire::Regsosek2022k;
+        rec
+    };
+    let first = accepted(&s, "320102", family_record(&family, None));
+    // A family's second revision is a family too (PostgreSQL once stored new records as
+    // dtks-bdt, and refused every later revision of a family as questionnaire.mismatch).
+    family.members[0].name = "Ani Suryani".into();
+    accepted(&s, "320102", family_record(&family, Some(first)));
+
+    assert_eq!(refresh(&s, &key).unwrap(), 4);
+    assert_eq!(refresh(&s, &key).unwrap(), 0, "nothing new");
+    let all = s.nik_duplicates(&Scope::all(), 10).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].records.len(), 3);
+    assert_eq!(all[0].outside_scope, 0);
+    assert!(!all[0].group.contains(nik));
+    let mut names: Vec<&str> = all[0]
+        .records
+        .iter()
+        .map(|r| r.member_name.as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Ani", "Ani S.", "Ani Suryani"]);
+    assert!(all[0]
+        .records
+        .iter()
+        .any(|r| r.household_id == fid && r.questionnaire == "regsosek2022k"));
+
+    let kec = s.nik_duplicates(&Scope::within("320102"), 10).unwrap();
+    assert_eq!(kec.len(), 1);
+    assert_eq!(kec[0].records.len(), 2, "the two records of Kec. 320102");
+    assert_eq!(
+        kec[0].outside_scope, 1,
+        "the other kecamatan's, counted only"
+    );
+    assert!(s
+        .nik_duplicates(&Scope::within("3202"), 10)
+        .unwrap()
+        .is_empty());
+
+    // The other kecamatan corrects its record: it leaves the group.
+    let mut b2 = b.clone();
+    b2.members[0].nik = None;
+    accepted(&s, "320101", incoming(b2, Some(b_rev)));
+    assert_eq!(refresh(&s, &key).unwrap(), 1);
+    let all = s.nik_duplicates(&Scope::all(), 10).unwrap();
+    assert_eq!(all[0].records.len(), 2);
+    assert!(all[0].records.iter().all(|r| r.household_id != b_id));
+
+    // Another key is refused until the index is rebuilt with it.
+    let other = NikKey::from_bytes([8; 32]);
+    assert!(matches!(
+        refresh(&s, &other),
+        Err(RefreshError::KeyMismatch)
+    ));
+    assert_eq!(reindex(&s, &other).unwrap(), 4);
+    assert_eq!(
+        s.nik_duplicates(&Scope::all(), 10).unwrap()[0]
+            .records
+            .len(),
+        2
+    );
+    assert!(matches!(refresh(&s, &key), Err(RefreshError::KeyMismatch)));
+}
+
 /// `#[test]`s of every [`RegistryStore`] case, from `$factory: fn() -> Option<impl Fn() -> S>`.
 #[macro_export]
 macro_rules! registry_contract_tests {
     ($factory:path) => {
         $crate::registry_contract_cases!($factory;
             a_desil_import_sets_and_overwrites_only_the_families_it_names,
-            a_large_desil_import_is_whole);
+            a_large_desil_import_is_whole,
+            duplicate_niks_are_found_across_records);
     };
 }
 

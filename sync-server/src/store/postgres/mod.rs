@@ -64,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_family_questionnaire",
         include_str!("../../../migrations/postgres/0004_family_questionnaire.sql"),
     ),
+    (
+        "0005_nik_index",
+        include_str!("../../../migrations/postgres/0005_nik_index.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,5 +1,6 @@
 //! The registry data on PostgreSQL ([`RegistryStore`]): tables `desil_imports` and
-//! `family_desil` (migration 0003), as SQLite's.
+//! `family_desil` (migration 0003), `nik_index_key`, `nik_indexed` and `nik_index` (0005), as
+//! SQLite's.
 
 use std::collections::BTreeMap;
 
@@ -7,10 +8,13 @@ use chrono::Utc;
 use pendata_shared::dtsen::codes::WelfareDecile;
 use pendata_shared::month::desil::FamilyDesil;
 
-use super::rows::millis;
+use super::rows::{current_change, millis};
 use super::{in_transaction, PgStore};
 use crate::store::registry::decile;
-use crate::store::{DesilImport, RegistryStore, StoreError};
+use crate::store::{
+    DesilImport, DuplicateNik, DuplicateRecord, NikEntry, RegistryStore, Scope, StaleHead,
+    StoreError,
+};
 
 /// Families per statement: one round trip sets this many through `unnest`.
 const CHUNK: usize = 5_000;
@@ -101,6 +105,125 @@ impl RegistryStore for PgStore {
                     })
                 })
                 .collect()
+        })
+    }
+
+    fn nik_key_fingerprint(&self) -> Result<Option<String>, StoreError> {
+        self.run(async {
+            let c = self.client().await?;
+            let row = c
+                .query_opt("SELECT fingerprint FROM nik_index_key", &[])
+                .await?;
+            row.map(|r| r.try_get(0)).transpose().map_err(Into::into)
+        })
+    }
+
+    fn reset_nik_index(&self, fingerprint: &str) -> Result<(), StoreError> {
+        in_transaction!(self, |tx| {
+            tx.batch_execute("DELETE FROM nik_index; DELETE FROM nik_indexed;")
+                .await?;
+            tx.execute(
+                "INSERT INTO nik_index_key (id, fingerprint) VALUES (1, $1) \
+                 ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
+                &[&fingerprint],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn nik_index_stale(&self, limit: u32) -> Result<Vec<StaleHead>, StoreError> {
+        self.run(async {
+            let c = self.client().await?;
+            let rows = c
+                .query(
+                    "SELECT h.id, h.head_revision, h.desa_code, h.deleted FROM households h \
+                     LEFT JOIN nik_indexed i ON i.household_id = h.id \
+                     WHERE h.head_revision IS NOT NULL \
+                       AND i.head_revision IS DISTINCT FROM h.head_revision \
+                     LIMIT $1",
+                    &[&i64::from(limit)],
+                )
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let id: uuid::Uuid = r.try_get(0)?;
+                let head: Option<uuid::Uuid> = r.try_get(1)?;
+                let deleted: bool = r.try_get(3)?;
+                let head = head.map(pendata_shared::RevisionId);
+                let change = if deleted {
+                    None
+                } else {
+                    current_change(&c, head).await?
+                };
+                out.push(StaleHead {
+                    id: pendata_shared::HouseholdId(id),
+                    head,
+                    desa_code: r.try_get(2)?,
+                    change,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn put_nik_index(&self, head: &StaleHead, entries: &[NikEntry]) -> Result<(), StoreError> {
+        let id = head.id.0;
+        let rev = head.head.map(|h| h.0);
+        in_transaction!(self, |tx| {
+            tx.execute("DELETE FROM nik_index WHERE household_id = $1", &[&id])
+                .await?;
+            let digests: Vec<&[u8]> = entries.iter().map(|e| e.digest.as_slice()).collect();
+            let members: Vec<&str> = entries.iter().map(|e| e.member.as_str()).collect();
+            let names: Vec<&str> = entries.iter().map(|e| e.member_name.as_str()).collect();
+            tx.execute(
+                "INSERT INTO nik_index (digest, household_id, member, member_name, desa_code) \
+                 SELECT d, $4, m, n, $5 FROM unnest($1::bytea[], $2::text[], $3::text[]) \
+                 AS t (d, m, n) ON CONFLICT DO NOTHING",
+                &[&digests, &members, &names, &id, &head.desa_code],
+            )
+            .await?;
+            tx.execute(
+                "INSERT INTO nik_indexed (household_id, head_revision) VALUES ($1, $2) \
+                 ON CONFLICT (household_id) DO UPDATE SET head_revision = excluded.head_revision",
+                &[&id, &rev],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn nik_duplicates(&self, scope: &Scope, limit: u32) -> Result<Vec<DuplicateNik>, StoreError> {
+        self.run(async {
+            let c = self.client().await?;
+            let rows = c
+                .query(
+                    "WITH dup AS (SELECT digest FROM nik_index GROUP BY digest \
+                                  HAVING count(DISTINCT household_id) > 1) \
+                     SELECT n.digest, n.household_id, n.desa_code, n.member_name, \
+                            h.questionnaire \
+                     FROM nik_index n JOIN dup ON dup.digest = n.digest \
+                     JOIN households h ON h.id = n.household_id \
+                     ORDER BY n.digest, n.desa_code, n.household_id",
+                    &[],
+                )
+                .await?;
+            let mut found = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let id: uuid::Uuid = r.try_get(1)?;
+                found.push((
+                    r.try_get::<_, Vec<u8>>(0)?,
+                    DuplicateRecord {
+                        household_id: pendata_shared::HouseholdId(id),
+                        desa_code: r.try_get(2)?,
+                        member_name: r.try_get(3)?,
+                        questionnaire: r.try_get(4)?,
+                    },
+                ));
+            }
+            Ok(crate::store::registry::group_duplicates(
+                found, scope, limit,
+            ))
         })
     }
 }

@@ -80,6 +80,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_family_desil",
         include_str!("../../../migrations/0009_family_desil.sql"),
     ),
+    (
+        "0010_nik_index",
+        include_str!("../../../migrations/0010_nik_index.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,16 +1,19 @@
 //! The registry data on SQLite ([`RegistryStore`]): tables `desil_imports` and
-//! `family_desil` (migration 0009).
+//! `family_desil` (migration 0009), `nik_index_key`, `nik_indexed` and `nik_index` (0010).
 
 use std::collections::BTreeMap;
 
 use pendata_shared::dtsen::codes::WelfareDecile;
 use pendata_shared::month::desil::FamilyDesil;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
-use super::rows::parse_time;
+use super::rows::{current_change, opt_rev, parse_id, parse_time};
 use super::{now, SqliteStore};
 use crate::store::registry::decile;
-use crate::store::{DesilImport, RegistryStore, StoreError};
+use crate::store::{
+    DesilImport, DuplicateNik, DuplicateRecord, NikEntry, RegistryStore, Scope, StaleHead,
+    StoreError,
+};
 
 impl RegistryStore for SqliteStore {
     fn import_desil(
@@ -103,6 +106,136 @@ impl RegistryStore for SqliteStore {
                     })
                 })
                 .collect()
+        })
+    }
+
+    fn nik_key_fingerprint(&self) -> Result<Option<String>, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .query_row("SELECT fingerprint FROM nik_index_key", [], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    fn reset_nik_index(&self, fingerprint: &str) -> Result<(), StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            tx.execute_batch("DELETE FROM nik_index; DELETE FROM nik_indexed;")?;
+            tx.execute(
+                "INSERT INTO nik_index_key (id, fingerprint) VALUES (1, ?1) \
+                 ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
+                [fingerprint],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn nik_index_stale(&self, limit: u32) -> Result<Vec<StaleHead>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT h.id, h.head_revision, h.desa_code, h.deleted FROM households h \
+                 LEFT JOIN nik_indexed i ON i.household_id = h.id \
+                 WHERE h.head_revision IS NOT NULL \
+                   AND (i.household_id IS NULL OR i.head_revision IS NOT h.head_revision) \
+                 LIMIT ?1",
+            )?;
+            let raw = stmt
+                .query_map([i64::from(limit)], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            raw.into_iter()
+                .map(|(id, head, desa_code, deleted)| {
+                    let head = opt_rev(head)?;
+                    let change = if deleted {
+                        None
+                    } else {
+                        current_change(conn, head)?
+                    };
+                    Ok(StaleHead {
+                        id: parse_id(&id)?,
+                        head,
+                        desa_code,
+                        change,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn put_nik_index(&self, head: &StaleHead, entries: &[NikEntry]) -> Result<(), StoreError> {
+        let id = head.id.to_string();
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            tx.execute("DELETE FROM nik_index WHERE household_id = ?1", [&id])?;
+            {
+                let mut put = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO nik_index \
+                     (digest, household_id, member, member_name, desa_code) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?;
+                for e in entries {
+                    put.execute(params![
+                        e.digest,
+                        id,
+                        e.member,
+                        e.member_name,
+                        head.desa_code
+                    ])?;
+                }
+            }
+            tx.execute(
+                "INSERT INTO nik_indexed (household_id, head_revision) VALUES (?1, ?2) \
+                 ON CONFLICT (household_id) DO UPDATE SET head_revision = excluded.head_revision",
+                params![id, head.head.map(|h| h.to_string())],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn nik_duplicates(&self, scope: &Scope, limit: u32) -> Result<Vec<DuplicateNik>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "WITH dup AS (SELECT digest FROM nik_index GROUP BY digest \
+                              HAVING count(DISTINCT household_id) > 1) \
+                 SELECT n.digest, n.household_id, n.desa_code, n.member_name, h.questionnaire \
+                 FROM nik_index n JOIN dup ON dup.digest = n.digest \
+                 JOIN households h ON h.id = n.household_id \
+                 ORDER BY n.digest, n.desa_code, n.household_id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut found = Vec::new();
+            for (digest, id, desa_code, member_name, questionnaire) in rows {
+                found.push((
+                    digest,
+                    DuplicateRecord {
+                        household_id: parse_id(&id)?,
+                        desa_code,
+                        member_name,
+                        questionnaire,
+                    },
+                ));
+            }
+            Ok(crate::store::registry::group_duplicates(
+                found, scope, limit,
+            ))
         })
     }
 }
