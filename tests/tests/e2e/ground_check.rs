@@ -3,7 +3,7 @@
 //! (`pendata_core::Device`, encrypted store and photo blobs) logs in and pulls the list, and the
 //! pendamping visits offline: one family found (the full Regsosek2022K form and real camera
 //! JPEGs of the house front, its inside and the KK), one moved, one with nobody home — on the
-//! revisit list, synced without it, then found on the second visit. An old DTKS prelist
+//! revisit list, sent as a visit report, then found on the second visit. An old DTKS prelist
 //! household goes through the same syncs unchanged. The server holds each family exactly once
 //! with its outcome, and `export-dtsen` lists them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -249,28 +249,47 @@ async fn a_ground_check_list_is_visited_offline_and_synced_once() {
         .store_mut()
         .set_field(revisit, "housing.floor_area_m2", serde_json::json!(42))
         .unwrap();
-    let row = device
+    let done = device
         .store_mut()
         .record_nobody_home(revisit, Some("Rumah terkunci"))
         .unwrap();
-    assert_eq!(row.attempts, 1);
+    assert_eq!(done.revisit.attempts, 1);
+    assert!(done.report_queued, "{:?}", done.blocking);
     assert_eq!(device.store().revisit_list().unwrap().len(), 1);
 
     // The old DTKS prelist household, captured as before.
     let dtks = assignment(&list, "3201022001-00555").household_id;
     capture_assignment(&mut device, dtks, 7).unwrap();
 
-    // Sync: the found and moved families and the household go; the revisit waits as a draft.
+    // Sync: the found and moved families, the visit report and the household go.
     let second = device.sync(&mut |_| {}).await.unwrap();
-    assert_eq!(second.report.sent, 3, "{:?}", second.report);
+    assert_eq!(second.report.sent, 4, "{:?}", second.report);
     assert!(second.report.rejected.is_empty(), "{:?}", second.report);
-    for id in [found, moved, dtks] {
+    for id in [found, moved, revisit, dtks] {
         assert_eq!(device.store().state(id).unwrap(), RecordState::Sent);
     }
-    assert_eq!(device.store().state(revisit).unwrap(), RecordState::Draft);
     let waiting = device.store().revisit_list().unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].household_id, revisit);
+    // The supervisor's export shows the visit: no outcome yet, nobody home once.
+    let early = tmp.path().join("keluarga-awal.csv");
+    server_cli(
+        &data,
+        &[
+            "export-dtsen",
+            "--families",
+            early.to_str().unwrap(),
+            "--members",
+            tmp.path().join("anggota-awal.csv").to_str().unwrap(),
+        ],
+    );
+    let rows = csv_rows(&early);
+    let report = rows
+        .iter()
+        .find(|r| r["assignment_id"] == "GC-SBK-3201022001-0107")
+        .expect("the visit report on the server");
+    assert_eq!(report["ground_check_outcome"], "");
+    assert_eq!(report["visits_nobody_home"], "1");
 
     // 4. The second visit finds the family: the form (the answers of the first visit kept),
     // photos, final, sent.
@@ -390,7 +409,7 @@ async fn a_ground_check_list_is_visited_offline_and_synced_once() {
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )
     .unwrap();
-    // Exactly one revision per record, no other record written, nothing incomplete.
+    // The revisions of each record, no other record written, nothing incomplete.
     let mut stmt = stored
         .prepare(
             "SELECT r.household_id, count(*), max(r.incomplete) FROM revisions r
@@ -402,9 +421,10 @@ async fn a_ground_check_list_is_visited_offline_and_synced_once() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let mut expected: Vec<(String, i64, i64)> = [found, moved, revisit, dtks]
+    // The revisited family: its visit report, then the found revision based on it.
+    let mut expected: Vec<(String, i64, i64)> = [(found, 1), (moved, 1), (revisit, 2), (dtks, 1)]
         .iter()
-        .map(|id| (id.to_string(), 1, 0))
+        .map(|(id, n)| (id.to_string(), *n, 0))
         .collect();
     expected.sort();
     assert_eq!(revisions, expected);

@@ -1,6 +1,6 @@
 //! DTSEN ground checks on the device: the family draft made from a ground-check assignment, the
 //! visits ("kunjungi lagi" when nobody is home, the outcome when someone could answer) and the
-//! revisit list.
+//! revisit list. A "nobody home" visit is sent as a visit report when the form allows it.
 //!
 //! The outcome list and the revisit rule are UNCONFIRMED in DTSEN-REFERENCE.md: the outcomes
 //! are `pendata_shared::dtsen::GroundCheckOutcome`, the rule is the device's
@@ -17,10 +17,13 @@ use pendata_shared::dtsen::{
     VisitResult,
 };
 use pendata_shared::protocol::Assignment;
-use pendata_shared::{HouseholdId, MemberId};
+use pendata_shared::validate::Context;
+use pendata_shared::{Finding, HouseholdId, MemberId, Severity};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::content::RecordContent;
+use super::lifecycle::enqueue;
 use super::reading::read_dtsen_rules;
 use super::rows::{edit, load_row};
 use super::{Result, Store, StoreError};
@@ -71,6 +74,21 @@ pub struct GroundCheckVisit {
     pub result: Option<EnumerationResult>,
     /// Blok VI Catatan (required when 205 is 2-5): replaces the stored note when given.
     pub note: Option<String>,
+}
+
+/// The finding of a family waiting for another visit.
+const REVISIT_PENDING: &str = "ground_check.revisit_pending";
+
+/// What [`Store::record_nobody_home`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NobodyHome {
+    /// The family's place on the revisit list.
+    pub revisit: RevisitRow,
+    /// The visit report waits in the outbox for the next sync.
+    pub report_queued: bool,
+    /// Why it was not queued: the form's errors other than the pending revisit (the visit is
+    /// kept on the device; fix them, and the next visit is sent).
+    pub blocking: Vec<Finding>,
 }
 
 /// A family waiting for another visit (nobody was home at the last one).
@@ -230,11 +248,16 @@ impl Store {
     /// "Kunjungi lagi": nobody was home. Records the visit (now, with an optional note) and
     /// puts the family on the revisit list with its attempt count; everything already filled is
     /// kept. Refused once the family has an outcome (`store.outcome_known`).
+    ///
+    /// The visit is also queued as a *visit report* (the server stores it and the supervisor's
+    /// ground-check progress counts the family as "to revisit"), unless the form has another
+    /// error than the pending revisit: then it stays a draft and `blocking` says why. A report
+    /// is never final: the next visit's edit makes a new draft revision based on it.
     pub fn record_nobody_home(
         &mut self,
         id: HouseholdId,
         note: Option<&str>,
-    ) -> Result<RevisitRow> {
+    ) -> Result<NobodyHome> {
         let (tx, actor) = self.split()?;
         let idstr = id.to_string();
         let now = Utc::now();
@@ -257,17 +280,30 @@ impl Store {
                 to_value(&f.ground_check)?,
             )])
         })?;
-        let f: FamilyRecord = load_row(&tx, &idstr)?
-            .ok_or(StoreError::NotFound)?
-            .parse()?;
+        let row = load_row(&tx, &idstr)?.ok_or(StoreError::NotFound)?;
+        let f: FamilyRecord = row.parse()?;
+        let blocking: Vec<Finding> = f
+            .validate(&Context::embedded(now.date_naive()), &rules)
+            .into_iter()
+            .filter(|x| x.severity == Severity::Error && x.code != REVISIT_PENDING)
+            .collect();
+        let report_queued = blocking.is_empty();
+        if report_queued {
+            enqueue(&tx, &row, &idstr)?;
+        }
         tx.commit()?;
-        let row = RevisitRow::of(&f, &rules.revisit)
+        let revisit = RevisitRow::of(&f, &rules.revisit)
             .ok_or_else(|| StoreError::Corrupt("visit not recorded".into()))?;
         tracing::info!(
-            attempts = row.attempts,
+            attempts = revisit.attempts,
+            report_queued,
             "ground check: nobody home, revisit"
         );
-        Ok(row)
+        Ok(NobodyHome {
+            revisit,
+            report_queued,
+            blocking,
+        })
     }
 
     /// The families waiting for another visit (no outcome yet, nobody home at the last visit),

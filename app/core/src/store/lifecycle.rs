@@ -8,7 +8,7 @@ use pendata_shared::{Finding, HouseholdId, RevisionId};
 use rusqlite::{params, Transaction};
 
 use super::content::{with_content, RecordContent};
-use super::rows::{load_row, purge_household, write_content};
+use super::rows::{load_row, purge_household, write_content, Row};
 use super::{now_text, photo_problems, DeleteOutcome, RecordState, Result, Store, StoreError};
 
 impl Store {
@@ -211,6 +211,12 @@ fn queue_in(tx: &Transaction<'_>, id: &str) -> Result<RevisionId> {
             action: "queue",
         });
     }
+    enqueue(tx, &row, id)
+}
+
+/// Put the row's current content in the outbox as its revision (a new one when the current
+/// one was queued before) and mark it queued. The caller has checked that it may be sent.
+pub(crate) fn enqueue(tx: &Transaction<'_>, row: &Row, id: &str) -> Result<RevisionId> {
     let rev = if row.frozen {
         RevisionId::new()
     } else {

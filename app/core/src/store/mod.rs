@@ -51,7 +51,7 @@ use rows::Actor;
 
 pub use content::{Record, RecordContent, SearchFields};
 pub use error::StoreError;
-pub use family::{GroundCheckVisit, RevisitRow};
+pub use family::{GroundCheckVisit, NobodyHome, RevisitRow};
 pub use photo_problems::{PhotoProblemRow, SetAside};
 pub use search::{HouseholdSummary, SearchQuery};
 pub use state::RecordState;

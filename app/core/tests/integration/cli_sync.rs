@@ -386,6 +386,10 @@ fn a_ground_check_through_the_cli() {
         &["family", "revisit", &revisit, "--note", "Rumah terkunci"],
     ));
     assert!(out.contains("kunjungan tanpa penghuni 1 dari 3"), "{out}");
+    assert!(
+        out.contains("Laporan kunjungan dikirim pada sinkronisasi berikutnya"),
+        "{out}"
+    );
     let out = ok(&run(&d, &["family", "revisits"]));
     assert!(out.contains("1 keluarga perlu dikunjungi lagi"), "{out}");
     assert!(out.contains("Asep Saepudin"), "{out}");
@@ -394,7 +398,10 @@ fn a_ground_check_through_the_cli() {
     assert!(out.contains("visits used up"), "{out}");
 
     let out = ok(&run(&d, &["sync"]));
-    assert!(out.contains("Terkirim: 1 data baru"), "{out}");
+    assert!(
+        out.contains("Terkirim: 2 data baru"),
+        "moved + visit report: {out}"
+    );
     let detail = server
         .state
         .records

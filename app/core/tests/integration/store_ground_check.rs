@@ -231,13 +231,40 @@ fn nobody_home_puts_the_family_on_the_revisit_list_keeping_its_answers() {
     assert!(s.revisit_list().unwrap().is_empty());
 
     let first = s.record_nobody_home(id, Some("Rumah terkunci")).unwrap();
+    assert!(first.report_queued, "{:?}", first.blocking);
+    let first = first.revisit;
     assert_eq!(first.attempts, 1);
     assert_eq!(first.max_attempts, 3);
     assert!(!first.attempts_used_up);
     let today = Utc::now().date_naive();
     assert_eq!(first.next_visit_on, today.succ_opt());
+    // The visit report waits in the outbox as a DTSEN family with no outcome yet.
+    assert_eq!(s.state(id).unwrap(), RecordState::Queued);
+    let push = s.pending_push(10).unwrap();
+    assert_eq!(push.len(), 1);
+    let Change::UpsertFamily { family } = &push[0].change else {
+        panic!("{:?}", push[0].change)
+    };
+    assert!(family.ground_check.awaits_revisit());
+    let report = push[0].revision;
+    s.mark_pushed(&[PushResult {
+        household_id: id,
+        revision: report,
+        outcome: PushOutcome::Accepted {
+            missing_photos: vec![],
+            warnings: vec![],
+        },
+    }])
+    .unwrap();
+    assert_eq!(s.state(id).unwrap(), RecordState::Sent);
+    // The second visit makes a new report, based on the one the server holds.
     let second = s.record_nobody_home(id, None).unwrap();
-    assert_eq!(second.attempts, 2);
+    assert!(second.report_queued);
+    assert_eq!(second.revisit.attempts, 2);
+    let push = s.pending_push(10).unwrap();
+    assert_eq!(push.len(), 1);
+    assert_eq!(push[0].base_revision, Some(report));
+    assert_ne!(push[0].revision, report);
 
     let list = s.revisit_list().unwrap();
     assert_eq!(list.len(), 1);
@@ -252,17 +279,11 @@ fn nobody_home_puts_the_family_on_the_revisit_list_keeping_its_answers() {
         f.ground_check.visits[0].note.as_deref(),
         Some("Rumah terkunci")
     );
-    assert_eq!(s.state(id).unwrap(), RecordState::Draft);
-    // It cannot be made final while it waits for a visit.
-    match s.finalize(id, common::photos_on_device) {
-        Err(StoreError::NotFinalizable(findings)) => assert!(
-            findings
-                .iter()
-                .any(|f| f.code == "ground_check.revisit_pending"),
-            "{findings:?}"
-        ),
-        other => panic!("{other:?}"),
-    }
+    // A visit report is never final.
+    assert_eq!(
+        s.finalize(id, common::photos_on_device).unwrap_err().code(),
+        "store.illegal_transition"
+    );
 
     // The Dinsos's policy is configuration: two attempts, three days apart.
     s.set_dtsen_rules(&DtsenRules {
@@ -505,9 +526,9 @@ fn a_family_can_be_deleted_and_dtks_work_beside_it_is_untouched() {
     let a = ground_check_assignment();
     s.apply_pull(&[PullItem::Assignment(a.clone())]).unwrap();
     let id = s.open_ground_check(a.household_id).unwrap().id;
-    s.record_nobody_home(id, None).unwrap();
+    assert!(s.record_nobody_home(id, None).unwrap().report_queued);
     let st = s.status().unwrap();
-    assert_eq!(st.states["draft"], 2);
+    assert_eq!((st.states["draft"], st.states["queued"]), (1, 1));
     assert_eq!(
         s.delete(id).unwrap(),
         pendata_core::store::DeleteOutcome::Purged
@@ -521,4 +542,41 @@ fn a_family_can_be_deleted_and_dtks_work_beside_it_is_untouched() {
     assert_eq!(push.len(), 1);
     assert_eq!(push[0].questionnaire, None);
     assert!(matches!(push[0].change, Change::Upsert { .. }));
+}
+
+#[test]
+fn a_visit_report_with_another_error_stays_on_the_device() {
+    let (_d, mut s) = store();
+    let a = ground_check_assignment();
+    s.apply_pull(&[PullItem::Assignment(a.clone())]).unwrap();
+    let id = s.open_ground_check(a.household_id).unwrap().id;
+    // A NIK typed wrong (15 digits): the visit is kept, the report is not queued, and why.
+    s.set_field(id, "members[1].nik", json!("320102610893000"))
+        .unwrap();
+    let done = s.record_nobody_home(id, None).unwrap();
+    assert!(!done.report_queued);
+    assert!(
+        done.blocking.iter().all(|f| f.path == "members[1].nik"),
+        "{:?}",
+        done.blocking
+    );
+    assert!(!done.blocking.is_empty());
+    assert_eq!(s.state(id).unwrap(), RecordState::Draft);
+    assert!(s.pending_push(10).unwrap().is_empty());
+    assert_eq!(s.revisit_list().unwrap().len(), 1);
+    // It cannot be made final while it waits for a visit either.
+    match s.finalize(id, common::photos_on_device) {
+        Err(StoreError::NotFinalizable(findings)) => assert!(
+            findings
+                .iter()
+                .any(|f| f.code == "ground_check.revisit_pending"),
+            "{findings:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // Fixed, the next visit is sent.
+    s.set_field(id, "members[1].nik", json!("3201026108930002"))
+        .unwrap();
+    assert!(s.record_nobody_home(id, None).unwrap().report_queued);
+    assert_eq!(s.pending_push(10).unwrap().len(), 1);
 }

@@ -53,7 +53,7 @@ pub fn run(cmd: FamilyCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
         FamilyCmd::Revisit { id, note } => {
             let id = parse_id(&id, lang)?;
             let mut device = open_device(dir, lang)?;
-            let row = device
+            let done = device
                 .store_mut()
                 .record_nobody_home(id, note.as_deref())
                 .map_err(|e| store_err(e, lang))?;
@@ -65,7 +65,27 @@ pub fn run(cmd: FamilyCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
                     "Nobody home: the family is on the revisit list",
                 )
             );
-            print_revisit(&row, lang);
+            print_revisit(&done.revisit, lang);
+            if done.report_queued {
+                println!(
+                    "{}",
+                    t(
+                        lang,
+                        "Laporan kunjungan dikirim pada sinkronisasi berikutnya",
+                        "The visit report is sent at the next sync",
+                    )
+                );
+            } else {
+                print_findings(&done.blocking, lang);
+                println!(
+                    "{}",
+                    t(
+                        lang,
+                        "Laporan kunjungan belum dapat dikirim: perbaiki kesalahan di atas",
+                        "The visit report cannot be sent yet: fix the errors above",
+                    )
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         FamilyCmd::Outcome {
