@@ -17,7 +17,7 @@ use pendata_shared::protocol::{
     Change, ConflictReason, ResolveRequest, ReviewDecision, ReviewRequest,
 };
 use pendata_shared::validate::{validate_household, Context, Severity};
-use pendata_shared::{Household, HouseholdId, Lang, RevisionId};
+use pendata_shared::{Household, HouseholdId, Lang, Questionnaire, RevisionId};
 use serde::Deserialize;
 
 use super::{csrf_field, html_response, page, t, wilayah_name, DashError, WebUser};
@@ -144,7 +144,7 @@ fn summary_table(lang: Lang, items: &[HouseholdSummary]) -> Markup {
         } @else {
             table.list {
                 thead { tr {
-                    th { (t(lang, "Kepala rumah tangga", "Head of household")) }
+                    th { (t(lang, "Kepala rumah tangga / keluarga", "Head of household / family")) }
                     th { (t(lang, "Desa/kelurahan", "Village")) }
                     th { (t(lang, "Status", "State")) }
                     th { (t(lang, "Petugas", "Facilitator")) }
@@ -153,9 +153,14 @@ fn summary_table(lang: Lang, items: &[HouseholdSummary]) -> Markup {
                 tbody {
                     @for h in items {
                         tr data-household=(h.id) {
-                            td { a href=(format!("/dashboard/households/{}", h.id)) {
-                                @if h.head_name.is_empty() { "—" } @else { (h.head_name) }
-                            } }
+                            td {
+                                a href=(format!("/dashboard/households/{}", h.id)) {
+                                    @if h.head_name.is_empty() { "—" } @else { (h.head_name) }
+                                }
+                                @if h.questionnaire == Questionnaire::Regsosek2022k {
+                                    " " span.badge.dtsen { (t(lang, "keluarga DTSEN", "DTSEN family")) }
+                                }
+                            }
                             td { (wilayah_name(&h.desa_code)) }
                             td {
                                 (state_label(lang, h.review_state))
@@ -459,6 +464,8 @@ pub async fn detail(
             }
             @if s.incomplete { " · " span.badge { (t(lang, "menunggu foto", "waiting for photos")) } }
             @if s.deleted { " · " span.badge { (t(lang, "ditarik oleh petugas", "withdrawn by the facilitator")) } }
+            br;
+            (t(lang, "Kuesioner", "Questionnaire")) ": " span #questionnaire { (s.questionnaire.text().get(lang)) }
             br;
             (t(lang, "Id rumah tangga", "Household id")) ": " code { (s.id) }
             @if let Some(p) = &s.prelist_id { " · prelist " code { (p) } }

@@ -187,6 +187,9 @@ pub struct HouseholdSummary {
     pub deleted: bool,
     pub assigned_to: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// The questionnaire the record answers (`dtks-bdt` household or `regsosek2022k` family).
+    #[serde(default)]
+    pub questionnaire: pendata_shared::Questionnaire,
 }
 
 /// A stored revision as the dashboard shows it.

@@ -269,7 +269,21 @@ async fn a_supervisor_imports_follows_reviews_and_exports_the_ground_check() {
     // The DTKS progress page still answers (no DTKS household here).
     assert_eq!(spv.get("/dashboard").await.unwrap().status(), 200);
 
-    // 6. The found family's review page: answers as label (code), members, visits, photos.
+    // 6. The review queue marks the families; the found family's review page: answers as
+    //    label (code), members, visits, photos.
+    let queue = spv
+        .get("/dashboard/households?state=submitted")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let row = queue
+        .split(&format!("data-household=\"{}\"", found.id))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the found family waits for review");
+    assert!(row.contains("keluarga DTSEN"), "{row}");
     let detail_path = format!("/dashboard/households/{}", found.id);
     let res = spv.get(&detail_path).await.unwrap();
     assert_eq!(res.status(), 200);
@@ -280,6 +294,14 @@ async fn a_supervisor_imports_follows_reviews_and_exports_the_ground_check() {
         "outcome as its label"
     );
     assert!(detail.contains("Rumah terkunci"), "the first visit's note");
+    assert!(detail.contains(&format!(
+        "id=\"questionnaire\">{}<",
+        pendata_shared::Questionnaire::Regsosek2022k.text().id
+    )));
+    assert!(
+        detail.contains("<strong>305</strong> Jenis atap terluas"),
+        "answers named by their question"
+    );
     let roof = pendata_shared::codes::CodeList::code(found.housing.roof.unwrap());
     let roof_label = pendata_shared::codes::CodeList::label_id(found.housing.roof.unwrap());
     assert!(

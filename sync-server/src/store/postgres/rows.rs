@@ -44,7 +44,7 @@ pub(super) fn in_range(col: &str, lo: &str, hi: &str) -> String {
 
 pub(super) const SUMMARY_COLUMNS: &str = "h.id, h.prelist_id, h.desa_code, h.head_name, \
      h.head_revision, h.review_state, h.open_conflicts, h.incomplete, h.deleted, h.assigned_to, \
-     h.updated_at";
+     h.updated_at, h.questionnaire";
 
 pub(super) fn summary_from_row(row: &Row) -> Result<HouseholdSummary, StoreError> {
     let state: String = row.try_get(5)?;
@@ -61,6 +61,8 @@ pub(super) fn summary_from_row(row: &Row) -> Result<HouseholdSummary, StoreError
         deleted: row.try_get(8)?,
         assigned_to: row.try_get(9)?,
         updated_at: row.try_get(10)?,
+        questionnaire: pendata_shared::Questionnaire::parse(&row.try_get::<_, String>(11)?)
+            .ok_or_else(|| corrupt("questionnaire"))?,
     })
 }
 

@@ -115,7 +115,8 @@ pub(super) fn opt_rev(s: Option<String>) -> Result<Option<RevisionId>, StoreErro
 
 pub(super) const SUMMARY_COLUMNS: &str =
     "h.id, h.prelist_id, h.desa_code, h.head_name, h.head_revision, \
-     h.review_state, h.open_conflicts, h.incomplete, h.deleted, h.assigned_to, h.updated_at";
+     h.review_state, h.open_conflicts, h.incomplete, h.deleted, h.assigned_to, h.updated_at, \
+     h.questionnaire";
 
 pub(super) fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawSummary> {
     Ok(RawSummary {
@@ -130,6 +131,7 @@ pub(super) fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawS
         deleted: row.get(8)?,
         assigned_to: row.get(9)?,
         updated_at: row.get(10)?,
+        questionnaire: row.get(11)?,
     })
 }
 
@@ -145,6 +147,7 @@ pub(super) struct RawSummary {
     deleted: i64,
     assigned_to: Option<String>,
     updated_at: String,
+    questionnaire: String,
 }
 
 impl RawSummary {
@@ -162,6 +165,8 @@ impl RawSummary {
             deleted: self.deleted != 0,
             assigned_to: self.assigned_to,
             updated_at: parse_time(&self.updated_at)?,
+            questionnaire: pendata_shared::Questionnaire::parse(&self.questionnaire)
+                .ok_or_else(|| corrupt("questionnaire"))?,
         })
     }
 }
