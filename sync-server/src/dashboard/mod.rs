@@ -31,6 +31,7 @@ mod family;
 mod ground_check;
 mod households;
 mod import;
+mod nik_ganda;
 mod progress;
 mod restore;
 mod session;
@@ -152,6 +153,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/dashboard/conflicts", Access::Supervisor),
     ("GET", "/dashboard/restore", Access::Supervisor),
+    ("GET", "/dashboard/nik-ganda", Access::Supervisor),
     ("GET", "/dashboard/photos/{sha256}", Access::Supervisor),
     ("GET", "/dashboard/export", Access::Supervisor),
     ("GET", "/dashboard/export/download", Access::Supervisor),
@@ -188,6 +190,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/households", get(households::queue))
         .route("/dashboard/conflicts", get(households::conflicts))
         .route("/dashboard/restore", get(restore::page_handler))
+        .route("/dashboard/nik-ganda", get(nik_ganda::page_handler))
         .route("/dashboard/households/{id}", get(households::detail))
         .route(
             "/dashboard/households/{id}/review",
@@ -362,6 +365,7 @@ pub(crate) fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup
                             a href="/dashboard/households" { (t(lang, "Antrean tinjauan", "Review queue")) }
                             a href="/dashboard/conflicts" { (t(lang, "Konflik", "Conflicts")) }
                             a href="/dashboard/restore" { (t(lang, "Dikirim ulang", "Sent again")) }
+                            a href="/dashboard/nik-ganda" { (t(lang, "NIK ganda", "Duplicate NIKs")) }
                             a href="/dashboard/export" { (t(lang, "Ekspor", "Export")) }
                             a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
                             @if u.role == Role::Admin {

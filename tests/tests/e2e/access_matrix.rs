@@ -856,6 +856,7 @@ const WEB_TABLE: &[WebRow] = &[
         ["200+", "404", "200+", "403", "login", "login"]),
     web("GET", "/dashboard/export", ["200", "200", "200", "403", "login", "login"], WNA),
     web("GET", "/dashboard/restore", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/nik-ganda", ["200", "200", "200", "403", "login", "login"], WNA),
     web("GET", "/dashboard/ground-check", ["200", "200", "200", "403", "login", "login"], WNA),
     web("GET", "/dashboard/export/download",
         ["200+", "200+", "403", "403", "login", "login"],
