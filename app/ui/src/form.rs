@@ -38,6 +38,11 @@ pub enum Input {
     /// The identity cards held: a bitmask (0 none, +1 akta lahir, +2 kartu pelajar, +4 KTP,
     /// +8 SIM), drawn as one checkbox per card.
     Cards,
+    /// A DTSEN bitmask answer ("jumlahkan kode"): one checkbox per bit of the shared
+    /// `CodeMask`, the stored answer is their sum (0: none).
+    Bits(fn() -> Options),
+    /// A list of codes (430's several illnesses, 307b's meters): one checkbox per code.
+    CodeSet(fn() -> Options),
 }
 
 /// One question.
@@ -711,7 +716,7 @@ impl Rows {
 
 /// A value that is valid for the field's type, used to ask the validator whether the field
 /// applies.
-fn sample(input: Input) -> Value {
+pub(crate) fn sample(input: Input) -> Value {
     match input {
         Input::Code(options) => options()
             .first()
@@ -721,6 +726,13 @@ fn sample(input: Input) -> Value {
         Input::Int | Input::Cards => Value::from(1),
         Input::Float => Value::from(1.0),
         Input::Date => Value::from("2000-01-01"),
+        Input::Bits(options) => Value::from(options().first().map(|o| o.0).unwrap_or(0)),
+        Input::CodeSet(options) => Value::Array(
+            options()
+                .first()
+                .map(|o| vec![Value::from(o.0)])
+                .unwrap_or_default(),
+        ),
     }
 }
 
@@ -801,7 +813,7 @@ pub fn parse_input(input: Input, text: &str) -> Result<Value, String> {
     }
     match input {
         Input::Text | Input::Date => Ok(Value::from(t)),
-        Input::Code(_) | Input::Int | Input::Cards => {
+        Input::Code(_) | Input::Int | Input::Cards | Input::Bits(_) => {
             t.parse::<u64>().map(Value::from).map_err(|_| t.to_string())
         }
         Input::Float => t
@@ -811,6 +823,11 @@ pub fn parse_input(input: Input, text: &str) -> Result<Value, String> {
             .filter(|x| x.is_finite())
             .and_then(|x| serde_json::Number::from_f64(x).map(Value::Number))
             .ok_or_else(|| t.to_string()),
+        // One code typed alone: the list of that code.
+        Input::CodeSet(_) => t
+            .parse::<u64>()
+            .map(|c| Value::Array(vec![Value::from(c)]))
+            .map_err(|_| t.to_string()),
     }
 }
 

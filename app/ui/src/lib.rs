@@ -16,6 +16,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 pub mod bench;
 #[cfg(target_os = "android")]
 pub mod camera;
+pub mod dtsen_form;
 pub mod form;
 pub mod i18n;
 pub mod paths;
@@ -30,7 +31,7 @@ pub mod widgets;
 pub use screens::worklist;
 pub use screens::{PhotoChecklist, PhotoChecklistProps};
 pub use service::{Intent, Service, ServiceConfig};
-pub use state::{AppState, Screen, Step, Update};
+pub use state::{AppState, Screen, Step, Update, VisitStep};
 
 /// The example household shipped in `assets/examples` (tests and demos).
 pub const EXAMPLE_HOUSEHOLD: &str = include_str!("../../../assets/examples/household.json");

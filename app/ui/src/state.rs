@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use pendata_core::store::{HouseholdSummary, RecordState};
+use pendata_shared::dtsen::FamilyRecord;
 use pendata_shared::protocol::Assignment;
 use pendata_shared::{Finding, Household, HouseholdId, Lang};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,10 @@ pub enum Screen {
     Home,
     List,
     Form,
+    /// A DTSEN ground-check visit (the family form, `screens/ground_check/`).
+    Visit,
+    /// "Kunjungi lagi": families nobody was home at.
+    Revisits,
     Sync,
     Settings,
 }
@@ -72,6 +77,65 @@ impl Step {
     }
 }
 
+/// The parts of a ground-check visit. Only a family found living here gets the form's blocks
+/// and the photos; every outcome ends at the review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VisitStep {
+    /// The listed family, the outcome, each member's keberadaan, "kunjungi lagi".
+    Outcome,
+    /// Blok I-III: KK, building, respondent, housing.
+    Housing,
+    /// Blok IV: the members' answers.
+    Members,
+    /// Blok V: programmes, assets, internet, bank.
+    Assets,
+    Photos,
+    Review,
+}
+
+impl VisitStep {
+    pub const ALL: [VisitStep; 6] = [
+        VisitStep::Outcome,
+        VisitStep::Housing,
+        VisitStep::Members,
+        VisitStep::Assets,
+        VisitStep::Photos,
+        VisitStep::Review,
+    ];
+
+    /// The key of its title in the string table.
+    pub const fn key(self) -> &'static str {
+        match self {
+            VisitStep::Outcome => "visit.step.outcome",
+            VisitStep::Housing => "visit.step.housing",
+            VisitStep::Members => "visit.step.members",
+            VisitStep::Assets => "visit.step.assets",
+            VisitStep::Photos => "step.photos",
+            VisitStep::Review => "step.review",
+        }
+    }
+
+    /// A short stable name (test hooks).
+    pub const fn slug(self) -> &'static str {
+        match self {
+            VisitStep::Outcome => "outcome",
+            VisitStep::Housing => "housing",
+            VisitStep::Members => "members",
+            VisitStep::Assets => "assets",
+            VisitStep::Photos => "photos",
+            VisitStep::Review => "review",
+        }
+    }
+
+    /// Whether the step is part of the form for a family found living here only.
+    pub const fn only_when_found(self) -> bool {
+        matches!(
+            self,
+            VisitStep::Housing | VisitStep::Members | VisitStep::Assets | VisitStep::Photos
+        )
+    }
+}
+
 /// Counts for the home screen.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HomeView {
@@ -79,6 +143,8 @@ pub struct HomeView {
     pub states: Vec<(RecordState, u64)>,
     pub unsent: u64,
     pub assignments: u64,
+    /// Ground-check families waiting for another visit.
+    pub revisits: u64,
     pub last_sync_at: Option<String>,
     pub username: Option<String>,
 }
@@ -130,6 +196,39 @@ pub struct FormView {
     pub desa_options: Vec<(String, String)>,
     /// Whether the facilitator may delete it from the device, or why not.
     pub deletable: Deletable,
+}
+
+/// The DTSEN family of a ground check being visited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitView {
+    pub family: FamilyRecord,
+    pub state: RecordState,
+    pub review_note: Option<String>,
+    pub findings: Vec<Finding>,
+    /// Questions that do not apply now (full paths), as the shared validator decides.
+    pub hidden: Vec<String>,
+    /// Values the store refused, by path: why.
+    pub field_errors: BTreeMap<String, String>,
+    pub photos: Vec<PhotoThumb>,
+    /// Where the family stands on the revisit list (nobody home at the last visit).
+    pub revisit: Option<RevisitView>,
+}
+
+/// A family waiting for another visit (`pendata_core::store::RevisitRow`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisitView {
+    pub id: HouseholdId,
+    pub head_name: String,
+    pub address: String,
+    pub attempts: u32,
+    pub max_attempts: u8,
+    /// Local date of the last visit (`DD-MM-YYYY`).
+    pub last_visit: String,
+    /// The first day the next visit is due (`DD-MM-YYYY`).
+    pub next_visit: Option<String>,
+    /// Whether the next visit is due today or earlier.
+    pub due: bool,
+    pub attempts_used_up: bool,
 }
 
 /// One sync's progress.
@@ -200,6 +299,12 @@ pub struct AppState {
     pub home: HomeView,
     pub list: ListView,
     pub form: Option<FormView>,
+    /// The ground-check family being visited.
+    pub visit: Option<VisitView>,
+    /// The part of the visit on screen.
+    pub visit_step: VisitStep,
+    /// The revisit list ("Kunjungi lagi").
+    pub revisits: Vec<RevisitView>,
     pub sync: SyncView,
     pub settings: SettingsView,
     /// A photo shown full size (data URL).
@@ -280,6 +385,9 @@ impl Default for AppState {
             home: HomeView::default(),
             list: ListView::default(),
             form: None,
+            visit: None,
+            visit_step: VisitStep::Outcome,
+            revisits: Vec::new(),
             sync: SyncView::default(),
             settings: SettingsView::default(),
             full_photo: None,
@@ -312,6 +420,10 @@ pub enum Update {
     List(ListView),
     /// A household was opened (or changed): show the form.
     Form(Box<FormView>),
+    /// A ground-check family was opened (or changed): show the visit screen.
+    Visit(Box<VisitView>),
+    /// The revisit list.
+    Revisits(Vec<RevisitView>),
     SyncProgress {
         phase: SyncPhase,
         items_done: u64,
@@ -379,9 +491,25 @@ impl AppState {
                     self.member_open = None;
                 }
                 self.form = Some(*f);
+                self.visit = None;
                 self.screen = Screen::Form;
                 self.error = None;
             }
+            Update::Visit(v) => {
+                let same = self
+                    .visit
+                    .as_ref()
+                    .is_some_and(|old| old.family.id == v.family.id);
+                if !same {
+                    self.member_open = None;
+                    self.visit_step = VisitStep::Outcome;
+                }
+                self.form = None;
+                self.visit = Some(*v);
+                self.screen = Screen::Visit;
+                self.error = None;
+            }
+            Update::Revisits(r) => self.revisits = r,
             Update::SyncProgress {
                 phase,
                 items_done,
@@ -424,6 +552,9 @@ impl AppState {
                 }
             }
             Update::Deleted(id) => {
+                if self.visit.as_ref().is_some_and(|v| v.family.id == id) {
+                    self.visit = None;
+                }
                 if self.form.as_ref().is_some_and(|f| f.household.id == id) {
                     self.form = None;
                     self.member_open = None;

@@ -27,6 +27,16 @@ pub fn findings_at<'a>(findings: &'a [Finding], path: &str) -> Vec<&'a Finding> 
     findings.iter().filter(|f| f.path == path).collect()
 }
 
+/// What a question row needs of the record on screen (a DTKS household or a DTSEN family).
+pub struct FieldCtx<'a> {
+    pub id: pendata_shared::HouseholdId,
+    /// Conditional questions that do not apply now (full paths).
+    pub hidden: &'a [String],
+    /// Values the store refused, by path.
+    pub field_errors: &'a std::collections::BTreeMap<String, String>,
+    pub findings: &'a [Finding],
+}
+
 /// One question: label, input, and the findings at it. Hidden when its skip rule says so.
 pub fn field_row(
     svc: &Service,
@@ -36,16 +46,34 @@ pub fn field_row(
     prefix: &str,
     field: &Field,
 ) -> Element {
+    let ctx = FieldCtx {
+        id: view.household.id,
+        hidden: &view.hidden,
+        field_errors: &view.field_errors,
+        findings: &view.findings,
+    };
+    question_row(svc, &ctx, h_json, lang, prefix, field)
+}
+
+/// [`field_row`] for any record: `json` is the record's content.
+pub fn question_row(
+    svc: &Service,
+    ctx: &FieldCtx<'_>,
+    json: &serde_json::Value,
+    lang: Lang,
+    prefix: &str,
+    field: &Field,
+) -> Element {
     let path = form::full_path(prefix, field);
-    if field.conditional && view.hidden.contains(&path) {
+    if field.conditional && ctx.hidden.contains(&path) {
         return rsx! {};
     }
-    let id = view.household.id;
-    let current = view
+    let id = ctx.id;
+    let current = ctx
         .field_errors
         .get(&path)
         .map(|_| String::new())
-        .unwrap_or_else(|| form::value_text(h_json, &path));
+        .unwrap_or_else(|| form::value_text(json, &path));
     let onchange = {
         let (svc, path) = (svc.clone(), path.clone());
         move |e: FormEvent| {
@@ -56,8 +84,8 @@ pub fn field_row(
             })
         }
     };
-    let found = findings_at(&view.findings, &path);
-    let refused = view.field_errors.get(&path).cloned();
+    let found = findings_at(ctx.findings, &path);
+    let refused = ctx.field_errors.get(&path).cloned();
     let label = pick(lang, field.label);
     let hook = tid(&format!("f-{path}"));
     let input = match field.input {
@@ -86,6 +114,11 @@ pub fn field_row(
         },
         Input::Text => rsx! { input { "data-t": hook, value: "{current}", onchange } },
         Input::Cards => identity_cards(svc, id, &path, &current, lang),
+        Input::Bits(options) => bit_boxes(svc, id, &path, &current, options(), lang),
+        Input::CodeSet(options) => {
+            let held = code_list_at(json, &path);
+            code_boxes(svc, id, &path, &held, options(), lang)
+        }
     };
     rsx! {
         div { class: "field", key: "{path}",
@@ -97,6 +130,81 @@ pub fn field_row(
                 p { class: if f.severity == Severity::Error { "finding error" } else { "finding warning" },
                     "data-t": tid(&format!("finding-{path}")),
                     {f.message_in(lang).to_string()}
+                }
+            }
+        }
+    }
+}
+
+/// The codes stored as a list at `path` (empty when none).
+fn code_list_at(json: &serde_json::Value, path: &str) -> Vec<u8> {
+    pendata_core::store::jsonpath::parse(path)
+        .and_then(|seg| pendata_core::store::jsonpath::get(json, &seg).cloned())
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_u64().and_then(|c| u8::try_from(c).ok()))
+        .collect()
+}
+
+/// A bitmask answer as one checkbox per choice (labels from the shared `CodeMask`): code 0
+/// ("none") stores 0, a bit flips in the service, from the stored value.
+fn bit_boxes(
+    svc: &Service,
+    id: pendata_shared::HouseholdId,
+    path: &str,
+    current: &str,
+    options: form::Options,
+    lang: Lang,
+) -> Element {
+    let answered = current.trim().parse::<u8>().ok();
+    let mask = answered.unwrap_or(0);
+    rsx! {
+        span { class: "cards", "data-t": tid(&format!("f-{path}")),
+            for (bit, id_label, en_label) in options {
+                label { key: "{bit}", class: "check",
+                    input { r#type: "checkbox", "data-t": tid(&format!("f-{path}-{bit}")),
+                        checked: if bit == 0 { answered == Some(0) } else { mask & bit != 0 },
+                        onchange: {
+                            let (svc, path) = (svc.clone(), path.to_string());
+                            move |_| {
+                                let path = path.clone();
+                                if bit == 0 {
+                                    svc.send(Intent::SetText { id, path, text: "0".into() })
+                                } else {
+                                    svc.send(Intent::ToggleBit { id, path, bit })
+                                }
+                            }
+                        }
+                    }
+                    {pick(lang, (id_label, en_label))}
+                }
+            }
+        }
+    }
+}
+
+/// A list of codes as one checkbox per code (labels from the shared `CodeList`).
+fn code_boxes(
+    svc: &Service,
+    id: pendata_shared::HouseholdId,
+    path: &str,
+    held: &[u8],
+    options: form::Options,
+    lang: Lang,
+) -> Element {
+    rsx! {
+        span { class: "cards", "data-t": tid(&format!("f-{path}")),
+            for (code, id_label, en_label) in options {
+                label { key: "{code}", class: "check",
+                    input { r#type: "checkbox", "data-t": tid(&format!("f-{path}-{code}")),
+                        checked: held.contains(&code),
+                        onchange: {
+                            let (svc, path) = (svc.clone(), path.to_string());
+                            move |_| svc.send(Intent::ToggleCode { id, path: path.clone(), code })
+                        }
+                    }
+                    "{code} " {pick(lang, (id_label, en_label))}
                 }
             }
         }

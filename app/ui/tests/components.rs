@@ -6,6 +6,8 @@
 #[path = "components/backup.rs"]
 mod backup;
 mod common;
+#[path = "components/ground_check.rs"]
+mod ground_check;
 
 use common::{device_with, example_without_photos, jpeg, stored, Harness, PIN};
 use dioxus::prelude::*;

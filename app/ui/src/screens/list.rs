@@ -4,6 +4,9 @@
 use dioxus::prelude::*;
 use pendata_core::store::RecordState;
 
+use pendata_shared::protocol::{Assignment, AssignmentKind};
+use pendata_shared::{CodeList, Lang, Questionnaire};
+
 use crate::i18n::tr;
 use crate::service::{Intent, Service};
 use crate::state::AppState;
@@ -72,7 +75,8 @@ pub fn ListScreen() -> Element {
                                     move |_| svc.send(Intent::OpenAssignment(a.household_id))
                                 },
                                 strong { "{a.head_name}" }
-                                " · {a.prelist_id} · {a.address}"
+                                " · {a.prelist_id} · {a.address} · "
+                                span { class: "tag process", "data-t": tid(&format!("process-{}", a.prelist_id)), {assignment_process(&a, lang)} }
                             }
                         }
                     }
@@ -98,6 +102,9 @@ pub fn ListScreen() -> Element {
                             " · {h.address} · {h.member_count} {tr(lang, \"list.members\")} · "
                             span { class: "state {h.state.as_str()}", {state_label(h.state, lang)} }
                             if h.kind == "usulan_baru" { " · " span { class: "tag", {tr(lang, "proposal.tag")} } }
+                            if h.questionnaire == Questionnaire::Regsosek2022k {
+                                " · " span { class: "tag process", {tr(lang, "process.ground_check")} }
+                            }
                         }
                     }
                 }
@@ -120,5 +127,24 @@ pub fn ListScreen() -> Element {
                 }
             }
         }
+    }
+}
+
+/// The process of an assignment in a few words: "Verivali DTKS", or "Ground check DTSEN · PKH
+/// · Desil 3" (the programme and desil when the list gives them).
+fn assignment_process(a: &Assignment, lang: Lang) -> String {
+    match a.kind {
+        AssignmentKind::GroundCheck => {
+            let mut parts = vec![tr(lang, "process.ground_check").to_string()];
+            if let Some(p) = a.programme {
+                parts.push(p.text().get(lang).to_string());
+            }
+            if let Some(d) = a.desil {
+                parts.push(d.label(lang).to_string());
+            }
+            parts.join(" · ")
+        }
+        AssignmentKind::Verivali => tr(lang, "process.verivali").to_string(),
+        AssignmentKind::UsulanBaru => tr(lang, "proposal.tag").to_string(),
     }
 }

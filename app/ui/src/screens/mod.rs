@@ -15,11 +15,13 @@ use crate::widgets::tid;
 mod backup;
 pub mod connection;
 mod enrol;
+pub mod ground_check;
 mod home;
 pub mod household;
 mod list;
 pub mod messages;
 pub mod proposal;
+mod revisits;
 mod settings;
 mod sync;
 mod unlock;
@@ -59,6 +61,8 @@ pub fn Screens() -> Element {
             Screen::Home => rsx! { home::HomeScreen {} },
             Screen::List => rsx! { list::ListScreen {} },
             Screen::Form => rsx! { household::FormScreen {} },
+            Screen::Visit => rsx! { ground_check::VisitScreen {} },
+            Screen::Revisits => rsx! { revisits::RevisitsScreen {} },
             Screen::Sync => rsx! { sync::SyncScreen {} },
             Screen::Settings => rsx! { settings::SettingsScreen {} },
         }
@@ -76,6 +80,9 @@ fn NavBar() -> Element {
         move |_| {
             if let Some(f) = state.read().form.as_ref() {
                 svc.send(Intent::CloseForm(f.household.id));
+            }
+            if let Some(v) = state.read().visit.as_ref() {
+                svc.send(Intent::CloseForm(v.family.id));
             }
             match screen {
                 Screen::Home => svc.send(Intent::LoadHome),

@@ -13,11 +13,13 @@ use crate::i18n::tr;
 use crate::state::{Deletable, FormView, ListQuery, PhotoThumb, Update};
 
 impl Worker {
+    /// Opens an assignment as the record its kind asks for: a DTKS household (verivali) into
+    /// the household form, a DTSEN ground check into the visit screen.
     pub(super) fn open_assignment(&mut self, id: HouseholdId) -> Res {
         let lang = self.lang;
         let d = self.device()?;
         d.store_mut()
-            .open_assignment(id)
+            .open_any_assignment(id)
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         self.open_household(id)
     }
@@ -44,7 +46,11 @@ impl Worker {
         self.refresh_form(id)
     }
 
+    /// Draws the open record: the household form, or the visit screen of a DTSEN family.
     pub(super) fn refresh_form(&mut self, id: HouseholdId) -> Res {
+        if self.is_family(id)? {
+            return self.refresh_visit(id);
+        }
         let lang = self.lang;
         let d = self
             .device
@@ -56,29 +62,7 @@ impl Worker {
         let mut findings = d.store().validate(id).map_err(map)?;
         // A photo whose bytes are gone from this device blocks finalize like a missing one.
         findings.extend(d.local_photo_findings(&household));
-        let mut photos = Vec::new();
-        for p in d.photos(id).map_err(|e| self.err(e))? {
-            let Some(sha) = pendata_shared::Sha256Hex::parse(&p.sha256) else {
-                continue;
-            };
-            let data_url = match d.thumbnail(&sha) {
-                Ok(bytes) => jpeg_data_url(&bytes),
-                Err(e) => {
-                    tracing::warn!(code = e.code(), "thumbnail unreadable");
-                    String::new()
-                }
-            };
-            let has_position = household
-                .photos
-                .iter()
-                .any(|r| r.sha256.as_str() == p.sha256 && r.geotag.is_some());
-            photos.push(PhotoThumb {
-                kind: p.kind,
-                sha256: p.sha256,
-                data_url,
-                has_position,
-            });
-        }
+        let photos = self.thumbnails(id, &household.photos)?;
         let hidden = form::hidden_paths(&household);
         let desa_options = self.desa_options(Some(&household.location.desa_code));
         let deletable = deletable(&household, &record);
@@ -96,6 +80,51 @@ impl Worker {
         Ok(())
     }
 
+    /// The thumbnails of a record's photos (`refs`: its photo references, for the geotags).
+    pub(super) fn thumbnails(
+        &self,
+        id: HouseholdId,
+        refs: &[pendata_shared::PhotoRef],
+    ) -> Res<Vec<PhotoThumb>> {
+        let lang = self.lang;
+        let d = self
+            .device
+            .as_ref()
+            .ok_or_else(|| tr(lang, "unlock.title").to_string())?;
+        let mut photos = Vec::new();
+        for p in d.photos(id).map_err(|e| self.err(e))? {
+            let Some(sha) = pendata_shared::Sha256Hex::parse(&p.sha256) else {
+                continue;
+            };
+            let data_url = match d.thumbnail(&sha) {
+                Ok(bytes) => jpeg_data_url(&bytes),
+                Err(e) => {
+                    tracing::warn!(code = e.code(), "thumbnail unreadable");
+                    String::new()
+                }
+            };
+            let has_position = refs
+                .iter()
+                .any(|r| r.sha256.as_str() == p.sha256 && r.geotag.is_some());
+            photos.push(PhotoThumb {
+                kind: p.kind,
+                sha256: p.sha256,
+                data_url,
+                has_position,
+            });
+        }
+        Ok(photos)
+    }
+
+    /// The question at `path` of the record's form (DTKS or DTSEN).
+    fn question(&mut self, id: HouseholdId, path: &str) -> Res<Option<form::Field>> {
+        Ok(if self.is_family(id)? {
+            crate::dtsen_form::field_for(path)
+        } else {
+            form::field_for(path)
+        })
+    }
+
     pub(super) fn set_value(&mut self, id: HouseholdId, path: &str, value: Value) -> Res {
         let lang = self.lang;
         self.device()?
@@ -105,7 +134,8 @@ impl Worker {
     }
 
     pub(super) fn set_text(&mut self, id: HouseholdId, path: &str, text: &str) -> Res {
-        let input = form::field_for(path)
+        let input = self
+            .question(id, path)?
             .map(|f| f.input)
             .unwrap_or(form::Input::Text);
         let value = match form::parse_input(input, text) {
@@ -142,9 +172,16 @@ impl Worker {
             .validate(id)
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         for f in findings {
-            let conditional = form::field_for(&f.path).is_some_and(|x| x.conditional);
-            if f.code == "skip.not_applicable" && conditional {
-                self.set_value(id, &f.path, Value::Null)?;
+            let question = self.question(id, &f.path)?.filter(|x| x.conditional);
+            if f.code == "skip.not_applicable" {
+                if let Some(q) = question {
+                    // A list answer is emptied, any other cleared.
+                    let empty = match q.input {
+                        form::Input::CodeSet(_) => Value::Array(Vec::new()),
+                        _ => Value::Null,
+                    };
+                    self.set_value(id, &f.path, empty)?;
+                }
             }
             // Businesses are asked only when a member runs one.
             if f.code == "skip.not_applicable" && f.path == form::Rows::Businesses.path() {
@@ -196,13 +233,7 @@ impl Worker {
     /// Flips `bit` of the number stored at `path` (unanswered counts as 0): the stored value
     /// is read here, so quick clicks never work from a stale screen.
     pub(super) fn toggle_bit(&mut self, id: HouseholdId, path: &str, bit: u8) -> Res {
-        let lang = self.lang;
-        let household = self
-            .device()?
-            .store()
-            .household(id)
-            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
-        let json = serde_json::to_value(&household).map_err(|e| e.to_string())?;
+        let json = self.content_json(id)?;
         let mask = form::value_text(&json, path).parse::<u8>().unwrap_or(0);
         self.set_text(id, path, &(mask ^ bit).to_string())
     }

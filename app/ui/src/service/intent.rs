@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use pendata_shared::dtsen::GroundCheckOutcome;
 use pendata_shared::model::GeoSource;
 use pendata_shared::{HouseholdId, Lang, MemberId, PhotoKind};
 
@@ -107,6 +108,26 @@ pub enum Intent {
         path: String,
         bit: u8,
     },
+    /// Add or remove one code of a list answer (430's illnesses, 307b's meters).
+    ToggleCode {
+        id: HouseholdId,
+        path: String,
+        code: u8,
+    },
+    /// A ground-check visit where the outcome was learnt (found, moved, died, not found): the
+    /// store records the visit and fills the members' keberadaan (404) not yet answered.
+    RecordOutcome {
+        id: HouseholdId,
+        outcome: GroundCheckOutcome,
+    },
+    /// "Tidak ada orang — kunjungi lagi": the visit goes on the revisit list; nothing filled
+    /// is lost.
+    NobodyHome {
+        id: HouseholdId,
+        note: String,
+    },
+    /// The revisit list ("Kunjungi lagi").
+    LoadRevisits,
     /// Pack the whole encrypted data directory into one backup file: handed to the page for
     /// the browser's Downloads, or written to the backup folder natively.
     Backup,

@@ -12,7 +12,8 @@
 //! This file holds the handle, the worker's state and [`Worker::handle`], which routes each
 //! intent to the file serving its concern: `session.rs` (enrol, unlock, lock, PIN, language,
 //! settings), `worklist.rs` (home counts, search, totals), `household.rs` (the open household:
-//! answers, skip rules, members, rows, finalize, proposals, deleting drafts), `photos.rs`
+//! answers, skip rules, members, rows, finalize, proposals, deleting drafts), `ground_check.rs`
+//! (the open DTSEN family of a ground check: outcome, nobody home, the revisit list), `photos.rs`
 //! (photos and the house position), `sync.rs`, `connection.rs` (`/healthz`) and `backup.rs`
 //! (the backup file, restoring it).
 
@@ -32,6 +33,7 @@ use crate::state::Update;
 mod background;
 mod backup;
 mod connection;
+mod ground_check;
 mod household;
 mod intent;
 mod photos;
@@ -229,6 +231,11 @@ impl Worker {
             Intent::AddRow { id, rows } => self.add_row(id, rows),
             Intent::RemoveRow { id, rows, index } => self.remove_row(id, rows, index),
             Intent::ToggleBit { id, path, bit } => self.toggle_bit(id, &path, bit),
+            // ground_check.rs
+            Intent::ToggleCode { id, path, code } => self.toggle_code(id, &path, code),
+            Intent::RecordOutcome { id, outcome } => self.record_outcome(id, outcome),
+            Intent::NobodyHome { id, note } => self.nobody_home(id, &note),
+            Intent::LoadRevisits => self.load_revisits(),
             Intent::Finalize(id) => self.finalize(id),
             Intent::Reopen(id) => self.reopen(id),
             Intent::NewProposal { desa_code } => self.new_proposal(&desa_code),

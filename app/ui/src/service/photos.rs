@@ -85,12 +85,12 @@ impl Worker {
 
     pub(super) fn geotag_from_photo(&mut self, id: HouseholdId) -> Res {
         let lang = self.lang;
-        let h = self
+        let record = self
             .device()?
             .store()
-            .household(id)
+            .content(id)
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
-        let Some(mut tag) = h.photos.iter().find_map(|p| p.geotag.clone()) else {
+        let Some(mut tag) = record.photos().iter().find_map(|p| p.geotag.clone()) else {
             return Err(tr(lang, "gps.unavailable").into());
         };
         tag.source = GeoSource::PhotoExif;

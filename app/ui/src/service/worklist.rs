@@ -29,10 +29,16 @@ impl Worker {
             .store()
             .unsent_records()
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        let revisits = d
+            .store()
+            .revisit_list()
+            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?
+            .len() as u64;
         let home = HomeView {
             states: shown.iter().map(|st| (*st, count(*st))).collect(),
             unsent,
             assignments: s.assignments_active,
+            revisits,
             last_sync_at: s.last_sync_at.clone(),
             username: d.store().username().map(str::to_string),
         };

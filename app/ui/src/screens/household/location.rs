@@ -71,21 +71,34 @@ fn fix_time_text(t: &chrono::DateTime<chrono::Utc>) -> String {
 
 /// The house position: the webview's geolocation where it exists, else typed coordinates or
 /// a photo's EXIF position; the source is always kept with the position.
+/// Shown on the household form's first step and on a ground-check visit's housing step.
 #[component]
-fn GpsBox() -> Element {
+pub(crate) fn GpsBox() -> Element {
     let mut state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
+    let mut lat = use_signal(String::new);
+    let mut lon = use_signal(String::new);
     let s = state.read();
     let lang = s.lang;
-    let Some(view) = s.form.clone() else {
+    let (id, shown, photos, findings) = if let Some(v) = s.form.as_ref() {
+        (
+            v.household.id,
+            v.household.geotag.clone(),
+            v.photos.clone(),
+            v.findings.clone(),
+        )
+    } else if let Some(v) = s.visit.as_ref() {
+        (
+            v.family.id,
+            v.family.geotag.clone(),
+            v.photos.clone(),
+            v.findings.clone(),
+        )
+    } else {
         return rsx! {};
     };
     drop(s);
-    let id = view.household.id;
-    let mut lat = use_signal(String::new);
-    let mut lon = use_signal(String::new);
-    let shown = view.household.geotag.clone();
-    let photo_has_position = view.photos.iter().any(|p| p.has_position);
+    let photo_has_position = photos.iter().any(|p| p.has_position);
     let take_gps = {
         let svc = svc.clone();
         move |_| {
@@ -122,8 +135,7 @@ fn GpsBox() -> Element {
             }
         }
     };
-    let geotag_findings: Vec<Finding> = view
-        .findings
+    let geotag_findings: Vec<Finding> = findings
         .iter()
         .filter(|f| f.path.starts_with("geotag"))
         .cloned()

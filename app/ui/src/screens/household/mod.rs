@@ -10,7 +10,7 @@ use crate::service::{Intent, Service};
 use crate::state::{AppState, FormView, Step};
 use crate::widgets::{field_row, state_label, tid};
 
-mod location;
+pub(crate) mod location;
 mod members;
 pub mod photos;
 mod review;

@@ -80,6 +80,74 @@ pub fn PhotosStep() -> Element {
     }
 }
 
+/// The record whose photos are on screen: the household form's, or the ground-check visit's.
+fn open_record(s: &AppState) -> Option<pendata_shared::HouseholdId> {
+    s.form
+        .as_ref()
+        .map(|f| f.household.id)
+        .or_else(|| s.visit.as_ref().map(|v| v.family.id))
+}
+
+/// The photos of a ground-check visit: the checklist of its process and outcome
+/// (`pendata_shared::dtsen::validate::required_photos`: house front, inside, KK for a family
+/// found living here), each with its thumbnail and how to take it.
+#[component]
+pub fn VisitPhotos() -> Element {
+    let state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let s = state.read();
+    let lang = s.lang;
+    let Some(view) = s.visit.clone() else {
+        return rsx! {};
+    };
+    drop(s);
+    let kinds = pendata_shared::dtsen::validate::required_photos(&view.family);
+    let items: Vec<(PhotoKind, bool)> = kinds
+        .iter()
+        .map(|k| (*k, view.family.photos.iter().any(|p| p.kind == *k)))
+        .collect();
+    let done = items.iter().filter(|(_, present)| *present).count();
+    let total = items.len();
+    let photo_findings = findings_at(&view.findings, "photos");
+    rsx! {
+        div { class: "photos",
+            div { class: "photo-checklist",
+                p { class: "count", "data-t": tid("photo-count"), "Foto {done}/{total}" }
+            }
+            div { class: "thumbs",
+                for (kind, present) in items {
+                    div { key: "{kind}", class: "thumb",
+                        p { class: if present { "done" } else { "missing" },
+                            span { class: "mark", if present { "✓ " } else { "✗ " } }
+                            strong { "{kind.stereotype()}" } " " {pick(lang, (kind.label_id(), kind.label_en()))} }
+                        {
+                            let thumb = view.photos.iter().find(|p| p.kind == kind.stereotype()).cloned();
+                            match thumb {
+                                Some(t) => rsx! {
+                                    img { src: "{t.data_url}", alt: "{kind.stereotype()}", "data-t": tid(&format!("thumb-{}", kind.stereotype())) }
+                                    button { "data-t": tid(&format!("photo-view-{}", kind.stereotype())),
+                                        onclick: {
+                                            let svc = svc.clone();
+                                            move |_| svc.send(Intent::ViewPhoto(t.sha256.clone()))
+                                        },
+                                        {tr(lang, "photo.view")}
+                                    }
+                                },
+                                None => rsx! { p { class: "missing", {tr(lang, "photo.missing")} } },
+                            }
+                        }
+                        PhotoInputs { kind, present }
+                    }
+                }
+            }
+            for f in photo_findings {
+                p { class: "finding error", {f.message_in(lang).to_string()} }
+            }
+            CameraNote {}
+        }
+    }
+}
+
 /// How a photo is taken. On the desktop: a file input and a typed path. In the browser (the
 /// phone): *Ambil foto* opens the camera (`capture="environment"`), *Pilih dari galeri* the
 /// phone's pictures; the bytes go to the worker's photo pipeline either way.
@@ -88,7 +156,7 @@ fn PhotoInputs(kind: PhotoKind, present: bool) -> Element {
     let state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
     let lang = state.read().lang;
-    let Some(id) = state.read().form.as_ref().map(|f| f.household.id) else {
+    let Some(id) = open_record(&state.read()) else {
         return rsx! {};
     };
     let k = kind.stereotype();
@@ -122,7 +190,7 @@ fn PhotoInputs(kind: PhotoKind, present: bool) -> Element {
 fn PhotoPathInput(kind: PhotoKind) -> Element {
     let state = use_context::<Signal<AppState>>();
     let svc = use_context::<Service>();
-    let Some(id) = state.read().form.as_ref().map(|f| f.household.id) else {
+    let Some(id) = open_record(&state.read()) else {
         return rsx! {};
     };
     rsx! {
