@@ -166,11 +166,13 @@ impl Worker {
     }
 }
 
+/// The head's name of a household or a DTSEN family (whichever form the record answers).
 fn head_name(d: &Device, id: HouseholdId) -> String {
     d.store()
-        .household(id)
+        .content(id)
         .ok()
-        .and_then(|h| h.head().map(|m| m.name.clone()))
+        .map(|r| r.head_name())
+        .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "—".into())
 }
 
