@@ -95,6 +95,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("visit.step.housing", "Keluarga & rumah", "Family & housing"),
     ("visit.step.members", "Anggota", "Members"),
     ("visit.step.assets", "Program & aset", "Programmes & assets"),
+    (
+        "visit.add_member",
+        "Tambah anggota baru (404 = 5)",
+        "Add a new member (404 = 5)",
+    ),
     ("visit.listed", "Keluarga menurut daftar", "The family as listed"),
     ("visit.kk", "Nomor KK", "KK number"),
     ("visit.address", "Alamat", "Address"),

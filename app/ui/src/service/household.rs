@@ -199,10 +199,17 @@ impl Worker {
             return Ok(());
         }
         let lang = self.lang;
-        self.device()?
-            .store_mut()
-            .add_member(id, Member::new(name))
-            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        let family = self.is_family(id)?;
+        let store = self.device()?.store_mut();
+        if family {
+            // Someone not on the list who lives with the family: a new member (404 = 5).
+            let mut m = pendata_shared::dtsen::FamilyMember::new(name);
+            m.presence = Some(pendata_shared::dtsen::codes::Presence::NewMember);
+            store.add_family_member(id, m)
+        } else {
+            store.add_member(id, Member::new(name))
+        }
+        .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         self.refresh_form(id)
     }
 

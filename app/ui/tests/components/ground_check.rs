@@ -305,6 +305,22 @@ fn a_found_family_is_filled_photographed_and_finalized_as_regsosek2022k() {
             .is_some()
     });
 
+    // Someone not on the list lives with the family now: a new member (404 = 5).
+    app.click("member-close");
+    app.input("member-new-name", "Aisyah Putri");
+    app.click("member-add");
+    app.wait_text("data-t=\"member-name-3\"");
+    app.click("member-edit-3");
+    app.change("f-members[3].birth_date", "2024-03-01");
+    app.wait_for("the baby's birth date saved", |_| {
+        family(dir.path(), id)
+            .0
+            .members
+            .get(3)
+            .and_then(|m| m.birth_date)
+            .is_some()
+    });
+
     // Photos: the checklist of a found ground check (house front, inside, KK), real JPEGs.
     app.click("visit-step-photos");
     app.wait_text("Foto 0/3");
@@ -343,10 +359,11 @@ fn a_found_family_is_filled_photographed_and_finalized_as_regsosek2022k() {
     );
     assert_eq!(f.members[0].chronic_illnesses, vec![ChronicIllness::None]);
     assert_eq!(f.members[0].health_insurance.map(|m| m.code()), Some(1));
-    assert!(f
-        .members
+    assert!(f.members[..3]
         .iter()
         .all(|m| m.presence == Some(Presence::Living)));
+    assert_eq!(f.members[3].name, "Aisyah Putri");
+    assert_eq!(f.members[3].presence, Some(Presence::NewMember));
     let mut kinds: Vec<PhotoKind> = f.photos.iter().map(|p| p.kind).collect();
     kinds.sort_by_key(|k| k.stereotype());
     assert_eq!(

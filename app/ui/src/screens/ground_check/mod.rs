@@ -52,7 +52,6 @@ pub fn VisitScreen() -> Element {
     let s = state.read();
     let lang = s.lang;
     let step = s.visit_step;
-    let member_open = s.member_open;
     let full_photo = s.full_photo.clone();
     let Some(view) = s.visit.clone() else {
         return rsx! {};
@@ -78,7 +77,7 @@ pub fn VisitScreen() -> Element {
     let body = match step {
         VisitStep::Outcome => rsx! { outcome::OutcomeStep {} },
         VisitStep::Housing => blocks::housing_step(&svc, &view, lang),
-        VisitStep::Members => blocks::members_step(&svc, &view, lang, member_open, state),
+        VisitStep::Members => rsx! { blocks::VisitMembers {} },
         VisitStep::Assets => blocks::assets_step(&svc, &view, lang),
         VisitStep::Photos => rsx! { crate::screens::household::photos::VisitPhotos {} },
         VisitStep::Review => rsx! { review::VisitReview {} },
