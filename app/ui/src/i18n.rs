@@ -100,6 +100,16 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Tambah anggota baru (404 = 5)",
         "Add a new member (404 = 5)",
     ),
+    (
+        "visit.report_queued",
+        "Laporan kunjungan dikirim saat sinkronisasi berikutnya.",
+        "The visit report goes at the next sync.",
+    ),
+    (
+        "visit.report_blocked",
+        "Laporan kunjungan belum bisa dikirim, perbaiki dulu",
+        "The visit report cannot be sent yet; fix first",
+    ),
     ("visit.listed", "Keluarga menurut daftar", "The family as listed"),
     ("visit.kk", "Nomor KK", "KK number"),
     ("visit.address", "Alamat", "Address"),

@@ -70,26 +70,39 @@ impl Worker {
         self.refresh_visit(id)
     }
 
+    /// "Kunjungi lagi": the visit goes on the revisit list, and is queued as a visit report for
+    /// the next sync when the form has no other error (else the notice names them).
     pub(super) fn nobody_home(&mut self, id: HouseholdId, note: &str) -> Res {
         let lang = self.lang;
-        let row = self
+        let done = self
             .device()?
             .store_mut()
             .record_nobody_home(id, Some(note))
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         self.refresh_visit(id)?;
-        let v = view_of(&row);
+        let v = view_of(&done.revisit);
         let next = v.next_visit.unwrap_or_default();
-        self.emit(Update::Notice(match lang {
+        let listed = match lang {
             Lang::Id => format!(
-                "Masuk daftar kunjungi lagi: kunjungan tanpa penghuni {} dari {}, kunjungi lagi mulai {next}",
+                "Masuk daftar kunjungi lagi: kunjungan tanpa penghuni {} dari {}, kunjungi lagi mulai {next}.",
                 v.attempts, v.max_attempts
             ),
             Lang::En => format!(
-                "On the revisit list: nobody home {} of {} times, visit again from {next}",
+                "On the revisit list: nobody home {} of {} times, visit again from {next}.",
                 v.attempts, v.max_attempts
             ),
-        }));
+        };
+        let report = if done.report_queued {
+            tr(lang, "visit.report_queued").to_string()
+        } else {
+            let why: Vec<String> = done
+                .blocking
+                .iter()
+                .map(|f| f.message_in(lang).to_string())
+                .collect();
+            format!("{}: {}", tr(lang, "visit.report_blocked"), why.join("; "))
+        };
+        self.emit(Update::Notice(format!("{listed} {report}")));
         self.load_revisits()
     }
 

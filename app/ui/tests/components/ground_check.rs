@@ -185,6 +185,11 @@ fn nobody_home_puts_the_family_on_the_revisit_list_and_keeps_what_was_filled() {
     app.click("nobody-home");
     app.wait_text("data-t=\"visit-revisit-attempts\"");
     let html = app.wait_text("Masuk daftar kunjungi lagi");
+    // Nothing else is wrong with the form: the visit goes to the server as a report.
+    assert!(
+        html.contains("Laporan kunjungan dikirim saat sinkronisasi"),
+        "{html}"
+    );
     let today = Utc::now().date_naive().format("%d-%m-%Y").to_string();
     assert!(html.contains(&today), "{html}");
 
@@ -211,7 +216,11 @@ fn nobody_home_puts_the_family_on_the_revisit_list_and_keeps_what_was_filled() {
         "{html}"
     );
     let (f, state, _) = family(dir.path(), gc.household_id);
-    assert_eq!(state, RecordState::Draft);
+    assert_eq!(
+        state,
+        RecordState::Queued,
+        "the visit report waits for the sync"
+    );
     assert_eq!(f.ground_check.outcome, None);
     assert_eq!(f.ground_check.visits.len(), 1);
     assert_eq!(f.ground_check.visits[0].result, VisitResult::NobodyHome);
