@@ -413,6 +413,27 @@ fn a_ground_check_through_the_cli() {
         serde_json::from_str(&ok(&run(&d, &["family", "show", &revisit, "--json"]))).unwrap();
     assert_eq!(v["housing"]["floor_area_m2"], 42, "kept through the sync");
     assert_eq!(v["ground_check"]["visits"].as_array().unwrap().len(), 1);
+    // A whole form edited as a file and saved back (what `family show --json` gave).
+    let mut edited = v.clone();
+    edited["housing"]["floor_area_m2"] = serde_json::json!(48);
+    edited["location"]["building_no"] = serde_json::json!(31);
+    let file = tmp.path().join("keluarga.json");
+    std::fs::write(&file, serde_json::to_vec(&edited).unwrap()).unwrap();
+    let out = ok(&run(&d, &["family", "save", file.to_str().unwrap()]));
+    assert!(out.contains("tersimpan (draf)"), "{out}");
+    assert!(out.contains("ground_check.revisit_pending"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&run(&d, &["family", "show", &revisit, "--json"]))).unwrap();
+    assert_eq!(v["housing"]["floor_area_m2"], 48);
+    assert_eq!(v["location"]["building_no"], 31);
+    // A file that is not a family is refused and changes nothing.
+    std::fs::write(&file, b"{\"id\": 1}").unwrap();
+    let o = run(&d, &["family", "save", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("tidak sesuai format keluarga Regsosek2022K"),
+        "{o:?}"
+    );
 
     // The found outcome closes the revisit; "nobody home" afterwards is refused with its code.
     ok(&run(
