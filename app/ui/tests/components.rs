@@ -447,6 +447,26 @@ impl TestServer {
             .and_then(|d| d.household)
     }
 
+    /// Imports one DTSEN ground-check list entry (as `import-assignments` does for a CSV row).
+    fn import_ground_check(&self, entry: pendata_server::store::PrelistHousehold) {
+        self.state.records.import_prelist(&[entry]).unwrap();
+    }
+
+    /// The DTSEN family of a ground-check list id as the server exports its current revision.
+    fn family(&self, assignment_id: &str) -> Option<pendata_shared::dtsen::FamilyRecord> {
+        let scope = pendata_server::store::Scope::all();
+        self.state
+            .records
+            .export_page(&scope, None, 1000)
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| e.family)
+            .find(|f| {
+                matches!(&f.process,
+                    pendata_shared::dtsen::FamilyProcess::GroundCheck { assignment_id: a, .. } if a == assignment_id)
+            })
+    }
+
     fn photo_len(&self, sha: &str) -> Option<u64> {
         let sha = pendata_server::store::Sha256Hex::parse(sha).unwrap();
         self.rt

@@ -244,6 +244,20 @@ fn nobody_home_puts_the_family_on_the_revisit_list_and_keeps_what_was_filled() {
     app.wait_for("attempt 2 on the list", |h| {
         h.contains("data-t=\"revisit-attempts-0\">2<")
     });
+
+    // English second: the same screens in English.
+    app.click("nav-settings");
+    app.click("lang-en");
+    app.wait_text("Data size");
+    app.click("nav-home");
+    app.click("home-revisits");
+    let html = app.wait_text("Revisit list");
+    assert!(html.contains("Nobody home"), "{html}");
+    app.click("revisit-open-0");
+    let html = app.wait_text("Nobody home — visit again");
+    assert!(html.contains("DTSEN ground check · PKH"), "{html}");
+    assert!(html.contains("Found, living here"), "{html}");
+    assert!(html.contains("Lives with the family"), "{html}");
 }
 
 #[test]
@@ -429,4 +443,90 @@ fn a_moved_family_needs_its_note_and_is_final_without_photos() {
         .members
         .iter()
         .all(|m| m.presence == Some(Presence::MovedInIndonesia)));
+}
+
+#[test]
+fn a_found_family_synced_from_the_app_reaches_the_server_as_regsosek2022k() {
+    use pendata_server::store::{GroundCheckListing, PrelistHousehold};
+    let server = super::TestServer::start();
+    let gc = ground_check();
+    server.import_ground_check(PrelistHousehold {
+        prelist_id: GC_ID.into(),
+        desa_code: gc.desa_code.clone(),
+        rt: gc.rt.clone(),
+        rw: gc.rw.clone(),
+        address: gc.address.clone(),
+        families: gc.families.clone(),
+        members: gc.members.clone(),
+        assigned_to: Some("tksk.uji".into()),
+        listing: Some(GroundCheckListing {
+            programme: ListProgramme::Pkh,
+            desil: gc.desil,
+            building_no: gc.building_no,
+        }),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Harness::start(dir.path());
+    app.wait_text("Daftarkan perangkat ini");
+    app.input("enrol-server", &server.url);
+    app.input("enrol-username", "tksk.uji");
+    app.input("enrol-password", super::SERVER_PASSWORD);
+    app.input("enrol-pin", PIN);
+    app.input("enrol-pin2", PIN);
+    app.click("enrol-submit");
+    app.wait_text("data-t=\"home-unsent\"");
+    // The first sync pulls the ground-check list.
+    app.click("nav-sync");
+    app.click("sync-start");
+    app.wait_text("data-t=\"sync-summary\"");
+    app.click("nav-list");
+    let html = app.wait_text(&format!("data-t=\"process-{GC_ID}\""));
+    assert!(
+        html.contains("Ground check DTSEN · PKH · Desil 2"),
+        "{html}"
+    );
+    app.click(&format!("open-prelist-{GC_ID}"));
+    app.wait_text("data-t=\"visit-head\"");
+    app.click("outcome-found");
+    app.wait_text("data-t=\"visit-step-photos\"");
+    app.change("f-enumeration.result", "2");
+    app.wait_text("data-t=\"finding-notes\"");
+    app.change("f-notes", "Responden hanya menjawab sebagian");
+    app.wait_for("the note accepted", |h| {
+        !h.contains("data-t=\"finding-notes\"")
+    });
+    app.click("visit-step-photos");
+    for (i, kind) in ["F-RUMAH", "F-RUMAH-DALAM", "F-KK"].iter().enumerate() {
+        let img = dir.path().join(format!("{kind}.jpg"));
+        std::fs::write(&img, jpeg(40 + i as u32, 1000, 750)).unwrap();
+        app.pick_file(&format!("photo-file-{kind}"), &img);
+        app.wait_text(&format!("Foto {}/3", i + 1));
+    }
+    app.click("visit-step-review");
+    app.wait_for("a finalize button", |h| {
+        h.contains("data-t=\"review-finalize\"") || h.contains("data-t=\"review-confirm\"")
+    });
+    if app.has("review-confirm") {
+        app.click("review-confirm");
+    } else {
+        app.click("review-finalize");
+    }
+    app.wait_text("data-t=\"review-final\"");
+
+    // Sync as for a household: the server holds the family with its photos.
+    app.click("nav-sync");
+    app.click("sync-start");
+    // (The first sync's summary is still on screen until this one ends.)
+    app.wait_text("1 terkirim");
+    let f = server.family(GC_ID).expect("the family on the server");
+    assert_eq!(f.questionnaire, Questionnaire::Regsosek2022k);
+    assert_eq!(f.ground_check.outcome, Some(GroundCheckOutcome::Found));
+    assert_eq!(
+        f.notes.as_deref(),
+        Some("Responden hanya menjawab sebagian")
+    );
+    assert_eq!(f.photos.len(), 3);
+    for p in &f.photos {
+        assert_eq!(server.photo_len(p.sha256.as_str()), Some(p.bytes));
+    }
 }
