@@ -131,7 +131,8 @@ pub async fn page(
                         facilitators.push(f.to_owned());
                     }
                 }
-                if !matches(&e, wanted.as_deref(), from, to) {
+                // DTKS households only: DTSEN families are counted on the ground-check page.
+                if !e.questionnaire.is_dtks_bdt() || !matches(&e, wanted.as_deref(), from, to) {
                     return Ok::<(), StoreError>(());
                 }
                 let desa = e.desa_code.clone();
@@ -235,6 +236,12 @@ pub async fn page(
                         @for v in cells(&total) { td.num { (v) } }
                     }
                 }
+            }
+            p.note {
+                (t(lang,
+                    "Rumah tangga DTKS (verivali dan usulan baru) saja; keluarga DTSEN dihitung di halaman ",
+                    "DTKS households (verivali and new proposals) only; DTSEN families are counted on the page "))
+                a href="/dashboard/ground-check" { (t(lang, "Cek lapangan", "Ground check")) } "."
             }
             p.note { (t(lang,
                 "Dikunjungi: wawancara sudah dibuka. Final: petugas sudah memfinalkan. Diterima: server menyimpan revisi terkini. Tanggal: perubahan terakhir di server (UTC).",

@@ -274,6 +274,9 @@ pub struct ProgressRow {
     pub review_state: ReviewState,
     /// With at least one open conflict.
     pub in_conflict: bool,
+    /// The record's questionnaire: the DTKS progress page counts `dtks-bdt` households only
+    /// (DTSEN families have the ground-check page).
+    pub questionnaire: pendata_shared::Questionnaire,
 }
 
 impl ProgressRow {
@@ -294,6 +297,7 @@ impl ProgressRow {
             finalized: received && interview.is_some_and(|i| i.finalized_at.is_some()),
             review_state: s.review_state,
             in_conflict: s.open_conflicts > 0,
+            questionnaire: s.questionnaire,
         }
     }
 }

@@ -266,8 +266,14 @@ async fn a_supervisor_imports_follows_reviews_and_exports_the_ground_check() {
             .status(),
         400
     );
-    // The DTKS progress page still answers (no DTKS household here).
-    assert_eq!(spv.get("/dashboard").await.unwrap().status(), 200);
+    // The DTKS progress page counts DTKS households only: none here.
+    let dtks = spv.get("/dashboard").await.unwrap();
+    assert_eq!(dtks.status(), 200);
+    let dtks = dtks.text().await.unwrap();
+    assert!(
+        !dtks.contains("data-code=\"3201022001\""),
+        "families are not DTKS progress: {dtks}"
+    );
 
     // 6. The review queue marks the families; the found family's review page: answers as
     //    label (code), members, visits, photos.

@@ -176,7 +176,7 @@ pub(super) fn progress_page(
             "SELECT h.id, h.desa_code, h.assigned_to, h.updated_at, h.review_state, h.open_conflicts, \
                     h.head_revision IS NOT NULL AND NOT h.deleted, h.assignment IS NOT NULL, \
                     r.interview_enumerator, COALESCE(r.interview_opened, false), \
-                    COALESCE(r.interview_finalized, false) \
+                    COALESCE(r.interview_finalized, false), h.questionnaire \
              FROM households h \
              LEFT JOIN revisions r ON r.revision = h.head_revision AND r.op = 'upsert' \
              WHERE {} AND {AFTER_SQL} ORDER BY h.desa_code, h.id LIMIT $5",
@@ -206,6 +206,8 @@ pub(super) fn progress_page(
                 finalized: received && finalized,
                 review_state: ReviewState::parse(&state).ok_or_else(|| corrupt("review state"))?,
                 in_conflict: conflicts > 0,
+                questionnaire: pendata_shared::Questionnaire::parse(&row.try_get::<_, String>(11)?)
+                    .ok_or_else(|| corrupt("questionnaire"))?,
             });
         }
         Ok(out)

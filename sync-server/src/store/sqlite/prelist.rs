@@ -175,7 +175,8 @@ fn progress_rows(
                 CASE WHEN r.change_packed IS NULL \
                   THEN json_extract(r.change_json, '$.household.interview.finalized_at') \
                     IS NOT NULL \
-                  ELSE r.interview_finalized END \
+                  ELSE r.interview_finalized END, \
+                h.questionnaire \
          FROM households h \
          LEFT JOIN revisions r ON r.revision = h.head_revision AND r.op = 'upsert' \
          WHERE {} AND {AFTER_SQL} ORDER BY h.desa_code, h.id LIMIT ?4",
@@ -198,6 +199,7 @@ fn progress_rows(
                 r.get::<_, Option<String>>(8)?,
                 r.get::<_, Option<bool>>(9)?.unwrap_or(false),
                 r.get::<_, Option<bool>>(10)?.unwrap_or(false),
+                r.get::<_, String>(11)?,
             ))
         },
     )?;
@@ -215,6 +217,7 @@ fn progress_rows(
             enumerator,
             opened,
             finalized,
+            questionnaire,
         ) = row?;
         out.push(ProgressRow {
             id: parse_id(&id)?,
@@ -228,6 +231,8 @@ fn progress_rows(
             finalized: received && finalized,
             review_state: ReviewState::parse(&state).ok_or_else(|| corrupt("review state"))?,
             in_conflict: conflicts > 0,
+            questionnaire: pendata_shared::Questionnaire::parse(&questionnaire)
+                .ok_or_else(|| corrupt("questionnaire"))?,
         });
     }
     Ok(out)
