@@ -120,7 +120,27 @@ async fn pulled(api: &ApiClient, token: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_supervisor_imports_follows_reviews_and_exports_the_ground_check() {
-    let server = TestServer::start().await.unwrap();
+    scenario(TestServer::start().await.unwrap()).await;
+}
+
+/// The same on PostgreSQL (the server's other store backend).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_ground_check_on_postgresql() {
+    use pendata_server::store::postgres::testing;
+    let Some(base) = testing::config_or_skip("e2e dashboard_dtsen on PostgreSQL") else {
+        return;
+    };
+    let database = testing::url_of(&testing::fresh_schema(&base, "dashdtsen"));
+    let server = TestServer::start_with(move |c| {
+        let data = c.data_dir.clone();
+        Ok(pendata_server::Config::with_data_dir(data).with_storage(Some(&database), None)?)
+    })
+    .await
+    .unwrap();
+    scenario(server).await;
+}
+
+async fn scenario(server: TestServer) {
     server
         .add_user(PENDAMPING, Role::Enumerator, "320102")
         .unwrap();
