@@ -181,6 +181,8 @@ pub struct FileConfig {
     pub nik_key_file: Option<PathBuf>,
     pub limits: Limits,
     pub dtsen: pendata_shared::dtsen::DtsenRules,
+    /// The monthly cycle (`[month] cutoff_day = 17`).
+    pub month: pendata_shared::month::period::MonthRules,
 }
 
 impl FileConfig {
@@ -217,6 +219,8 @@ pub struct Config {
     /// The DTSEN choices the reference leaves open (revisit rule, ages of 431e/431f):
     /// `[dtsen]` in the config file, documented in docs/formats.md.
     pub dtsen: pendata_shared::dtsen::DtsenRules,
+    /// The monthly cycle: its cut-off day (`[month]` in the config file).
+    pub month: pendata_shared::month::period::MonthRules,
     /// `None`: the embedded SQLite database (`data_dir/pendata.db`).
     pub database_url: Option<DatabaseUrl>,
     /// `None`: the photo folder (`data_dir/photos`).
@@ -257,6 +261,7 @@ impl Config {
             listen,
             limits: file.limits,
             dtsen: file.dtsen,
+            month: file.month,
             database_url,
             blob_url,
             web_dir: file.web_dir.or_else(default_web_dir),
@@ -275,6 +280,7 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             limits: Limits::default(),
             dtsen: pendata_shared::dtsen::DtsenRules::default(),
+            month: pendata_shared::month::period::MonthRules::default(),
             database_url: None,
             blob_url: None,
             web_dir: None,
@@ -390,6 +396,24 @@ mod tests {
             c.photos_staging_dir(),
             PathBuf::from("./pendata-data/photos/.partial")
         );
+    }
+
+    #[test]
+    fn the_month_and_the_nik_key_are_read_from_the_file() {
+        let c = Config::resolve(None, None, None).unwrap();
+        assert_eq!(c.month.cutoff_day.day(), 17);
+        assert_eq!(
+            c.nik_key_path(),
+            PathBuf::from("./pendata-data/nik-index.key")
+        );
+        let file =
+            FileConfig::parse("nik_key_file = \"/etc/pendata/nik.key\"\n[month]\ncutoff_day = 5\n")
+                .unwrap();
+        let c = Config::resolve(None, None, Some(file)).unwrap();
+        assert_eq!(c.month.cutoff_day.day(), 5);
+        assert_eq!(c.nik_key_path(), PathBuf::from("/etc/pendata/nik.key"));
+        let err = FileConfig::parse("[month]\ncutoff_day = 31\n").unwrap_err();
+        assert!(err.contains("1-28"), "{err}");
     }
 
     #[test]

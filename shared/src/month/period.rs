@@ -63,6 +63,14 @@ impl CutOffError {
     pub const CODE: &'static str = "period.cutoff_out_of_range";
 }
 
+/// The monthly cycle's settings a Dinsos chooses (`[month]` in the server's config file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonthRules {
+    /// The last day data counts for its month (default the 17th).
+    pub cutoff_day: CutOff,
+}
+
 /// One month of the cycle, written `2026-12`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use maud::html;
+use pendata_shared::month::period::Countdown;
+use pendata_shared::Localized;
 use serde::Deserialize;
 
 use super::{bar_chart, html_response, t, DashError, WebUser};
@@ -194,8 +196,16 @@ pub async fn page(
         ]
     };
     let title = t(lang, "Progres pendataan", "Survey progress");
+    let countdown = Countdown::on(
+        chrono::Utc::now().date_naive(),
+        state.config.month.cutoff_day,
+    );
     let body = html! {
         h1 { (title) }
+        p.countdown #countdown {
+            (t(lang, "Periode", "Period")) " " (countdown.period.label().get(lang)) " — "
+            strong { (countdown.in_lang(lang)) }
+        }
         form.filters method="get" action="/dashboard" {
             label { (t(lang, "Petugas", "Facilitator"))
                 select name="facilitator" id="facilitator" {

@@ -24,6 +24,7 @@ mod load;
 mod logout_cli;
 mod lost_photos;
 mod migrate_storage;
+mod month;
 mod nik_ganda;
 mod pg_restore;
 mod photo_upload;
