@@ -23,12 +23,14 @@ fn opts<T: CodeList>() -> Options {
         .collect()
 }
 
-/// A bitmask answer's choices: code 0 ("none", its own label) first, then every bit. The
-/// sentinel (99, e.g. "lainnya") is not offered: it never combines with a bit.
+/// A bitmask answer's choices: code 0 ("none", its own label) first, then every bit, then the
+/// sentinel when the question has one (99, e.g. "lainnya" / "tidak tahu"). 0 and the sentinel
+/// stand alone: they never combine with a bit.
 fn bits<T: CodeMask>() -> Options {
     let (id, en) = T::none_label();
     std::iter::once((0, id, en))
         .chain(T::bits().iter().copied())
+        .chain(T::sentinel())
         .collect()
 }
 

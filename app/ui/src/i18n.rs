@@ -110,6 +110,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Laporan kunjungan belum bisa dikirim, perbaiki dulu",
         "The visit report cannot be sent yet; fix first",
     ),
+    (
+        "visit.report_state",
+        "Laporan kunjungan (tidak ada orang) dikirim ke Dinsos; belum final: catat hasilnya pada kunjungan berikutnya.",
+        "Visit report (nobody home) sent to the Dinsos; not final: record the outcome at the next visit.",
+    ),
     ("visit.listed", "Keluarga menurut daftar", "The family as listed"),
     ("visit.kk", "Nomor KK", "KK number"),
     ("visit.address", "Alamat", "Address"),

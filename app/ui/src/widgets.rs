@@ -147,8 +147,9 @@ fn code_list_at(json: &serde_json::Value, path: &str) -> Vec<u8> {
         .collect()
 }
 
-/// A bitmask answer as one checkbox per choice (labels from the shared `CodeMask`): code 0
-/// ("none") stores 0, a bit flips in the service, from the stored value.
+/// A bitmask answer as one checkbox per choice (labels from the shared `CodeMask`). A bit
+/// flips in the service, from the stored value; code 0 ("none") and a sentinel (a code that is
+/// not a single bit, e.g. 99) stand alone and replace the answer.
 fn bit_boxes(
     svc: &Service,
     id: pendata_shared::HouseholdId,
@@ -157,20 +158,23 @@ fn bit_boxes(
     options: form::Options,
     lang: Lang,
 ) -> Element {
+    let alone = |code: u8| !code.is_power_of_two();
     let answered = current.trim().parse::<u8>().ok();
-    let mask = answered.unwrap_or(0);
+    let held_alone = answered.filter(|c| alone(*c));
+    let mask = answered.filter(|c| !alone(*c)).unwrap_or(0);
     rsx! {
         span { class: "cards", "data-t": tid(&format!("f-{path}")),
             for (bit, id_label, en_label) in options {
                 label { key: "{bit}", class: "check",
                     input { r#type: "checkbox", "data-t": tid(&format!("f-{path}-{bit}")),
-                        checked: if bit == 0 { answered == Some(0) } else { mask & bit != 0 },
+                        checked: if alone(bit) { held_alone == Some(bit) } else { mask & bit != 0 },
                         onchange: {
                             let (svc, path) = (svc.clone(), path.to_string());
                             move |_| {
                                 let path = path.clone();
-                                if bit == 0 {
-                                    svc.send(Intent::SetText { id, path, text: "0".into() })
+                                if alone(bit) || held_alone.is_some_and(|c| c != 0) {
+                                    // Replaces a lone answer (a bit after "lainnya" starts anew).
+                                    svc.send(Intent::SetText { id, path, text: bit.to_string() })
                                 } else {
                                     svc.send(Intent::ToggleBit { id, path, bit })
                                 }

@@ -215,6 +215,12 @@ fn nobody_home_puts_the_family_on_the_revisit_list_and_keeps_what_was_filled() {
         html.contains("Rumah terkunci, kata tetangga sedang ke pasar"),
         "{html}"
     );
+    // Its review says it is a visit report, not a final record.
+    app.click("visit-step-review");
+    let html = app.wait_text("data-t=\"review-report\"");
+    assert!(!html.contains("data-t=\"review-final\""), "{html}");
+    assert!(!html.contains("data-t=\"review-finalize\""), "{html}");
+    app.click("visit-step-outcome");
     let (f, state, _) = family(dir.path(), gc.household_id);
     assert_eq!(
         state,
@@ -321,12 +327,20 @@ fn a_found_family_is_filled_photographed_and_finalized_as_regsosek2022k() {
             .chronic_illnesses
             .is_empty()
     });
-    app.change("f-members[0].health_insurance-1", "");
-    app.wait_for("431a ticked", |_| {
-        family(dir.path(), id).0.members[0]
+    let insurance = |dir: &std::path::Path| {
+        family(dir, id).0.members[0]
             .health_insurance
-            .is_some()
-    });
+            .map(|m| m.code())
+    };
+    app.change("f-members[0].health_insurance-1", "");
+    app.wait_for("431a PBI ticked", |_| insurance(dir.path()) == Some(1));
+    app.change("f-members[0].health_insurance-2", "");
+    app.wait_for("431a PBI + mandiri", |_| insurance(dir.path()) == Some(3));
+    // "Lainnya" (99) stands alone; a bit after it starts anew.
+    app.change("f-members[0].health_insurance-99", "");
+    app.wait_for("431a lainnya", |_| insurance(dir.path()) == Some(99));
+    app.change("f-members[0].health_insurance-1", "");
+    app.wait_for("431a PBI again", |_| insurance(dir.path()) == Some(1));
 
     // Someone not on the list lives with the family now: a new member (404 = 5).
     app.click("member-close");

@@ -30,10 +30,14 @@ pub fn VisitReview() -> Element {
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .collect();
-    let is_final = matches!(
-        view.state,
-        RecordState::Final | RecordState::Queued | RecordState::Sent | RecordState::Approved
-    );
+    // A visit with nobody home goes to the server as a report, never as a final record.
+    let report = view.family.ground_check.outcome.is_none()
+        && matches!(view.state, RecordState::Queued | RecordState::Sent);
+    let is_final = !report
+        && matches!(
+            view.state,
+            RecordState::Final | RecordState::Queued | RecordState::Sent | RecordState::Approved
+        );
     let svc2 = svc.clone();
     rsx! {
         div { class: "review",
@@ -56,7 +60,9 @@ pub fn VisitReview() -> Element {
                     }
                 }
             }
-            if is_final {
+            if report {
+                p { class: "notice", "data-t": tid("review-report"), {tr(lang, "visit.report_state")} }
+            } else if is_final {
                 p { class: "notice", "data-t": tid("review-final"), {tr(lang, "review.done")} }
                 if view.state == RecordState::Final {
                     button { "data-t": tid("review-reopen"), onclick: move |_| svc2.send(Intent::Reopen(id)), {tr(lang, "review.reopen")} }
