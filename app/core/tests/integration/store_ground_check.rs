@@ -580,3 +580,75 @@ fn a_visit_report_with_another_error_stays_on_the_device() {
     assert!(s.record_nobody_home(id, None).unwrap().report_queued);
     assert_eq!(s.pending_push(10).unwrap().len(), 1);
 }
+
+/// A found family whose KK photo is lost on the device is set aside for a retake like a
+/// household (the message names the photo), and a family the server holds is withdrawn with a
+/// tombstone that goes away once acknowledged.
+#[test]
+fn a_family_is_set_aside_for_a_lost_photo_and_tombstoned_like_a_household() {
+    use pendata_shared::photos::LocalPhotoProblem;
+    let (_d, mut s) = store();
+    let a = ground_check_assignment();
+    s.apply_pull(&[PullItem::Assignment(a.clone())]).unwrap();
+    let id = s.open_ground_check(a.household_id).unwrap().id;
+    s.record_outcome(
+        id,
+        &GroundCheckVisit {
+            outcome: Some(GroundCheckOutcome::Found),
+            result: Some(EnumerationResult::Complete),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    fill_like_example(&mut s, id);
+    for (kind, fill) in [
+        (PhotoKind::Rumah, 'a'),
+        (PhotoKind::RumahDalam, 'b'),
+        (PhotoKind::Kk, 'c'),
+    ] {
+        s.attach_photo(id, &photo(kind, fill), &fill.to_string().repeat(64))
+            .unwrap();
+    }
+    s.finalize(id, common::photos_on_device).unwrap();
+    s.queue(id).unwrap();
+    s.pending_push(10).unwrap();
+    let kk = Sha256Hex::parse(&"c".repeat(64)).unwrap();
+    let aside = s
+        .set_aside_for_photo(&kk, LocalPhotoProblem::Missing)
+        .unwrap();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(aside[0].household_id, id);
+    assert_eq!(
+        aside[0].finding.message,
+        "Foto Kartu Keluarga tidak ada di perangkat — ambil ulang"
+    );
+    assert_eq!(s.state(id).unwrap(), RecordState::NeedsPhoto);
+    assert_eq!(s.photo_problems().unwrap()[0].head_name, "Dedi Kurniawan");
+    // The retake makes it a draft; final and sent again.
+    s.attach_photo(id, &photo(PhotoKind::Kk, 'd'), &"d".repeat(64))
+        .unwrap();
+    assert!(s.photo_problems().unwrap().is_empty());
+    s.finalize(id, common::photos_on_device).unwrap();
+    s.queue(id).unwrap();
+    accept(&mut s, id);
+    assert_eq!(s.state(id).unwrap(), RecordState::Sent);
+
+    // Withdrawn: a tombstone, pushed as a delete, gone once acknowledged.
+    assert_eq!(
+        s.delete(id).unwrap(),
+        pendata_core::store::DeleteOutcome::Tombstoned
+    );
+    assert_eq!(s.state(id).unwrap(), RecordState::Deleted);
+    let push = s.pending_push(10).unwrap();
+    assert_eq!(push.len(), 1);
+    assert_eq!(push[0].change, Change::Delete);
+    assert!(s
+        .search(&SearchQuery {
+            text: Some("Dedi".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty());
+    accept(&mut s, id);
+    assert_eq!(s.state(id).unwrap_err().code(), "store.not_found");
+}
