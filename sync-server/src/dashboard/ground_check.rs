@@ -131,7 +131,7 @@ pub async fn page(
                         }
                         @for (desa, c) in desas {
                             tr.desa data-code=(desa) {
-                                td { (name(desa)) }
+                                td { a href=(format!("/dashboard/households?state=all&desa={desa}")) { (name(desa)) } }
                                 @for v in c.cells() { td.num { (v) } }
                             }
                         }
