@@ -17,7 +17,14 @@ const pendata = {
 };
 window.pendata = pendata;
 
-pendata.updateReady = new Promise((resolve) => {
+// The service worker is registered only once the app runs (below): its install copies the
+// whole shell into its cache, and started earlier it would download the wasm a second time
+// beside the page's own download (measured: twice the bytes of the first visit, on a phone's
+// slow link twice the wait); registered after, it finds the content-hashed files in the HTTP
+// cache.
+let resolveUpdate;
+pendata.updateReady = new Promise((resolve) => { resolveUpdate = resolve; });
+function registerServiceWorker(resolve) {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.register("sw.js").then((reg) => {
     // A waiting worker while another controls the page is a new version.
@@ -38,9 +45,10 @@ pendata.updateReady = new Promise((resolve) => {
       if (document.visibilityState === "visible") reg.update().catch(() => {});
     });
   }).catch((e) => console.warn("service worker not registered", e));
-});
+}
 
 await init();
 // The boot screen (and its install help) gives way to the app.
 document.getElementById("main").replaceChildren();
 start_app();
+registerServiceWorker(resolveUpdate);

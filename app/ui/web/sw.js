@@ -9,9 +9,16 @@ const VERSION = "__PENDATA_VERSION__";
 const SHELL = __PENDATA_SHELL__;
 const CACHE = `pendata-shell-${VERSION}`;
 
+// Content-hashed files (the wasm and its glue: name-<16 hex>.js / _bg.wasm) never change under
+// their name: the copy the page just downloaded (in the HTTP cache) is taken. Every other file
+// is fetched fresh, so a new version never precaches an old index.html or sw-side file.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm)$/;
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((f) => new Request(f, { cache: "reload" })))),
+    caches.open(CACHE).then((cache) => cache.addAll(
+      SHELL.map((f) => new Request(f, { cache: HASHED.test(f) ? "default" : "reload" })),
+    )),
   );
 });
 
