@@ -654,12 +654,18 @@ use crate::form::sample;
 
 /// Whether a conditional question applies to `family` now, as the shared validator decides.
 pub fn applies(family: &FamilyRecord, rules: &DtsenRules, path: &str, input: Input) -> bool {
-    let Ok(mut v) = serde_json::to_value(family) else {
-        return true;
-    };
+    match serde_json::to_value(family) {
+        Ok(base) => applies_in(&base, rules, path, input),
+        Err(_) => true,
+    }
+}
+
+/// [`applies`] for the family's JSON (serialized once for every question of a screen).
+fn applies_in(base: &serde_json::Value, rules: &DtsenRules, path: &str, input: Input) -> bool {
     let Some(segments) = jsonpath::parse(path) else {
         return true;
     };
+    let mut v = base.clone();
     if jsonpath::set(&mut v, &segments, sample(input)).is_none() {
         return true;
     }
@@ -674,9 +680,12 @@ pub fn applies(family: &FamilyRecord, rules: &DtsenRules, path: &str, input: Inp
 
 /// Every conditional question of the family (and of each member) that does not apply now.
 pub fn hidden_paths(family: &FamilyRecord, rules: &DtsenRules) -> Vec<String> {
+    let Ok(base) = serde_json::to_value(family) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for field in HOUSING.iter().chain(PROGRAMMES_ASSETS) {
-        if field.conditional && !applies(family, rules, field.path, field.input) {
+        if field.conditional && !applies_in(&base, rules, field.path, field.input) {
             out.push(field.path.to_string());
         }
     }
@@ -684,7 +693,7 @@ pub fn hidden_paths(family: &FamilyRecord, rules: &DtsenRules) -> Vec<String> {
         let prefix = format!("members[{i}].");
         for field in MEMBER.iter().filter(|x| x.conditional) {
             let path = crate::form::full_path(&prefix, field);
-            if !applies(family, rules, &path, field.input) {
+            if !applies_in(&base, rules, &path, field.input) {
                 out.push(path);
             }
         }
