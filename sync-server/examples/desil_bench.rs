@@ -58,9 +58,10 @@ fn write_file(path: &std::path::Path, rows: u64) -> u64 {
         );
         writeln!(
             out,
-            "{};'{kecamatan}0101{:06};'{nik};Warga {i};{}",
+            "{};'{kecamatan}0101{:02}{:04};'{nik};Warga {i};{}",
             i + 1,
-            family % 999_999 + 1,
+            family / 9_999 % 26,
+            family % 9_999 + 1,
             family % 10 + 1
         )
         .unwrap();
