@@ -33,17 +33,20 @@ pub fn HomeScreen() -> Element {
             }
             p { "data-t": tid("home-unsent"), {tr(lang, "home.unsent")} ": " strong { "{home.unsent}" } }
             p { {tr(lang, "home.assignments")} ": " strong { "{home.assignments}" } }
-            button { "data-t": tid("home-revisits"),
-                onclick: {
-                    let svc = svc.clone();
-                    move |_| {
-                        svc.send(Intent::LoadRevisits);
-                        let mut s = state.write();
-                        s.screen = Screen::Revisits;
-                        s.clear_notices();
-                    }
-                },
-                {tr(lang, "revisit.list_title")} " (" span { "data-t": tid("home-revisit-count"), "{home.revisits}" } ")"
+            // Only a pendamping with ground-check families to visit again needs the list.
+            if home.revisits > 0 {
+                button { "data-t": tid("home-revisits"),
+                    onclick: {
+                        let svc = svc.clone();
+                        move |_| {
+                            svc.send(Intent::LoadRevisits);
+                            let mut s = state.write();
+                            s.screen = Screen::Revisits;
+                            s.clear_notices();
+                        }
+                    },
+                    {tr(lang, "revisit.list_title")} " (" span { "data-t": tid("home-revisit-count"), "{home.revisits}" } ")"
+                }
             }
             p { "data-t": tid("home-last-sync"), {tr(lang, "home.last_sync")} ": {last}" }
             button { class: "primary", "data-t": tid("home-sync"),
