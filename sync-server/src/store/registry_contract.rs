@@ -11,7 +11,7 @@ use pendata_shared::protocol::{Change, PushOutcome, PushRecord};
 use pendata_shared::{Questionnaire, RevisionId};
 
 use super::contract::{household, incoming, pusher, ready};
-use super::{RecordStore, RegistryStore, Scope};
+use super::{RecordStore, RegistryStore, RestoreStore, Scope};
 use crate::nik_index::{refresh, reindex, NikKey, RefreshError};
 
 fn family(kk: &str, desil: WelfareDecile) -> FamilyDesil {
@@ -220,6 +220,54 @@ pub fn duplicate_niks_are_found_across_records<S: RecordStore + RegistryStore>(
     assert!(matches!(refresh(&s, &key), Err(RefreshError::KeyMismatch)));
 }
 
+/// A restore starts a new timeline and forgets the NIK index (derived data): the key file is
+/// not in a backup, and a restored server on a new machine makes a new key. Without this it
+/// would refuse to index (key mismatch) until an operator ran `reindex-nik`.
+pub fn a_restore_forgets_the_nik_index<S: RecordStore + RegistryStore + RestoreStore>(
+    make: impl Fn() -> S,
+) {
+    let s = make();
+    let nik = "3201024101800001";
+    accepted(
+        &s,
+        "320102",
+        incoming(with_member(household("3201022001"), "Ani", Some(nik)), None),
+    );
+    accepted(
+        &s,
+        "320102",
+        incoming(
+            with_member(household("3201022002"), "Ani S.", Some(nik)),
+            None,
+        ),
+    );
+    let old_key = NikKey::from_bytes([7; 32]);
+    assert_eq!(refresh(&s, &old_key).unwrap(), 2);
+    assert!(s.nik_key_fingerprint().unwrap().is_some());
+
+    s.mark_restored("cadangan uji").unwrap();
+    assert_eq!(
+        s.nik_key_fingerprint().unwrap(),
+        None,
+        "the old key's fingerprint is gone"
+    );
+    assert!(s.nik_duplicates(&Scope::all(), 10).unwrap().is_empty());
+
+    let new_key = NikKey::from_bytes([9; 32]);
+    assert_eq!(
+        refresh(&s, &new_key).unwrap(),
+        2,
+        "the new key indexes everything again"
+    );
+    let found = s.nik_duplicates(&Scope::all(), 10).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].records.len(), 2);
+    assert!(matches!(
+        refresh(&s, &old_key),
+        Err(RefreshError::KeyMismatch)
+    ));
+}
+
 /// `#[test]`s of every [`RegistryStore`] case, from `$factory: fn() -> Option<impl Fn() -> S>`.
 #[macro_export]
 macro_rules! registry_contract_tests {
@@ -227,7 +275,8 @@ macro_rules! registry_contract_tests {
         $crate::registry_contract_cases!($factory;
             a_desil_import_sets_and_overwrites_only_the_families_it_names,
             a_large_desil_import_is_whole,
-            duplicate_niks_are_found_across_records);
+            duplicate_niks_are_found_across_records,
+            a_restore_forgets_the_nik_index);
     };
 }
 

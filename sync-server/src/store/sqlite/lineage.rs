@@ -49,7 +49,8 @@ pub(crate) fn base_lost_in_restore(
 
 /// Starts a new timeline on data just restored, whose change log ended at `base_seq`: the
 /// server's identity stays, its generation goes up by one, its timeline is new, and
-/// `server_restores` records the fork. Returns the new generation.
+/// `server_restores` records the fork; the NIK index is forgotten (rebuilt under the key this
+/// server holds). Returns the new generation.
 pub fn start_timeline(tx: &Connection, base_seq: i64, snapshot: &str) -> Result<u32, StoreError> {
     let (current, from_timeline): (i64, String) = tx
         .query_row(
@@ -77,5 +78,8 @@ pub fn start_timeline(tx: &Connection, base_seq: i64, snapshot: &str) -> Result<
             super::now()
         ],
     )?;
+    // The NIK index key lives outside the database and outside a backup: a restored server
+    // may hold another one, so the index is rebuilt under whatever key it has.
+    super::registry::forget_nik_index(tx)?;
     Ok(u32::try_from(next).unwrap_or(u32::MAX))
 }

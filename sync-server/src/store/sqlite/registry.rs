@@ -120,7 +120,7 @@ impl RegistryStore for SqliteStore {
     fn reset_nik_index(&self, fingerprint: &str) -> Result<(), StoreError> {
         self.write(|conn| {
             let tx = conn.transaction()?;
-            tx.execute_batch("DELETE FROM nik_index; DELETE FROM nik_indexed;")?;
+            forget_nik_index(&tx)?;
             tx.execute(
                 "INSERT INTO nik_index_key (id, fingerprint) VALUES (1, ?1) \
                  ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
@@ -238,4 +238,10 @@ impl RegistryStore for SqliteStore {
             ))
         })
     }
+}
+
+/// Forgets the NIK index and its key's fingerprint (derived data: the next refresh rebuilds it
+/// under whatever key the server holds).
+pub(super) fn forget_nik_index(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("DELETE FROM nik_index; DELETE FROM nik_indexed; DELETE FROM nik_index_key;")
 }
