@@ -390,6 +390,39 @@ pub struct PullPage {
     /// Which server state answered ([`ServerEpoch`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerEpoch>,
+    /// The Dinsos's settings for its devices ([`DeviceSettings`]), on every page; absent from
+    /// older servers (the device keeps what it has). Settings this device cannot read are
+    /// ignored rather than failing the page: a newer server never stops an older device's pull.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_settings"
+    )]
+    pub settings: Option<DeviceSettings>,
+}
+
+/// What a Dinsos configured on its server that its devices apply too: the monthly cut-off
+/// (`[month] cutoff_day`, the countdown on the home screen) and the `[dtsen]` choices (the
+/// revisit rule, the age limits). Sent in the pull rather than the login: a device logs in
+/// once, but it syncs every day, so a change on the server reaches every device at its next
+/// sync; older devices ignore the unknown field (`PullPage` does not deny unknown fields).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct DeviceSettings {
+    /// The last day of the month whose data counts for that month (1-28).
+    #[cfg_attr(feature = "openapi", schema(value_type = u8))]
+    pub cutoff_day: crate::month::period::CutOff,
+    /// The `[dtsen]` choices (docs/formats.md, "DTSEN choices").
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub dtsen: crate::dtsen::DtsenRules,
+}
+
+fn lenient_settings<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DeviceSettings>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// One change for the device. Items can repeat across pulls; applying one twice is harmless.
@@ -560,4 +593,54 @@ pub struct Health {
     pub status: String,
     pub version: String,
     pub protocol: u32,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_settings_ride_on_the_pull_page_and_never_fail_it() {
+        let mut settings = DeviceSettings {
+            cutoff_day: crate::month::period::CutOff::new(5).unwrap(),
+            ..Default::default()
+        };
+        settings.dtsen.pip_max_age = 25;
+        let page = PullPage {
+            items: Vec::new(),
+            next_cursor: "c".into(),
+            has_more: false,
+            server: None,
+            settings: Some(settings),
+        };
+        let json = serde_json::to_string(&page).unwrap();
+        assert!(json.contains("\"cutoff_day\":5"), "{json}");
+        assert_eq!(serde_json::from_str::<PullPage>(&json).unwrap(), page);
+
+        // An older server: no settings, the device keeps its own.
+        let old = r#"{"items":[],"next_cursor":"c","has_more":false}"#;
+        assert_eq!(
+            serde_json::from_str::<PullPage>(old).unwrap().settings,
+            None
+        );
+
+        // Settings this device cannot read (a cut-off it refuses, a field a newer server
+        // added to the strict DTSEN rules): the page and its items still arrive.
+        for unreadable in [
+            r#"{"cutoff_day":31}"#,
+            r#"{"cutoff_day":5,"dtsen":{"new_rule":1}}"#,
+            "null",
+        ] {
+            let json = format!(
+                r#"{{"items":[],"next_cursor":"c","has_more":false,"settings":{unreadable}}}"#
+            );
+            let page: PullPage = serde_json::from_str(&json).unwrap();
+            assert_eq!(page.settings, None, "{unreadable}");
+        }
+        // Fields a newer server adds beside the known ones are ignored.
+        let newer = r#"{"items":[],"next_cursor":"c","has_more":false,"settings":{"cutoff_day":9,"zone":"WITA"}}"#;
+        let page: PullPage = serde_json::from_str(newer).unwrap();
+        assert_eq!(page.settings.unwrap().cutoff_day.day(), 9);
+    }
 }

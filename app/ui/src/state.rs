@@ -147,6 +147,16 @@ pub struct HomeView {
     pub revisits: u64,
     pub last_sync_at: Option<String>,
     pub username: Option<String>,
+    /// The monthly cut-off as the core counts it (`Store::countdown`: the server's cut-off
+    /// day, the facilitator's own day); `None` when the store could not say.
+    pub countdown: Option<HomeCountdown>,
+}
+
+/// "Batas kirim: 17 Des, 3 hari lagi", both languages, as `pendata_shared::month` words it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeCountdown {
+    pub text: pendata_shared::text::Text,
+    pub days_left: i64,
 }
 
 /// The work list's filters and current page.

@@ -6,6 +6,8 @@
 #[path = "components/backup.rs"]
 mod backup;
 mod common;
+#[path = "components/countdown.rs"]
+mod countdown;
 #[path = "components/ground_check.rs"]
 mod ground_check;
 

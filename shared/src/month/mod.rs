@@ -8,3 +8,4 @@ pub mod desil;
 pub mod geo;
 pub mod period;
 pub mod pkh;
+pub mod zone;

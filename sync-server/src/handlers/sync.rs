@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use pendata_shared::dtsen::validate_family_batch;
 use pendata_shared::protocol::{
-    Change, PullPage, PushBatch, PushOutcome, PushRecord, PushResponse, PushResult,
+    Change, DeviceSettings, PullPage, PushBatch, PushOutcome, PushRecord, PushResponse, PushResult,
     DEFAULT_PAGE_SIZE, MAX_BATCH_RECORDS, MAX_PAGE_SIZE, PROTOCOL_VERSION,
 };
 use pendata_shared::questionnaire::UnknownQuestionnaire;
@@ -637,6 +637,10 @@ pub async fn pull(
         next_cursor: crate::epoch::encode_cursor(&state.epoch.timeline, page.last_seq),
         has_more: page.has_more,
         server: Some(state.epoch.info()),
+        settings: Some(DeviceSettings {
+            cutoff_day: state.config.month.cutoff_day,
+            dtsen: state.config.dtsen,
+        }),
     }))
 }
 

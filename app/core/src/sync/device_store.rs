@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::{
-    PullItem, PushRecord, PushResult, ReviewOutcome, ServerEpoch, UserInfo,
+    DeviceSettings, PullItem, PushRecord, PushResult, ReviewOutcome, ServerEpoch, UserInfo,
 };
 
 use super::{
@@ -123,6 +123,13 @@ impl SyncStore for DeviceSyncStore<'_> {
 
     fn note_server(&mut self, server: &ServerEpoch) -> Result<u64, StoreError> {
         self.device.store_mut().note_server(server).map_err(wrap)
+    }
+
+    fn apply_settings(&mut self, settings: &DeviceSettings) -> Result<(), StoreError> {
+        self.device
+            .store_mut()
+            .apply_device_settings(settings)
+            .map_err(wrap)
     }
 }
 

@@ -617,6 +617,9 @@ impl<S: SyncStore> Run<'_, S> {
                 }
             };
             self.store.apply_pull(&page.items, &page.next_cursor)?;
+            if let Some(settings) = &page.settings {
+                self.store.apply_settings(settings)?;
+            }
             self.report.pulled.pages += 1;
             for item in &page.items {
                 match item {

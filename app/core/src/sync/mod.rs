@@ -10,13 +10,16 @@
 use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::photos::LocalPhotoProblem;
-use pendata_shared::protocol::{Change, PullItem, PushRecord, PushResult, ServerEpoch};
+use pendata_shared::protocol::{
+    Change, DeviceSettings, PullItem, PushRecord, PushResult, ServerEpoch,
+};
 
 pub mod client;
 pub mod device_store;
 pub mod engine;
 pub mod plan;
 pub mod retry;
+pub mod settings;
 
 pub use crate::store::SetAside;
 pub use client::{ChunkOutcome, Client, ClientConfig, ClientError, Me};
@@ -132,6 +135,12 @@ pub trait SyncStore {
     /// Default: nothing is remembered or offered again.
     fn note_server(&mut self, _server: &ServerEpoch) -> Result<u64, StoreError> {
         Ok(0)
+    }
+
+    /// The server sent its settings for devices with a pull page (the cut-off, the `[dtsen]`
+    /// choices): keep them ([`settings`]). Default: ignored.
+    fn apply_settings(&mut self, _settings: &DeviceSettings) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 

@@ -363,6 +363,7 @@ async fn stub_pull(
         next_cursor: end.max(from).to_string(),
         has_more: end < all.len(),
         server: None,
+        settings: None,
     })
     .into_response()
 }

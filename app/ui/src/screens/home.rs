@@ -56,6 +56,14 @@ pub fn HomeScreen() -> Element {
                 },
                 {tr(lang, "home.sync_now")}
             }
+            // Below the sync button: what it is for, without moving it (tests/flow_window.rs
+            // clicks it by position).
+            if let Some(c) = home.countdown.as_ref() {
+                p { class: if c.days_left <= 3 { "countdown soon" } else { "countdown" },
+                    "data-t": tid("home-countdown"),
+                    {c.text.get(lang)}
+                }
+            }
             super::connection::ConnectionBox {}
         }
     }

@@ -3,7 +3,9 @@
 use pendata_core::store::{RecordState, SearchQuery, StoreError};
 
 use super::{Res, Worker};
-use crate::state::{HomeView, ListCounts, ListQuery, ListView, Update, PAGE_SIZE};
+use pendata_shared::text::Localized;
+
+use crate::state::{HomeCountdown, HomeView, ListCounts, ListQuery, ListView, Update, PAGE_SIZE};
 
 impl Worker {
     pub(super) fn load_home(&mut self) -> Res {
@@ -41,6 +43,17 @@ impl Worker {
             revisits,
             last_sync_at: s.last_sync_at.clone(),
             username: d.store().username().map(str::to_string),
+            countdown: match d.store().countdown(chrono::Utc::now()) {
+                Ok(c) => Some(HomeCountdown {
+                    text: c.text(),
+                    days_left: c.days_left,
+                }),
+                Err(e) => {
+                    // Beranda still shows everything else; the cause goes to the log.
+                    tracing::warn!(code = e.code(), "countdown unavailable");
+                    None
+                }
+            },
         };
         self.emit(Update::Home(home));
         Ok(())
