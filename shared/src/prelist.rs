@@ -101,21 +101,23 @@ struct Row {
     assigned_to: Option<String>,
 }
 
-pub(crate) fn opt(s: &str) -> Option<String> {
+/// The trimmed value, `None` when empty.
+pub fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// The checks of one CSV field, shared by the prelist and the ground-check list. Each returns
+/// The checks of one CSV field, shared by the prelist, the ground-check list and the server's
+/// case import (`pendata-server import-cases`). Each returns
 /// the reason in both languages, never quoting the value (it may be a NIK).
-pub(crate) mod field {
+pub mod field {
     use chrono::NaiveDate;
 
     use super::{is_valid_username, opt, USERNAME_RULE};
     use crate::nik::{parse_kk, parse_nik};
     use crate::Wilayah;
 
-    pub(crate) fn desa_code(v: &str) -> Result<String, String> {
+    pub fn desa_code(v: &str) -> Result<String, String> {
         if Wilayah::embedded().is_village(v) {
             Ok(v.to_owned())
         } else {
@@ -123,7 +125,7 @@ pub(crate) mod field {
         }
     }
 
-    pub(crate) fn rt_rw(v: &str, name: &str) -> Result<Option<String>, String> {
+    pub fn rt_rw(v: &str, name: &str) -> Result<Option<String>, String> {
         match opt(v) {
             Some(v) if v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) => {
                 Err(format!("{name}: paling banyak 3 angka (at most 3 digits)"))
@@ -132,14 +134,14 @@ pub(crate) mod field {
         }
     }
 
-    pub(crate) fn address(v: &str) -> Result<String, String> {
+    pub fn address(v: &str) -> Result<String, String> {
         if v.chars().count() > 200 {
             return Err("address: paling banyak 200 karakter (at most 200 characters)".into());
         }
         Ok(v.to_owned())
     }
 
-    pub(crate) fn kk_number(v: &str, today: NaiveDate) -> Result<Option<String>, String> {
+    pub fn kk_number(v: &str, today: NaiveDate) -> Result<Option<String>, String> {
         let kk = opt(v);
         if let Some(kk) = &kk {
             parse_kk(kk, today)
@@ -148,7 +150,7 @@ pub(crate) mod field {
         Ok(kk)
     }
 
-    pub(crate) fn name(v: &str) -> Result<String, String> {
+    pub fn name(v: &str) -> Result<String, String> {
         if v.is_empty() || v.chars().count() > 100 {
             return Err(
                 "name: wajib diisi, paling banyak 100 karakter (required, at most 100 characters)"
@@ -158,7 +160,7 @@ pub(crate) mod field {
         Ok(v.to_owned())
     }
 
-    pub(crate) fn nik(v: &str, today: NaiveDate) -> Result<Option<String>, String> {
+    pub fn nik(v: &str, today: NaiveDate) -> Result<Option<String>, String> {
         let nik = opt(v);
         if let Some(n) = &nik {
             parse_nik(n, today, None)
@@ -167,7 +169,7 @@ pub(crate) mod field {
         Ok(nik)
     }
 
-    pub(crate) fn birth_date(v: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    pub fn birth_date(v: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
         match opt(v) {
             None => Ok(None),
             Some(v) => Ok(Some(
@@ -181,7 +183,7 @@ pub(crate) mod field {
         }
     }
 
-    pub(crate) fn code(v: &str, name: &str) -> Result<Option<u8>, String> {
+    pub fn code(v: &str, name: &str) -> Result<Option<u8>, String> {
         match opt(v) {
             None => Ok(None),
             Some(v) => v
@@ -191,7 +193,7 @@ pub(crate) mod field {
         }
     }
 
-    pub(crate) fn assigned_to(v: &str) -> Result<Option<String>, String> {
+    pub fn assigned_to(v: &str) -> Result<Option<String>, String> {
         let u = opt(v);
         if let Some(u) = &u {
             if !is_valid_username(u) {

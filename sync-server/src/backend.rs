@@ -13,7 +13,9 @@ use crate::store::postgres::{PgChunkStaging, PgLoginLimiter, PgStore};
 use crate::store::s3::{self, S3BlobStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::web::WebSessionStore;
-use crate::store::{AccountStore, BlobLimits, BlobStore, RecordStore, RegistryStore, RestoreStore};
+use crate::store::{
+    AccountStore, BlobLimits, BlobStore, CaseStore, RecordStore, RegistryStore, RestoreStore,
+};
 use crate::ServerError;
 
 /// The database behind the stores.
@@ -31,6 +33,8 @@ pub struct Backend {
     pub records: Arc<dyn RecordStore>,
     pub restores: Arc<dyn RestoreStore>,
     pub registry: Arc<dyn RegistryStore>,
+    /// Case work (issue 21 §1).
+    pub cases: Arc<dyn CaseStore>,
     pub web_sessions: Arc<dyn WebSessionStore>,
     pub limiter: Arc<dyn LoginLimit>,
 }
@@ -50,6 +54,7 @@ impl Backend {
                     records: db.clone(),
                     restores: db.clone(),
                     registry: db.clone(),
+                    cases: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(LoginLimiter::new(max_failures, window)),
                     database: Database::Sqlite(db),
@@ -66,6 +71,7 @@ impl Backend {
                     records: db.clone(),
                     restores: db.clone(),
                     registry: db.clone(),
+                    cases: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(PgLoginLimiter::new(db.clone(), max_failures, window)),
                     database: Database::Postgres(db),

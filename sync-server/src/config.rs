@@ -183,6 +183,8 @@ pub struct FileConfig {
     pub dtsen: pendata_shared::dtsen::DtsenRules,
     /// The monthly cycle (`[month] cutoff_day = 17`).
     pub month: pendata_shared::month::period::MonthRules,
+    /// Case work: due days, graduasi target (`[cases]`, `crate::cases::rules`).
+    pub cases: crate::cases::rules::CaseRules,
 }
 
 impl FileConfig {
@@ -198,7 +200,9 @@ impl FileConfig {
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        let file: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        file.cases.check().map_err(str::to_owned)?;
+        Ok(file)
     }
 }
 
@@ -221,6 +225,8 @@ pub struct Config {
     pub dtsen: pendata_shared::dtsen::DtsenRules,
     /// The monthly cycle: its cut-off day (`[month]` in the config file).
     pub month: pendata_shared::month::period::MonthRules,
+    /// Case work (`[cases]` in the config file).
+    pub cases: crate::cases::rules::CaseRules,
     /// `None`: the embedded SQLite database (`data_dir/pendata.db`).
     pub database_url: Option<DatabaseUrl>,
     /// `None`: the photo folder (`data_dir/photos`).
@@ -262,6 +268,7 @@ impl Config {
             limits: file.limits,
             dtsen: file.dtsen,
             month: file.month,
+            cases: file.cases,
             database_url,
             blob_url,
             web_dir: file.web_dir.or_else(default_web_dir),
@@ -281,6 +288,7 @@ impl Config {
             limits: Limits::default(),
             dtsen: pendata_shared::dtsen::DtsenRules::default(),
             month: pendata_shared::month::period::MonthRules::default(),
+            cases: crate::cases::rules::CaseRules::default(),
             database_url: None,
             blob_url: None,
             web_dir: None,

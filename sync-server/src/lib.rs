@@ -19,6 +19,7 @@ use std::time::Duration;
 pub mod auth;
 pub mod backend;
 pub mod backup;
+pub mod cases;
 pub mod config;
 pub mod dashboard;
 pub mod desil_import;

@@ -65,6 +65,11 @@ impl Cell {
                     .map_err(|_| "a text that is not an RFC 3339 time".to_owned())?
                     .with_timezone(&Utc),
             ),
+            (Kind::Date, Cell::Null) => Box::new(None::<chrono::NaiveDate>),
+            (Kind::Date, Cell::Text(s)) => Box::new(
+                chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                    .map_err(|_| "a text that is not a YYYY-MM-DD day".to_owned())?,
+            ),
             (Kind::Bytea, Cell::Null) => Box::new(None::<Vec<u8>>),
             (Kind::Bytea, Cell::Blob(b)) => Box::new(b),
             (Kind::PackedChange, Cell::Blob(b)) => {

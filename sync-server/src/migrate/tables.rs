@@ -19,6 +19,8 @@ pub(super) enum Kind {
     Uuid,
     /// An RFC 3339 time kept as text in SQLite (milliseconds; PostgreSQL keeps microseconds).
     Time,
+    /// A `YYYY-MM-DD` day kept as text in SQLite.
+    Date,
     Bytea,
     /// A revision's change: packed bytes as they are, or a JSON text (rows written before
     /// SQLite migration 0005) packed here, since PostgreSQL keeps only the packed form.
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Text => "text",
             Kind::Uuid => "uuid",
             Kind::Time => "timestamptz",
+            Kind::Date => "date",
             Kind::Bytea | Kind::PackedChange => "bytea",
         }
     }
@@ -310,6 +313,34 @@ pub(super) const TABLES: &[Table] = &[
         order_by: "kk_number",
         on_conflict: OnConflict::Update {
             key: &["kk_number"],
+            skip: &[],
+        },
+        identity: None,
+    },
+    Table {
+        name: "cases",
+        columns: &[
+            ("id", "id", Uuid),
+            ("kind", "kind", Text),
+            ("source_id", "source_id", Text),
+            ("source", "source", Text),
+            ("desa_code", "desa_code", Text),
+            ("assigned_to", "assigned_to", Text),
+            ("due_date", "due_date", Date),
+            ("created_at", "created_at", Time),
+            ("created_by", "created_by", Text),
+            ("subject", "subject", Text),
+            ("decision", "decision", Text),
+            ("letter_no", "letter_no", Text),
+            ("letter_date", "letter_date", Date),
+            ("update_due", "update_due", Date),
+            ("refusal_reason", "refusal_reason", Text),
+            ("decided_by", "decided_by", Text),
+            ("decided_at", "decided_at", Time),
+        ],
+        order_by: "id",
+        on_conflict: OnConflict::Update {
+            key: &["id"],
             skip: &[],
         },
         identity: None,

@@ -39,6 +39,9 @@ mod sqlite {
     mod registry {
         crate::registry_contract_tests!(super::factory);
     }
+    mod cases {
+        crate::case_contract_tests!(super::factory);
+    }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);
     }
@@ -160,6 +163,9 @@ pub(crate) mod postgres {
     }
     mod registry {
         crate::registry_contract_tests!(super::factory);
+    }
+    mod cases {
+        crate::case_contract_tests!(super::factory);
     }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);

@@ -29,6 +29,7 @@ pub use pendata_shared::Sha256Hex as ShaHex;
 
 mod accounts;
 mod blobs;
+pub mod cases;
 pub mod files;
 mod ground_check;
 pub mod packed;
@@ -43,12 +44,18 @@ pub mod web;
 #[cfg(test)]
 mod backend_tests;
 #[cfg(any(test, feature = "test-support"))]
+pub mod case_contract;
+#[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 #[cfg(any(test, feature = "test-support"))]
 pub mod registry_contract;
 
 pub use accounts::*;
 pub use blobs::*;
+pub use cases::{
+    CaseImportSummary, CaseKind, CaseQuery, CaseRow, CaseStore, DecideError, NewCase, PbiDecision,
+    PbiOutcome,
+};
 pub use ground_check::*;
 pub use records::*;
 pub use registry::{

@@ -26,6 +26,7 @@ use super::StoreError;
 
 mod accounts;
 mod blob_staging;
+mod cases;
 mod ground_check;
 mod limiter;
 mod lineage;
@@ -67,6 +68,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_nik_index",
         include_str!("../../../migrations/postgres/0005_nik_index.sql"),
+    ),
+    (
+        "0006_cases",
+        include_str!("../../../migrations/postgres/0006_cases.sql"),
     ),
 ];
 

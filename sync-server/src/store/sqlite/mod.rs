@@ -19,6 +19,7 @@ use super::{lock, StoreError};
 use checkpoint::Checkpointer;
 
 mod accounts;
+mod cases;
 mod checkpoint;
 mod ground_check;
 mod lineage;
@@ -84,6 +85,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_nik_index",
         include_str!("../../../migrations/0010_nik_index.sql"),
     ),
+    (
+        "0011_cases",
+        include_str!("../../../migrations/0011_cases.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -135,6 +140,9 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
             if *name == "0008_ground_check_progress" {
                 // Families stored before it: their changes are packed, SQL cannot read them.
                 ground_check::backfill(&tx)?;
+            }
+            if *name == "0011_cases" {
+                cases::widen_checks(&tx)?;
             }
             tx.pragma_update(None, "user_version", target)?;
         }
