@@ -229,6 +229,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("photo.view", "Lihat", "View"),
     ("photo.close", "Tutup", "Close"),
     ("photo.missing", "belum ada", "missing"),
+    ("photo.optional", "(opsional)", "(optional)"),
     (
         "review.errors",
         "Kesalahan (harus diperbaiki)",

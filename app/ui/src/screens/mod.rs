@@ -15,6 +15,7 @@ use crate::widgets::tid;
 mod backup;
 pub mod connection;
 mod enrol;
+pub mod finalize;
 pub mod ground_check;
 mod home;
 pub mod household;

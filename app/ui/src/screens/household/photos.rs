@@ -7,7 +7,7 @@ use pendata_shared::{Household, PhotoKind};
 
 use crate::i18n::{pick, tr};
 use crate::service::{Intent, Service};
-use crate::state::AppState;
+use crate::state::{AppState, PhotoThumb};
 use crate::widgets::{findings_at, tid};
 
 /// The photo checklist of a household (kinds and whether each is present): pure, no I/O.
@@ -36,7 +36,6 @@ pub fn PhotoChecklist(household: Household) -> Element {
 #[component]
 pub fn PhotosStep() -> Element {
     let state = use_context::<Signal<AppState>>();
-    let svc = use_context::<Service>();
     let s = state.read();
     let lang = s.lang;
     let Some(view) = s.form.clone() else {
@@ -48,30 +47,7 @@ pub fn PhotosStep() -> Element {
     rsx! {
         div { class: "photos",
             PhotoChecklist { household: view.household.clone() }
-            div { class: "thumbs",
-                for (kind, present) in items {
-                    div { key: "{kind}", class: "thumb",
-                        p { strong { "{kind.stereotype()}" } " " {pick(lang, (kind.label_id(), kind.label_en()))} }
-                        {
-                            let thumb = view.photos.iter().find(|p| p.kind == kind.stereotype()).cloned();
-                            match thumb {
-                                Some(t) => rsx! {
-                                    img { src: "{t.data_url}", alt: "{kind.stereotype()}", "data-t": tid(&format!("thumb-{}", kind.stereotype())) }
-                                    button { "data-t": tid(&format!("photo-view-{}", kind.stereotype())),
-                                        onclick: {
-                                            let svc = svc.clone();
-                                            move |_| svc.send(Intent::ViewPhoto(t.sha256.clone()))
-                                        },
-                                        {tr(lang, "photo.view")}
-                                    }
-                                },
-                                None => rsx! { p { class: "missing", {tr(lang, "photo.missing")} } },
-                            }
-                        }
-                        PhotoInputs { kind, present }
-                    }
-                }
-            }
+            PhotoSlots { slots: items.into_iter().map(|(kind, present)| PhotoSlot { kind, present, required: true }).collect(), photos: view.photos.clone() }
             for f in photo_findings {
                 p { class: "finding error", {f.message_in(lang).to_string()} }
             }
@@ -94,7 +70,6 @@ fn open_record(s: &AppState) -> Option<pendata_shared::HouseholdId> {
 #[component]
 pub fn VisitPhotos() -> Element {
     let state = use_context::<Signal<AppState>>();
-    let svc = use_context::<Service>();
     let s = state.read();
     let lang = s.lang;
     let Some(view) = s.visit.clone() else {
@@ -114,36 +89,64 @@ pub fn VisitPhotos() -> Element {
             div { class: "photo-checklist",
                 p { class: "count", "data-t": tid("photo-count"), "Foto {done}/{total}" }
             }
-            div { class: "thumbs",
-                for (kind, present) in items {
-                    div { key: "{kind}", class: "thumb",
-                        p { class: if present { "done" } else { "missing" },
-                            span { class: "mark", if present { "✓ " } else { "✗ " } }
-                            strong { "{kind.stereotype()}" } " " {pick(lang, (kind.label_id(), kind.label_en()))} }
-                        {
-                            let thumb = view.photos.iter().find(|p| p.kind == kind.stereotype()).cloned();
-                            match thumb {
-                                Some(t) => rsx! {
-                                    img { src: "{t.data_url}", alt: "{kind.stereotype()}", "data-t": tid(&format!("thumb-{}", kind.stereotype())) }
-                                    button { "data-t": tid(&format!("photo-view-{}", kind.stereotype())),
-                                        onclick: {
-                                            let svc = svc.clone();
-                                            move |_| svc.send(Intent::ViewPhoto(t.sha256.clone()))
-                                        },
-                                        {tr(lang, "photo.view")}
-                                    }
-                                },
-                                None => rsx! { p { class: "missing", {tr(lang, "photo.missing")} } },
-                            }
-                        }
-                        PhotoInputs { kind, present }
-                    }
-                }
-            }
+            PhotoSlots { slots: items.into_iter().map(|(kind, present)| PhotoSlot { kind, present, required: true }).collect(), photos: view.photos.clone(), marks: true }
             for f in photo_findings {
                 p { class: "finding error", {f.message_in(lang).to_string()} }
             }
             CameraNote {}
+        }
+    }
+}
+
+/// One place for a photo in a checklist.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhotoSlot {
+    pub kind: PhotoKind,
+    pub present: bool,
+    /// Whether the record cannot be final without it (else it says *opsional*).
+    pub required: bool,
+}
+
+/// The photos of the record on screen, one slot per kind: its thumbnail (*Lihat* opens it full
+/// size) or *belum ada*, and how to take it. `marks`: a ✓/✗ before each kind (when the slots
+/// are the whole checklist, without [`PhotoChecklist`] above them).
+#[component]
+pub fn PhotoSlots(
+    slots: Vec<PhotoSlot>,
+    photos: Vec<PhotoThumb>,
+    #[props(default)] marks: bool,
+) -> Element {
+    let state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let lang = state.read().lang;
+    rsx! {
+        div { class: "thumbs",
+            for PhotoSlot { kind, present, required } in slots {
+                div { key: "{kind}", class: "thumb",
+                    p { class: if !marks { "" } else if present { "done" } else { "missing" },
+                        if marks { span { class: "mark", if present { "✓ " } else { "✗ " } } }
+                        strong { "{kind.stereotype()}" } " " {pick(lang, (kind.label_id(), kind.label_en()))}
+                        if !required { " " span { class: "optional", {tr(lang, "photo.optional")} } }
+                    }
+                    {
+                        let thumb = photos.iter().find(|p| p.kind == kind.stereotype()).cloned();
+                        match thumb {
+                            Some(t) => rsx! {
+                                img { src: "{t.data_url}", alt: "{kind.stereotype()}", "data-t": tid(&format!("thumb-{}", kind.stereotype())) }
+                                button { "data-t": tid(&format!("photo-view-{}", kind.stereotype())),
+                                    onclick: {
+                                        let svc = svc.clone();
+                                        move |_| svc.send(Intent::ViewPhoto(t.sha256.clone()))
+                                    },
+                                    {tr(lang, "photo.view")}
+                                }
+                            },
+                            None => rsx! { p { class: "missing", {tr(lang, "photo.missing")} } },
+                        }
+                    }
+                    PhotoInputs { kind, present }
+                }
+            }
         }
     }
 }

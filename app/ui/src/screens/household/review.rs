@@ -1,13 +1,11 @@
-//! Step Periksa & final: findings, finalize (or confirm warnings), reopen, notes and delete.
+//! Step Periksa & final: findings, finalize (or confirm warnings), reopen
+//! ([`FinalizeBox`](crate::screens::finalize::FinalizeBox)), then the notes and delete.
 
 use dioxus::prelude::*;
-use pendata_core::store::RecordState;
-use pendata_shared::{Finding, Severity};
 
-use crate::i18n::tr;
-use crate::service::{Intent, Service};
+use crate::screens::finalize::FinalizeBox;
+use crate::service::Service;
 use crate::state::AppState;
-use crate::widgets::tid;
 
 #[component]
 pub fn ReviewStep() -> Element {
@@ -19,58 +17,10 @@ pub fn ReviewStep() -> Element {
         return rsx! {};
     };
     drop(s);
-    let id = view.household.id;
-    let errors: Vec<&Finding> = view
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    let warnings: Vec<&Finding> = view
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .collect();
-    let is_final = matches!(
-        view.state,
-        RecordState::Final | RecordState::Queued | RecordState::Sent | RecordState::Approved
-    );
-    let svc2 = svc.clone();
-    let svc3 = svc.clone();
     rsx! {
         div { class: "review",
-            if view.findings.is_empty() {
-                p { {tr(lang, "review.none")} }
-            }
-            if !errors.is_empty() {
-                h3 { {tr(lang, "review.errors")} }
-                ul { "data-t": tid("review-errors"),
-                    for f in errors.iter() {
-                        li { class: "finding error", "{f.path}: {f.message_in(lang)}" }
-                    }
-                }
-            }
-            if !warnings.is_empty() {
-                h3 { {tr(lang, "review.warnings")} }
-                ul { "data-t": tid("review-warnings"),
-                    for f in warnings.iter() {
-                        li { class: "finding warning", "{f.path}: {f.message_in(lang)}" }
-                    }
-                }
-            }
-            if is_final {
-                p { class: "notice", "data-t": tid("review-final"), {tr(lang, "review.done")} }
-                if view.state == RecordState::Final {
-                    button { "data-t": tid("review-reopen"), onclick: move |_| svc2.send(Intent::Reopen(id)), {tr(lang, "review.reopen")} }
-                }
-            } else if !errors.is_empty() {
-                p { class: "finding error", "data-t": tid("review-blocked"), {tr(lang, "review.blocked")} }
-                button { class: "primary", disabled: true, "data-t": tid("review-finalize"), {tr(lang, "review.finalize")} }
-            } else if !warnings.is_empty() {
-                button { class: "primary", "data-t": tid("review-confirm"), onclick: move |_| svc.send(Intent::Finalize(id)), {tr(lang, "review.confirm")} }
-            } else {
-                button { class: "primary", "data-t": tid("review-finalize"), onclick: move |_| svc.send(Intent::Finalize(id)), {tr(lang, "review.finalize")} }
-            }
-            {super::rows::notes_field(&svc3, &view, lang)}
+            FinalizeBox { id: view.household.id, findings: view.findings.clone(), state: view.state }
+            {super::rows::notes_field(&svc, &view, lang)}
             crate::screens::proposal::DeleteBox {}
         }
     }
