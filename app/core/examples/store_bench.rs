@@ -1,6 +1,10 @@
-//! Store benchmark: 20,000 households with 100,000 members, then search and autosave latency.
+//! Store benchmark: 20,000 households with 100,000 members, then search and autosave latency;
+//! and 20,000 prelist assignments of 5 members pulled into the same store, then the work list's
+//! first page, a page 200 pages in, its search and its counts (what the app does on every list
+//! and every search, `worklist_*`).
 //! `cargo run --release -p pendata-core --example store_bench [-- DIR] [--keep]`; prints JSON.
-//! The anchor is a full-table LIKE scan measured in the same run.
+//! The anchors are full-table LIKE scans measured in the same run (for the work list: the
+//! query it ran before migration 0004, a LIKE over each assignment's JSON sorted by head name).
 //!
 //! `--keep` (or `PENDATA_BENCH_KEEP=1`) keeps DIR for the desktop app benchmark
 //! (`scripts/bench-app`): the key file then uses the real KDF parameters
@@ -226,6 +230,8 @@ fn main() -> anyhow::Result<()> {
     }
     autosave.sort();
 
+    let worklist = worklist(store, &mut rng, &queries)?;
+
     let out = serde_json::json!({
         "households": HOUSEHOLDS,
         "members": HOUSEHOLDS * MEMBERS_PER_HOUSEHOLD,
@@ -242,6 +248,7 @@ fn main() -> anyhow::Result<()> {
         "db_bytes": std::fs::metadata(dir.join(pendata_core::store::STORE_FILE)).map(|m| m.len()).unwrap_or(0),
         "kdf": { "m_kib": kdf.m_kib, "t": kdf.t, "p": kdf.p,
                  "real": kdf == pendata_core::crypto::KdfParams::default() },
+        "worklist": worklist,
         "kept_dir": keep.then(|| dir.display().to_string()),
         "pin": keep.then_some(BENCH_PIN),
     });
@@ -251,4 +258,156 @@ fn main() -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(())
+}
+
+/// The work list over 20,000 prelist assignments: pulled in pages of 1,000 as a sync does, then
+/// timed (first page, page 200 through cursors, searches, counts) beside the pre-0004 query.
+fn worklist(
+    store: &mut pendata_core::store::Store,
+    rng: &mut Rng,
+    queries: &[String],
+) -> anyhow::Result<serde_json::Value> {
+    use pendata_core::store::WorkListCursor;
+    use pendata_shared::protocol::{Assignment, AssignmentKind, PrelistMember, PullItem};
+    let desas = ["3201022001", "3201022002", "3201022003", "3201022004"];
+    let t0 = Instant::now();
+    let mut heads = Vec::new();
+    for chunk in 0..HOUSEHOLDS / 1000 {
+        let mut page = Vec::with_capacity(1000);
+        for i in 0..1000 {
+            let desa = desas[rng.below(desas.len())];
+            let family = word(rng);
+            let members: Vec<PrelistMember> = (0..MEMBERS_PER_HOUSEHOLD)
+                .map(|_| PrelistMember {
+                    name: format!("{} {}", word(rng), family),
+                    nik: Some(digits(rng, &desa[..6], 16)),
+                    relation_to_head: None,
+                    sex: None,
+                    birth_date: None,
+                    family_no: Some(1),
+                })
+                .collect();
+            if chunk == 0 {
+                heads.push(members[0].name.clone());
+            }
+            page.push(PullItem::Assignment(Assignment {
+                kind: AssignmentKind::Verivali,
+                programme: None,
+                desil: None,
+                building_no: None,
+                household_id: pendata_shared::HouseholdId::new(),
+                prelist_id: format!("BENCH-{chunk:02}{i:04}"),
+                desa_code: desa.into(),
+                rt: Some("001".into()),
+                rw: Some("002".into()),
+                address: format!(
+                    "{} No. {}",
+                    STREETS[rng.below(STREETS.len())],
+                    rng.below(200)
+                ),
+                head_name: members[0].name.clone(),
+                families: vec![Family {
+                    family_no: 1,
+                    kk_number: digits(rng, desa, 16),
+                }],
+                members,
+                assigned_to: None,
+                active: true,
+                updated_at: chrono::Utc::now(),
+            }));
+        }
+        store.apply_pull_page(&page, &format!("bench-{chunk}"))?;
+    }
+    let pull_s = t0.elapsed().as_secs_f64();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+
+    let mut first = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let rows = store.unopened_assignments(None, None, None, 50)?;
+        first.push(t.elapsed());
+        anyhow::ensure!(rows.len() == 50, "a full first page");
+    }
+    first.sort();
+    // Page 200 of 400: walk there by cursor, time the last page.
+    let mut after: Option<WorkListCursor> = None;
+    let mut deep = Duration::ZERO;
+    for _ in 0..200 {
+        let t = Instant::now();
+        let rows = store.unopened_assignments(None, None, after.as_ref(), 50)?;
+        deep = t.elapsed();
+        after = rows.last().map(WorkListCursor::after);
+    }
+    // The same queries as the households' search (prefixes, two words, NIK prefixes), and full
+    // head names as the web benchmark types them.
+    let mut texts: Vec<String> = queries.to_vec();
+    texts.extend(heads.iter().take(100).cloned());
+    let mut search = Vec::new();
+    let mut count = Vec::new();
+    let mut slow = Vec::new();
+    let mut hits = 0usize;
+    for (i, q) in texts.iter().enumerate() {
+        let desa = (i % 5 == 0).then_some(desas[i % desas.len()]);
+        let t = Instant::now();
+        hits += store.unopened_assignments(Some(q), desa, None, 50)?.len();
+        search.push(t.elapsed());
+        let t = Instant::now();
+        let n = store.count_unopened_assignments(Some(q), desa)?;
+        count.push(t.elapsed());
+        slow.push((
+            search[search.len() - 1],
+            count[count.len() - 1],
+            q.clone(),
+            desa,
+            n,
+        ));
+    }
+    search.sort();
+    count.sort();
+    slow.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let slowest: Vec<String> = slow
+        .iter()
+        .take(5)
+        .map(|(s, c, q, d, n)| {
+            format!(
+                "{q:?} {d:?}: page {:.2} ms, count {:.2} ms, {n} matches",
+                ms(*s),
+                ms(*c)
+            )
+        })
+        .collect();
+    let t = Instant::now();
+    let total = store.count_unopened_assignments(None, None)?;
+    let count_all = t.elapsed();
+    // Anchor: the list's query before migration 0004 (LIKE over the JSON, sorted by head name).
+    let mut scan = Vec::new();
+    for q in texts.iter().take(20) {
+        let t = Instant::now();
+        let mut stmt = store.connection().prepare_cached(
+            "SELECT a.content FROM assignments a WHERE a.active = 1 AND a.content LIKE ?1
+               AND NOT EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id)
+             ORDER BY a.head_name, a.household_id LIMIT 50",
+        )?;
+        let n = stmt
+            .query_map([format!("%{q}%")], |r| r.get::<_, String>(0))?
+            .count();
+        scan.push(t.elapsed());
+        hits += n;
+    }
+    scan.sort();
+    Ok(serde_json::json!({
+        "assignments": HOUSEHOLDS,
+        "pull_seconds": pull_s,
+        "unopened_total": total,
+        "first_page_p50_ms": pct(&first, 0.5),
+        "page_200_ms": ms(deep),
+        "search_queries": texts.len(),
+        "search_p50_ms": pct(&search, 0.5),
+        "search_p99_ms": pct(&search, 0.99),
+        "count_p99_ms": pct(&count, 0.99),
+        "count_all_ms": ms(count_all),
+        "anchor_like_scan_p50_ms": pct(&scan, 0.5),
+        "hits_total": hits,
+        "slowest_searches": slowest,
+    }))
 }

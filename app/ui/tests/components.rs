@@ -333,12 +333,21 @@ fn the_work_list_pages_searches_and_opens_20000_prelist_households() {
     let html = app.wait_text("Kepala 00050");
     assert!(!html.contains("Kepala 00049"));
     assert!(html.contains("Halaman 2"));
-    // Search (text in the prelist record) and the desa filter.
+    // Pages start after the last row of the page before (keyset), back and forth.
+    app.click("list-next");
+    let html = app.wait_text("Kepala 00100");
+    assert!(!html.contains("Kepala 00099") && !html.contains("Kepala 00150"));
+    app.click("list-prev");
+    let html = app.wait_for("page 2 again", |h| h.contains("Halaman 2"));
+    assert!(html.contains("Kepala 00050") && !html.contains("Kepala 00100"));
+    // Search (each word a prefix of a word of the prelist household, as in the households'
+    // search: "Kepala 1234*" and "Kepala 01234", whose address is "no. 1234") and the desa filter.
     app.change("list-search", "Kepala 1234");
     let html = app.wait_for("search result", |h| {
         h.contains("Kepala 12340") && !h.contains("Kepala 00000")
     });
-    assert_eq!(html.matches("data-t=\"open-prelist-").count(), 10, "{html}");
+    assert_eq!(html.matches("data-t=\"open-prelist-").count(), 11, "{html}");
+    assert!(html.contains("open-prelist-3201022001-01234"));
     app.change("list-desa", "3201022002");
     let html = app.wait_for("desa filter", |h| !h.contains("Kepala 12340"));
     assert_eq!(html.matches("data-t=\"open-prelist-").count(), 5, "{html}");

@@ -6,7 +6,7 @@ use pendata_shared::dtsen::FamilyRecord;
 use pendata_shared::model::Location;
 use pendata_shared::protocol::{Assignment, AssignmentKind};
 use pendata_shared::{Household, HouseholdId, Member, RecordKind};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 
 use super::content::{Record, RecordContent};
 use super::rows::{insert_record, load_row};
@@ -89,67 +89,6 @@ impl Store {
     pub fn assignment(&self, household_id: HouseholdId) -> Result<Assignment> {
         assignment_in(&self.conn, &household_id.to_string())
     }
-
-    /// One page of the active assignments not yet opened as a household (the work list of
-    /// the app), by head name. `text` matches any part of the assignment (name, prelist id,
-    /// address, numbers), case-insensitively for ASCII; `desa_code` keeps one desa.
-    pub fn unopened_assignments(
-        &self,
-        text: Option<&str>,
-        desa_code: Option<&str>,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<Assignment>> {
-        let pattern = like_pattern(text);
-        let sql = format!(
-            "SELECT a.content FROM assignments a {UNOPENED_WHERE}
-             ORDER BY a.head_name, a.household_id LIMIT ?3 OFFSET ?4"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![desa_code, pattern, i64::from(limit), i64::from(offset)],
-            |r| r.get::<_, String>(0),
-        )?;
-        let mut out = Vec::new();
-        for row in rows {
-            out.push(serde_json::from_str(&row?).map_err(|e| StoreError::Corrupt(e.to_string()))?);
-        }
-        Ok(out)
-    }
-
-    /// How many active assignments [`unopened_assignments`](Self::unopened_assignments) would
-    /// list over all its pages (same `text` and `desa_code` rules).
-    pub fn count_unopened_assignments(
-        &self,
-        text: Option<&str>,
-        desa_code: Option<&str>,
-    ) -> Result<u64> {
-        let pattern = like_pattern(text);
-        let n: i64 = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM assignments a {UNOPENED_WHERE}"
-            ))?
-            .query_row(params![desa_code, pattern], |r| r.get(0))?;
-        Ok(n.max(0) as u64)
-    }
-}
-
-/// The filter of [`Store::unopened_assignments`] and its count: active, not yet opened as a
-/// household, `?1` a desa code or NULL, `?2` a [`like_pattern`] or NULL.
-const UNOPENED_WHERE: &str = "WHERE a.active = 1 AND (?1 IS NULL OR a.desa_code = ?1)
-               AND (?2 IS NULL OR a.content LIKE ?2 ESCAPE '\\')
-               AND NOT EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id)";
-
-/// `%text%` with LIKE's wildcards escaped (`\` is the escape), or `None` for no or blank text.
-fn like_pattern(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
-        let escaped = t
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    })
 }
 
 fn assignment_in(conn: &rusqlite::Connection, id: &str) -> Result<Assignment> {

@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_ground_check",
         include_str!("../../migrations/0003_ground_check.sql"),
     ),
+    (
+        "0004_assignment_worklist",
+        include_str!("../../migrations/0004_assignment_worklist.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

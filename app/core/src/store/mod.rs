@@ -33,6 +33,7 @@ mod search;
 mod state;
 mod sync;
 mod unsent;
+mod worklist;
 mod writing;
 
 use std::collections::BTreeMap;
@@ -56,6 +57,7 @@ pub use photo_problems::{PhotoProblemRow, SetAside};
 pub use search::{HouseholdSummary, SearchQuery};
 pub use state::RecordState;
 pub use sync::{ConflictRow, PendingRow, PullSummary, PushSummary, RejectedPush};
+pub use worklist::WorkListCursor;
 
 /// Result of store operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

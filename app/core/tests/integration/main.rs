@@ -20,6 +20,7 @@ mod store_ground_check;
 mod store_lifecycle;
 mod store_reoffer;
 mod store_search;
+mod store_worklist;
 mod sync_engine;
 mod tls;
 mod unsent;

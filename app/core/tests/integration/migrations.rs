@@ -12,6 +12,7 @@ const FROZEN: &[(u32, &str)] = &[
     (1, include_str!("schemas/v1.sql")),
     (2, include_str!("schemas/v2.sql")),
     (3, include_str!("schemas/v3.sql")),
+    (4, include_str!("schemas/v4.sql")),
 ];
 
 fn schema(conn: &Connection) -> Vec<(String, String)> {
@@ -244,7 +245,10 @@ fn a_schema_2_store_with_dtks_work_upgrades_untouched() {
         .unwrap();
     }
     let mut s = Store::open(&path, &key).unwrap();
-    assert_eq!(migrations::version(s.connection()).unwrap(), 3);
+    assert_eq!(
+        migrations::version(s.connection()).unwrap(),
+        migrations::LATEST_VERSION
+    );
     let info = s.record(h.id).unwrap();
     assert_eq!(info.state, RecordState::Queued);
     assert_eq!(info.questionnaire, pendata_shared::Questionnaire::DtksBdt);
@@ -279,4 +283,98 @@ fn a_schema_2_store_with_dtks_work_upgrades_untouched() {
     let f = s.open_ground_check(gc_id).unwrap();
     assert_eq!(f.members[0].name, "Dedi Kurniawan");
     assert_eq!(f.location.building_no, Some(12));
+}
+
+/// A device at schema 3 holding a prelist of 30 (one already opened as a record, one withdrawn):
+/// after 0004 the work list, its pages, its search and its counts answer exactly what a fresh
+/// store that pulled the same list answers, and the triggers keep `opened` true afterwards.
+#[test]
+fn a_schema_3_prelist_is_backfilled_into_the_indexed_work_list() {
+    use crate::store_worklist::{assignment, pull, walk};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    let key = common::key(dir.path());
+    let h = common::example();
+    let mut items: Vec<_> = (0..30u64)
+        .map(|i| {
+            let head = format!("Kepala {:02}", i % 17);
+            let desa = if i % 2 == 0 {
+                "3201022001"
+            } else {
+                "3201022002"
+            };
+            assignment(
+                &format!("3201022001-{i:05}"),
+                desa,
+                &[&head, "Anak Bungsu"],
+                3201020000000000 + 10 * i,
+                &format!("{}", 3201021500000000 + i),
+                &format!("Kp. Cikeas no. {i}"),
+            )
+        })
+        .collect();
+    items[7].household_id = h.id; // the example household was opened from it
+    items[3].active = false;
+    {
+        let conn = connection::open(&path, &key).unwrap();
+        conn.execute_batch(include_str!("schemas/v3.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        insert_v1_data(&conn);
+        for a in &items {
+            conn.execute(
+                "INSERT INTO assignments (household_id, prelist_id, desa_code, head_name, active,
+                                          content, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2026-11-01T00:00:00Z')",
+                rusqlite::params![
+                    a.household_id.to_string(),
+                    a.prelist_id,
+                    a.desa_code,
+                    a.head_name,
+                    a.active as i64,
+                    serde_json::to_string(a).unwrap()
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let mut s = Store::open(&path, &key).unwrap();
+    assert_eq!(migrations::version(s.connection()).unwrap(), 4);
+    let (_d, mut fresh) = common::store();
+    pull(&mut fresh, &items);
+    fresh.open_assignment(h.id).unwrap();
+
+    assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 28);
+    for (t, d) in [
+        (None, None),
+        (None, Some("3201022002")),
+        (Some("kepala 1"), None),
+        (Some("anak"), Some("3201022001")),
+        (Some("cikeas 12"), None),
+        (Some("3201020000000051"), None),
+        (Some("32010215"), None),
+        (Some("3201022001-0002"), None),
+    ] {
+        let upgraded = walk(&s, t, d, 4);
+        assert_eq!(upgraded, walk(&fresh, t, d, 4), "{t:?} {d:?}");
+        assert_eq!(
+            s.count_unopened_assignments(t, d).unwrap(),
+            upgraded.len() as u64
+        );
+    }
+    let by_nik = walk(&s, Some("3201020000000051"), None, 4);
+    assert_eq!(by_nik, vec![items[5].household_id], "member 1 of prelist 5");
+    assert_eq!(walk(&s, Some("anak"), None, 50).len(), 28);
+    assert_eq!(s.assignment(items[3].household_id).unwrap(), items[3]);
+    // The triggers came with the migration: opening one more leaves the list.
+    s.open_assignment(items[0].household_id).unwrap();
+    assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 27);
+    let kind: String = s
+        .connection()
+        .query_row(
+            "SELECT kind FROM assignments WHERE household_id = ?1",
+            [items[0].household_id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kind, "verivali");
 }

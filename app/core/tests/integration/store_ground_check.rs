@@ -182,7 +182,10 @@ fn opening_a_ground_check_makes_the_family_draft_once() {
         s.open_any_assignment(f.id).unwrap().as_family(),
         Some(&again)
     );
-    assert_eq!(s.unopened_assignments(None, None, 10, 0).unwrap(), vec![]);
+    assert_eq!(
+        s.unopened_assignments(None, None, None, 10).unwrap(),
+        vec![]
+    );
     // The ground check and the process are recorded visit by visit, never set as fields.
     for path in ["ground_check.outcome", "process", "questionnaire"] {
         assert_eq!(

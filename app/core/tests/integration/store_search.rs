@@ -255,7 +255,7 @@ fn counts_match_every_page_of_the_lists() {
         .collect();
     s.apply_pull_page(&items, "c1").unwrap();
     let listed = |t: Option<&str>, d: Option<&str>| {
-        s.unopened_assignments(t, d, 1000, 0).unwrap().len() as u64
+        s.unopened_assignments(t, d, None, 1000).unwrap().len() as u64
     };
     for (t, d) in [
         (None, None),

@@ -114,6 +114,7 @@ pub(crate) struct Worker {
     field_errors: BTreeMap<String, String>,
     /// Number of the last reachability check.
     conn_seq: u64,
+    prelist_pages: worklist::PrelistPages,
 }
 
 type Res<T = ()> = Result<T, String>;
@@ -128,6 +129,7 @@ impl Worker {
             open: None,
             field_errors: BTreeMap::new(),
             conn_seq: 0,
+            prelist_pages: Default::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Home counts and the work list: search, totals, the desa of the user's area.
 
-use pendata_core::store::{RecordState, SearchQuery, StoreError};
+use pendata_core::store::{RecordState, SearchQuery, Store, StoreError, WorkListCursor};
+use pendata_shared::protocol::Assignment;
 
 use super::{Res, Worker};
 use pendata_shared::text::Localized;
@@ -100,8 +101,10 @@ impl Worker {
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         // Unopened prelist households are drafts-to-be: listed unless another state is asked.
         let assignments = if q.state.is_none() || q.state == Some(RecordState::Draft) {
-            d.store()
-                .unopened_assignments(text.as_deref(), q.desa.as_deref(), PAGE_SIZE, offset)
+            let store = self.device.as_ref().map(|d| d.store());
+            let store = store.ok_or_else(|| crate::i18n::tr(lang, "unlock.title").to_string())?;
+            self.prelist_pages
+                .page(store, text, q.desa.clone(), q.page)
                 .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?
         } else {
             Vec::new()
@@ -143,5 +146,48 @@ impl Worker {
             assignments,
         }));
         Ok(())
+    }
+}
+
+/// Where each page of the work list's prelist part starts, for the filter last listed: keyset
+/// paging ([`WorkListCursor`]), so page 400 costs what page 1 costs. Page `p` starts after
+/// `starts[p - 1]`, noted when page `p - 1` was shown; a page further on than any shown yet is
+/// reached by walking the pages before it.
+#[derive(Debug, Default)]
+pub(crate) struct PrelistPages {
+    filter: (Option<String>, Option<String>),
+    starts: Vec<WorkListCursor>,
+}
+
+impl PrelistPages {
+    fn page(
+        &mut self,
+        store: &Store,
+        text: Option<String>,
+        desa: Option<String>,
+        page: u32,
+    ) -> Result<Vec<Assignment>, StoreError> {
+        let filter = (text, desa);
+        if self.filter != filter {
+            self.filter = filter;
+            self.starts.clear();
+        }
+        let (text, desa) = (self.filter.0.as_deref(), self.filter.1.as_deref());
+        let page = page as usize;
+        loop {
+            let p = page.min(self.starts.len());
+            let after = p.checked_sub(1).map(|i| &self.starts[i]);
+            let rows = store.unopened_assignments(text, desa, after, PAGE_SIZE)?;
+            let next = rows.last().map(WorkListCursor::after);
+            self.starts.truncate(p);
+            if p == page {
+                self.starts.extend(next);
+                return Ok(rows);
+            }
+            match next {
+                Some(c) if rows.len() as u32 == PAGE_SIZE => self.starts.push(c),
+                _ => return Ok(Vec::new()),
+            }
+        }
     }
 }

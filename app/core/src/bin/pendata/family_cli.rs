@@ -307,12 +307,13 @@ fn list(dir: &Path, lang: Lang, search: Option<String>, json: bool) -> anyhow::R
         offset += 500;
     }
     let mut unopened = Vec::new();
-    let mut offset = 0;
+    let mut after = None;
     loop {
         let page = store
-            .unopened_assignments(search.as_deref(), None, 500, offset)
+            .unopened_assignments(search.as_deref(), None, after.as_ref(), 500)
             .map_err(|e| store_err(e, lang))?;
         let n = page.len();
+        after = page.last().map(pendata_core::store::WorkListCursor::after);
         unopened.extend(
             page.into_iter()
                 .filter(|a| a.kind == AssignmentKind::GroundCheck),
@@ -320,7 +321,6 @@ fn list(dir: &Path, lang: Lang, search: Option<String>, json: bool) -> anyhow::R
         if n < 500 {
             break;
         }
-        offset += 500;
     }
     if json {
         println!(
