@@ -185,6 +185,8 @@ pub struct FileConfig {
     pub month: pendata_shared::month::period::MonthRules,
     /// Case work: due days, graduasi target (`[cases]`, `crate::cases::rules`).
     pub cases: crate::cases::rules::CaseRules,
+    /// Registry checks: `[registry.geo]` distances, `[registry.desil_cutoff]` (registry_rules.rs).
+    pub registry: crate::registry_rules::RegistryRules,
 }
 
 impl FileConfig {
@@ -202,6 +204,7 @@ impl FileConfig {
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: Self = toml::from_str(text).map_err(|e| e.to_string())?;
         file.cases.check().map_err(str::to_owned)?;
+        file.registry.desil_cutoff.check()?;
         Ok(file)
     }
 }
@@ -227,6 +230,8 @@ pub struct Config {
     pub month: pendata_shared::month::period::MonthRules,
     /// Case work (`[cases]` in the config file).
     pub cases: crate::cases::rules::CaseRules,
+    /// Registry checks: where a household is, each programme's desil cut-off.
+    pub registry: crate::registry_rules::RegistryRules,
     /// `None`: the embedded SQLite database (`data_dir/pendata.db`).
     pub database_url: Option<DatabaseUrl>,
     /// `None`: the photo folder (`data_dir/photos`).
@@ -269,6 +274,7 @@ impl Config {
             dtsen: file.dtsen,
             month: file.month,
             cases: file.cases,
+            registry: file.registry,
             database_url,
             blob_url,
             web_dir: file.web_dir.or_else(default_web_dir),
@@ -289,6 +295,7 @@ impl Config {
             dtsen: pendata_shared::dtsen::DtsenRules::default(),
             month: pendata_shared::month::period::MonthRules::default(),
             cases: crate::cases::rules::CaseRules::default(),
+            registry: crate::registry_rules::RegistryRules::default(),
             database_url: None,
             blob_url: None,
             web_dir: None,

@@ -30,9 +30,12 @@ pub mod handlers;
 pub mod migrate;
 pub mod nik_index;
 pub mod operator;
+pub mod registry_rules;
 pub mod router;
 pub mod store;
+pub mod tidak_layak;
 pub mod upload_sweep;
+pub mod whereabouts;
 
 pub use config::{Config, ConfigError, Limits};
 pub use error::{ApiError, ErrorBody};

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod device;
+pub mod exif;
 pub mod procs;
 pub mod proxy;
 pub mod schedules;

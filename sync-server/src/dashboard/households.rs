@@ -443,6 +443,7 @@ pub async fn detail(
         (None, Some(f)) => validate_family(f, &Context::embedded(today), &state.config.dtsen),
         (None, None) => Vec::new(),
     };
+    let desil = super::desil::of_record(&state, d.household.as_ref(), family).await?;
     let missing: Vec<&str> = current
         .map(|r| r.missing_photos.iter().map(|p| p.as_str()).collect())
         .unwrap_or_default();
@@ -490,6 +491,7 @@ pub async fn detail(
                     dt { (t(lang, "Alamat", "Address")) } dd { (a.address) }
                 }
                 dt { (t(lang, "Ditugaskan ke", "Assigned to")) } dd { (opt_text(s.assigned_to.as_deref())) }
+                (super::desil::desil_entry(lang, &desil))
             }
         }
 

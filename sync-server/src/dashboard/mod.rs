@@ -26,15 +26,19 @@ use pendata_shared::Lang;
 use crate::store::Role;
 use crate::AppState;
 
+mod area;
+mod desil;
 mod dtsen_export;
 mod family;
 mod ground_check;
 mod households;
 mod import;
+mod map;
 mod nik_ganda;
 mod progress;
 mod restore;
 mod session;
+mod signals;
 mod stream_body;
 mod transfer;
 mod users;
@@ -154,6 +158,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/dashboard/conflicts", Access::Supervisor),
     ("GET", "/dashboard/restore", Access::Supervisor),
     ("GET", "/dashboard/nik-ganda", Access::Supervisor),
+    ("GET", "/dashboard/map", Access::Supervisor),
+    ("GET", "/dashboard/signals", Access::Supervisor),
+    ("GET", "/dashboard/desil", Access::Supervisor),
     ("GET", "/dashboard/photos/{sha256}", Access::Supervisor),
     ("GET", "/dashboard/export", Access::Supervisor),
     ("GET", "/dashboard/export/download", Access::Supervisor),
@@ -191,6 +198,9 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/conflicts", get(households::conflicts))
         .route("/dashboard/restore", get(restore::page_handler))
         .route("/dashboard/nik-ganda", get(nik_ganda::page_handler))
+        .route("/dashboard/map", get(map::page_handler))
+        .route("/dashboard/signals", get(signals::page_handler))
+        .route("/dashboard/desil", get(desil::page_handler))
         .route("/dashboard/households/{id}", get(households::detail))
         .route(
             "/dashboard/households/{id}/review",
@@ -366,6 +376,9 @@ pub(crate) fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup
                             a href="/dashboard/conflicts" { (t(lang, "Konflik", "Conflicts")) }
                             a href="/dashboard/restore" { (t(lang, "Dikirim ulang", "Sent again")) }
                             a href="/dashboard/nik-ganda" { (t(lang, "NIK ganda", "Duplicate NIKs")) }
+                            a href="/dashboard/map" { (t(lang, "Peta", "Map")) }
+                            a href="/dashboard/signals" { (t(lang, "Sinyal tidak layak", "Tidak-layak signals")) }
+                            a href="/dashboard/desil" { (t(lang, "Desil", "Desil")) }
                             a href="/dashboard/export" { (t(lang, "Ekspor", "Export")) }
                             a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
                             @if u.role == Role::Admin {
