@@ -558,8 +558,21 @@ pub fn not_found_page() -> Response {
 }
 
 /// A tiny inline-SVG horizontal stacked bar chart: one row per label, segments in order
-/// (segment `j` gets the CSS class `seg{j}`; the legend names them).
-pub(crate) fn bar_chart(rows: &[(String, Vec<u32>)], legend: &[&str]) -> Markup {
+/// (segment `j` gets the CSS class `seg{j}`; the legend names them). Its accessible name is
+/// `name`, its description every row's numbers in words.
+pub(crate) fn bar_chart(rows: &[(String, Vec<u32>)], legend: &[&str], name: &str) -> Markup {
+    let desc = rows
+        .iter()
+        .map(|(label, values)| {
+            let parts: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(j, v)| format!("{} {v}", legend.get(j).copied().unwrap_or("")))
+                .collect();
+            format!("{label}: {}", parts.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     const LABEL_W: u32 = 220;
     const BAR_W: u32 = 520;
     const ROW_H: u32 = 22;
@@ -599,7 +612,9 @@ pub(crate) fn bar_chart(rows: &[(String, Vec<u32>)], legend: &[&str]) -> Markup 
     let height = ly + 20;
     html! {
         svg.chart xmlns="http://www.w3.org/2000/svg" width=(width) height=(height)
-            viewBox=(format!("0 0 {width} {height}")) role="img" {
+            viewBox=(format!("0 0 {width} {height}")) role="img" aria-labelledby="chart-title chart-desc" {
+            title #chart-title { (name) }
+            desc #chart-desc { (desc) }
             @for (label, y, segs, end, total) in &laid {
                 text x="0" y=(y + 15) class="chart-label" { (label) }
                 @for s in segs {

@@ -222,7 +222,7 @@ pub async fn page(
         @if tree.is_empty() {
             p.empty { (t(lang, "Belum ada data untuk filter ini.", "No data for these filters yet.")) }
         } @else {
-            (bar_chart(&chart_rows, &legend))
+            (bar_chart(&chart_rows, &legend, t(lang, "Grafik progres per desa (angkanya ada di tabel di bawah)", "Progress per village (the numbers are in the table below)")))
             table.list.progress #progress {
                 thead { tr {
                     th { (t(lang, "Kecamatan / desa", "District / village")) }

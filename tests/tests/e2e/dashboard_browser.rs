@@ -214,3 +214,107 @@ async fn a_supervisor_of_another_kecamatan_cannot_open_the_household_or_its_phot
     assert!(d.reviews.is_empty());
     world.server.stop().await;
 }
+
+/// Every dashboard page, old and new, through axe-core in Chromium (issue 21 §4): the pages are
+/// taken from `dashboard::ROUTES` (every GET that answers HTML), so a page added later is
+/// audited without touching this test. Supervisor pages as the household's supervisor (with
+/// more households around it: a map with an outlier, a tidak-layak signal), admin pages as the
+/// admin, the login page and the not-found page without a session. Serious or critical
+/// findings fail it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_dashboard_page_passes_the_accessibility_audit() {
+    use pendata_e2e::client::{batch, ApiClient, Body};
+    use pendata_e2e::ADMIN;
+    use pendata_server::dashboard::{Access, ROUTES};
+    use pendata_shared::protocol::{Change, PushRecord};
+    use pendata_shared::{HouseholdId, RevisionId};
+
+    let world = DashboardWorld::start().await.unwrap();
+    let url = world.server.url();
+    // Five more households of the desa over the API, one typed 5 km off, one with an ASN head.
+    let api = ApiClient::new(&url).unwrap();
+    let token = api.token(FACILITATOR).await.unwrap();
+    let example = example_household().unwrap();
+    let records = (0..5)
+        .map(|i| {
+            let mut h = example.clone();
+            h.id = HouseholdId::new();
+            if let Some(g) = h.geotag.as_mut() {
+                g.latitude += if i == 4 { -0.05 } else { 0.0004 * f64::from(i) };
+            }
+            if i == 3 {
+                h.members[0].employment_status =
+                    Some(pendata_shared::codes::EmploymentStatus::CivilServant);
+            }
+            PushRecord::new(
+                RevisionId::new(),
+                None,
+                chrono::Utc::now(),
+                h.id,
+                Change::Upsert {
+                    household: Box::new(h),
+                },
+            )
+        })
+        .collect();
+    let res = api
+        .send(
+            "POST",
+            "/api/v1/push",
+            Some(&token),
+            Body::Json(serde_json::to_value(batch(records)).unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let not_html = [
+        "/dashboard/assets/dashboard.css",
+        "/dashboard/lang/{lang}",
+        "/dashboard/photos/{sha256}",
+        "/dashboard/export/download",
+        "/dashboard/export/dtsen",
+    ];
+    let mut pages = vec![
+        serde_json::json!({ "user": "", "path": "/dashboard/login" }),
+        serde_json::json!({ "user": "", "path": "/dashboard/no-such-page" }),
+    ];
+    for (method, path, access) in ROUTES {
+        if *method != "GET" || not_html.contains(path) || *access == Access::Public {
+            continue;
+        }
+        let user = if *access == Access::Admin {
+            ADMIN
+        } else {
+            SUPERVISOR
+        };
+        let path = path.replace("{id}", &world.id.to_string());
+        pages.push(serde_json::json!({ "user": user, "path": path }));
+    }
+    // The admin's kecamatan chooser and a map with its outlier; the English pages' markup is
+    // the same templates.
+    pages.push(serde_json::json!({ "user": ADMIN, "path": "/dashboard/map" }));
+    pages.push(serde_json::json!({ "user": ADMIN, "path": "/dashboard/map?kecamatan=320102" }));
+    let started = std::time::Instant::now();
+    let out = scenario(
+        "a11y",
+        vec![
+            ("PD_URL", url),
+            ("PD_PAGES", serde_json::to_string(&pages).unwrap()),
+        ],
+    )
+    .await;
+    eprintln!(
+        "a11y: {} pages audited in {:.1} s",
+        out["pages"],
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(out["pages"].as_u64().unwrap() as usize, pages.len());
+    let audited = out["audited"].as_array().unwrap();
+    let map = audited
+        .iter()
+        .find(|a| a["path"] == "/dashboard/map" && a["user"] == SUPERVISOR)
+        .expect("the map was audited");
+    assert_eq!(map["status"], 200);
+    world.server.stop().await;
+}
