@@ -1,6 +1,7 @@
 //! The Pendata model shared by the app and the server: the DTKS household model and the DTSEN
 //! (Regsosek2022K) family model ([`dtsen`]), each with its code lists, region codes, NIK/KK structure, offline validation and the sync
 //! protocol types. Does no I/O and depends on no runtime, database, HTTP or UI crate.
+pub mod cases;
 pub mod codes;
 pub mod dtsen;
 pub mod ids;

@@ -34,6 +34,17 @@ pub enum PhotoKind {
     /// Berita acara musdes/muskel, for new proposals.
     #[serde(rename = "F-BERITA-ACARA")]
     BeritaAcara,
+    /// A PBI-JK case: the faskes letter (surat keterangan berobat) that shows a need for care
+    /// (DTSEN-REFERENCE §3.3; required).
+    #[serde(rename = "F-SURAT-FASKES")]
+    SuratFaskes,
+    /// A PBI-JK case: the desa's SKTM (surat keterangan tidak mampu; optional).
+    #[serde(rename = "F-SKTM")]
+    Sktm,
+    /// A PKH graduation case: the statement letter (resignation, or for graduasi paksa the
+    /// desa's letter that the family is mampu) (§3.4).
+    #[serde(rename = "F-SURAT-GRADUASI")]
+    SuratGraduasi,
 }
 
 impl PhotoKind {
@@ -55,8 +66,9 @@ impl PhotoKind {
     /// (DTSEN-REFERENCE.md §3.1).
     pub const GROUND_CHECK: [PhotoKind; 3] =
         [PhotoKind::Rumah, PhotoKind::RumahDalam, PhotoKind::Kk];
-    /// Every kind.
-    pub const ALL: [PhotoKind; 11] = [
+    /// Every kind a household or a family form takes (the DTKS export has one column for each;
+    /// the case documents below are not among them).
+    pub const FORM_KINDS: [PhotoKind; 11] = [
         PhotoKind::Rumah,
         PhotoKind::RumahDalam,
         PhotoKind::Dinding,
@@ -68,6 +80,23 @@ impl PhotoKind {
         PhotoKind::Ktp,
         PhotoKind::Krt,
         PhotoKind::BeritaAcara,
+    ];
+    /// Every kind.
+    pub const ALL: [PhotoKind; 14] = [
+        PhotoKind::Rumah,
+        PhotoKind::RumahDalam,
+        PhotoKind::Dinding,
+        PhotoKind::Lantai,
+        PhotoKind::Atap,
+        PhotoKind::Dapur,
+        PhotoKind::Jamban,
+        PhotoKind::Kk,
+        PhotoKind::Ktp,
+        PhotoKind::Krt,
+        PhotoKind::BeritaAcara,
+        PhotoKind::SuratFaskes,
+        PhotoKind::Sktm,
+        PhotoKind::SuratGraduasi,
     ];
 
     /// The stereotype as spelled by SIKS-Droid, e.g. `"F-RUMAH"`.
@@ -84,6 +113,9 @@ impl PhotoKind {
             PhotoKind::Ktp => "F-KTP",
             PhotoKind::Krt => "F-KRT",
             PhotoKind::BeritaAcara => "F-BERITA-ACARA",
+            PhotoKind::SuratFaskes => "F-SURAT-FASKES",
+            PhotoKind::Sktm => "F-SKTM",
+            PhotoKind::SuratGraduasi => "F-SURAT-GRADUASI",
         }
     }
 
@@ -110,6 +142,9 @@ impl PhotoKind {
             PhotoKind::Ktp => "KTP",
             PhotoKind::Krt => "Kepala rumah tangga",
             PhotoKind::BeritaAcara => "Berita acara musdes",
+            PhotoKind::SuratFaskes => "Surat keterangan berobat (faskes)",
+            PhotoKind::Sktm => "SKTM dari desa",
+            PhotoKind::SuratGraduasi => "Surat pernyataan graduasi",
         }
     }
 
@@ -127,6 +162,9 @@ impl PhotoKind {
             PhotoKind::Ktp => "Identity card (KTP)",
             PhotoKind::Krt => "Head of household",
             PhotoKind::BeritaAcara => "Musdes minutes",
+            PhotoKind::SuratFaskes => "Health facility letter",
+            PhotoKind::Sktm => "Village certificate of poverty (SKTM)",
+            PhotoKind::SuratGraduasi => "Graduation statement letter",
         }
     }
 
@@ -134,7 +172,12 @@ impl PhotoKind {
     pub const fn is_document(self) -> bool {
         matches!(
             self,
-            PhotoKind::Kk | PhotoKind::Ktp | PhotoKind::BeritaAcara
+            PhotoKind::Kk
+                | PhotoKind::Ktp
+                | PhotoKind::BeritaAcara
+                | PhotoKind::SuratFaskes
+                | PhotoKind::Sktm
+                | PhotoKind::SuratGraduasi
         )
     }
 }

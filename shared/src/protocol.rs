@@ -203,6 +203,9 @@ pub enum Change {
     Upsert { household: Box<Household> },
     /// A DTSEN family's full content at this revision (questionnaire `regsosek2022k`).
     UpsertFamily { family: Box<FamilyRecord> },
+    /// A case's field finding at this revision (questionnaires `kasus-*`,
+    /// [`crate::cases::CaseRecord`]).
+    UpsertCase { case: Box<crate::cases::CaseRecord> },
     /// A tombstone: the record is withdrawn.
     Delete,
 }
@@ -213,6 +216,7 @@ impl Change {
         match self {
             Change::Upsert { household } => Some(household.questionnaire),
             Change::UpsertFamily { family } => Some(family.questionnaire),
+            Change::UpsertCase { case } => Some(case.questionnaire),
             Change::Delete => None,
         }
     }
@@ -222,6 +226,7 @@ impl Change {
         match self {
             Change::Upsert { household } => Some(&household.location.desa_code),
             Change::UpsertFamily { family } => Some(&family.location.desa_code),
+            Change::UpsertCase { case } => Some(&case.desa_code),
             Change::Delete => None,
         }
     }
@@ -231,6 +236,7 @@ impl Change {
         match self {
             Change::Upsert { household } => Some(household.id),
             Change::UpsertFamily { family } => Some(family.id),
+            Change::UpsertCase { case } => Some(case.id),
             Change::Delete => None,
         }
     }
@@ -244,6 +250,7 @@ impl Change {
                 .map(|m| m.name.clone())
                 .unwrap_or_default(),
             Change::UpsertFamily { family } => family.head_name().to_string(),
+            Change::UpsertCase { case } => case.name().to_string(),
             Change::Delete => String::new(),
         }
     }
@@ -253,6 +260,7 @@ impl Change {
         match self {
             Change::Upsert { household } => &household.photos,
             Change::UpsertFamily { family } => &family.photos,
+            Change::UpsertCase { case } => &case.photos,
             Change::Delete => &[],
         }
     }
@@ -447,6 +455,12 @@ pub enum AssignmentKind {
     GroundCheck,
     /// A new proposal to record.
     UsulanBaru,
+    /// A usul-sanggah verification case ([`crate::cases`]; `Assignment::case` says what).
+    UsulSanggah,
+    /// A PBI-JK reactivation case.
+    ReaktivasiPbiJk,
+    /// A PKH graduation case.
+    GraduasiPkh,
 }
 
 impl AssignmentKind {
@@ -455,13 +469,29 @@ impl AssignmentKind {
             AssignmentKind::Verivali => "verivali",
             AssignmentKind::GroundCheck => "ground_check",
             AssignmentKind::UsulanBaru => "usulan_baru",
+            AssignmentKind::UsulSanggah => "usul_sanggah",
+            AssignmentKind::ReaktivasiPbiJk => "reaktivasi_pbi_jk",
+            AssignmentKind::GraduasiPkh => "graduasi_pkh",
         }
     }
 
+    /// Every kind.
+    pub const ALL: [AssignmentKind; 6] = [
+        Self::Verivali,
+        Self::GroundCheck,
+        Self::UsulanBaru,
+        Self::UsulSanggah,
+        Self::ReaktivasiPbiJk,
+        Self::GraduasiPkh,
+    ];
+
+    /// The case kind it hands out, if it is a case.
+    pub fn case_kind(self) -> Option<crate::cases::CaseKind> {
+        crate::cases::CaseKind::of_assignment(self)
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Verivali, Self::GroundCheck, Self::UsulanBaru]
-            .into_iter()
-            .find(|k| k.id() == s)
+        Self::ALL.into_iter().find(|k| k.id() == s)
     }
 
     /// The questionnaire its records answer.
@@ -469,6 +499,9 @@ impl AssignmentKind {
         match self {
             AssignmentKind::GroundCheck => Questionnaire::Regsosek2022k,
             AssignmentKind::Verivali | AssignmentKind::UsulanBaru => Questionnaire::DtksBdt,
+            AssignmentKind::UsulSanggah => Questionnaire::KasusUsulSanggah,
+            AssignmentKind::ReaktivasiPbiJk => Questionnaire::KasusReaktivasiPbiJk,
+            AssignmentKind::GraduasiPkh => Questionnaire::KasusGraduasiPkh,
         }
     }
 
@@ -478,6 +511,13 @@ impl AssignmentKind {
             AssignmentKind::Verivali => Text::new("Verivali DTKS", "DTKS verification"),
             AssignmentKind::GroundCheck => Text::new("Ground check DTSEN", "DTSEN ground check"),
             AssignmentKind::UsulanBaru => Text::new("Usulan baru", "New proposal"),
+            AssignmentKind::UsulSanggah => {
+                Text::new("Verifikasi usul-sanggah", "Proposal/objection verification")
+            }
+            AssignmentKind::ReaktivasiPbiJk => {
+                Text::new("Reaktivasi PBI-JK", "PBI-JK reactivation")
+            }
+            AssignmentKind::GraduasiPkh => Text::new("Graduasi PKH", "PKH graduation"),
         }
     }
 
@@ -505,6 +545,11 @@ pub struct Assignment {
     /// For a ground check: the building number (109) the list gives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_no: Option<u16>,
+    /// For a case (kinds `usul_sanggah`, `reaktivasi_pbi_jk`, `graduasi_pkh`): what the case is
+    /// about and its due date. Absent on the wire for every other kind, so older assignments and
+    /// older readers are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<Box<crate::cases::CaseAssignment>>,
     /// The prelist id (verivali) or the list's assignment id (ground check).
     pub prelist_id: String,
     pub desa_code: String,

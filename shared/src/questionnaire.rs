@@ -5,6 +5,10 @@
 //!   DTKS-REFERENCE.md).
 //! - `regsosek2022k`: BPS's Regsosek2022K family form used by DTSEN
 //!   ([`crate::dtsen::FamilyRecord`], DTSEN-REFERENCE.md).
+//! - `kasus-usul-sanggah`, `kasus-reaktivasi-pbi-jk`, `kasus-graduasi-pkh`: the field finding of
+//!   a case ([`crate::cases::CaseRecord`], issue 21 §1). One id per case kind, so that a store's
+//!   or an export's `questionnaire` column alone says what a row is; the three share one record
+//!   type whose finding is tagged by the kind.
 
 use std::fmt;
 
@@ -25,17 +29,35 @@ pub enum Questionnaire {
     /// The Regsosek2022K family form (DTSEN).
     #[serde(rename = "regsosek2022k")]
     Regsosek2022k,
+    /// The finding of a usul-sanggah verification case.
+    #[serde(rename = "kasus-usul-sanggah")]
+    KasusUsulSanggah,
+    /// The finding of a PBI-JK reactivation case.
+    #[serde(rename = "kasus-reaktivasi-pbi-jk")]
+    KasusReaktivasiPbiJk,
+    /// The finding of a PKH graduation case.
+    #[serde(rename = "kasus-graduasi-pkh")]
+    KasusGraduasiPkh,
 }
 
 impl Questionnaire {
     /// Every known version.
-    pub const ALL: [Questionnaire; 2] = [Questionnaire::DtksBdt, Questionnaire::Regsosek2022k];
+    pub const ALL: [Questionnaire; 5] = [
+        Questionnaire::DtksBdt,
+        Questionnaire::Regsosek2022k,
+        Questionnaire::KasusUsulSanggah,
+        Questionnaire::KasusReaktivasiPbiJk,
+        Questionnaire::KasusGraduasiPkh,
+    ];
 
     /// The id on the wire, in stores and in exports.
     pub const fn id(self) -> &'static str {
         match self {
             Questionnaire::DtksBdt => "dtks-bdt",
             Questionnaire::Regsosek2022k => "regsosek2022k",
+            Questionnaire::KasusUsulSanggah => "kasus-usul-sanggah",
+            Questionnaire::KasusReaktivasiPbiJk => "kasus-reaktivasi-pbi-jk",
+            Questionnaire::KasusGraduasiPkh => "kasus-graduasi-pkh",
         }
     }
 
@@ -50,6 +72,11 @@ impl Questionnaire {
         *self == Questionnaire::DtksBdt
     }
 
+    /// Whether this is the record of a case ([`crate::cases::CaseKind`]).
+    pub fn is_case(self) -> bool {
+        crate::cases::CaseKind::of_questionnaire(self).is_some()
+    }
+
     /// The name people read.
     pub const fn text(self) -> Text {
         match self {
@@ -61,6 +88,16 @@ impl Questionnaire {
                 "DTSEN (formulir Regsosek2022K)",
                 "DTSEN (Regsosek2022K form)",
             ),
+            Questionnaire::KasusUsulSanggah => Text::new(
+                "Kasus: verifikasi usul-sanggah",
+                "Case: proposal/objection verification",
+            ),
+            Questionnaire::KasusReaktivasiPbiJk => {
+                Text::new("Kasus: reaktivasi PBI-JK", "Case: PBI-JK reactivation")
+            }
+            Questionnaire::KasusGraduasiPkh => {
+                Text::new("Kasus: graduasi PKH", "Case: PKH graduation")
+            }
         }
     }
 }

@@ -132,7 +132,8 @@ pub fn entries(change: &Change, key: &NikKey) -> Vec<NikEntry> {
             .iter()
             .map(|m| (m.id.to_string(), m.name.as_str(), m.nik.as_deref()))
             .collect(),
-        Change::Delete => Vec::new(),
+        // A case's finding is about a person, it does not list a family's members.
+        Change::UpsertCase { .. } | Change::Delete => Vec::new(),
     };
     members
         .into_iter()

@@ -176,7 +176,7 @@ pub fn export_header() -> Vec<String> {
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    for kind in PhotoKind::ALL {
+    for kind in PhotoKind::FORM_KINDS {
         h.push(format!("photo_{}", kind.stereotype()));
     }
     h.extend(
@@ -280,7 +280,7 @@ pub fn export_rows(e: &ExportHousehold) -> Vec<Vec<String>> {
     base.extend(coded(h.and_then(|h| h.housing.lighting)));
     base.extend(coded(h.and_then(|h| h.housing.cooking_fuel)));
     base.extend(coded(h.and_then(|h| h.housing.toilet_facility)));
-    for kind in PhotoKind::ALL {
+    for kind in PhotoKind::FORM_KINDS {
         let names: Vec<String> = h
             .map(|h| {
                 h.photos

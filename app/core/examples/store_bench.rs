@@ -295,6 +295,7 @@ fn worklist(
                 programme: None,
                 desil: None,
                 building_no: None,
+                case: None,
                 household_id: pendata_shared::HouseholdId::new(),
                 prelist_id: format!("BENCH-{chunk:02}{i:04}"),
                 desa_code: desa.into(),

@@ -365,6 +365,7 @@ impl Device {
         findings.extend(match self.store.content(id)? {
             Record::Household(h) => self.local_photo_findings_of(&*h),
             Record::Family(f) => self.local_photo_findings_of(&*f),
+            Record::Case(c) => self.local_photo_findings_of(&*c),
         });
         Ok(findings)
     }

@@ -289,6 +289,7 @@ fn the_work_list_pages_searches_and_opens_20000_prelist_households() {
                     programme: None,
                     desil: None,
                     building_no: None,
+                    case: None,
                     household_id: pendata_shared::HouseholdId::new(),
                     prelist_id: format!("3201022001-{i:05}"),
                     desa_code: if i % 2 == 0 {
@@ -817,6 +818,7 @@ fn the_work_list_searches_as_you_type_and_shows_the_total() {
                     programme: None,
                     desil: None,
                     building_no: None,
+                    case: None,
                     household_id: HouseholdId::new(),
                     prelist_id: format!("3201022001-{i:05}"),
                     desa_code: if i % 2 == 0 {
@@ -1080,6 +1082,7 @@ fn work_list_dir() -> tempfile::TempDir {
                 programme: None,
                 desil: None,
                 building_no: None,
+                case: None,
                 household_id: HouseholdId::new(),
                 prelist_id: format!("3201022001-{i:05}"),
                 desa_code: if i % 2 == 0 {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// A position in degrees (WGS 84).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     pub latitude: f64,
     pub longitude: f64,

@@ -39,6 +39,7 @@ impl Default for PkhRules {
 
 /// One PKH component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PkhComponent {
     /// 410 = 1.

@@ -3,6 +3,7 @@
 //! (the module name is the filter). A new area: a file `tests/integration/NAME.rs` and a
 //! `mod NAME;` line below.
 
+mod cases;
 mod codes;
 mod dtsen_codes;
 mod dtsen_export;

@@ -575,7 +575,7 @@ fn audit(
     let mut rows = Vec::new();
     for r in &d.revisions {
         let what = match r.change {
-            Change::Upsert { .. } | Change::UpsertFamily { .. } => {
+            Change::Upsert { .. } | Change::UpsertFamily { .. } | Change::UpsertCase { .. } => {
                 t(lang, "revisi diterima", "revision received")
             }
             Change::Delete => t(lang, "penarikan diterima", "withdrawal received"),
@@ -749,6 +749,11 @@ fn fields_of(r: &RevisionInfo) -> BTreeMap<String, String> {
         }
         Change::UpsertFamily { family } => {
             if let Ok(v) = serde_json::to_value(family) {
+                flatten("", &v, &mut out);
+            }
+        }
+        Change::UpsertCase { case } => {
+            if let Ok(v) = serde_json::to_value(case) {
                 flatten("", &v, &mut out);
             }
         }

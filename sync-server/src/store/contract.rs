@@ -1191,7 +1191,7 @@ impl ChangeHousehold for PushRecord {
     fn change_household(&self) -> Option<Household> {
         match &self.change {
             Change::Upsert { household } => Some((**household).clone()),
-            Change::UpsertFamily { .. } | Change::Delete => None,
+            Change::UpsertFamily { .. } | Change::UpsertCase { .. } | Change::Delete => None,
         }
     }
 }

@@ -606,6 +606,7 @@ pub fn prelist_assignment(id: HouseholdId, p: &PrelistHousehold, at: DateTime<Ut
         programme: p.listing.map(|l| l.programme),
         desil: p.listing.and_then(|l| l.desil),
         building_no: p.listing.and_then(|l| l.building_no),
+        case: None,
         household_id: id,
         prelist_id: p.prelist_id.clone(),
         desa_code: p.desa_code.clone(),

@@ -17,6 +17,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use pendata_core::crypto::KdfParams;
 use pendata_core::store::{DeleteOutcome, RecordState, SearchQuery, StoreError};
 
+#[path = "pendata/case_cli.rs"]
+mod case_cli;
 #[path = "pendata/family_cli.rs"]
 mod family_cli;
 #[path = "pendata/sync_cli.rs"]

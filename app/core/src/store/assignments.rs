@@ -71,7 +71,7 @@ impl Store {
     }
 
     /// Open any assignment as the record its kind asks for: a household for verivali, a
-    /// family for a ground check.
+    /// family for a ground check, a case for a case kind.
     pub fn open_any_assignment(&mut self, household_id: HouseholdId) -> Result<Record> {
         if let Some(row) = load_row(&self.conn, &household_id.to_string())? {
             return row.record();
@@ -82,6 +82,9 @@ impl Store {
             AssignmentKind::Verivali | AssignmentKind::UsulanBaru => {
                 self.open_assignment(household_id)?.into_record()
             }
+            AssignmentKind::UsulSanggah
+            | AssignmentKind::ReaktivasiPbiJk
+            | AssignmentKind::GraduasiPkh => self.open_case(household_id)?.into_record(),
         })
     }
 
@@ -91,7 +94,7 @@ impl Store {
     }
 }
 
-fn assignment_in(conn: &rusqlite::Connection, id: &str) -> Result<Assignment> {
+pub(super) fn assignment_in(conn: &rusqlite::Connection, id: &str) -> Result<Assignment> {
     let content: String = conn
         .query_row(
             "SELECT content FROM assignments WHERE household_id = ?1",

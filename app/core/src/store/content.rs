@@ -1,11 +1,13 @@
 //! What a stored record's content is: a DTKS household (questionnaire `dtks-bdt`,
-//! [`Household`]) or a DTSEN family (`regsosek2022k`, [`FamilyRecord`]). Both live in the
-//! `households` table with one life cycle, one outbox and one search index; the table's
-//! `questionnaire` column says which type the JSON in `content` is.
+//! [`Household`]), a DTSEN family (`regsosek2022k`, [`FamilyRecord`]) or a case's finding (the
+//! three `kasus-*` questionnaires, [`CaseRecord`]). All live in the `households` table with one
+//! life cycle, one outbox and one search index; the table's `questionnaire` column says which
+//! type the JSON in `content` is.
 //!
 //! The store's internals are generic over [`RecordContent`]; [`Record`] is either content when
 //! the caller does not know which one a row holds.
 
+use pendata_shared::cases::{CaseRecord, CaseRules};
 use pendata_shared::dtsen::{DtsenRules, FamilyRecord};
 use pendata_shared::model::InterviewMeta;
 use pendata_shared::photos::{LocalPhotoProblem, PhotoKind, PhotoRef};
@@ -41,13 +43,29 @@ pub struct VisitColumns {
     pub awaits_revisit: bool,
 }
 
-/// A questionnaire's content as the store handles it. Implemented by [`Household`] and
-/// [`FamilyRecord`] only.
+/// The Dinsos choices the offline rules apply: the DTSEN ones and the case ones (settings
+/// `dtsen_rules` and `case_rules`, else the documented defaults).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    pub dtsen: DtsenRules,
+    pub cases: CaseRules,
+}
+
+/// A questionnaire's content as the store handles it. Implemented by [`Household`],
+/// [`FamilyRecord`] and [`CaseRecord`] only.
 pub trait RecordContent:
     Serialize + DeserializeOwned + Clone + PartialEq + Send + Sync + 'static
 {
-    /// The questionnaire this content answers (the `questionnaire` column).
+    /// The questionnaire this type answers (for a type with several, the one errors name).
     const QUESTIONNAIRE: Questionnaire;
+    /// Whether a row of questionnaire `q` holds this type.
+    fn holds(q: Questionnaire) -> bool {
+        q == Self::QUESTIONNAIRE
+    }
+    /// The questionnaire this content answers (the `questionnaire` column).
+    fn questionnaire(&self) -> Questionnaire {
+        Self::QUESTIONNAIRE
+    }
     fn record_id(&self) -> HouseholdId;
     fn desa_code(&self) -> &str;
     /// The `kind` column (`verivali`, `usulan_baru`, `ground_check`) and the list id.
@@ -63,7 +81,7 @@ pub trait RecordContent:
     /// Removes a member (and any link to them); returns the index and the member as JSON.
     fn remove_member(&mut self, id: MemberId) -> Option<(usize, serde_json::Value)>;
     /// Every finding of the offline rules.
-    fn validate(&self, ctx: &Context<'_>, rules: &DtsenRules) -> Vec<Finding>;
+    fn validate(&self, ctx: &Context<'_>, rules: &Rules) -> Vec<Finding>;
     /// The push change carrying this content.
     fn into_change(self) -> Change;
     /// The ground-check columns (all empty for a household).
@@ -179,7 +197,7 @@ impl RecordContent for Household {
         Some((idx, member_json(&old)))
     }
 
-    fn validate(&self, ctx: &Context<'_>, _rules: &DtsenRules) -> Vec<Finding> {
+    fn validate(&self, ctx: &Context<'_>, _rules: &Rules) -> Vec<Finding> {
         validate_household(self, ctx)
     }
 
@@ -276,8 +294,8 @@ impl RecordContent for FamilyRecord {
         Some((idx, member_json(&old)))
     }
 
-    fn validate(&self, ctx: &Context<'_>, rules: &DtsenRules) -> Vec<Finding> {
-        pendata_shared::dtsen::validate_family(self, ctx, rules)
+    fn validate(&self, ctx: &Context<'_>, rules: &Rules) -> Vec<Finding> {
+        pendata_shared::dtsen::validate_family(self, ctx, &rules.dtsen)
     }
 
     fn into_change(self) -> Change {
@@ -301,13 +319,98 @@ impl RecordContent for FamilyRecord {
     }
 }
 
-/// A stored record's content, either questionnaire.
+impl RecordContent for CaseRecord {
+    /// The case questionnaires are three; errors name the first, [`RecordContent::holds`]
+    /// accepts all three.
+    const QUESTIONNAIRE: Questionnaire = Questionnaire::KasusUsulSanggah;
+
+    fn holds(q: Questionnaire) -> bool {
+        q.is_case()
+    }
+
+    fn questionnaire(&self) -> Questionnaire {
+        self.questionnaire
+    }
+
+    fn record_id(&self) -> HouseholdId {
+        self.id
+    }
+
+    fn desa_code(&self) -> &str {
+        &self.desa_code
+    }
+
+    fn kind(&self) -> (&'static str, Option<&str>) {
+        (self.kind().id(), Some(self.case_id.as_str()))
+    }
+
+    fn search_fields(&self) -> SearchFields {
+        let subject = self.assignment.detail.subject();
+        let numbers: Vec<&str> = [subject.nik.as_deref(), subject.kk_number.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain([self.case_id.as_str()])
+            .collect();
+        SearchFields {
+            head_name: subject.name.clone(),
+            names: subject.name.clone(),
+            numbers: numbers.join(" "),
+            address: self.address.clone(),
+        }
+    }
+
+    fn member_count(&self) -> usize {
+        0
+    }
+
+    fn interview(&self) -> &InterviewMeta {
+        &self.interview
+    }
+
+    fn interview_mut(&mut self) -> &mut InterviewMeta {
+        &mut self.interview
+    }
+
+    fn photos(&self) -> &[PhotoRef] {
+        &self.photos
+    }
+
+    fn photos_mut(&mut self) -> &mut Vec<PhotoRef> {
+        &mut self.photos
+    }
+
+    fn member_name(&self, _id: MemberId) -> Option<&str> {
+        None
+    }
+
+    fn remove_member(&mut self, _id: MemberId) -> Option<(usize, serde_json::Value)> {
+        None
+    }
+
+    fn validate(&self, ctx: &Context<'_>, rules: &Rules) -> Vec<Finding> {
+        pendata_shared::cases::validate_case(self, ctx, &rules.cases)
+    }
+
+    fn into_change(self) -> Change {
+        Change::UpsertCase {
+            case: Box::new(self),
+        }
+    }
+
+    fn into_record(self) -> Record {
+        Record::Case(Box::new(self))
+    }
+}
+
+/// A stored record's content, whichever questionnaire.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     /// A DTKS household (`dtks-bdt`).
     Household(Box<Household>),
     /// A DTSEN family (`regsosek2022k`).
     Family(Box<FamilyRecord>),
+    /// A case's finding (`kasus-*`).
+    Case(Box<CaseRecord>),
 }
 
 /// Runs `$body` with `$c` bound to the content of either variant.
@@ -316,6 +419,7 @@ macro_rules! with_content {
         match $rec {
             $crate::store::Record::Household($c) => $body,
             $crate::store::Record::Family($c) => $body,
+            $crate::store::Record::Case($c) => $body,
         }
     };
 }
@@ -329,14 +433,20 @@ impl Record {
             Questionnaire::Regsosek2022k => {
                 Record::Family(Box::new(super::parse_content(content)?))
             }
+            Questionnaire::KasusUsulSanggah
+            | Questionnaire::KasusReaktivasiPbiJk
+            | Questionnaire::KasusGraduasiPkh => {
+                let c: CaseRecord = super::parse_content(content)?;
+                if c.questionnaire != questionnaire {
+                    return Err(super::StoreError::Corrupt("case questionnaire".into()));
+                }
+                Record::Case(Box::new(c))
+            }
         })
     }
 
     pub fn questionnaire(&self) -> Questionnaire {
-        match self {
-            Record::Household(_) => Questionnaire::DtksBdt,
-            Record::Family(_) => Questionnaire::Regsosek2022k,
-        }
+        with_content!(self, c => c.questionnaire())
     }
 
     pub fn id(&self) -> HouseholdId {
@@ -371,7 +481,7 @@ impl Record {
     pub fn as_household(&self) -> Option<&Household> {
         match self {
             Record::Household(h) => Some(h),
-            Record::Family(_) => None,
+            _ => None,
         }
     }
 
@@ -379,7 +489,15 @@ impl Record {
     pub fn as_family(&self) -> Option<&FamilyRecord> {
         match self {
             Record::Family(f) => Some(f),
-            Record::Household(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The case, if this is one.
+    pub fn as_case(&self) -> Option<&CaseRecord> {
+        match self {
+            Record::Case(c) => Some(c),
+            _ => None,
         }
     }
 }

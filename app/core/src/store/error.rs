@@ -52,6 +52,15 @@ pub enum StoreError {
     /// "Nobody home" on a family whose ground-check outcome is already recorded.
     #[error("the ground-check outcome is already recorded ({}): record the outcome again to change it", .0.text().en)]
     OutcomeKnown(pendata_shared::dtsen::GroundCheckOutcome),
+    /// A case asked of an assignment that is not one, or whose kinds disagree.
+    #[error("{}", .0.text().en)]
+    NotACase(pendata_shared::cases::NotACase),
+    /// A finding of another case kind than the case's.
+    #[error("a {found} finding does not fit a {expected} case")]
+    CaseKindMismatch {
+        expected: pendata_shared::cases::CaseKind,
+        found: pendata_shared::cases::CaseKind,
+    },
 }
 
 impl StoreError {
@@ -75,6 +84,8 @@ impl StoreError {
             StoreError::WrongQuestionnaire { .. } => "store.wrong_questionnaire",
             StoreError::NotAGroundCheck => "store.not_ground_check",
             StoreError::OutcomeKnown(_) => "store.outcome_known",
+            StoreError::NotACase(e) => e.code(),
+            StoreError::CaseKindMismatch { .. } => "case.kind_mismatch",
         }
     }
 
@@ -128,6 +139,15 @@ impl StoreError {
                     "hasil ground check sudah dicatat ({}): catat hasil lagi untuk mengubahnya",
                     o.text().id
                 ),
+                StoreError::NotACase(e) => e.text().id.to_string(),
+                StoreError::CaseKindMismatch { expected, found } => {
+                    use pendata_shared::Localized;
+                    format!(
+                        "temuan {} tidak cocok dengan kasus {}",
+                        found.text().id,
+                        expected.text().id
+                    )
+                }
             },
         }
     }

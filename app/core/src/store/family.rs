@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 
 use super::content::RecordContent;
 use super::lifecycle::enqueue;
-use super::reading::read_dtsen_rules;
+use super::reading::read_rules;
 use super::rows::{edit, load_row};
 use super::{Result, Store, StoreError};
 
@@ -261,7 +261,7 @@ impl Store {
         let (tx, actor) = self.split()?;
         let idstr = id.to_string();
         let now = Utc::now();
-        let rules = read_dtsen_rules(&tx)?;
+        let rules = read_rules(&tx)?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         edit::<FamilyRecord, _>(&tx, &actor, &idstr, |f| {
             require_ground_check(f)?;
@@ -292,7 +292,7 @@ impl Store {
             enqueue(&tx, &row, &idstr)?;
         }
         tx.commit()?;
-        let revisit = RevisitRow::of(&f, &rules.revisit)
+        let revisit = RevisitRow::of(&f, &rules.dtsen.revisit)
             .ok_or_else(|| StoreError::Corrupt("visit not recorded".into()))?;
         tracing::info!(
             attempts = revisit.attempts,

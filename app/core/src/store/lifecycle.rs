@@ -86,7 +86,7 @@ impl Store {
                 action: "finalize",
             });
         }
-        let rules = super::reading::read_dtsen_rules(&tx)?;
+        let rules = super::reading::read_rules(&tx)?;
         let mut rec = row.record()?;
         let now = Utc::now();
         let ctx = Context::embedded(now.date_naive());

@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_assignment_worklist",
         include_str!("../../migrations/0004_assignment_worklist.sql"),
     ),
+    (
+        "0005_cases",
+        include_str!("../../migrations/0005_cases.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,7 @@
 //! revision based on the last one the server acknowledged.
 
 mod assignments;
+mod case;
 pub mod connection;
 mod content;
 mod error;
@@ -50,7 +51,8 @@ use serde_json::Value;
 use crate::crypto::DataKey;
 use rows::Actor;
 
-pub use content::{Record, RecordContent, SearchFields};
+pub use case::CaseRow;
+pub use content::{Record, RecordContent, Rules, SearchFields};
 pub use error::StoreError;
 pub use family::{GroundCheckVisit, NobodyHome, RevisitRow};
 pub use photo_problems::{PhotoProblemRow, SetAside};
@@ -163,6 +165,9 @@ pub mod keys {
     /// The DTSEN choices of this Dinsos (`dtsen::DtsenRules` as JSON: the revisit policy and
     /// the age limits); the documented defaults when unset.
     pub const DTSEN_RULES: &str = "dtsen_rules";
+    /// The case choices of this Dinsos (`cases::CaseRules` as JSON); the documented defaults
+    /// when unset.
+    pub const CASE_RULES: &str = "case_rules";
 }
 
 /// The local store. One connection; use one `Store` per thread.

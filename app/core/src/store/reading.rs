@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use pendata_shared::cases::CaseRules;
 use pendata_shared::dtsen::DtsenRules;
 use pendata_shared::validate::Context;
 use pendata_shared::{Finding, Household, HouseholdId};
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use super::content::{with_content, Record, RecordContent};
+use super::content::{with_content, Record, RecordContent, Rules};
 use super::rows::{load_row, parse_questionnaire};
 use super::{
     keys, parse_rev, AuditEntry, PhotoRow, RecordInfo, RecordState, Result, StatusCounts, Store,
@@ -46,6 +47,17 @@ impl Store {
     /// Set this device's DTSEN choices (as the Dinsos decided them).
     pub fn set_dtsen_rules(&mut self, rules: &DtsenRules) -> Result<()> {
         self.set_setting(keys::DTSEN_RULES, Some(&super::to_json(rules)?))
+    }
+
+    /// The case choices this device applies (due days, the PBI-JK limits, the position
+    /// warning): the setting [`keys::CASE_RULES`], else the documented defaults.
+    pub fn case_rules(&self) -> Result<CaseRules> {
+        read_case_rules(&self.conn)
+    }
+
+    /// Set this device's case choices (as the Dinsos decided them).
+    pub fn set_case_rules(&mut self, rules: &CaseRules) -> Result<()> {
+        self.set_setting(keys::CASE_RULES, Some(&super::to_json(rules)?))
     }
 
     /// The bookkeeping of a household.
@@ -99,7 +111,7 @@ impl Store {
     /// them): the DTKS rules for a household, the DTSEN rules (with [`Store::dtsen_rules`])
     /// for a family.
     pub fn validate(&self, id: HouseholdId) -> Result<Vec<Finding>> {
-        let rules = self.dtsen_rules()?;
+        let rules = read_rules(&self.conn)?;
         let ctx = Context::embedded(Utc::now().date_naive());
         Ok(with_content!(self.content(id)?, c => c.validate(&ctx, &rules)))
     }
@@ -233,6 +245,31 @@ impl Store {
             params![sha256, received as i64],
         )?;
         Ok(())
+    }
+}
+
+/// Every choice the offline rules apply.
+pub(crate) fn read_rules(conn: &rusqlite::Connection) -> Result<Rules> {
+    Ok(Rules {
+        dtsen: read_dtsen_rules(conn)?,
+        cases: read_case_rules(conn)?,
+    })
+}
+
+/// The case choices stored in the settings, else the defaults.
+pub(crate) fn read_case_rules(conn: &rusqlite::Connection) -> Result<CaseRules> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [keys::CASE_RULES],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match json {
+        Some(j) => {
+            serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(format!("case rules: {e}")))
+        }
+        None => Ok(CaseRules::default()),
     }
 }
 

@@ -26,7 +26,7 @@ pub(crate) struct Row {
 impl Row {
     /// The content as `T`; `store.wrong_questionnaire` when the row holds the other form.
     pub fn parse<T: RecordContent>(&self) -> Result<T> {
-        if self.questionnaire != T::QUESTIONNAIRE {
+        if !T::holds(self.questionnaire) {
             return Err(StoreError::WrongQuestionnaire {
                 expected: T::QUESTIONNAIRE,
                 found: self.questionnaire,
@@ -155,7 +155,7 @@ pub(crate) fn insert_record<T: RecordContent>(
             RevisionId::new().to_string(),
             kind,
             c.desa_code(),
-            T::QUESTIONNAIRE.id(),
+            c.questionnaire().id(),
             now
         ],
     )?;
@@ -260,13 +260,19 @@ where
     Ok(true)
 }
 
-/// Calls `$f::<Household>(args)` or `$f::<FamilyRecord>(args)` by a row's questionnaire.
+/// Calls `$f::<Household>(args)`, `$f::<FamilyRecord>(args)` or `$f::<CaseRecord>(args)` by a
+/// row's questionnaire.
 macro_rules! by_questionnaire {
     ($q:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
         match $q {
             pendata_shared::Questionnaire::DtksBdt => $f::<pendata_shared::Household>($($arg),*),
             pendata_shared::Questionnaire::Regsosek2022k => {
                 $f::<pendata_shared::dtsen::FamilyRecord>($($arg),*)
+            }
+            pendata_shared::Questionnaire::KasusUsulSanggah
+            | pendata_shared::Questionnaire::KasusReaktivasiPbiJk
+            | pendata_shared::Questionnaire::KasusGraduasiPkh => {
+                $f::<pendata_shared::cases::CaseRecord>($($arg),*)
             }
         }
     };

@@ -38,18 +38,26 @@ pub(crate) fn redact_numbers(text: &str) -> String {
 
 /// Paths a person may not set through [`Store::set_field`].
 /// For a DTSEN family also its questionnaire and process (from the list) and the ground check
-/// (recorded visit by visit: [`Store::record_outcome`], [`Store::record_nobody_home`]).
+/// (recorded visit by visit: [`Store::record_outcome`], [`Store::record_nobody_home`]); for a
+/// case its assignment, its number and its finding's kind.
 fn read_only(path: &[jsonpath::Segment]) -> bool {
     use jsonpath::Segment::Key;
     match path {
         [Key(k), ..]
             if matches!(
                 k.as_str(),
-                "id" | "interview" | "photos" | "questionnaire" | "process" | "ground_check"
+                "id" | "interview"
+                    | "photos"
+                    | "questionnaire"
+                    | "process"
+                    | "ground_check"
+                    | "assignment"
+                    | "case_id"
             ) =>
         {
             true
         }
+        [Key(f), Key(k), ..] if f == "finding" && k == "kind" => true,
         [Key(m), jsonpath::Segment::Index(_), Key(k), ..]
             if m == "members" && (k == "id" || k == "padan") =>
         {

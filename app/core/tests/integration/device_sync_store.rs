@@ -17,6 +17,7 @@ fn assignment(prelist_id: &str) -> PullItem {
         programme: None,
         desil: None,
         building_no: None,
+        case: None,
         household_id: HouseholdId::new(),
         prelist_id: prelist_id.into(),
         desa_code: h.location.desa_code.clone(),

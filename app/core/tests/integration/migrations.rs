@@ -13,6 +13,7 @@ const FROZEN: &[(u32, &str)] = &[
     (2, include_str!("schemas/v2.sql")),
     (3, include_str!("schemas/v3.sql")),
     (4, include_str!("schemas/v4.sql")),
+    (5, include_str!("schemas/v5.sql")),
 ];
 
 fn schema(conn: &Connection) -> Vec<(String, String)> {
@@ -338,7 +339,10 @@ fn a_schema_3_prelist_is_backfilled_into_the_indexed_work_list() {
         }
     }
     let mut s = Store::open(&path, &key).unwrap();
-    assert_eq!(migrations::version(s.connection()).unwrap(), 4);
+    assert_eq!(
+        migrations::version(s.connection()).unwrap(),
+        migrations::LATEST_VERSION
+    );
     let (_d, mut fresh) = common::store();
     pull(&mut fresh, &items);
     fresh.open_assignment(h.id).unwrap();

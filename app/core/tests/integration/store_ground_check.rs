@@ -46,6 +46,7 @@ fn ground_check_assignment() -> Assignment {
         programme: Some(ListProgramme::Pkh),
         desil: pendata_shared::dtsen::codes::WelfareDecile::from_code(2),
         building_no: Some(12),
+        case: None,
         prelist_id: "GC-PKH-3201022001-0042".into(),
         desa_code: "3201022001".into(),
         rt: Some("003".into()),

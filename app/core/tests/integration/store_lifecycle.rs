@@ -511,6 +511,7 @@ fn open_assignment_creates_the_verivali_record() {
         programme: None,
         desil: None,
         building_no: None,
+        case: None,
         household_id: hid,
         prelist_id: "3201022001-00999".into(),
         desa_code: "3201022001".into(),

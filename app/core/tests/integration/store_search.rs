@@ -233,6 +233,7 @@ fn counts_match_every_page_of_the_lists() {
                 programme: None,
                 desil: None,
                 building_no: None,
+                case: None,
                 household_id: HouseholdId::new(),
                 prelist_id: format!("3201022001-{i:05}"),
                 desa_code: if i % 2 == 0 {

@@ -25,6 +25,7 @@ pub fn assignment(
         programme: None,
         desil: None,
         building_no: None,
+        case: None,
         household_id: HouseholdId::new(),
         prelist_id: prelist_id.into(),
         desa_code: desa.into(),

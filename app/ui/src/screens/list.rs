@@ -146,5 +146,8 @@ fn assignment_process(a: &Assignment, lang: Lang) -> String {
         }
         AssignmentKind::Verivali => tr(lang, "process.verivali").to_string(),
         AssignmentKind::UsulanBaru => tr(lang, "proposal.tag").to_string(),
+        k @ (AssignmentKind::UsulSanggah
+        | AssignmentKind::ReaktivasiPbiJk
+        | AssignmentKind::GraduasiPkh) => k.text().get(lang).to_string(),
     }
 }

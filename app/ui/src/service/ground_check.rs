@@ -154,6 +154,7 @@ impl Worker {
         match record {
             pendata_core::store::Record::Household(h) => serde_json::to_value(&*h),
             pendata_core::store::Record::Family(f) => serde_json::to_value(&*f),
+            pendata_core::store::Record::Case(c) => serde_json::to_value(&*c),
         }
         .map_err(|e| e.to_string())
     }

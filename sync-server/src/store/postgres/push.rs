@@ -536,6 +536,7 @@ async fn write(
             let interview = match &r.change {
                 Change::Upsert { household } => Some(&household.interview),
                 Change::UpsertFamily { family } => Some(&family.interview),
+                Change::UpsertCase { case } => Some(&case.interview),
                 Change::Delete => None,
             };
             let (o, e, op_, fin) = match interview {

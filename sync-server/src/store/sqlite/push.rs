@@ -54,6 +54,7 @@ pub(super) fn insert_revision(
     let interview = match &r.change {
         Change::Upsert { household } => Some(&household.interview),
         Change::UpsertFamily { family } => Some(&family.interview),
+        Change::UpsertCase { case } => Some(&case.interview),
         Change::Delete => None,
     };
     let (op, enumerator, opened, finalized) = match interview {

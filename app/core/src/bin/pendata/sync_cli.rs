@@ -585,6 +585,9 @@ pub(super) fn assignment(cmd: AssignmentCmd, dir: &Path, lang: Lang) -> anyhow::
                 Record::Family(f) => {
                     super::family_cli::show(&f, info.state, info.review_note.as_deref(), lang)
                 }
+                Record::Case(c) => {
+                    super::case_cli::show(&c, info.state, info.review_note.as_deref(), lang)
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
