@@ -58,6 +58,10 @@ pub enum Role {
     Supervisor,
     /// Sees and manages everything.
     Admin,
+    /// Kepala OPD, the head of the agency (Dinsos): approves a desa's month after the
+    /// supervisor (verifikator) checked it, which locks it (issue 21).
+    #[serde(rename = "kepala_opd")]
+    KepalaOpd,
 }
 
 impl Role {
@@ -66,6 +70,7 @@ impl Role {
             Role::Enumerator => "enumerator",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::KepalaOpd => "kepala_opd",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -73,6 +78,7 @@ impl Role {
             "enumerator" => Some(Role::Enumerator),
             "supervisor" => Some(Role::Supervisor),
             "admin" => Some(Role::Admin),
+            "kepala_opd" => Some(Role::KepalaOpd),
             _ => None,
         }
     }

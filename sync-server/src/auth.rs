@@ -151,7 +151,7 @@ impl AuthUser {
     pub fn covers(&self, wilayah_code: &str) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Enumerator | Role::Supervisor => {
+            Role::Enumerator | Role::Supervisor | Role::KepalaOpd => {
                 !self.wilayah.is_empty() && wilayah_code.starts_with(self.wilayah.as_str())
             }
         }

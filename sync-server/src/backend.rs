@@ -14,7 +14,8 @@ use crate::store::s3::{self, S3BlobStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::web::WebSessionStore;
 use crate::store::{
-    AccountStore, BlobLimits, BlobStore, CaseStore, RecordStore, RegistryStore, RestoreStore,
+    AccountStore, BlobLimits, BlobStore, CaseStore, PeriodStore, RecordStore, RegistryStore,
+    RestoreStore,
 };
 use crate::ServerError;
 
@@ -35,6 +36,8 @@ pub struct Backend {
     pub registry: Arc<dyn RegistryStore>,
     /// Case work (issue 21 §1).
     pub cases: Arc<dyn CaseStore>,
+    /// The Dinsos month: proposals' periods, musdes/SPTJM, ratification (issue 21).
+    pub periods: Arc<dyn PeriodStore>,
     pub web_sessions: Arc<dyn WebSessionStore>,
     pub limiter: Arc<dyn LoginLimit>,
 }
@@ -55,6 +58,7 @@ impl Backend {
                     restores: db.clone(),
                     registry: db.clone(),
                     cases: db.clone(),
+                    periods: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(LoginLimiter::new(max_failures, window)),
                     database: Database::Sqlite(db),
@@ -72,6 +76,7 @@ impl Backend {
                     restores: db.clone(),
                     registry: db.clone(),
                     cases: db.clone(),
+                    periods: db.clone(),
                     web_sessions: db.clone(),
                     limiter: Arc::new(PgLoginLimiter::new(db.clone(), max_failures, window)),
                     database: Database::Postgres(db),

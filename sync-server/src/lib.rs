@@ -28,6 +28,7 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 pub mod migrate;
+pub mod month;
 pub mod nik_index;
 pub mod operator;
 pub mod registry_rules;

@@ -658,6 +658,7 @@ pub async fn review(
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, DashError> {
     user.check_csrf(&form.csrf)?;
+    super::month_access::require_verifier(&user)?;
     let id = household_id(&raw)?;
     let revision: RevisionId = form.revision.parse().map_err(|_| {
         DashError::bad_request("review.bad_revision", "Revisi tidak sah", "Bad revision id")
@@ -698,6 +699,7 @@ pub async fn review(
         note: note.map(str::to_owned),
     };
     let scope = user.scope();
+    super::month_access::refuse_locked_household(&state, &user, id).await?;
     let reviewer = user.username.clone();
     let outcome = state
         .records(move |s| Ok(s.review(id, &req, &reviewer, &scope)))
@@ -977,6 +979,7 @@ pub async fn resolve(
     Form(form): Form<ResolveForm>,
 ) -> Result<Response, DashError> {
     user.check_csrf(&form.csrf)?;
+    super::month_access::require_verifier(&user)?;
     let id = household_id(&raw)?;
     let keep: RevisionId = form.keep_revision.parse().map_err(|_| {
         DashError::bad_request(

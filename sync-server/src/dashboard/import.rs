@@ -120,6 +120,7 @@ pub async fn import(
     let lang = user.lang;
     let (csrf, file) = read_upload(multipart, state.dashboard.max_import_bytes).await?;
     user.check_csrf(&csrf)?;
+    super::month_access::require_verifier(&user)?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return Err(DashError::bad_request(
             "import.no_file",

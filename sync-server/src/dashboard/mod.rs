@@ -34,6 +34,10 @@ mod ground_check;
 mod households;
 mod import;
 mod map;
+mod month_access;
+mod month_actions;
+mod month_export;
+mod month_pages;
 mod nik_ganda;
 mod progress;
 mod restore;
@@ -44,6 +48,7 @@ mod transfer;
 mod users;
 
 pub use households::{THUMB_LONG_EDGE, THUMB_VARIANT};
+pub use month_export::COLUMNS as MONTH_EXPORT_COLUMNS;
 pub use session::WebUser;
 
 /// Whether the session cookie gets the `Secure` attribute.
@@ -121,10 +126,15 @@ pub enum Access {
     Public,
     /// Any logged-in dashboard user (supervisors and admins).
     Session,
-    /// Supervisors and admins; household data limited to their wilayah.
+    /// Supervisors, Kepala OPD and admins (reading); household data limited to their wilayah.
     Supervisor,
     /// Admins only.
     Admin,
+    /// Supervisors (the verifikator) and admins, not the Kepala OPD: review decisions, imports,
+    /// the musdes record and the period's check.
+    Verifier,
+    /// The Kepala OPD and admins: a period's approval.
+    Approver,
 }
 
 /// Every dashboard route: (method, path template, who may use it). The access-matrix test
@@ -143,7 +153,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     (
         "POST",
         "/dashboard/households/{id}/review",
-        Access::Supervisor,
+        Access::Verifier,
     ),
     (
         "GET",
@@ -153,7 +163,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     (
         "POST",
         "/dashboard/households/{id}/resolve",
-        Access::Supervisor,
+        Access::Verifier,
     ),
     ("GET", "/dashboard/conflicts", Access::Supervisor),
     ("GET", "/dashboard/restore", Access::Supervisor),
@@ -175,7 +185,43 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::Admin,
     ),
     ("GET", "/dashboard/import", Access::Supervisor),
-    ("POST", "/dashboard/import", Access::Supervisor),
+    ("POST", "/dashboard/import", Access::Verifier),
+    ("GET", "/dashboard/month", Access::Supervisor),
+    (
+        "GET",
+        "/dashboard/month/{desa}/{period}",
+        Access::Supervisor,
+    ),
+    (
+        "POST",
+        "/dashboard/month/{desa}/{period}/agreement",
+        Access::Verifier,
+    ),
+    (
+        "POST",
+        "/dashboard/month/{desa}/{period}/photos",
+        Access::Verifier,
+    ),
+    (
+        "GET",
+        "/dashboard/month/{desa}/{period}/photos/{sha256}",
+        Access::Supervisor,
+    ),
+    (
+        "POST",
+        "/dashboard/month/{desa}/{period}/check",
+        Access::Verifier,
+    ),
+    (
+        "POST",
+        "/dashboard/month/{desa}/{period}/approve",
+        Access::Approver,
+    ),
+    (
+        "GET",
+        "/dashboard/month/{desa}/{period}/export",
+        Access::Supervisor,
+    ),
 ];
 
 /// Largest body of an ordinary dashboard form.
@@ -226,11 +272,41 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/export/download", get(transfer::export_download))
         .route("/dashboard/export/dtsen", get(dtsen_export::download))
         .route("/dashboard/import", get(import::import_page))
+        .route("/dashboard/month", get(month_pages::overview))
+        .route(
+            "/dashboard/month/{desa}/{period}",
+            get(month_pages::desa_page),
+        )
+        .route(
+            "/dashboard/month/{desa}/{period}/agreement",
+            post(month_actions::record_agreement),
+        )
+        .route(
+            "/dashboard/month/{desa}/{period}/photos/{sha256}",
+            get(month_actions::photo),
+        )
+        .route(
+            "/dashboard/month/{desa}/{period}/check",
+            post(month_actions::check),
+        )
+        .route(
+            "/dashboard/month/{desa}/{period}/approve",
+            post(month_actions::approve),
+        )
+        .route(
+            "/dashboard/month/{desa}/{period}/export",
+            get(month_export::download),
+        )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
-    let upload = Router::new().route(
-        "/dashboard/import",
-        post(import::import).layer(DefaultBodyLimit::disable()),
-    );
+    let upload = Router::new()
+        .route(
+            "/dashboard/import",
+            post(import::import).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/dashboard/month/{desa}/{period}/photos",
+            post(month_actions::upload_photo).layer(DefaultBodyLimit::disable()),
+        );
     forms
         .merge(upload)
         .route("/", get(|| async { Redirect::to("/dashboard") }))
@@ -379,6 +455,7 @@ pub(crate) fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup
                             a href="/dashboard/map" { (t(lang, "Peta", "Map")) }
                             a href="/dashboard/signals" { (t(lang, "Sinyal tidak layak", "Tidak-layak signals")) }
                             a href="/dashboard/desil" { (t(lang, "Desil", "Desil")) }
+                            a href="/dashboard/month" { (t(lang, "Bulan & pengesahan", "Month & ratification")) }
                             a href="/dashboard/export" { (t(lang, "Ekspor", "Export")) }
                             a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
                             @if u.role == Role::Admin {
@@ -417,6 +494,7 @@ pub(crate) fn role_label(lang: Lang, role: Role) -> &'static str {
         Role::Enumerator => t(lang, "pendata", "enumerator"),
         Role::Supervisor => t(lang, "supervisor", "supervisor"),
         Role::Admin => t(lang, "admin", "admin"),
+        Role::KepalaOpd => t(lang, "kepala OPD", "head of agency"),
     }
 }
 
@@ -448,6 +526,12 @@ pub enum DashError {
     BadOrigin,
     /// A bad request parameter (400), with the message in both languages.
     BadRequest {
+        code: &'static str,
+        id: String,
+        en: String,
+    },
+    /// A change the state refuses (409), e.g. a locked period (`period.locked`).
+    Refused {
         code: &'static str,
         id: String,
         en: String,
@@ -519,6 +603,7 @@ impl IntoResponse for DashError {
                 "The request did not come from this server's pages.".to_owned(),
             ),
             DashError::BadRequest { code, id, en } => (StatusCode::BAD_REQUEST, code, id, en),
+            DashError::Refused { code, id, en } => (StatusCode::CONFLICT, code, id, en),
             DashError::Internal(cause) => {
                 tracing::error!(%cause, "dashboard request failed");
                 (

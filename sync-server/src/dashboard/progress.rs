@@ -196,10 +196,7 @@ pub async fn page(
         ]
     };
     let title = t(lang, "Progres pendataan", "Survey progress");
-    let countdown = Countdown::on(
-        chrono::Utc::now().date_naive(),
-        state.config.month.cutoff_day,
-    );
+    let countdown = Countdown::on(crate::month::today(), state.config.month.cutoff_day);
     let body = html! {
         h1 { (title) }
         p.countdown #countdown {

@@ -74,6 +74,7 @@ async fn render(
                     select name="role" {
                         option value="enumerator" { (role_label(lang, Role::Enumerator)) }
                         option value="supervisor" { (role_label(lang, Role::Supervisor)) }
+                        option value="kepala_opd" { (role_label(lang, Role::KepalaOpd)) }
                         option value="admin" { (role_label(lang, Role::Admin)) }
                     }
                 }

@@ -12,6 +12,7 @@ use super::sync::{bad_cursor, bad_limit, scope_of};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::store::period::KIND_HOUSEHOLD;
 use crate::store::{
     HouseholdDetail, HouseholdPage, HouseholdSummary, ListQuery, RecordError, Role, StateFilter,
 };
@@ -32,7 +33,7 @@ fn forbidden() -> ApiError {
 fn require_supervisor(user: &AuthUser) -> Result<(), ApiError> {
     match user.role {
         Role::Supervisor | Role::Admin => Ok(()),
-        Role::Enumerator => Err(forbidden()),
+        Role::Enumerator | Role::KepalaOpd => Err(forbidden()),
     }
 }
 
@@ -134,6 +135,10 @@ pub async fn review(
         ..req
     };
     let scope = scope_of(&user);
+    let lock = crate::month::lock_of(&state, KIND_HOUSEHOLD, id.to_string(), scope.clone());
+    if let Some(locked) = lock.await? {
+        return Err(crate::month::api_refusal(&locked));
+    }
     let reviewer = user.username.clone();
     let outcome = state
         .records(move |s| Ok(s.review(id, &req, &reviewer, &scope)))

@@ -236,6 +236,7 @@ pub async fn push(
         scope,
     };
     let count = ready.len();
+    let proposals: Vec<_> = ready.iter().map(crate::month::proposal_of).collect();
     let stored = if ready.is_empty() {
         Vec::new()
     } else if state.records.groups_pushes() {
@@ -247,6 +248,7 @@ pub async fn push(
         // A store with concurrent writers: this push goes straight to it.
         state.records(move |s| s.push(&pusher, ready)).await?
     };
+    crate::month::note_arrivals(&state, proposals, &stored).await;
     let mut stored = stored.into_iter();
     let mut results = Vec::with_capacity(decided.len());
     for (decided, (household_id, revision)) in decided.into_iter().zip(ids) {

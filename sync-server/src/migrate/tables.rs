@@ -345,6 +345,61 @@ pub(super) const TABLES: &[Table] = &[
         },
         identity: None,
     },
+    Table {
+        name: "period_items",
+        columns: &[
+            ("kind", "kind", Text),
+            ("item_id", "item_id", Text),
+            ("desa_code", "desa_code", Text),
+            ("period", "period", Text),
+            ("label", "label", Text),
+            ("arrived_at", "arrived_at", Time),
+            ("agreed", "agreed", Bool),
+        ],
+        order_by: "kind, item_id",
+        on_conflict: OnConflict::Update {
+            key: &["kind", "item_id"],
+            skip: &[],
+        },
+        identity: None,
+    },
+    Table {
+        name: "desa_periods",
+        columns: &[
+            ("desa_code", "desa_code", Text),
+            ("period", "period", Text),
+            ("agreement", "agreement", Text),
+            ("held_on", "held_on", Text),
+            ("document_number", "document_number", Text),
+            ("attendance", "attendance", Int4),
+            ("note", "note", Text),
+            ("recorded_by", "recorded_by", Text),
+            ("recorded_at", "recorded_at", Time),
+            ("checked_by", "checked_by", Text),
+            ("checked_at", "checked_at", Time),
+            ("approved_by", "approved_by", Text),
+            ("approved_at", "approved_at", Time),
+        ],
+        order_by: "desa_code, period",
+        on_conflict: OnConflict::Update {
+            key: &["desa_code", "period"],
+            skip: &[],
+        },
+        identity: None,
+    },
+    Table {
+        name: "desa_period_photos",
+        columns: &[
+            ("desa_code", "desa_code", Text),
+            ("period", "period", Text),
+            ("sha256", "sha256", Text),
+            ("added_by", "added_by", Text),
+            ("added_at", "added_at", Time),
+        ],
+        order_by: "desa_code, period, sha256",
+        on_conflict: OnConflict::Nothing,
+        identity: None,
+    },
 ];
 
 /// The `changes` table: an item the source renumbered since an earlier run (a changed item

@@ -15,6 +15,9 @@ pub enum Role {
     Enumerator,
     Supervisor,
     Admin,
+    /// Kepala OPD (head of the agency): approves a desa's checked month, which locks it.
+    #[serde(rename = "kepala_opd")]
+    KepalaOpd,
 }
 
 impl Role {
@@ -23,6 +26,7 @@ impl Role {
             Role::Enumerator => "enumerator",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::KepalaOpd => "kepala_opd",
         }
     }
 }
@@ -40,8 +44,9 @@ impl FromStr for Role {
             "enumerator" => Ok(Role::Enumerator),
             "supervisor" => Ok(Role::Supervisor),
             "admin" => Ok(Role::Admin),
+            "kepala_opd" => Ok(Role::KepalaOpd),
             other => Err(format!(
-                "unknown role {other:?} (expected enumerator, supervisor or admin)"
+                "unknown role {other:?} (expected enumerator, supervisor, kepala_opd or admin)"
             )),
         }
     }

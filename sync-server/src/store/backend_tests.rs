@@ -42,6 +42,9 @@ mod sqlite {
     mod cases {
         crate::case_contract_tests!(super::factory);
     }
+    mod period {
+        crate::period_contract_tests!(super::factory);
+    }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);
     }
@@ -166,6 +169,9 @@ pub(crate) mod postgres {
     }
     mod cases {
         crate::case_contract_tests!(super::factory);
+    }
+    mod period {
+        crate::period_contract_tests!(super::factory);
     }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);

@@ -9,6 +9,8 @@
 //!   came back across a restore).
 //! * [`RegistryStore`] (`registry.rs`): the registry's own data beside the records (the
 //!   families' desil).
+//! * [`PeriodStore`] (`period.rs`): the Dinsos month — proposals' periods, a desa period's
+//!   musdes/SPTJM and its two-step ratification, which locks it.
 //!
 //! Backends: [`sqlite::SqliteStore`] (accounts, records, web sessions in one SQLite file, one
 //! file per concept under `sqlite/`), [`postgres::PgStore`] (the same on PostgreSQL, for more
@@ -33,6 +35,7 @@ pub mod cases;
 pub mod files;
 mod ground_check;
 pub mod packed;
+pub mod period;
 pub mod postgres;
 mod records;
 mod registry;
@@ -48,6 +51,8 @@ pub mod case_contract;
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 #[cfg(any(test, feature = "test-support"))]
+pub mod period_contract;
+#[cfg(any(test, feature = "test-support"))]
 pub mod registry_contract;
 
 pub use accounts::*;
@@ -57,6 +62,7 @@ pub use cases::{
     PbiOutcome,
 };
 pub use ground_check::*;
+pub use period::PeriodStore;
 pub use records::*;
 pub use registry::{
     DesilImport, DuplicateNik, DuplicateRecord, NikEntry, RegistryStore, StaleHead,

@@ -43,7 +43,7 @@ impl Scope {
     pub fn of(role: Role, wilayah: &str) -> Self {
         match role {
             Role::Admin => Scope::all(),
-            Role::Enumerator | Role::Supervisor => Scope::within(wilayah),
+            Role::Enumerator | Role::Supervisor | Role::KepalaOpd => Scope::within(wilayah),
         }
     }
     /// Whether `desa_code` is inside.

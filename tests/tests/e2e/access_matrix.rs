@@ -31,9 +31,11 @@ use pendata_e2e::client::{batch, upsert, Answer, ApiClient, Body};
 use pendata_e2e::WebClient;
 use pendata_e2e::{example_household, prelist_of, TestServer, PASSWORD};
 use pendata_server::dashboard::{Access, ROUTES};
+use pendata_server::store::period::{Arrival, KIND_HOUSEHOLD};
 use pendata_server::store::sqlite::SqliteStore;
 use pendata_server::store::web::SessionLifetime;
 use pendata_server::store::{AccountStore, Role, Scope, TokenHash};
+use pendata_shared::month::period::{CutOff, Period};
 use pendata_shared::photos::PhotoKind;
 use pendata_shared::{Household, HouseholdId, MemberId, RevisionId, Sha256Hex};
 use serde_json::{json, Value};
@@ -755,15 +757,20 @@ enum WebSubject {
     Disabled,
     /// No session cookie.
     NoSession,
+    /// A Kepala OPD of 320102 (issue 21): reads what the supervisor of 320102 reads, makes no
+    /// review decisions, approves a checked period. Its expectations come from the
+    /// supervisor's column and the route's [`Access`] ([`kepala_expect`]).
+    KepalaOpd,
 }
 
-const WEB_SUBJECTS: [WebSubject; 6] = [
+const WEB_SUBJECTS: [WebSubject; 7] = [
     WebSubject::Admin,
     WebSubject::Supervisor,
     WebSubject::OtherSupervisor,
     WebSubject::Enumerator,
     WebSubject::Disabled,
     WebSubject::NoSession,
+    WebSubject::KepalaOpd,
 ];
 
 impl WebSubject {
@@ -775,6 +782,7 @@ impl WebSubject {
             WebSubject::Enumerator => "enum.gunungputri",
             WebSubject::Disabled => "sup.nonaktif",
             WebSubject::NoSession => "tidak.terdaftar",
+            WebSubject::KepalaOpd => "kadis.gunungputri",
         }
     }
 
@@ -782,7 +790,7 @@ impl WebSubject {
     fn covers(self, t: &Target) -> bool {
         match self {
             WebSubject::Admin => true,
-            WebSubject::Supervisor => t.desa.starts_with("320102"),
+            WebSubject::Supervisor | WebSubject::KepalaOpd => t.desa.starts_with("320102"),
             WebSubject::OtherSupervisor => t.desa.starts_with("320101"),
             _ => false,
         }
@@ -822,6 +830,38 @@ const fn web(
 }
 
 const WNA: [&str; 6] = ["-"; 6];
+
+/// What a cell expects of `subject` (`which`: "own" or "other").
+fn web_expect(row: &WebRow, subject: WebSubject, which: &str) -> &'static str {
+    let col = |i: usize| {
+        if which == "own" {
+            row.own[i]
+        } else {
+            row.other[i]
+        }
+    };
+    match subject {
+        WebSubject::KepalaOpd => kepala_expect(row, col(1), which),
+        s => col(WEB_SUBJECTS.iter().position(|x| *x == s).unwrap()),
+    }
+}
+
+/// The Kepala OPD of 320102: as the supervisor of 320102 (`sup`), except where the route is
+/// the verifikator's or the admin's (403) or the approver's (their own: the period has no
+/// check, 409; another kecamatan's: 404).
+fn kepala_expect(row: &WebRow, sup: &'static str, which: &str) -> &'static str {
+    let access = ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == row.method && *p == row.path)
+        .map(|(_, _, a)| *a);
+    match access {
+        _ if sup == "-" => "-",
+        Some(Access::Verifier | Access::Admin) => "403",
+        Some(Access::Approver) if which == "own" => "409",
+        Some(Access::Approver) => "404",
+        _ => sup,
+    }
+}
 
 //  subjects:   admin   sup-gunungputri sup-cibinong enumerator | disabled none
 #[rustfmt::skip]
@@ -886,7 +926,57 @@ const WEB_TABLE: &[WebRow] = &[
     web("POST", "/dashboard/import",
         ["200", "200", "403", "403", "login", "login"],
         ["200", "403", "200", "403", "login", "login"]),
+    // The Dinsos month (issue 21): the target's household is a proposal of this month's period
+    // in its desa ([`plant_proposals`]); the cells record a musdes with it on the BNBA list,
+    // add the target's photo as the berita acara's, check; the approval is asked of the next
+    // period (nothing checked there: 409) so that no cell locks what the others use.
+    web("GET", "/dashboard/month", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/month/{desa}/{period}",
+        ["200+", "200+", "404", "403", "login", "login"],
+        ["200+", "404", "200+", "403", "login", "login"]),
+    web("POST", "/dashboard/month/{desa}/{period}/agreement",
+        ["303", "303", "404", "403", "login", "login"],
+        ["303", "404", "303", "403", "login", "login"]),
+    web("POST", "/dashboard/month/{desa}/{period}/photos",
+        ["303", "303", "404", "403", "login", "login"],
+        ["303", "404", "303", "403", "login", "login"]),
+    web("GET", "/dashboard/month/{desa}/{period}/photos/{sha256}",
+        ["200+", "200+", "404", "403", "login", "login"],
+        ["200+", "404", "200+", "403", "login", "login"]),
+    web("POST", "/dashboard/month/{desa}/{period}/check",
+        ["303", "303", "404", "403", "login", "login"],
+        ["303", "404", "303", "403", "login", "login"]),
+    web("POST", "/dashboard/month/{desa}/{period}/approve",
+        ["409", "403", "403", "403", "login", "login"],
+        ["409", "403", "403", "403", "login", "login"]),
+    // Not locked: no export yet (409 `period.not_locked`).
+    web("GET", "/dashboard/month/{desa}/{period}/export",
+        ["409", "409", "404", "403", "login", "login"],
+        ["409", "404", "409", "403", "login", "login"]),
 ];
+
+/// This month's period, as the server puts an arrival of today in it (default cut-off).
+fn this_period() -> Period {
+    Period::for_arrival(Utc::now().date_naive(), CutOff::default())
+}
+
+/// Each target's household becomes a proposal of this month's period in its desa.
+fn plant_proposals(server: &TestServer, targets: [&Target; 2]) {
+    for t in targets {
+        let arrival = Arrival {
+            kind: KIND_HOUSEHOLD.into(),
+            item_id: t.pushed.to_string(),
+            desa_code: t.desa.into(),
+            label: String::new(),
+        };
+        server
+            .state
+            .backend
+            .periods
+            .note_arrival(&arrival, this_period())
+            .unwrap();
+    }
+}
 
 /// A dashboard session: its cookie and CSRF token.
 struct WebSession {
@@ -899,6 +989,8 @@ enum WebBody {
     Form(Vec<(String, String)>),
     /// (boundary, body)
     Multipart(String, String),
+    /// (boundary, body) with binary parts.
+    MultipartBytes(String, Vec<u8>),
 }
 
 /// A client that does not follow redirects (the cells look at the 303s).
@@ -928,6 +1020,12 @@ impl Web {
             WebBody::None => req,
             WebBody::Form(f) => req.form(&f),
             WebBody::Multipart(boundary, body) => req
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body),
+            WebBody::MultipartBytes(boundary, body) => req
                 .header(
                     reqwest::header::CONTENT_TYPE,
                     format!("multipart/form-data; boundary={boundary}"),
@@ -972,7 +1070,13 @@ fn web_request(row: &WebRow, t: &Target, k: u32, csrf: &str, with_csrf: bool) ->
         .replace("{id}", &t.pushed.to_string())
         .replace("{sha256}", &t.photo_sha)
         .replace("{lang}", "en")
-        .replace("{username}", &throwaway(t));
+        .replace("{username}", &throwaway(t))
+        .replace("{desa}", t.desa);
+    let path = if row.path.ends_with("/approve") {
+        path.replace("{period}", &this_period().next().to_string())
+    } else {
+        path.replace("{period}", &this_period().to_string())
+    };
     let kec = &t.desa[..6];
     let form = |fields: &[(&str, String)]| {
         let mut f: Vec<(String, String)> = fields
@@ -1038,6 +1142,39 @@ fn web_request(row: &WebRow, t: &Target, k: u32, csrf: &str, with_csrf: bool) ->
             ));
             (path, WebBody::Multipart(boundary.into(), body))
         }
+        ("POST", "/dashboard/month/{desa}/{period}/agreement") => (
+            path,
+            form(&[
+                ("form", "musdes".into()),
+                ("held_on", "2026-12-16".into()),
+                ("document_number", "BA/MATRIKS/1".into()),
+                ("attendance", "12".into()),
+                (&format!("bnba:household:{}", t.pushed), "1".into()),
+            ]),
+        ),
+        ("POST", "/dashboard/month/{desa}/{period}/photos") => {
+            // The target's own photo bytes, as the berita acara's photo.
+            let boundary = "matriksFotoBoundary3Xq";
+            let mut body = Vec::new();
+            if with_csrf {
+                body.extend_from_slice(
+                    format!(
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; \
+                     filename=\"ba.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(&t.photo);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            (path, WebBody::MultipartBytes(boundary.into(), body))
+        }
         ("POST", _) => (path, form(&[])),
         _ => (path, WebBody::None),
     }
@@ -1072,6 +1209,7 @@ fn check_web(expect: &str, a: &Answer, t: &Target, row: &WebRow) -> Result<(), S
                 400 if row.path == "/dashboard/households/{id}/resolve" => {
                     Some("resolve.no_conflict")
                 }
+                409 if row.path.starts_with("/dashboard/month/") => Some("period."),
                 _ => None,
             };
             match code {
@@ -1125,6 +1263,10 @@ async fn dashboard_part(
     server
         .add_user("sup.nonaktif", Role::Supervisor, "320102")
         .unwrap();
+    server
+        .add_user("kadis.gunungputri", Role::KepalaOpd, "320102")
+        .unwrap();
+    plant_proposals(server, [own, other]);
     for t in [own, other] {
         server
             .add_user(&throwaway(t), Role::Enumerator, &t.desa[..6])
@@ -1138,6 +1280,7 @@ async fn dashboard_part(
         WebSubject::Supervisor,
         WebSubject::OtherSupervisor,
         WebSubject::Disabled,
+        WebSubject::KepalaOpd,
     ] {
         sessions.insert(s.username(), web.session(s.username()).await);
     }
@@ -1197,13 +1340,9 @@ async fn dashboard_part(
 
     let mut k = 5000u32;
     for row in WEB_TABLE {
-        for (si, subject) in WEB_SUBJECTS.iter().copied().enumerate() {
+        for subject in WEB_SUBJECTS.iter().copied() {
             for (which, t) in [("own", own), ("other", other)] {
-                let expect = if which == "own" {
-                    row.own[si]
-                } else {
-                    row.other[si]
-                };
+                let expect = web_expect(row, subject, which);
                 if expect == "-" {
                     continue;
                 }

@@ -274,6 +274,8 @@ async fn every_dashboard_page_passes_the_accessibility_audit() {
         "/dashboard/photos/{sha256}",
         "/dashboard/export/download",
         "/dashboard/export/dtsen",
+        "/dashboard/month/{desa}/{period}/photos/{sha256}",
+        "/dashboard/month/{desa}/{period}/export",
     ];
     let mut pages = vec![
         serde_json::json!({ "user": "", "path": "/dashboard/login" }),
@@ -288,7 +290,10 @@ async fn every_dashboard_page_passes_the_accessibility_audit() {
         } else {
             SUPERVISOR
         };
-        let path = path.replace("{id}", &world.id.to_string());
+        let path = path
+            .replace("{id}", &world.id.to_string())
+            .replace("{desa}", "3201022001")
+            .replace("{period}", "2026-12");
         pages.push(serde_json::json!({ "user": user, "path": path }));
     }
     // The admin's kecamatan chooser and a map with its outlier; the English pages' markup is

@@ -29,6 +29,7 @@ mod nik_ganda;
 mod pg_restore;
 mod photo_upload;
 mod proxy;
+mod ratify;
 mod registry;
 mod s3_photos;
 mod sync_e2e;

@@ -30,6 +30,7 @@ mod cases;
 mod ground_check;
 mod limiter;
 mod lineage;
+mod period;
 mod prelist;
 mod push;
 mod reads;
@@ -72,6 +73,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_cases",
         include_str!("../../../migrations/postgres/0006_cases.sql"),
+    ),
+    (
+        "0007_month",
+        include_str!("../../../migrations/postgres/0007_month.sql"),
     ),
 ];
 

@@ -23,6 +23,7 @@ mod cases;
 mod checkpoint;
 mod ground_check;
 mod lineage;
+mod period;
 mod prelist;
 mod push;
 mod reads;
@@ -89,6 +90,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_cases",
         include_str!("../../../migrations/0011_cases.sql"),
     ),
+    (
+        "0012_month",
+        include_str!("../../../migrations/0012_month.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -127,6 +132,12 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
         let target = index as i64 + 1;
+        // 0012 copies `users` into a new table (a CHECK cannot change): SQLite's way is with
+        // foreign keys off (a pragma that only takes effect outside a transaction).
+        let rebuilds = *name == "0012_month";
+        if rebuilds {
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
+        }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current > SCHEMA_VERSION {
@@ -144,9 +155,23 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
             if *name == "0011_cases" {
                 cases::widen_checks(&tx)?;
             }
+            if rebuilds {
+                let broken: i64 =
+                    tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                        r.get(0)
+                    })?;
+                if broken > 0 {
+                    return Err(StoreError::Corrupt(format!(
+                        "{name}: {broken} rows lost their user"
+                    )));
+                }
+            }
             tx.pragma_update(None, "user_version", target)?;
         }
         tx.commit()?;
+        if rebuilds {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+        }
     }
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > SCHEMA_VERSION {

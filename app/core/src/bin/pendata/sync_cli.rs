@@ -58,6 +58,8 @@ fn role_label(role: Role, lang: Lang) -> String {
         (Role::Supervisor, Lang::Id) => "pemeriksa (supervisor)".into(),
         (Role::Supervisor, Lang::En) => "supervisor".into(),
         (Role::Admin, _) => "admin".into(),
+        (Role::KepalaOpd, Lang::Id) => "kepala OPD".into(),
+        (Role::KepalaOpd, Lang::En) => "head of agency (Kepala OPD)".into(),
     }
 }
 
