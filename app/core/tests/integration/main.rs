@@ -16,6 +16,7 @@ mod device_settings;
 mod device_sync_store;
 mod migrations;
 mod photo;
+mod store_case;
 mod store_ground_check;
 mod store_lifecycle;
 mod store_reoffer;
