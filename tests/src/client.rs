@@ -122,6 +122,29 @@ impl ApiClient {
         .await
     }
 
+    /// Pushes one new revision of record `id` carrying `change`; an error unless the server
+    /// answers 200 and accepts it.
+    pub async fn push_accepted(
+        &self,
+        token: &str,
+        id: pendata_shared::HouseholdId,
+        change: Change,
+    ) -> anyhow::Result<()> {
+        let record = PushRecord::new(RevisionId::new(), None, Utc::now(), id, change);
+        let res = self
+            .send(
+                "POST",
+                "/api/v1/push",
+                Some(token),
+                Body::Json(serde_json::to_value(batch(vec![record]))?),
+            )
+            .await?;
+        anyhow::ensure!(res.status == 200, "push: {} {}", res.status, res.text());
+        let outcome = res.json()["results"][0]["outcome"]["status"].clone();
+        anyhow::ensure!(outcome == "accepted", "push: {}", res.text());
+        Ok(())
+    }
+
     /// Logs in with the test password; the device token (an error unless the answer is 200).
     pub async fn token(&self, username: &str) -> anyhow::Result<String> {
         let a = self.login(username, PASSWORD).await?;

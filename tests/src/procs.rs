@@ -7,6 +7,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Runs `pendata-server --data-dir DATA ARGS…` to its end (logs at warn); its stdout, or an
+/// error with both outputs when it fails.
+pub fn server_cli(data: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new(binary("pendata-server", "pendata-server")?)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("PENDATA_LOG", "warn")
+        .output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    anyhow::ensure!(
+        out.status.success(),
+        "pendata-server {args:?}: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(stdout)
+}
+
 /// The path of a binary of this workspace in the test's own target directory and profile. If it
 /// is not built yet (a lone `cargo test -p pendata-e2e`), it is built with
 /// `cargo build -p <package> --bin <name>`.

@@ -3,11 +3,15 @@
 //! admin picks one first. A supervisor of a kecamatan (or of one desa) needs no choice: their
 //! wilayah is the area.
 
+use axum::http::StatusCode;
+use axum::response::Response;
 use maud::{html, Markup};
 use pendata_shared::Lang;
 
-use super::{t, wilayah_name, DashError, WebUser};
+use super::{html_response, page, t, wilayah_name, DashError, WebUser};
 use crate::store::Scope;
+use crate::tidak_layak::{registry_rows, RegistryRow};
+use crate::AppState;
 
 /// The area a page reads.
 pub(crate) struct Area {
@@ -87,4 +91,58 @@ pub(crate) fn chooser(lang: Lang, user: &WebUser, action: &str, current: Option<
                 (wilayah_name(wilayah)) }
         }
     }
+}
+
+/// The page asking for a kecamatan first (`extra` below the chooser).
+pub(crate) fn choice_page(
+    lang: Lang,
+    user: &WebUser,
+    title: &str,
+    action: &str,
+    extra: Markup,
+) -> Response {
+    let body = html! {
+        h1 { (title) }
+        (chooser(lang, user, action, None))
+        (extra)
+    };
+    html_response(StatusCode::OK, page(lang, title, Some(user), body))
+}
+
+/// A filter form of an area's page: the kecamatan kept, one labelled `<select>` (`options` as
+/// (value, label), `current` selected).
+pub(crate) fn filter_form(
+    lang: Lang,
+    action: &str,
+    kecamatan: &str,
+    (label, name, id): (&str, &str, &str),
+    options: &[(String, String)],
+    current: &str,
+) -> Markup {
+    html! {
+        form.filters method="get" action=(action) {
+            input type="hidden" name="kecamatan" value=(kecamatan);
+            label { (label)
+                select name=(name) id=(id) {
+                    @for (v, l) in options {
+                        option value=(v) selected[v == current] { (l) }
+                    }
+                }
+            }
+            button type="submit" { (t(lang, "Terapkan", "Apply")) }
+        }
+    }
+}
+
+/// Every record of the area with its desil and tidak-layak signals (`crate::tidak_layak`).
+pub(crate) async fn registry_rows_of(
+    state: &AppState,
+    area: &Area,
+) -> Result<Vec<RegistryRow>, DashError> {
+    let registry = state.backend.registry.clone();
+    let scope = area.scope.clone();
+    let cutoffs = state.config.registry.desil_cutoff;
+    Ok(state
+        .records(move |records| registry_rows(records, registry.as_ref(), &scope, &cutoffs))
+        .await?)
 }

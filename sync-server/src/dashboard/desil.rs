@@ -11,9 +11,9 @@ use pendata_shared::dtsen::codes::WelfareDecile;
 use pendata_shared::Lang;
 use serde::Deserialize;
 
-use super::area::{area_of, chooser};
+use super::area::{area_of, choice_page, chooser, filter_form, registry_rows_of};
 use super::{html_response, page, t, wilayah_name, DashError, WebUser};
-use crate::tidak_layak::{registry_rows, DesilSource, RegistryRow};
+use crate::tidak_layak::{DesilSource, RegistryRow};
 use crate::AppState;
 
 /// The desil of a record's families as one cell ("Desil 3"; several families: "Desil 3 · Desil
@@ -160,21 +160,15 @@ pub async fn page_handler(
         )
     })?;
     let Some(area) = area_of(&user, q.kecamatan.as_deref())? else {
-        let body = html! {
-            h1 { (title) }
-            (chooser(lang, &user, "/dashboard/desil", None))
-        };
-        return Ok(html_response(
-            StatusCode::OK,
-            page(lang, title, Some(&user), body),
+        return Ok(choice_page(
+            lang,
+            &user,
+            title,
+            "/dashboard/desil",
+            html! {},
         ));
     };
-    let registry = state.backend.registry.clone();
-    let scope = area.scope.clone();
-    let cutoffs = state.config.registry.desil_cutoff;
-    let rows = state
-        .records(move |records| registry_rows(records, registry.as_ref(), &scope, &cutoffs))
-        .await?;
+    let rows = registry_rows_of(&state, &area).await?;
     let shown: Vec<&RegistryRow> = rows.iter().filter(|r| filter.keeps(r)).collect();
     let kec = area.kecamatan.clone();
     let current = filter.value();
@@ -184,17 +178,8 @@ pub async fn page_handler(
             "Desil adalah peringkat kesejahteraan dari BPS (berkas \"Pemeringkatan Desil\" SIKS-NG yang diimpor); Pendata menampilkannya, tidak menghitungnya.",
             "The desil is BPS's welfare ranking (SIKS-NG's imported \"Pemeringkatan Desil\" file); Pendata shows it and never computes it.")) }
         (chooser(lang, &user, "/dashboard/desil", Some(&kec)))
-        form.filters method="get" action="/dashboard/desil" {
-            input type="hidden" name="kecamatan" value=(kec);
-            label { (t(lang, "Desil", "Desil"))
-                select name="desil" id="desil-filter" {
-                    @for (v, l) in options(lang) {
-                        option value=(v) selected[v == current] { (l) }
-                    }
-                }
-            }
-            button type="submit" { (t(lang, "Terapkan", "Apply")) }
-        }
+        (filter_form(lang, "/dashboard/desil", &kec,
+            (t(lang, "Desil", "Desil"), "desil", "desil-filter"), &options(lang), &current))
         @if shown.is_empty() {
             p.empty #desil-empty { (t(lang, "Tidak ada catatan untuk filter ini.", "No record for this filter.")) }
         } @else {

@@ -16,7 +16,7 @@ use pendata_shared::month::geo::Position;
 use pendata_shared::Lang;
 use serde::Deserialize;
 
-use super::area::{area_of, chooser};
+use super::area::{area_of, choice_page, chooser};
 use super::{html_response, page, t, wilayah_name, DashError, WebUser};
 use crate::whereabouts::{survey, Flag, Survey};
 use crate::AppState;
@@ -275,14 +275,7 @@ pub async fn page_handler(
     let title = t(lang, "Peta lokasi", "Map of positions");
     let area = area_of(&user, q.kecamatan.as_deref())?;
     let Some(area) = area else {
-        let body = html! {
-            h1 { (title) }
-            (chooser(lang, &user, "/dashboard/map", None))
-        };
-        return Ok(html_response(
-            StatusCode::OK,
-            page(lang, title, Some(&user), body),
-        ));
+        return Ok(choice_page(lang, &user, title, "/dashboard/map", html! {}));
     };
     let rules = state.config.registry.geo;
     let scope = area.scope.clone();

@@ -9,10 +9,10 @@ use maud::{html, Markup};
 use pendata_shared::Lang;
 use serde::Deserialize;
 
-use super::area::{area_of, chooser};
+use super::area::{area_of, choice_page, chooser, filter_form, registry_rows_of};
 use super::{html_response, page, t, wilayah_name, DashError, WebUser};
 use crate::registry_rules::DesilCutoffs;
-use crate::tidak_layak::{registry_rows, RegistryRow, Signal};
+use crate::tidak_layak::{RegistryRow, Signal};
 use crate::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,21 +133,10 @@ pub async fn page_handler(
     };
     let cutoffs = state.config.registry.desil_cutoff;
     let Some(area) = area_of(&user, q.kecamatan.as_deref())? else {
-        let body = html! {
-            h1 { (title) }
-            (chooser(lang, &user, "/dashboard/signals", None))
-            (cutoff_note(lang, &cutoffs))
-        };
-        return Ok(html_response(
-            StatusCode::OK,
-            page(lang, title, Some(&user), body),
-        ));
+        let note = cutoff_note(lang, &cutoffs);
+        return Ok(choice_page(lang, &user, title, "/dashboard/signals", note));
     };
-    let registry = state.backend.registry.clone();
-    let scope = area.scope.clone();
-    let rows = state
-        .records(move |records| registry_rows(records, registry.as_ref(), &scope, &cutoffs))
-        .await?;
+    let rows = registry_rows_of(&state, &area).await?;
     let shown: Vec<&RegistryRow> = rows
         .iter()
         .filter(|r| match only {
@@ -156,24 +145,23 @@ pub async fn page_handler(
         })
         .collect();
     let kec = area.kecamatan.clone();
+    let mut options = vec![(
+        String::new(),
+        t(lang, "semua sinyal", "every signal").to_owned(),
+    )];
+    options.extend(
+        KINDS
+            .iter()
+            .map(|k| ((*k).to_owned(), kind_label(lang, k).to_owned())),
+    );
     let body = html! {
         h1 { (title) ": " (wilayah_name(&kec)) }
         p { (t(lang,
             "Tanda-tanda dari data registri yang membuat sebuah keluarga mungkin tidak layak menerima bansos (DTSEN-REFERENCE §3.8). Periksa setiap catatan; sinyal bukan keputusan.",
             "Signs in the registry's data that a family may not be eligible for social aid (DTSEN-REFERENCE §3.8). Check each record; a signal is not a decision.")) }
         (chooser(lang, &user, "/dashboard/signals", Some(&kec)))
-        form.filters method="get" action="/dashboard/signals" {
-            input type="hidden" name="kecamatan" value=(kec);
-            label { (t(lang, "Sinyal", "Signal"))
-                select name="signal" id="signal" {
-                    option value="" { (t(lang, "semua sinyal", "every signal")) }
-                    @for k in KINDS {
-                        option value=(k) selected[only == Some(k)] { (kind_label(lang, k)) }
-                    }
-                }
-            }
-            button type="submit" { (t(lang, "Terapkan", "Apply")) }
-        }
+        (filter_form(lang, "/dashboard/signals", &kec,
+            (t(lang, "Sinyal", "Signal"), "signal", "signal"), &options, only.unwrap_or("")))
         (cutoff_note(lang, &cutoffs))
         @if shown.is_empty() {
             p.empty #signals-empty { (t(lang,

@@ -10,11 +10,10 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use pendata_core::store::{GroundCheckVisit, RecordState};
 use pendata_core::{Device, PhotoOptions};
-use pendata_e2e::procs::{binary, free_addr, ServerProcess};
+use pendata_e2e::procs::{free_addr, ServerProcess};
 use pendata_e2e::{
     camera_jpeg, capture_assignment, example_household, new_device, prelist_of, PASSWORD,
 };
@@ -31,20 +30,7 @@ const FAMILY_EXAMPLE: &str = include_str!("../../../assets/examples/family-dtsen
 const GROUND_CHECK_CSV: &str = include_str!("../../../assets/examples/ground-check.csv");
 
 fn server_cli(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(binary("pendata-server", "pendata-server").unwrap())
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PENDATA_LOG", "warn")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "pendata-server {args:?}: {stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+    pendata_e2e::procs::server_cli(data, args).unwrap()
 }
 
 /// One CSV line's fields (RFC 4180 quoting).

@@ -5,31 +5,19 @@
 //! is on no page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pendata_e2e::client::{batch, ApiClient, Body};
+use pendata_e2e::client::ApiClient;
 use pendata_e2e::{TestServer, WebClient, ADMIN, OTHER_SUPERVISOR, SUPERVISOR};
 use pendata_server::store::Role;
 use pendata_shared::dtsen::FamilyRecord;
 use pendata_shared::model::Household;
-use pendata_shared::protocol::{Change, PushRecord};
-use pendata_shared::{HouseholdId, RevisionId};
+use pendata_shared::protocol::Change;
+use pendata_shared::HouseholdId;
 
 const HOUSEHOLD: &str = include_str!("../../../assets/examples/household.json");
 const FAMILY: &str = include_str!("../../../assets/examples/family-dtsen.json");
 
 async fn push(api: &ApiClient, token: &str, change: Change, id: HouseholdId) {
-    let record = PushRecord::new(RevisionId::new(), None, chrono::Utc::now(), id, change);
-    let res = api
-        .send(
-            "POST",
-            "/api/v1/push",
-            Some(token),
-            Body::Json(serde_json::to_value(batch(vec![record])).unwrap()),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status, 200, "{}", res.text());
-    let outcome = res.json()["results"][0]["outcome"]["status"].clone();
-    assert_eq!(outcome, "accepted", "{}", res.text());
+    api.push_accepted(token, id, change).await.unwrap();
 }
 
 /// The page, and the member names of its one group.

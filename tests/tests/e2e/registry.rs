@@ -11,13 +11,10 @@
 //! kecamatan only; the admin picks one.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::Command;
-
 use pendata_core::{Device, PhotoOptions};
-use pendata_e2e::client::{batch, ApiClient, Body};
+use pendata_e2e::client::ApiClient;
 use pendata_e2e::exif::with_gps;
-use pendata_e2e::procs::{binary, free_addr, ServerProcess};
+use pendata_e2e::procs::{free_addr, server_cli, ServerProcess};
 use pendata_e2e::workload::{camera_jpeg_sized, usulan_baru};
 use pendata_e2e::{
     example_household, new_device, WebClient, ADMIN, OTHER_SUPERVISOR, PASSWORD, SUPERVISOR,
@@ -29,31 +26,14 @@ use pendata_shared::dtsen::codes::Presence;
 use pendata_shared::dtsen::FamilyRecord;
 use pendata_shared::model::{GeoSource, Geotag, Household};
 use pendata_shared::photos::PhotoKind;
-use pendata_shared::protocol::{Change, PushRecord};
-use pendata_shared::{HouseholdId, RevisionId};
+use pendata_shared::protocol::Change;
+use pendata_shared::HouseholdId;
 
 const FACILITATOR: &str = "ani.tksk";
 const FAMILY: &str = include_str!("../../../assets/examples/family-dtsen.json");
 /// The example household's position (Desa Wanaherang, Kec. Gunung Putri).
 const LAT: f64 = -6.44211;
 const LON: f64 = 106.91869;
-
-fn server_cli(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(binary("pendata-server", "pendata-server").unwrap())
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PENDATA_LOG", "warn")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "pendata-server {args:?}: {stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
 
 fn geotag(lat: f64, lon: f64) -> Geotag {
     Geotag {
@@ -97,26 +77,6 @@ fn record(
         .finalize(h.id)
         .unwrap_or_else(|e| panic!("finalize {k}: {e:?}"));
     device.store_mut().queue(h.id).unwrap();
-}
-
-async fn push(api: &ApiClient, token: &str, id: HouseholdId, change: Change) {
-    let record = PushRecord::new(RevisionId::new(), None, chrono::Utc::now(), id, change);
-    let res = api
-        .send(
-            "POST",
-            "/api/v1/push",
-            Some(token),
-            Body::Json(serde_json::to_value(batch(vec![record])).unwrap()),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(
-        res.json()["results"][0]["outcome"]["status"],
-        "accepted",
-        "{}",
-        res.text()
-    );
 }
 
 async fn get(web: &mut WebClient, path: &str) -> (u16, String) {
@@ -216,7 +176,7 @@ async fn outliers_photos_taken_elsewhere_signals_and_desil_reach_the_right_super
     );
     let file = tmp.path().join("desil.csv");
     std::fs::write(&file, csv).unwrap();
-    let out = server_cli(&data, &["import-desil", file.to_str().unwrap()]);
+    let out = server_cli(&data, &["import-desil", file.to_str().unwrap()]).unwrap();
     assert!(out.contains("3 keluarga"), "{out}");
 
     let server = ServerProcess::start(&data, free_addr().unwrap()).unwrap();
@@ -250,26 +210,26 @@ async fn outliers_photos_taken_elsewhere_signals_and_desil_reach_the_right_super
     let api = ApiClient::new(&url).unwrap();
     let token = api.token("rina.pkh").await.unwrap();
     let fid = family.id;
-    push(
-        &api,
+    api.push_accepted(
         &token,
         fid,
         Change::UpsertFamily {
             family: Box::new(family),
         },
     )
-    .await;
+    .await
+    .unwrap();
     let token = api.token("budi.tksk").await.unwrap();
     let other_id = elsewhere.id;
-    push(
-        &api,
+    api.push_accepted(
         &token,
         other_id,
         Change::Upsert {
             household: Box::new(elsewhere),
         },
     )
-    .await;
+    .await
+    .unwrap();
 
     // The map of Kec. Gunung Putri for its supervisor.
     let mut spv = WebClient::new(&url).unwrap();
