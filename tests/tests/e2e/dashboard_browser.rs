@@ -316,6 +316,17 @@ async fn every_dashboard_page_passes_the_accessibility_audit() {
     );
     assert_eq!(out["pages"].as_u64().unwrap() as usize, pages.len());
     let audited = out["audited"].as_array().unwrap();
+    for a in audited {
+        let expected = if a["path"] == "/dashboard/no-such-page" {
+            404
+        } else {
+            200
+        };
+        assert_eq!(
+            a["status"], expected,
+            "every page audited is the real page: {a}"
+        );
+    }
     let map = audited
         .iter()
         .find(|a| a["path"] == "/dashboard/map" && a["user"] == SUPERVISOR)
