@@ -75,6 +75,9 @@ enum Command {
     /// DTSEN (Regsosek2022K) family forms
     #[command(subcommand)]
     Family(FamilyCmd),
+    /// Cases taken to the field: usul-sanggah verification, PBI-JK reactivation, graduasi PKH
+    #[command(subcommand)]
+    Case(CaseCmd),
     /// Log in to the sync server and enrol this device (password: PENDATA_PASSWORD, stdin
     /// when it is not a terminal, or a prompt). The session is kept in the encrypted store.
     Login {
@@ -219,6 +222,57 @@ enum FamilyCmd {
 }
 
 #[derive(Debug, Subcommand)]
+enum CaseCmd {
+    /// The cases of this device by due date: opened ones with their state, and those not
+    /// opened yet (from `pendata sync`)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open a case from its assignment: the first time makes its draft
+    Open { id: String },
+    /// Show a case: what was assigned, what was found, the photo checklist
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the finding (options left out keep what is stored). Photos: `pendata photo add
+    /// --household ID --kind F-RUMAH|F-SURAT-FASKES|F-SKTM|F-SURAT-GRADUASI|… FILE`
+    Finding {
+        id: String,
+        /// Usul-sanggah: layak | tidak_layak
+        #[arg(long)]
+        verdict: Option<String>,
+        /// Usul-sanggah: the tidak-layak reason id (`pendata case reasons`); graduasi: the
+        /// reason, as text
+        #[arg(long)]
+        reason: Option<String>,
+        /// The facilitator's note (usul-sanggah, PBI-JK)
+        #[arg(long)]
+        note: Option<String>,
+        /// PBI-JK: yes | no (the facilitator's view of the emergency)
+        #[arg(long)]
+        emergency: Option<String>,
+        /// Graduasi: mandiri | alami | paksa
+        #[arg(long = "type")]
+        graduation_type: Option<String>,
+        /// Graduasi: the assessment note
+        #[arg(long)]
+        assessment: Option<String>,
+        /// Where the facilitator stands (typed in: source manual), with --lon
+        #[arg(long, requires = "lon", allow_hyphen_values = true)]
+        lat: Option<f64>,
+        #[arg(long, requires = "lat", allow_hyphen_values = true)]
+        lon: Option<f64>,
+    },
+    /// The tidak-layak reasons (DTSEN-REFERENCE §3.8) with their ids
+    Reasons,
+    /// Make a case final (refused with every finding when it is not complete)
+    Finalize { id: String },
+}
+
+#[derive(Debug, Subcommand)]
 enum AssignmentCmd {
     /// List the active assignments
     List {
@@ -239,7 +293,7 @@ enum PhotoCmd {
         #[arg(long)]
         household: String,
         /// F-RUMAH, F-RUMAH-DALAM, F-DINDING, F-LANTAI, F-ATAP, F-DAPUR, F-JAMBAN, F-KK, F-KTP,
-        /// F-KRT, F-BERITA-ACARA
+        /// F-KRT, F-BERITA-ACARA; for cases F-SURAT-FASKES, F-SKTM, F-SURAT-GRADUASI
         #[arg(long)]
         kind: String,
         /// The member shown (F-KTP, F-KRT)
@@ -422,6 +476,36 @@ fn print_findings(findings: &[Finding], lang: Lang) {
     }
 }
 
+/// Makes a record final (household, family or case), printing every finding; exits 1 with the
+/// findings when it cannot be final.
+fn finalize(
+    device: &mut Device,
+    id: HouseholdId,
+    dir: &Path,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    match device.finalize(id) {
+        Ok(findings) => {
+            print_findings(&findings, lang);
+            println!("{}", t(lang, "status: final", "state: final"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(DeviceError::Store(StoreError::NotFinalizable(findings))) => {
+            print_findings(&findings, lang);
+            eprintln!(
+                "{}",
+                t(
+                    lang,
+                    "tidak dapat difinalkan: perbaiki kesalahan di atas",
+                    "cannot be made final: fix the errors above",
+                )
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(device_err(e, dir, lang)),
+    }
+}
+
 fn store_err(e: StoreError, lang: Lang) -> anyhow::Error {
     anyhow::anyhow!("{} ({})", e.message(lang), e.code())
 }
@@ -492,6 +576,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         Command::Household(cmd) => household(cmd, &dir, lang),
         Command::Photo(cmd) => photo(cmd, &dir, lang),
         Command::Family(cmd) => family_cli::run(cmd, &dir, lang),
+        Command::Case(cmd) => case_cli::run(cmd, &dir, lang),
         Command::Login {
             server,
             username,
@@ -683,26 +768,7 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
         HouseholdCmd::Finalize { id } => {
             let id = parse_id(&id, lang)?;
             let mut device = open_device(dir, lang)?;
-            match device.finalize(id) {
-                Ok(findings) => {
-                    print_findings(&findings, lang);
-                    println!("{}", t(lang, "status: final", "state: final"));
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(DeviceError::Store(StoreError::NotFinalizable(findings))) => {
-                    print_findings(&findings, lang);
-                    eprintln!(
-                        "{}",
-                        t(
-                            lang,
-                            "tidak dapat difinalkan: perbaiki kesalahan di atas",
-                            "cannot be made final: fix the errors above",
-                        )
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(e) => Err(device_err(e, dir, lang)),
-            }
+            finalize(&mut device, id, dir, lang)
         }
         HouseholdCmd::Delete { id } => {
             let id = parse_id(&id, lang)?;

@@ -448,3 +448,180 @@ fn a_ground_check_through_the_cli() {
     );
     assert!(ok(&run(&d, &["family", "revisits"])).contains("0 keluarga"));
 }
+
+/// A usul-sanggah case through `pendata case …` to the real server: listed by due date, opened,
+/// wrong options refused with their choices, finalize refused with the case's findings, the
+/// finding with a typed position, the house photo through the pipeline, final, sent by `pendata
+/// sync` as `Change::UpsertCase` with its photo complete on the server. The case assignment is
+/// put on the device as a pull would (the server's case import is casedash's, tested in
+/// tests/tests/e2e/cases*.rs).
+#[test]
+fn a_case_finding_through_the_cli_reaches_the_server() {
+    use pendata_shared::cases::usul_sanggah::{
+        Channel, Submission, UsulSanggahAssignment, Verdict,
+    };
+    use pendata_shared::cases::{CaseAssignment, CaseDetail, CaseFinding, CaseSubject};
+    use pendata_shared::protocol::{Assignment, AssignmentKind, Change, PullItem};
+
+    let server = Server::start();
+    server
+        .state
+        .accounts
+        .create_user(NewUser {
+            username: "pendamping.kasus".into(),
+            password_hash: hash_password(PASSWORD).unwrap(),
+            role: Role::Enumerator,
+            wilayah: "3201022001".into(),
+        })
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("data");
+    ok(&run(&d, &["init"]));
+    let o = cmd(&d)
+        .args([
+            "login",
+            "--server",
+            &server.url,
+            "--username",
+            "pendamping.kasus",
+        ])
+        .env("PENDATA_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    ok(&o);
+    let due = chrono::Utc::now().date_naive() + chrono::Days::new(5);
+    let a = Assignment {
+        household_id: HouseholdId::new(),
+        kind: AssignmentKind::UsulSanggah,
+        programme: None,
+        desil: None,
+        building_no: None,
+        case: Some(Box::new(CaseAssignment {
+            due_date: due,
+            detail: CaseDetail::UsulSanggah(UsulSanggahAssignment {
+                submission: Submission::Sanggahan,
+                channel: Channel::CekBansos,
+                submitted_by: Some("Budi".into()),
+                subject: CaseSubject {
+                    name: "Siti Aminah".into(),
+                    nik: Some("3201021205900003".into()),
+                    kk_number: Some("3201021503240011".into()),
+                },
+                programme: pendata_shared::dtsen::family::ListProgramme::Pkh,
+                reason: "Punya mobil".into(),
+                evidence: vec!["foto rumah".into()],
+                submitted_position: None,
+            }),
+        })),
+        prelist_id: "CB-2026-000117".into(),
+        desa_code: "3201022001".into(),
+        rt: None,
+        rw: None,
+        address: "Kp. Babakan RT 02".into(),
+        head_name: "Siti Aminah".into(),
+        families: vec![],
+        members: vec![],
+        assigned_to: Some("pendamping.kasus".into()),
+        active: true,
+        updated_at: chrono::Utc::now(),
+    };
+    {
+        let mut device = pendata_core::Device::unlock(&d, common::PIN).unwrap();
+        device
+            .store_mut()
+            .apply_pull(&[PullItem::Assignment(a.clone())])
+            .unwrap();
+    }
+    let id = a.household_id.to_string();
+
+    let listed = ok(&run(&d, &["case", "list"]));
+    assert!(listed.contains(&id), "{listed}");
+    assert!(
+        listed.contains("Verifikasi usul-sanggah | Siti Aminah | CB-2026-000117"),
+        "{listed}"
+    );
+    assert!(listed.contains("5 hari lagi | belum dibuka"), "{listed}");
+    let shown = ok(&run(&d, &["case", "open", &id]));
+    assert!(shown.contains("Sanggahan · PKH · Budi"), "{shown}");
+    assert!(shown.contains("[ ] F-RUMAH Rumah tampak depan"), "{shown}");
+    // Wrong words are refused with the choices; options of another kind are refused.
+    let o = run(&d, &["case", "finding", &id, "--reason", "kaya"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("pendata case reasons"),
+        "{o:?}"
+    );
+    let o = run(&d, &["case", "finding", &id, "--type", "alami"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("tidak berlaku"),
+        "{o:?}"
+    );
+    assert!(ok(&run(&d, &["case", "reasons"])).contains("well_off"));
+    // Not complete: finalize names every finding and exits 1.
+    let o = run(&d, &["case", "finalize", &id]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for code in ["field.required", "case.geotag_required", "photo.missing"] {
+        assert!(out.contains(code), "{code}: {out}");
+    }
+    let shown = ok(&run(
+        &d,
+        &[
+            "case",
+            "finding",
+            &id,
+            "--verdict",
+            "tidak_layak",
+            "--reason",
+            "well_off",
+            "--note",
+            "Rumah permanen, mobil di garasi",
+            "--lat",
+            "-6.5972",
+            "--lon",
+            "106.8061",
+        ],
+    ));
+    assert!(
+        shown.contains("Mampu (kondisi rumah, aset, penghasilan)"),
+        "{shown}"
+    );
+    assert!(shown.contains("-6.597200, 106.806100"), "{shown}");
+    let photo = jpeg_file(tmp.path(), "rumah.jpg", 3);
+    ok(&run(
+        &d,
+        &[
+            "photo",
+            "add",
+            "--household",
+            &id,
+            "--kind",
+            "F-RUMAH",
+            &photo,
+        ],
+    ));
+    assert!(ok(&run(&d, &["case", "finalize", &id])).contains("status: final"));
+
+    let out = ok(&run(&d, &["sync"]));
+    assert!(out.contains("Terkirim: 1 data baru"), "{out}");
+    let detail = server
+        .state
+        .records
+        .get(a.household_id, &Scope::all())
+        .unwrap()
+        .expect("on the server");
+    assert_eq!(detail.revisions.len(), 1);
+    assert!(!detail.revisions[0].incomplete, "the photo arrived whole");
+    let Change::UpsertCase { case } = &detail.revisions[0].change else {
+        panic!("{:?}", detail.revisions[0].change)
+    };
+    let CaseFinding::UsulSanggah(f) = &case.finding else {
+        panic!("{:?}", case.finding)
+    };
+    assert_eq!(f.verdict, Some(Verdict::TidakLayak));
+    assert_eq!(case.photos.len(), 1);
+    assert_eq!(case.assignment.due_date, due);
+    let listed = ok(&run(&d, &["--lang", "en", "case", "list"]));
+    assert!(listed.contains("5 days left | sent"), "{listed}");
+}

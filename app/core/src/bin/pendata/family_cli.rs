@@ -9,7 +9,6 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use pendata_core::store::{GroundCheckVisit, RecordState, RevisitRow, SearchQuery, StoreError};
-use pendata_core::DeviceError;
 use pendata_shared::codes::CodeList;
 use pendata_shared::dtsen::codes::{EnumerationResult, Presence};
 use pendata_shared::dtsen::validate::required_photos;
@@ -178,26 +177,7 @@ pub fn run(cmd: FamilyCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
             let id = parse_id(&id, lang)?;
             let mut device = open_device(dir, lang)?;
             device.store().family(id).map_err(|e| store_err(e, lang))?;
-            match device.finalize(id) {
-                Ok(findings) => {
-                    print_findings(&findings, lang);
-                    println!("{}", t(lang, "status: final", "state: final"));
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(DeviceError::Store(StoreError::NotFinalizable(findings))) => {
-                    print_findings(&findings, lang);
-                    eprintln!(
-                        "{}",
-                        t(
-                            lang,
-                            "tidak dapat difinalkan: perbaiki kesalahan di atas",
-                            "cannot be made final: fix the errors above",
-                        )
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(e) => Err(device_err(e, dir, lang)),
-            }
+            super::finalize(&mut device, id, dir, lang)
         }
         FamilyCmd::Rules {
             max_attempts,
