@@ -23,6 +23,8 @@ pub enum Screen {
     Visit,
     /// "Kunjungi lagi": families nobody was home at.
     Revisits,
+    /// A case (usul-sanggah, PBI-JK reactivation, graduasi PKH): `screens/case/`.
+    Case,
     Sync,
     Settings,
 }
@@ -179,6 +181,13 @@ pub struct ListView {
     pub households: Vec<HouseholdSummary>,
     /// The desa the user may work in (code, name) for the filter.
     pub desa_options: Vec<(String, String)>,
+    /// The facilitator's day (`Store::local_today`): a case past its due date is marked.
+    #[serde(default)]
+    pub today: Option<chrono::NaiveDate>,
+    /// The opened cases' due dates (`Store::case_list`): (record id, due date, days left,
+    /// overdue while not sent).
+    #[serde(default)]
+    pub case_due: Vec<(HouseholdId, chrono::NaiveDate, i64, bool)>,
 }
 
 /// A photo in the checklist: its kind, the thumbnail as a data URL, and its geotag if any.
@@ -222,6 +231,51 @@ pub struct VisitView {
     pub photos: Vec<PhotoThumb>,
     /// Where the family stands on the revisit list (nobody home at the last visit).
     pub revisit: Option<RevisitView>,
+}
+
+/// The case being worked on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub record: pendata_shared::cases::CaseRecord,
+    pub state: RecordState,
+    pub review_note: Option<String>,
+    /// `pendata_shared::cases::validate_case`'s findings, through the core.
+    pub findings: Vec<Finding>,
+    /// Values the store refused, by path: why.
+    pub field_errors: BTreeMap<String, String>,
+    pub photos: Vec<PhotoThumb>,
+    /// The facilitator's day (`Store::local_today`), for the due date.
+    pub today: chrono::NaiveDate,
+}
+
+/// The parts of a case's screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseStep {
+    /// Who and what it is about, and the finding.
+    #[default]
+    Finding,
+    Photos,
+    Review,
+}
+
+impl CaseStep {
+    pub const ALL: [CaseStep; 3] = [CaseStep::Finding, CaseStep::Photos, CaseStep::Review];
+
+    pub const fn key(self) -> &'static str {
+        match self {
+            CaseStep::Finding => "case.step.finding",
+            CaseStep::Photos => "step.photos",
+            CaseStep::Review => "step.review",
+        }
+    }
+
+    pub const fn slug(self) -> &'static str {
+        match self {
+            CaseStep::Finding => "finding",
+            CaseStep::Photos => "photos",
+            CaseStep::Review => "review",
+        }
+    }
 }
 
 /// A family waiting for another visit (`pendata_core::store::RevisitRow`).
@@ -315,6 +369,10 @@ pub struct AppState {
     pub visit_step: VisitStep,
     /// The revisit list ("Kunjungi lagi").
     pub revisits: Vec<RevisitView>,
+    /// The case being worked on.
+    pub case: Option<CaseView>,
+    /// The part of the case on screen.
+    pub case_step: CaseStep,
     pub sync: SyncView,
     pub settings: SettingsView,
     /// A photo shown full size (data URL).
@@ -398,6 +456,8 @@ impl Default for AppState {
             visit: None,
             visit_step: VisitStep::Outcome,
             revisits: Vec::new(),
+            case: None,
+            case_step: CaseStep::default(),
             sync: SyncView::default(),
             settings: SettingsView::default(),
             full_photo: None,
@@ -434,6 +494,8 @@ pub enum Update {
     Visit(Box<VisitView>),
     /// The revisit list.
     Revisits(Vec<RevisitView>),
+    /// A case was opened (or changed): show the case screen.
+    Case(Box<CaseView>),
     SyncProgress {
         phase: SyncPhase,
         items_done: u64,
@@ -502,6 +564,7 @@ impl AppState {
                 }
                 self.form = Some(*f);
                 self.visit = None;
+                self.case = None;
                 self.screen = Screen::Form;
                 self.error = None;
             }
@@ -515,11 +578,22 @@ impl AppState {
                     self.visit_step = VisitStep::Outcome;
                 }
                 self.form = None;
+                self.case = None;
                 self.visit = Some(*v);
                 self.screen = Screen::Visit;
                 self.error = None;
             }
             Update::Revisits(r) => self.revisits = r,
+            Update::Case(c) => {
+                if self.case.as_ref().map(|old| old.record.id) != Some(c.record.id) {
+                    self.case_step = CaseStep::Finding;
+                }
+                self.form = None;
+                self.visit = None;
+                self.case = Some(*c);
+                self.screen = Screen::Case;
+                self.error = None;
+            }
             Update::SyncProgress {
                 phase,
                 items_done,
@@ -564,6 +638,9 @@ impl AppState {
             Update::Deleted(id) => {
                 if self.visit.as_ref().is_some_and(|v| v.family.id == id) {
                     self.visit = None;
+                }
+                if self.case.as_ref().is_some_and(|c| c.record.id == id) {
+                    self.case = None;
                 }
                 if self.form.as_ref().is_some_and(|f| f.household.id == id) {
                     self.form = None;

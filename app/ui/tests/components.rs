@@ -5,6 +5,8 @@
 
 #[path = "components/backup.rs"]
 mod backup;
+#[path = "components/cases.rs"]
+mod cases;
 mod common;
 #[path = "components/countdown.rs"]
 mod countdown;

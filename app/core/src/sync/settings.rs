@@ -6,7 +6,7 @@
 //! Before the first sync with a server that sends them (or with an older server), the device
 //! keeps what it had: the documented defaults, or rules set by hand (`pendata family rules`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pendata_shared::month::period::{Countdown, CutOff};
 use pendata_shared::month::zone::local_today;
 use pendata_shared::protocol::{DeviceSettings, UserInfo};
@@ -39,15 +39,21 @@ impl Store {
         }
     }
 
-    /// How long is left to send data for the current period, on the facilitator's day at
-    /// `now` (the zone of the logged-in user's wilayah; WIB when nobody is logged in).
-    pub fn countdown(&self, now: DateTime<Utc>) -> Result<Countdown> {
+    /// The facilitator's calendar day at `now`: in the zone of the logged-in user's wilayah
+    /// (WIB, WITA or WIT; WIB when nobody is logged in). Due dates and the cut-off count in it.
+    pub fn local_today(&self, now: DateTime<Utc>) -> Result<NaiveDate> {
         let wilayah = match self.setting(keys::SESSION_USER)? {
             Some(j) => serde_json::from_str::<UserInfo>(&j)
                 .map(|u| u.wilayah)
                 .unwrap_or_default(),
             None => String::new(),
         };
-        Ok(Countdown::on(local_today(&wilayah, now), self.cutoff()?))
+        Ok(local_today(&wilayah, now))
+    }
+
+    /// How long is left to send data for the current period, on the facilitator's day at
+    /// `now` ([`Store::local_today`]).
+    pub fn countdown(&self, now: DateTime<Utc>) -> Result<Countdown> {
+        Ok(Countdown::on(self.local_today(now)?, self.cutoff()?))
     }
 }

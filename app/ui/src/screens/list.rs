@@ -4,7 +4,10 @@
 use dioxus::prelude::*;
 use pendata_core::store::RecordState;
 
+use chrono::NaiveDate;
+use pendata_shared::cases::{CaseAssignment, CaseKind};
 use pendata_shared::protocol::{Assignment, AssignmentKind};
+use pendata_shared::text::Localized;
 use pendata_shared::{CodeList, Lang, Questionnaire};
 
 use crate::i18n::tr;
@@ -77,6 +80,9 @@ pub fn ListScreen() -> Element {
                                 strong { "{a.head_name}" }
                                 " · {a.prelist_id} · {a.address} · "
                                 span { class: "tag process", "data-t": tid(&format!("process-{}", a.prelist_id)), {assignment_process(&a, lang)} }
+                                if let (Some(case), Some(today)) = (a.case.as_deref(), list.today) {
+                                    {due_tag(case, today, &a.prelist_id, lang)}
+                                }
                             }
                         }
                     }
@@ -104,6 +110,17 @@ pub fn ListScreen() -> Element {
                             if h.kind == "usulan_baru" { " · " span { class: "tag", {tr(lang, "proposal.tag")} } }
                             if h.questionnaire == Questionnaire::Regsosek2022k {
                                 " · " span { class: "tag process", {tr(lang, "process.ground_check")} }
+                            }
+                            if let Some(k) = CaseKind::of_questionnaire(h.questionnaire) {
+                                " · " span { class: "tag process", {k.text().get(lang)} }
+                                if let Some((_, due, n, overdue)) = list.case_due.iter().find(|c| c.0 == h.id).copied() {
+                                    " · "
+                                    span { class: if overdue { "tag due overdue" } else { "tag due" },
+                                        "data-t": tid(&format!("due-{}", h.prelist_id.clone().unwrap_or_default())),
+                                        {super::case::due_text(due, n, lang)}
+                                        if overdue { " — " strong { {tr(lang, "case.overdue")} } }
+                                    }
+                                }
                             }
                         }
                     }
@@ -149,5 +166,17 @@ fn assignment_process(a: &Assignment, lang: Lang) -> String {
         k @ (AssignmentKind::UsulSanggah
         | AssignmentKind::ReaktivasiPbiJk
         | AssignmentKind::GraduasiPkh) => k.text().get(lang).to_string(),
+    }
+}
+
+/// A case's due date on the work list, marked when it has passed.
+fn due_tag(case: &CaseAssignment, today: NaiveDate, prelist_id: &str, lang: Lang) -> Element {
+    let (due, overdue) = super::case::due_line(case, today, lang);
+    rsx! {
+        " · "
+        span { class: if overdue { "tag due overdue" } else { "tag due" }, "data-t": tid(&format!("due-{prelist_id}")),
+            "{due}"
+            if overdue { " — " strong { {tr(lang, "case.overdue")} } }
+        }
     }
 }

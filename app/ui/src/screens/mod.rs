@@ -13,6 +13,7 @@ use crate::state::{AppState, Screen};
 use crate::widgets::tid;
 
 mod backup;
+pub mod case;
 pub mod connection;
 mod enrol;
 pub mod finalize;
@@ -64,6 +65,7 @@ pub fn Screens() -> Element {
             Screen::Form => rsx! { household::FormScreen {} },
             Screen::Visit => rsx! { ground_check::VisitScreen {} },
             Screen::Revisits => rsx! { revisits::RevisitsScreen {} },
+            Screen::Case => rsx! { case::CaseScreen {} },
             Screen::Sync => rsx! { sync::SyncScreen {} },
             Screen::Settings => rsx! { settings::SettingsScreen {} },
         }
@@ -84,6 +86,9 @@ fn NavBar() -> Element {
             }
             if let Some(v) = state.read().visit.as_ref() {
                 svc.send(Intent::CloseForm(v.family.id));
+            }
+            if let Some(c) = state.read().case.as_ref() {
+                svc.send(Intent::CloseForm(c.record.id));
             }
             match screen {
                 Screen::Home => svc.send(Intent::LoadHome),

@@ -51,6 +51,9 @@ impl Worker {
         if self.is_family(id)? {
             return self.refresh_visit(id);
         }
+        if self.is_case(id)? {
+            return self.refresh_case(id);
+        }
         let lang = self.lang;
         let d = self
             .device
@@ -134,6 +137,9 @@ impl Worker {
     }
 
     pub(super) fn set_text(&mut self, id: HouseholdId, path: &str, text: &str) -> Res {
+        if self.is_case(id)? {
+            return self.set_case_text(id, path, text);
+        }
         let input = self
             .question(id, path)?
             .map(|f| f.input)

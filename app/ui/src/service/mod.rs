@@ -32,6 +32,7 @@ use crate::state::Update;
 
 mod background;
 mod backup;
+mod case;
 mod connection;
 mod ground_check;
 mod household;

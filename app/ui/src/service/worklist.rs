@@ -99,6 +99,26 @@ impl Worker {
                 offset,
             })
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
+        let today = d.store().local_today(chrono::Utc::now()).ok();
+        let case_due = match today {
+            Some(today)
+                if households.iter().any(|h| {
+                    pendata_shared::cases::CaseKind::of_questionnaire(h.questionnaire).is_some()
+                }) =>
+            {
+                d.store()
+                    .case_list()
+                    .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?
+                    .into_iter()
+                    .filter(|r| r.state.is_some())
+                    .map(|r| {
+                        let n = r.days_left(today);
+                        (r.household_id, r.due_date, n, r.is_overdue(today))
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         // Unopened prelist households are drafts-to-be: listed unless another state is asked.
         let assignments = if q.state.is_none() || q.state == Some(RecordState::Draft) {
             let store = self.device.as_ref().map(|d| d.store());
@@ -114,6 +134,8 @@ impl Worker {
             assignments,
             households,
             desa_options,
+            today,
+            case_due,
         }));
         Ok(())
     }

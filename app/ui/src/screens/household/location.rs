@@ -94,6 +94,13 @@ pub(crate) fn GpsBox() -> Element {
             v.photos.clone(),
             v.findings.clone(),
         )
+    } else if let Some(v) = s.case.as_ref() {
+        (
+            v.record.id,
+            v.record.geotag.clone(),
+            v.photos.clone(),
+            v.findings.clone(),
+        )
     } else {
         return rsx! {};
     };

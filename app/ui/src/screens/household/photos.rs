@@ -56,12 +56,14 @@ pub fn PhotosStep() -> Element {
     }
 }
 
-/// The record whose photos are on screen: the household form's, or the ground-check visit's.
+/// The record whose photos are on screen: the household form's, the ground-check visit's or
+/// the case's.
 fn open_record(s: &AppState) -> Option<pendata_shared::HouseholdId> {
     s.form
         .as_ref()
         .map(|f| f.household.id)
         .or_else(|| s.visit.as_ref().map(|v| v.family.id))
+        .or_else(|| s.case.as_ref().map(|c| c.record.id))
 }
 
 /// The photos of a ground-check visit: the checklist of its process and outcome
@@ -252,7 +254,7 @@ fn take_photo(
 
 /// On Android the file input does not open the camera (Dioxus 0.7.10); see docs/app.md.
 #[component]
-fn CameraNote() -> Element {
+pub(crate) fn CameraNote() -> Element {
     #[cfg(target_os = "android")]
     {
         let lang = use_context::<Signal<AppState>>().read().lang;
