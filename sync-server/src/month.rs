@@ -88,11 +88,10 @@ pub async fn note_arrivals(
     let due = arrival_period(state);
     let periods = state.backend.periods.clone();
     let done = tokio::task::spawn_blocking(move || {
-        for a in &stored {
-            let p = periods.note_arrival(a, due)?;
-            if p != due {
-                tracing::info!(period = %p, due = %due, "proposal put in the next open period");
-            }
+        let periods = periods.note_arrivals(&stored, due)?;
+        let later = periods.iter().filter(|p| **p != due).count();
+        if later > 0 {
+            tracing::info!(later, due = %due, "proposals put in the next open period");
         }
         Ok::<_, crate::store::StoreError>(())
     })

@@ -207,7 +207,16 @@ pub trait PeriodStore: Send + Sync {
     /// day, [`Period::for_arrival`]) or, when that one is already locked for its desa, the
     /// first later one that is not. An item already noted keeps its period. Returns the
     /// period it is in.
-    fn note_arrival(&self, arrival: &Arrival, due: Period) -> Result<Period, StoreError>;
+    fn note_arrival(&self, arrival: &Arrival, due: Period) -> Result<Period, StoreError> {
+        let mut periods = self.note_arrivals(std::slice::from_ref(arrival), due)?;
+        periods
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("no period noted".into()))
+    }
+
+    /// [`PeriodStore::note_arrival`] for every arrival of one push, in one transaction; the
+    /// periods in the same order.
+    fn note_arrivals(&self, arrivals: &[Arrival], due: Period) -> Result<Vec<Period>, StoreError>;
 
     /// The period `kind`/`item_id` is in, if it was noted.
     fn item_period(&self, kind: &str, item_id: &str) -> Result<Option<ItemPeriod>, StoreError>;

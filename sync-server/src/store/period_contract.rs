@@ -68,6 +68,18 @@ pub fn arrivals_keep_their_period_and_skip_a_locked_one<S: PeriodStore>(make: im
         (DESA, dec(), true)
     );
     assert!(s.item_period(KIND_HOUSEHOLD, "nope").unwrap().is_none());
+    // One push's arrivals together: each in its own desa's open period, in order.
+    let together = s
+        .note_arrivals(
+            &[
+                arrival("e", DESA),
+                arrival("f", OTHER_DESA),
+                arrival("a", DESA),
+            ],
+            dec(),
+        )
+        .unwrap();
+    assert_eq!(together, [jan, dec(), dec()]);
     // Another desa's December is not locked.
     assert_eq!(
         s.note_arrival(&arrival("d", OTHER_DESA), dec()).unwrap(),
@@ -81,7 +93,7 @@ pub fn arrivals_keep_their_period_and_skip_a_locked_one<S: PeriodStore>(make: im
             .collect::<Vec<_>>(),
         [("a", true, "Kepala a"), ("b", false, "Kepala b")]
     );
-    assert_eq!(s.period_items(DESA, jan).unwrap().len(), 1);
+    assert_eq!(s.period_items(DESA, jan).unwrap().len(), 2);
 }
 
 pub fn a_locked_period_refuses_every_change<S: PeriodStore>(make: impl Fn() -> S) {

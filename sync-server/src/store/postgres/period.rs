@@ -123,37 +123,48 @@ async fn one(c: &impl GenericClient, desa: &str, period: Period) -> Result<DesaP
 type Guarded = Result<(), PeriodError>;
 
 impl PeriodStore for PgStore {
-    fn note_arrival(&self, a: &Arrival, due: Period) -> Result<Period, StoreError> {
+    fn note_arrivals(&self, arrivals: &[Arrival], due: Period) -> Result<Vec<Period>, StoreError> {
         let at = millis(Utc::now());
+        // Every desa's lock first, in one sorted order (no deadlock between two pushes).
+        let mut desas: Vec<&str> = arrivals.iter().map(|a| a.desa_code.as_str()).collect();
+        desas.sort_unstable();
+        desas.dedup();
         in_transaction!(self, |tx| {
-            lock_desa(&tx, &a.desa_code).await?;
-            let known = tx
-                .query_opt(
-                    "SELECT period FROM period_items WHERE kind = $1 AND item_id = $2",
-                    &[&a.kind, &a.item_id],
+            for desa in &desas {
+                lock_desa(&tx, desa).await?;
+            }
+            let mut out = Vec::with_capacity(arrivals.len());
+            for a in arrivals {
+                let known = tx
+                    .query_opt(
+                        "SELECT period FROM period_items WHERE kind = $1 AND item_id = $2",
+                        &[&a.kind, &a.item_id],
+                    )
+                    .await?;
+                if let Some(r) = known {
+                    out.push(period_of(&r.try_get::<_, String>(0)?)?);
+                    continue;
+                }
+                let mut period = due;
+                while locked(&tx, &a.desa_code, period).await? {
+                    period = period.next();
+                }
+                tx.execute(
+                    "INSERT INTO period_items (kind, item_id, desa_code, period, label, \
+                     arrived_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[
+                        &a.kind,
+                        &a.item_id,
+                        &a.desa_code,
+                        &period.to_string(),
+                        &a.label,
+                        &at,
+                    ],
                 )
                 .await?;
-            if let Some(r) = known {
-                return period_of(&r.try_get::<_, String>(0)?);
+                out.push(period);
             }
-            let mut period = due;
-            while locked(&tx, &a.desa_code, period).await? {
-                period = period.next();
-            }
-            tx.execute(
-                "INSERT INTO period_items (kind, item_id, desa_code, period, label, arrived_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    &a.kind,
-                    &a.item_id,
-                    &a.desa_code,
-                    &period.to_string(),
-                    &a.label,
-                    &at,
-                ],
-            )
-            .await?;
-            Ok(period)
+            Ok(out)
         })
     }
 

@@ -96,37 +96,43 @@ fn complete(conn: &Connection, mut d: DesaPeriod) -> Result<DesaPeriod, StoreErr
 }
 
 impl PeriodStore for SqliteStore {
-    fn note_arrival(&self, a: &Arrival, due: Period) -> Result<Period, StoreError> {
+    fn note_arrivals(&self, arrivals: &[Arrival], due: Period) -> Result<Vec<Period>, StoreError> {
         self.write(|conn| {
             let tx = conn.transaction()?;
-            let known: Option<String> = tx
-                .query_row(
-                    "SELECT period FROM period_items WHERE kind = ?1 AND item_id = ?2",
-                    params![a.kind, a.item_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(p) = known {
-                return period_of(&p);
+            let at = now();
+            let mut out = Vec::with_capacity(arrivals.len());
+            for a in arrivals {
+                let known: Option<String> = tx
+                    .query_row(
+                        "SELECT period FROM period_items WHERE kind = ?1 AND item_id = ?2",
+                        params![a.kind, a.item_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(p) = known {
+                    out.push(period_of(&p)?);
+                    continue;
+                }
+                let mut period = due;
+                while locked(&tx, &a.desa_code, period)? {
+                    period = period.next();
+                }
+                tx.execute(
+                    "INSERT INTO period_items (kind, item_id, desa_code, period, label, \
+                     arrived_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        a.kind,
+                        a.item_id,
+                        a.desa_code,
+                        period.to_string(),
+                        a.label,
+                        at
+                    ],
+                )?;
+                out.push(period);
             }
-            let mut period = due;
-            while locked(&tx, &a.desa_code, period)? {
-                period = period.next();
-            }
-            tx.execute(
-                "INSERT INTO period_items (kind, item_id, desa_code, period, label, arrived_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    a.kind,
-                    a.item_id,
-                    a.desa_code,
-                    period.to_string(),
-                    a.label,
-                    now()
-                ],
-            )?;
             tx.commit()?;
-            Ok(period)
+            Ok(out)
         })
     }
 
