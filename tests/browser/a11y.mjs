@@ -8,7 +8,14 @@ import { createRequire } from 'node:module';
 import { env, run, login } from './common.mjs';
 
 const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+let axePath;
+try {
+  axePath = require.resolve('axe-core/axe.min.js');
+} catch (_) {
+  console.error('axe-core is not installed: run `npm ci --prefix tests/browser` (scripts/test does)');
+  process.exit(1);
+}
+const AXE = readFileSync(axePath, 'utf8');
 const url = env('PD_URL');
 // [{ user: "name" | "", path: "/dashboard/..." }], in order; "" = not logged in.
 const visits = JSON.parse(env('PD_PAGES'));
@@ -29,13 +36,14 @@ await run('a11y', async ({ browser }) => {
       if (user) await login(page, url, user, env('PD_PASSWORD'));
       who = user;
     }
+    const t0 = Date.now();
     const res = await page.goto(`${url}${path}`);
     await page.evaluate(AXE);
     const result = await page.evaluate(() =>
       // eslint-disable-next-line no-undef
       axe.run(document, { resultTypes: ['violations'] }));
     const blocking = result.violations.filter((v) => BLOCKING.has(v.impact));
-    audited.push({ user, path, status: res.status(), violations: result.violations.length });
+    audited.push({ user, path, status: res.status(), violations: result.violations.length, ms: Date.now() - t0 });
     for (const v of blocking) {
       findings.push({
         user, path, rule: v.id, impact: v.impact, help: v.help,
