@@ -183,8 +183,9 @@ pub struct FileConfig {
     pub dtsen: pendata_shared::dtsen::DtsenRules,
     /// The monthly cycle (`[month] cutoff_day = 17`).
     pub month: pendata_shared::month::period::MonthRules,
-    /// Case work: due days, graduasi target (`[cases]`, `crate::cases::rules`).
-    pub cases: crate::cases::rules::CaseRules,
+    /// Case work: due days per kind, the PBI-JK update period, the graduasi target (`[cases]`,
+    /// `pendata_shared::cases::CaseRules`, docs/formats.md "Cases").
+    pub cases: pendata_shared::cases::CaseRules,
     /// Registry checks: `[registry.geo]` distances, `[registry.desil_cutoff]` (registry_rules.rs).
     pub registry: crate::registry_rules::RegistryRules,
 }
@@ -203,7 +204,6 @@ impl FileConfig {
 
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: Self = toml::from_str(text).map_err(|e| e.to_string())?;
-        file.cases.check().map_err(str::to_owned)?;
         file.registry.desil_cutoff.check()?;
         Ok(file)
     }
@@ -229,7 +229,7 @@ pub struct Config {
     /// The monthly cycle: its cut-off day (`[month]` in the config file).
     pub month: pendata_shared::month::period::MonthRules,
     /// Case work (`[cases]` in the config file).
-    pub cases: crate::cases::rules::CaseRules,
+    pub cases: pendata_shared::cases::CaseRules,
     /// Registry checks: where a household is, each programme's desil cut-off.
     pub registry: crate::registry_rules::RegistryRules,
     /// `None`: the embedded SQLite database (`data_dir/pendata.db`).
@@ -294,7 +294,7 @@ impl Config {
             limits: Limits::default(),
             dtsen: pendata_shared::dtsen::DtsenRules::default(),
             month: pendata_shared::month::period::MonthRules::default(),
-            cases: crate::cases::rules::CaseRules::default(),
+            cases: pendata_shared::cases::CaseRules::default(),
             registry: crate::registry_rules::RegistryRules::default(),
             database_url: None,
             blob_url: None,

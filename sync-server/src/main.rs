@@ -73,6 +73,9 @@ enum Command {
         #[arg(long)]
         label: Option<String>,
     },
+    /// Import usul-sanggah cases (Cek Bansos proposals and objections) from a CSV
+    /// (docs/formats.md, "Usul-sanggah cases"): the whole file or, with any bad row, nothing.
+    ImportCases { file: PathBuf },
     /// Rebuild the duplicate-NIK index with this server's key (`nik_key_file`, default
     /// DATA_DIR/nik-index.key): after the key was lost or replaced. Other server processes on
     /// the same database must then use the same key file.
@@ -227,6 +230,7 @@ fn main() -> anyhow::Result<()> {
         Command::User(cmd) => user_command(&resolve(None)?, cmd),
         Command::ImportAssignments { file: csv } => import_assignments(&resolve(None)?, &csv),
         Command::ReindexNik => reindex_nik(&resolve(None)?),
+        Command::ImportCases { file } => import_cases(&resolve(None)?, &file),
         Command::ImportDesil { file, label } => {
             import_desil(&resolve(None)?, &file, label.as_deref())
         }
@@ -348,6 +352,31 @@ fn reindex_nik(config: &Config) -> anyhow::Result<()> {
         "indeks NIK dibangun ulang: {n} rumah tangga/keluarga (NIK index rebuilt: {n} records)"
     );
     Ok(())
+}
+
+fn import_cases(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {
+    use pendata_server::cases::import::{import_case_file, CaseFileError};
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let store = open_store(config)?;
+    match import_case_file(&bytes, store.cases.as_ref(), &config.cases) {
+        Ok(s) => {
+            println!(
+                "imported cases: {} created, {} updated",
+                s.created, s.updated
+            );
+            Ok(())
+        }
+        Err(CaseFileError::BadRows(rows)) => {
+            for e in &rows {
+                eprintln!("{}: {e}", path.display());
+            }
+            bail!(
+                "{} bad row(s); nothing was imported — fix them and import the whole file again",
+                rows.len()
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn import_desil(

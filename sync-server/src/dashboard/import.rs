@@ -69,7 +69,7 @@ struct ImportResult {
 }
 
 /// Reads the multipart upload: the CSRF field and the file's bytes.
-async fn read_upload(
+pub(super) async fn read_upload(
     mut multipart: Multipart,
     max: usize,
 ) -> Result<(String, Option<Vec<u8>>), DashError> {

@@ -27,6 +27,7 @@ use crate::store::Role;
 use crate::AppState;
 
 mod area;
+mod cases;
 mod desil;
 mod dtsen_export;
 mod family;
@@ -222,6 +223,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/dashboard/month/{desa}/{period}/export",
         Access::Supervisor,
     ),
+    // Cases (issue 21 §1, dashboard/cases/).
+    ("GET", "/dashboard/cases", Access::Supervisor),
+    ("POST", "/dashboard/cases", Access::Verifier),
+    ("GET", "/dashboard/cases/new", Access::Supervisor),
+    ("POST", "/dashboard/cases/import", Access::Verifier),
+    ("GET", "/dashboard/cases/pbi-due", Access::Supervisor),
+    ("GET", "/dashboard/cases/graduasi", Access::Supervisor),
+    ("GET", "/dashboard/cases/export", Access::Supervisor),
+    ("GET", "/dashboard/cases/{id}", Access::Supervisor),
+    ("POST", "/dashboard/cases/{id}/decision", Access::Verifier),
 ];
 
 /// Largest body of an ordinary dashboard form.
@@ -309,6 +320,7 @@ pub fn routes() -> Router<AppState> {
         );
     forms
         .merge(upload)
+        .merge(cases::routes(MAX_FORM_BYTES))
         .route("/", get(|| async { Redirect::to("/dashboard") }))
         .layer(middleware::from_fn(guard))
 }
@@ -456,6 +468,7 @@ pub(crate) fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup
                             a href="/dashboard/signals" { (t(lang, "Sinyal tidak layak", "Tidak-layak signals")) }
                             a href="/dashboard/desil" { (t(lang, "Desil", "Desil")) }
                             a href="/dashboard/month" { (t(lang, "Bulan & pengesahan", "Month & ratification")) }
+                            a href="/dashboard/cases" { (t(lang, "Kasus", "Cases")) }
                             a href="/dashboard/export" { (t(lang, "Ekspor", "Export")) }
                             a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
                             @if u.role == Role::Admin {

@@ -190,6 +190,21 @@ pub async fn push(
         }
     }
 
+    // Case findings (issue 21 §1): the device's case rules, run again here.
+    for slot in &mut slots {
+        let Slot::Ready(rec) = slot else { continue };
+        let day = validation_day();
+        if let Some(findings) =
+            crate::cases::validate::case_findings(&rec.record.change, &state.config.cases, day)
+        {
+            if findings.iter().any(|f| f.severity == Severity::Error) {
+                *slot = Slot::Done(PushOutcome::Rejected { findings });
+            } else {
+                rec.warnings = findings;
+            }
+        }
+    }
+
     // Which referenced photos the blob store lacks (one question for the whole batch).
     let mut wanted: Vec<ShaHex> = Vec::new();
     for slot in &slots {

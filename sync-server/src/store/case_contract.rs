@@ -3,15 +3,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, Utc};
-use pendata_shared::protocol::{PullItem, PushOutcome};
-use pendata_shared::HouseholdId;
+use pendata_shared::cases::CaseRecord;
+use pendata_shared::protocol::AssignmentKind;
+use pendata_shared::protocol::{Change, PullItem, PushOutcome, PushRecord};
+use pendata_shared::{HouseholdId, RevisionId};
 
 use super::cases::{CaseSource, CaseSubject};
-use super::contract::{all_pulled, household, incoming, prelist, puller, pusher};
+use super::contract::{all_pulled, household, incoming, puller, pusher, ready};
 use super::{
-    prelist_assignment, CaseKind, CaseQuery, CaseStore, DecideError, NewCase, PbiOutcome,
-    RecordStore, Role, Scope,
+    CaseKind, CaseQuery, CaseStore, DecideError, NewCase, PbiOutcome, RecordStore, Role, Scope,
 };
+use crate::cases::assignment::CaseInput;
 
 const DESA: &str = "3201022001";
 const OTHER_DESA: &str = "3201012001";
@@ -21,25 +23,24 @@ fn day(d: u32) -> NaiveDate {
 }
 
 fn case(kind: CaseKind, source_id: &str, desa: &str, due: NaiveDate) -> NewCase {
-    let id = HouseholdId::new();
-    let assignment = prelist_assignment(id, &prelist(source_id, desa, Some("ani")), Utc::now());
-    NewCase {
-        id,
-        kind,
-        source_id: source_id.into(),
-        source: CaseSource::Import,
-        desa_code: desa.into(),
-        assigned_to: Some("ani".into()),
-        due_date: due,
-        subject: CaseSubject {
-            name: format!("Subjek {source_id}"),
-            nik: Some("3201024501900003".into()),
-            emergency: kind == CaseKind::PbiJk,
-            ..Default::default()
+    crate::cases::assignment::new_case(
+        CaseInput {
+            kind,
+            source_id: source_id.into(),
+            source: CaseSource::Import,
+            desa_code: desa.into(),
+            assigned_to: Some("ani".into()),
+            due_date: due,
+            subject: CaseSubject {
+                name: format!("Subjek {source_id}"),
+                nik: Some("3201024501900003".into()),
+                emergency: kind == CaseKind::ReaktivasiPbiJk,
+                ..Default::default()
+            },
+            created_by: Some("sup".into()),
         },
-        created_by: Some("sup".into()),
-        assignment,
-    }
+        Utc::now(),
+    )
 }
 
 fn all(limit: u32) -> CaseQuery {
@@ -57,7 +58,7 @@ pub fn cases_are_listed_by_due_date_in_scope_and_pulled<S: CaseStore + RecordSto
 ) {
     let s = make();
     let late = case(CaseKind::UsulSanggah, "CB-1", DESA, day(20));
-    let early = case(CaseKind::Graduasi, "G-1", DESA, day(10));
+    let early = case(CaseKind::GraduasiPkh, "G-1", DESA, day(10));
     let outside = case(CaseKind::UsulSanggah, "CB-2", OTHER_DESA, day(1));
     let sum = s
         .create_cases(&[late.clone(), early.clone(), outside.clone()])
@@ -74,7 +75,7 @@ pub fn cases_are_listed_by_due_date_in_scope_and_pulled<S: CaseStore + RecordSto
         .cases(
             &scope,
             &CaseQuery {
-                kind: Some(CaseKind::Graduasi),
+                kind: Some(CaseKind::GraduasiPkh),
                 ..all(10)
             },
         )
@@ -94,13 +95,18 @@ pub fn cases_are_listed_by_due_date_in_scope_and_pulled<S: CaseStore + RecordSto
     );
     // The same source id of another kind is another case.
     let sum = s
-        .create_cases(&[case(CaseKind::PbiJk, "CB-1", DESA, day(5))])
+        .create_cases(&[case(CaseKind::ReaktivasiPbiJk, "CB-1", DESA, day(5))])
         .unwrap();
     assert_eq!(sum.created, 1);
     let pulled: Vec<HouseholdId> = all_pulled(&s, &puller("ani", Role::Enumerator, "320102"))
         .into_iter()
         .filter_map(|i| match i {
-            PullItem::Assignment(a) => Some(a.household_id),
+            PullItem::Assignment(a) => {
+                let case = a.case.as_ref().expect("a case assignment carries its case");
+                assert_eq!(a.kind.case_kind(), Some(case.kind()));
+                assert_ne!(a.kind, AssignmentKind::Verivali);
+                Some(a.household_id)
+            }
             _ => None,
         })
         .collect();
@@ -116,7 +122,7 @@ pub fn a_finding_closes_a_case_and_pbi_jk_waits_for_the_decision<S: CaseStore + 
 ) {
     let s = make();
     let usul = case(CaseKind::UsulSanggah, "CB-9", DESA, day(3));
-    let pbi = case(CaseKind::PbiJk, "PBI-9", DESA, day(4));
+    let pbi = case(CaseKind::ReaktivasiPbiJk, "PBI-9", DESA, day(4));
     s.create_cases(&[usul.clone(), pbi.clone()]).unwrap();
     let scope = Scope::within("320102");
     let open = CaseQuery {
@@ -125,10 +131,28 @@ pub fn a_finding_closes_a_case_and_pbi_jk_waits_for_the_decision<S: CaseStore + 
     };
     assert_eq!(s.cases(&scope, &open).unwrap().len(), 2);
     assert!(s.cases(&scope, &open).unwrap()[0].is_overdue(day(4)));
-    for id in [usul.id, pbi.id] {
-        let mut h = household(DESA);
-        h.id = id;
-        let out = s.push(&pusher("320102"), vec![incoming(h, None)]).unwrap();
+    // A DTKS household cannot stand in for a case's record.
+    let mut h = household(DESA);
+    h.id = usul.id;
+    let out = s.push(&pusher("320102"), vec![incoming(h, None)]).unwrap();
+    assert!(matches!(out[0], PushOutcome::Rejected { .. }), "{out:?}");
+    for c in [&usul, &pbi] {
+        let record = CaseRecord::from_assignment(&c.assignment).unwrap();
+        let mut rec = ready(
+            PushRecord::new(
+                RevisionId::new(),
+                None,
+                Utc::now(),
+                c.id,
+                Change::UpsertCase {
+                    case: Box::new(record),
+                },
+            ),
+            Some(DESA.into()),
+            Vec::new(),
+        );
+        rec.questionnaire = c.kind.questionnaire();
+        let out = s.push(&pusher("320102"), vec![rec]).unwrap();
         assert!(matches!(out[0], PushOutcome::Accepted { .. }), "{out:?}");
     }
     let left = s.cases(&scope, &open).unwrap();
@@ -155,7 +179,7 @@ pub fn a_finding_closes_a_case_and_pbi_jk_waits_for_the_decision<S: CaseStore + 
     let reactivated = PbiOutcome::Reactivated {
         letter_no: "400/123/Dinsos".into(),
         letter_date: day(7),
-        update_due: NaiveDate::from_ymd_opt(2027, 6, 7).unwrap(),
+        dtsen_update_due: NaiveDate::from_ymd_opt(2027, 6, 7).unwrap(),
     };
     let got = s
         .decide_pbi(pbi.id, &scope, &reactivated, "kepala")

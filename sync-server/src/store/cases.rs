@@ -10,49 +10,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pendata_shared::protocol::Assignment;
-use pendata_shared::text::Text;
 use pendata_shared::HouseholdId;
 use serde::{Deserialize, Serialize};
 
 use super::{Scope, StoreError};
 
-/// The three case types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseKind {
-    /// A proposal or objection from Cek Bansos, verified in the field.
-    UsulSanggah,
-    /// A deactivated PBI-JK participant who needs care, to reactivate.
-    PbiJk,
-    /// A PKH family leaving the programme.
-    Graduasi,
-}
-
-impl CaseKind {
-    pub const ALL: [CaseKind; 3] = [CaseKind::UsulSanggah, CaseKind::PbiJk, CaseKind::Graduasi];
-
-    /// The id in the database, URLs and files.
-    pub const fn id(self) -> &'static str {
-        match self {
-            CaseKind::UsulSanggah => "usul_sanggah",
-            CaseKind::PbiJk => "reaktivasi_pbi_jk",
-            CaseKind::Graduasi => "graduasi_pkh",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.id() == id)
-    }
-
-    /// The name people read.
-    pub const fn text(self) -> Text {
-        match self {
-            CaseKind::UsulSanggah => Text::new("Usul-sanggah", "Proposal/objection"),
-            CaseKind::PbiJk => Text::new("Reaktivasi PBI-JK", "PBI-JK reactivation"),
-            CaseKind::Graduasi => Text::new("Graduasi PKH", "PKH graduation"),
-        }
-    }
-}
+/// The three case types (`pendata_shared::cases::CaseKind`; ids `usul_sanggah`,
+/// `reaktivasi_pbi_jk`, `graduasi_pkh`).
+pub use pendata_shared::cases::CaseKind;
 
 /// Where a case came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,19 +83,9 @@ pub struct NewCase {
     pub assignment: Assignment,
 }
 
-/// The supervisor's decision on a PBI-JK case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PbiOutcome {
-    Reactivated {
-        letter_no: String,
-        letter_date: NaiveDate,
-        /// The day the person's DTSEN data must be updated by.
-        update_due: NaiveDate,
-    },
-    Refused {
-        reason: String,
-    },
-}
+/// The supervisor's decision on a PBI-JK case (`pendata_shared::cases::pbi_jk::PbiJkDecision`:
+/// reactivated with the letter's number and date and the DTSEN update deadline, or refused).
+pub use pendata_shared::cases::pbi_jk::PbiJkDecision as PbiOutcome;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PbiDecision {
@@ -162,7 +117,8 @@ pub struct CaseRow {
 impl CaseRow {
     /// Still needs work: no finding yet, or a PBI-JK case not decided.
     pub fn is_open(&self) -> bool {
-        self.finding_at.is_none() || (self.kind == CaseKind::PbiJk && self.decision.is_none())
+        self.finding_at.is_none()
+            || (self.kind == CaseKind::ReaktivasiPbiJk && self.decision.is_none())
     }
 
     /// No finding by the end of its due date.

@@ -181,6 +181,8 @@ struct Target {
     photo_sha: String,
     /// A prelist household (assignment, nobody pushed it yet).
     prelist: HouseholdId,
+    /// A PBI-JK reactivation case of the wilayah (issue 21 §1, nobody visited it yet).
+    case: HouseholdId,
     /// Strings that must never reach a caller who does not cover this wilayah.
     markers: Vec<String>,
 }
@@ -324,6 +326,9 @@ async fn target(
         .unwrap()
         .id;
     markers.push(prelist.to_string());
+    let case = target_case(server, desa, k, name);
+    markers.push(case.to_string());
+    markers.push(format!("{name} Kasus"));
     Target {
         desa,
         pushed,
@@ -331,8 +336,35 @@ async fn target(
         photo_sha: Sha256Hex::digest(&photo).as_str().to_owned(),
         photo,
         prelist,
+        case,
         markers,
     }
+}
+
+/// A PBI-JK case of `desa` (its subject is named "NAME Kasus").
+fn target_case(server: &TestServer, desa: &str, k: u32, name: &str) -> HouseholdId {
+    use pendata_server::cases::assignment::{new_case, CaseInput};
+    use pendata_server::store::cases::{CaseSource, CaseSubject};
+    let case = new_case(
+        CaseInput {
+            kind: pendata_server::store::CaseKind::ReaktivasiPbiJk,
+            source_id: format!("MATRIKS-{desa}-{k}"),
+            source: CaseSource::Hand,
+            desa_code: desa.into(),
+            assigned_to: None,
+            due_date: Utc::now().date_naive(),
+            subject: CaseSubject {
+                name: format!("{name} Kasus"),
+                emergency: true,
+                ..Default::default()
+            },
+            created_by: None,
+        },
+        Utc::now(),
+    );
+    let id = case.id;
+    server.state.backend.cases.create_cases(&[case]).unwrap();
+    id
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -953,6 +985,29 @@ const WEB_TABLE: &[WebRow] = &[
     web("GET", "/dashboard/month/{desa}/{period}/export",
         ["409", "409", "404", "403", "login", "login"],
         ["409", "404", "409", "403", "login", "login"]),
+    // Cases (issue 21 §1): {id} is the target's PBI-JK case.
+    web("GET", "/dashboard/cases",
+        ["200+", "200+", "200-", "403", "login", "login"],
+        ["200+", "200-", "200+", "403", "login", "login"]),
+    // A case by hand in the target's desa: outside the wilayah it is refused, nothing stored.
+    web("POST", "/dashboard/cases",
+        ["303", "303", "400", "403", "login", "login"],
+        ["303", "400", "303", "403", "login", "login"]),
+    web("GET", "/dashboard/cases/new", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("POST", "/dashboard/cases/import",
+        ["200", "200", "403", "403", "login", "login"],
+        ["200", "403", "200", "403", "login", "login"]),
+    web("GET", "/dashboard/cases/pbi-due", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/cases/graduasi", ["200", "200", "200", "403", "login", "login"], WNA),
+    web("GET", "/dashboard/cases/export",
+        ["200+", "200+", "200-", "403", "login", "login"],
+        ["200+", "200-", "200+", "403", "login", "login"]),
+    web("GET", "/dashboard/cases/{id}",
+        ["200+", "200+", "404", "403", "login", "login"],
+        ["200+", "404", "200+", "403", "login", "login"]),
+    web("POST", "/dashboard/cases/{id}/decision",
+        ["303", "303", "404", "403", "login", "login"],
+        ["303", "404", "303", "403", "login", "login"]),
 ];
 
 /// This month's period, as the server puts an arrival of today in it (default cut-off).
@@ -1065,9 +1120,14 @@ fn throwaway(t: &Target) -> String {
 
 /// The concrete request of a dashboard cell (`with_csrf`: whether the form carries the token).
 fn web_request(row: &WebRow, t: &Target, k: u32, csrf: &str, with_csrf: bool) -> (String, WebBody) {
+    let id = if row.path.starts_with("/dashboard/cases/") {
+        t.case
+    } else {
+        t.pushed
+    };
     let path = row
         .path
-        .replace("{id}", &t.pushed.to_string())
+        .replace("{id}", &id.to_string())
         .replace("{sha256}", &t.photo_sha)
         .replace("{lang}", "en")
         .replace("{username}", &throwaway(t))
@@ -1122,6 +1182,45 @@ fn web_request(row: &WebRow, t: &Target, k: u32, csrf: &str, with_csrf: bool) ->
                 ("wilayah", kec.to_owned()),
             ]),
         ),
+        ("GET", "/dashboard/cases/export") => {
+            (format!("{path}?kind=reaktivasi_pbi_jk"), WebBody::None)
+        }
+        ("POST", "/dashboard/cases") => (
+            path,
+            form(&[
+                ("kind", "reaktivasi_pbi_jk".into()),
+                ("name", "Kasus Matriks".into()),
+                ("nik", format!("{}4501900003", &t.desa[..6])),
+                ("desa_code", t.desa.to_owned()),
+            ]),
+        ),
+        ("POST", "/dashboard/cases/{id}/decision") => (
+            path,
+            form(&[
+                ("decision", "refused".into()),
+                ("reason", "uji matriks akses".into()),
+            ]),
+        ),
+        ("POST", "/dashboard/cases/import") => {
+            // One usul-sanggah row of the target's desa; importing it again updates it.
+            let boundary = "matriksKasusBoundary7MA4YWxk";
+            let header = pendata_server::cases::import_csv::CASE_COLUMNS.join(",");
+            let csv = format!(
+                "{header}\nCB-MATRIKS-{d},usulan,,,{d},,,,,{kec}4501900003,Usulan Matriks,pkh,,,\n",
+                d = t.desa
+            );
+            let mut body = String::new();
+            if with_csrf {
+                body.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+                ));
+            }
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"kasus.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+            ));
+            (path, WebBody::Multipart(boundary.into(), body))
+        }
         ("POST", "/dashboard/import") => {
             // One prelist row of the target's desa; importing it again updates it.
             let boundary = "matriksAksesBoundary7MA4YWxk";
@@ -1194,6 +1293,7 @@ fn check_web(expect: &str, a: &Answer, t: &Target, row: &WebRow) -> Result<(), S
         a.body == t.photo
             || text.contains(&t.pushed.to_string())
             || text.contains(&t.prelist.to_string())
+            || text.contains(&t.case.to_string())
     };
     let to_login = a.status == 303 && a.location == "/dashboard/login";
     let ok = match expect {

@@ -276,7 +276,33 @@ async fn every_dashboard_page_passes_the_accessibility_audit() {
         "/dashboard/export/dtsen",
         "/dashboard/month/{desa}/{period}/photos/{sha256}",
         "/dashboard/month/{desa}/{period}/export",
+        "/dashboard/cases/export",
     ];
+    // A PBI-JK case of the desa for the case pages (casedash).
+    let case = {
+        use pendata_server::cases::assignment::{new_case, CaseInput};
+        use pendata_server::store::cases::{CaseSource, CaseSubject};
+        let c = new_case(
+            CaseInput {
+                kind: pendata_server::store::CaseKind::ReaktivasiPbiJk,
+                source_id: "A11Y-1".into(),
+                source: CaseSource::Hand,
+                desa_code: "3201022001".into(),
+                assigned_to: None,
+                due_date: chrono::Utc::now().date_naive(),
+                subject: CaseSubject {
+                    name: "Kasus Audit".into(),
+                    emergency: true,
+                    ..Default::default()
+                },
+                created_by: None,
+            },
+            chrono::Utc::now(),
+        );
+        let id = c.id;
+        world.server.state.backend.cases.create_cases(&[c]).unwrap();
+        id
+    };
     let mut pages = vec![
         serde_json::json!({ "user": "", "path": "/dashboard/login" }),
         serde_json::json!({ "user": "", "path": "/dashboard/no-such-page" }),
@@ -290,8 +316,13 @@ async fn every_dashboard_page_passes_the_accessibility_audit() {
         } else {
             SUPERVISOR
         };
+        let id = if path.starts_with("/dashboard/cases/") {
+            case
+        } else {
+            world.id
+        };
         let path = path
-            .replace("{id}", &world.id.to_string())
+            .replace("{id}", &id.to_string())
             .replace("{desa}", "3201022001")
             .replace("{period}", "2026-12");
         pages.push(serde_json::json!({ "user": user, "path": path }));

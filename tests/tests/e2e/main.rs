@@ -13,6 +13,7 @@
 
 mod access_matrix;
 mod backup_restore;
+mod cases;
 mod crash_client;
 mod crash_server;
 mod dashboard_browser;

@@ -40,7 +40,7 @@ fn row(r: &Row) -> Result<CaseRow, StoreError> {
                 PbiOutcome::Reactivated {
                     letter_no: need(r.try_get(11)?, "letter")?,
                     letter_date: need(r.try_get(12)?, "letter date")?,
-                    update_due: need(r.try_get(13)?, "update due")?,
+                    dtsen_update_due: need(r.try_get(13)?, "update due")?,
                 }
             } else {
                 PbiOutcome::Refused {
@@ -257,7 +257,7 @@ impl CaseStore for PgStore {
             let Some(case) = one(&tx, id.0, scope).await? else {
                 return Ok(Err(DecideError::NotFound));
             };
-            if case.kind != CaseKind::PbiJk {
+            if case.kind != CaseKind::ReaktivasiPbiJk {
                 return Ok(Err(DecideError::NotPbi));
             }
             let (decision, letter_no, letter_date, update_due, refusal): (
@@ -270,12 +270,12 @@ impl CaseStore for PgStore {
                 PbiOutcome::Reactivated {
                     letter_no,
                     letter_date,
-                    update_due,
+                    dtsen_update_due,
                 } => (
                     "reactivated",
                     Some(letter_no),
                     Some(*letter_date),
-                    Some(*update_due),
+                    Some(*dtsen_update_due),
                     None,
                 ),
                 PbiOutcome::Refused { reason } => ("refused", None, None, None, Some(reason)),

@@ -54,7 +54,7 @@ fn row(r: Raw) -> Result<CaseRow, StoreError> {
                 PbiOutcome::Reactivated {
                     letter_no: need(&r[11], "letter")?,
                     letter_date: date(&need(&r[12], "letter date")?)?,
-                    update_due: date(&need(&r[13], "update due")?)?,
+                    dtsen_update_due: date(&need(&r[13], "update due")?)?,
                 }
             } else {
                 PbiOutcome::Refused {
@@ -247,7 +247,7 @@ impl CaseStore for SqliteStore {
             let Some(case) = one(&tx, &id, scope)? else {
                 return Ok(Err(DecideError::NotFound));
             };
-            if case.kind != CaseKind::PbiJk {
+            if case.kind != CaseKind::ReaktivasiPbiJk {
                 return Ok(Err(DecideError::NotPbi));
             }
             let day = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
@@ -255,12 +255,12 @@ impl CaseStore for SqliteStore {
                 PbiOutcome::Reactivated {
                     letter_no,
                     letter_date,
-                    update_due,
+                    dtsen_update_due,
                 } => (
                     "reactivated",
                     Some(letter_no.as_str()),
                     Some(day(letter_date)),
-                    Some(day(update_due)),
+                    Some(day(dtsen_update_due)),
                     None,
                 ),
                 PbiOutcome::Refused { reason } => {
