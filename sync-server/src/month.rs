@@ -1,7 +1,9 @@
 //! The Dinsos month in the server (issue 21 §2): which period a proposal arriving today
 //! belongs to, noted when a push stores it ([`note_arrivals`]), and the server's day.
 //!
-//! The day is the server's UTC date, unless `PENDATA_TODAY=YYYY-MM-DD` fixes it: for a
+//! The day is the calendar day where the desa is (WIB, WITA or WIT from its province,
+//! `pendata_shared::month::zone`): a proposal sent at 06:00 WIB on the 18th is late, although
+//! it is still the 17th in UTC. `PENDATA_TODAY=YYYY-MM-DD` fixes the day instead: for a
 //! month-end rehearsal on a copy of the data, and for the end-to-end tests, which run the real
 //! binary on both sides of a cut-off. The server logs a warning at start-up when it is set.
 
@@ -11,6 +13,7 @@ use chrono::NaiveDate;
 use pendata_shared::dtsen::family::FamilyProcess;
 use pendata_shared::model::RecordKind;
 use pendata_shared::month::period::Period;
+use pendata_shared::month::zone::local_today;
 use pendata_shared::protocol::{Change, PushOutcome};
 
 use crate::store::period::{Arrival, KIND_HOUSEHOLD};
@@ -37,14 +40,15 @@ fn fixed_day() -> Option<NaiveDate> {
     })
 }
 
-/// The server's day: `PENDATA_TODAY` when set, else today's UTC date.
-pub fn today() -> NaiveDate {
-    fixed_day().unwrap_or_else(|| chrono::Utc::now().date_naive())
+/// The day it is in `wilayah` (a desa, or a user's wilayah; WIB when it names no province):
+/// `PENDATA_TODAY` when set, else the local calendar day of its time zone.
+pub fn today_in(wilayah: &str) -> NaiveDate {
+    fixed_day().unwrap_or_else(|| local_today(wilayah, chrono::Utc::now()))
 }
 
-/// The period a proposal arriving now belongs to (before skipping locked ones).
-pub fn arrival_period(state: &AppState) -> Period {
-    Period::for_arrival(today(), state.config.month.cutoff_day)
+/// The period a proposal from `wilayah` arriving now belongs to (before skipping locked ones).
+pub fn arrival_period(state: &AppState, wilayah: &str) -> Period {
+    Period::for_arrival(today_in(wilayah), state.config.month.cutoff_day)
 }
 
 /// The proposal a pushed record is, if it is one: a usulan baru household or family.
@@ -85,13 +89,24 @@ pub async fn note_arrivals(
     if stored.is_empty() {
         return;
     }
-    let due = arrival_period(state);
+    // Each proposal is due in the period of its own desa's day (one push normally comes from
+    // one province, so one time zone, so one group).
+    let mut by_due: Vec<(Period, Vec<Arrival>)> = Vec::new();
+    for arrival in stored {
+        let due = arrival_period(state, &arrival.desa_code);
+        match by_due.iter_mut().find(|(p, _)| *p == due) {
+            Some((_, group)) => group.push(arrival),
+            None => by_due.push((due, vec![arrival])),
+        }
+    }
     let periods = state.backend.periods.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let periods = periods.note_arrivals(&stored, due)?;
-        let later = periods.iter().filter(|p| **p != due).count();
-        if later > 0 {
-            tracing::info!(later, due = %due, "proposals put in the next open period");
+        for (due, group) in by_due {
+            let periods = periods.note_arrivals(&group, due)?;
+            let later = periods.iter().filter(|p| **p != due).count();
+            if later > 0 {
+                tracing::info!(later, due = %due, "proposals put in the next open period");
+            }
         }
         Ok::<_, crate::store::StoreError>(())
     })

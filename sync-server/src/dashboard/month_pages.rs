@@ -88,7 +88,7 @@ pub async fn overview(
                 "A period is written YYYY-MM, e.g. 2026-12",
             )
         })?,
-        None => crate::month::arrival_period(&state),
+        None => crate::month::arrival_period(&state, &user.wilayah),
     };
     let scope = user.scope();
     let periods = state.backend.periods.clone();

@@ -196,7 +196,10 @@ pub async fn page(
         ]
     };
     let title = t(lang, "Progres pendataan", "Survey progress");
-    let countdown = Countdown::on(crate::month::today(), state.config.month.cutoff_day);
+    let countdown = Countdown::on(
+        crate::month::today_in(&user.wilayah),
+        state.config.month.cutoff_day,
+    );
     let body = html! {
         h1 { (title) }
         p.countdown #countdown {

@@ -1010,9 +1010,11 @@ const WEB_TABLE: &[WebRow] = &[
         ["303", "404", "303", "403", "login", "login"]),
 ];
 
-/// This month's period, as the server puts an arrival of today in it (default cut-off).
+/// This month's period, as the server puts an arrival of today in it (default cut-off): the
+/// day where the targets' desas are (Jawa Barat, WIB), not UTC's.
 fn this_period() -> Period {
-    Period::for_arrival(Utc::now().date_naive(), CutOff::default())
+    let today = pendata_shared::month::zone::local_today("32", Utc::now());
+    Period::for_arrival(today, CutOff::default())
 }
 
 /// Each target's household becomes a proposal of this month's period in its desa.
