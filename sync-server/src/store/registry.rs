@@ -104,6 +104,12 @@ pub trait RegistryStore: Send + Sync {
 }
 
 /// A stored desil code back as the code list's value.
+/// Forgets the NIK index and its key's fingerprint, on either backend (derived data: the next
+/// refresh rebuilds it under whatever key the server holds). Run by `reset_nik_index` before it
+/// records a new key, and by a restore.
+pub(crate) const FORGET_NIK_INDEX_SQL: &str =
+    "DELETE FROM nik_index; DELETE FROM nik_indexed; DELETE FROM nik_index_key;";
+
 pub(crate) fn decile(code: i64) -> Result<WelfareDecile, StoreError> {
     u8::try_from(code)
         .ok()

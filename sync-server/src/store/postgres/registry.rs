@@ -120,7 +120,7 @@ impl RegistryStore for PgStore {
 
     fn reset_nik_index(&self, fingerprint: &str) -> Result<(), StoreError> {
         in_transaction!(self, |tx| {
-            tx.batch_execute("DELETE FROM nik_index; DELETE FROM nik_indexed;")
+            tx.batch_execute(crate::store::registry::FORGET_NIK_INDEX_SQL)
                 .await?;
             tx.execute(
                 "INSERT INTO nik_index_key (id, fingerprint) VALUES (1, $1) \

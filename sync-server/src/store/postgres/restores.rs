@@ -115,10 +115,8 @@ impl RestoreStore for PgStore {
             .await?;
             // The NIK index key lives outside the database and outside a backup: a restored
             // server may hold another one, so the index is rebuilt under whatever key it has.
-            tx.batch_execute(
-                "DELETE FROM nik_index; DELETE FROM nik_indexed; DELETE FROM nik_index_key;",
-            )
-            .await?;
+            tx.batch_execute(crate::store::registry::FORGET_NIK_INDEX_SQL)
+                .await?;
             Ok(u32::try_from(next).unwrap_or(u32::MAX))
         })
     }

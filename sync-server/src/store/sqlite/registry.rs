@@ -243,5 +243,5 @@ impl RegistryStore for SqliteStore {
 /// Forgets the NIK index and its key's fingerprint (derived data: the next refresh rebuilds it
 /// under whatever key the server holds).
 pub(super) fn forget_nik_index(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("DELETE FROM nik_index; DELETE FROM nik_indexed; DELETE FROM nik_index_key;")
+    conn.execute_batch(crate::store::registry::FORGET_NIK_INDEX_SQL)
 }
