@@ -413,6 +413,43 @@ pub struct PullPage {
         deserialize_with = "lenient_settings"
     )]
     pub settings: Option<DeviceSettings>,
+    /// The desil BPS gives the families of the device's wilayah ([`DesilUpdate`]); absent when
+    /// nothing changed since the import the device named in `?desil_import=`, and from older
+    /// servers. Unreadable desil is ignored rather than failing the page.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_desil"
+    )]
+    pub desil: Option<DesilUpdate>,
+}
+
+/// The desil of families (BPS's welfare ranking from the Dinsos's SIKS-NG "Pemeringkatan
+/// Desil" import, issue 21 §3), for the families of the device user's wilayah: the KK numbers
+/// of the records and assignments in it, as every other pulled item is scoped. Pendata shows a
+/// desil; it never computes one. KK numbers are personal data: the device keeps them in its
+/// encrypted store and never logs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DesilUpdate {
+    /// The newest desil import on the server; the device names it in its next pull
+    /// (`?desil_import=`) and receives the whole set again only after another import.
+    pub import_id: i64,
+    /// When that import was made.
+    pub imported_at: DateTime<Utc>,
+    /// `true`: every desil of the wilayah as of that import (the device forgets the others);
+    /// `false`: the desil of this page's assignments, added to what the device holds.
+    pub complete: bool,
+    pub families: Vec<KkDesil>,
+}
+
+/// One family's desil.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KkDesil {
+    pub kk_number: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = u8))]
+    pub desil: WelfareDecile,
 }
 
 /// What a Dinsos configured on its server that its devices apply too: the monthly cut-off
@@ -430,11 +467,38 @@ pub struct DeviceSettings {
     /// The `[dtsen]` choices (docs/formats.md, "DTSEN choices").
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub dtsen: crate::dtsen::DtsenRules,
+    /// The `[cases]` choices (due days, the PBI-JK limits, the graduasi target); absent from
+    /// older servers (the device keeps its own). Unreadable on its own (a field a newer server
+    /// added) it is dropped alone: the cut-off and the DTSEN rules still apply.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_cases"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub cases: Option<crate::cases::CaseRules>,
 }
 
 fn lenient_settings<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DeviceSettings>, D::Error> {
+    lenient(d)
+}
+
+fn lenient_cases<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::cases::CaseRules>, D::Error> {
+    lenient(d)
+}
+
+fn lenient_desil<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DesilUpdate>, D::Error> {
+    lenient(d)
+}
+
+/// Any JSON value; `None` when it does not read as `T` (a newer peer's shape).
+fn lenient<'de, D: serde::Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
     Ok(serde_json::from_value(value).ok())
 }
@@ -664,6 +728,7 @@ mod tests {
             has_more: false,
             server: None,
             settings: Some(settings),
+            desil: None,
         };
         let json = serde_json::to_string(&page).unwrap();
         assert!(json.contains("\"cutoff_day\":5"), "{json}");
@@ -693,5 +758,67 @@ mod tests {
         let newer = r#"{"items":[],"next_cursor":"c","has_more":false,"settings":{"cutoff_day":9,"zone":"WITA"}}"#;
         let page: PullPage = serde_json::from_str(newer).unwrap();
         assert_eq!(page.settings.unwrap().cutoff_day.day(), 9);
+    }
+
+    #[test]
+    fn case_rules_and_desil_ride_on_the_pull_page_and_never_fail_it() {
+        let mut cases = crate::cases::CaseRules::default();
+        cases.due_days.usul_sanggah = 7;
+        let page = PullPage {
+            items: Vec::new(),
+            next_cursor: "c".into(),
+            has_more: false,
+            server: None,
+            settings: Some(DeviceSettings {
+                cases: Some(cases),
+                ..Default::default()
+            }),
+            desil: Some(DesilUpdate {
+                import_id: 4,
+                imported_at: "2026-12-07T03:00:00Z".parse().unwrap(),
+                complete: true,
+                families: vec![KkDesil {
+                    kk_number: "3201020101010001".into(),
+                    desil: WelfareDecile::from_code(3).unwrap(),
+                }],
+            }),
+        };
+        let json = serde_json::to_string(&page).unwrap();
+        assert!(json.contains("\"usul_sanggah\":7"), "{json}");
+        assert!(json.contains("\"desil\":3"), "{json}");
+        assert_eq!(serde_json::from_str::<PullPage>(&json).unwrap(), page);
+
+        // What an older device reads of it: the same bytes into the fields it knew.
+        #[derive(Deserialize)]
+        struct OldSettings {
+            cutoff_day: u8,
+        }
+        #[derive(Deserialize)]
+        struct OldPage {
+            items: Vec<PullItem>,
+            settings: Option<OldSettings>,
+        }
+        let old: OldPage = serde_json::from_str(&json).unwrap();
+        assert!(old.items.is_empty());
+        assert_eq!(old.settings.unwrap().cutoff_day, 17);
+
+        // An older server: no cases in the settings, no desil on the page.
+        let older =
+            r#"{"items":[],"next_cursor":"c","has_more":false,"settings":{"cutoff_day":5}}"#;
+        let page: PullPage = serde_json::from_str(older).unwrap();
+        assert_eq!(page.settings.unwrap().cases, None);
+        assert_eq!(page.desil, None);
+
+        // Case rules a newer server extended are dropped alone: the cut-off still applies.
+        let newer = r#"{"items":[],"next_cursor":"c","has_more":false,"settings":{"cutoff_day":5,"cases":{"due_days":{"usul_sanggah":7},"new_rule":1}}}"#;
+        let settings = serde_json::from_str::<PullPage>(newer)
+            .unwrap()
+            .settings
+            .unwrap();
+        assert_eq!((settings.cutoff_day.day(), settings.cases), (5, None));
+
+        // Unreadable desil (a code out of 1-10) never fails the page.
+        let bad = r#"{"items":[],"next_cursor":"c","has_more":false,"desil":{"import_id":1,"imported_at":"2026-12-07T03:00:00Z","complete":true,"families":[{"kk_number":"1","desil":11}]}}"#;
+        assert_eq!(serde_json::from_str::<PullPage>(bad).unwrap().desil, None);
     }
 }

@@ -23,6 +23,7 @@ pub mod cases;
 pub mod config;
 pub mod dashboard;
 pub mod desil_import;
+pub mod device_desil;
 pub mod epoch;
 pub mod error;
 pub mod extract;

@@ -601,6 +601,8 @@ pub struct PullQuery {
     /// Page size, 1-500 (default 100).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+    /// The desil import the device holds as a whole (`PullPage::desil`); absent: none.
+    pub desil_import: Option<i64>,
 }
 
 pub(crate) fn bad_cursor() -> ApiError {
@@ -648,16 +650,34 @@ pub async fn pull(
         role: user.role,
         scope: scope_of(&user),
     };
+    let scope = who.scope.clone();
     let page = state.records(move |s| s.pull(&who, after, limit)).await?;
+    let (registry, held) = (state.backend.registry.clone(), q.desil_import);
+    let (items, has_more) = (page.items, page.has_more);
+    let (items, desil) = state
+        .records(move |s| {
+            let desil = crate::device_desil::desil_for_page(
+                s,
+                registry.as_ref(),
+                &scope,
+                &items,
+                has_more,
+                held,
+            )?;
+            Ok((items, desil))
+        })
+        .await?;
     Ok(ApiJson(PullPage {
-        items: page.items,
+        items,
         next_cursor: crate::epoch::encode_cursor(&state.epoch.timeline, page.last_seq),
-        has_more: page.has_more,
+        has_more,
         server: Some(state.epoch.info()),
         settings: Some(DeviceSettings {
             cutoff_day: state.config.month.cutoff_day,
             dtsen: state.config.dtsen,
+            cases: Some(state.config.cases),
         }),
+        desil,
     }))
 }
 

@@ -24,6 +24,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_cases",
         include_str!("../../migrations/0005_cases.sql"),
     ),
+    (
+        "0006_family_desil",
+        include_str!("../../migrations/0006_family_desil.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,7 @@ mod assignments;
 mod case;
 pub mod connection;
 mod content;
+mod desil;
 mod error;
 mod family;
 pub mod jsonpath;
@@ -53,6 +54,7 @@ use rows::Actor;
 
 pub use case::CaseRow;
 pub use content::{Record, RecordContent, Rules, SearchFields};
+pub use desil::FamilyDesil;
 pub use error::StoreError;
 pub use family::{GroundCheckVisit, NobodyHome, RevisitRow};
 pub use photo_problems::{PhotoProblemRow, SetAside};

@@ -457,18 +457,26 @@ impl Client {
         send_json(req.body(body)).await
     }
 
-    /// `GET /api/v1/pull?cursor=C&limit=N`.
-    pub async fn pull(&self, cursor: Option<&str>, limit: u32) -> Result<PullPage, ClientError> {
+    /// `GET /api/v1/pull?cursor=C&limit=N&desil_import=I` (`desil_import`: the desil import
+    /// the device holds as a whole; an older server ignores it).
+    pub async fn pull(
+        &self,
+        cursor: Option<&str>,
+        limit: u32,
+        desil_import: Option<i64>,
+    ) -> Result<PullPage, ClientError> {
         let mut req = self.request(
             Method::GET,
             "/api/v1/pull",
             u64::from(limit).saturating_mul(PULL_ITEM_BYTES),
         );
-        let limit = limit.to_string();
-        req = match cursor {
-            Some(c) => req.query(&[("cursor", c), ("limit", limit.as_str())]),
-            None => req.query(&[("limit", limit.as_str())]),
-        };
+        req = req.query(&[("limit", limit.to_string())]);
+        if let Some(c) = cursor {
+            req = req.query(&[("cursor", c)]);
+        }
+        if let Some(held) = desil_import {
+            req = req.query(&[("desil_import", held.to_string())]);
+        }
         send_json(req).await
     }
 }

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::{
-    DeviceSettings, PullItem, PushRecord, PushResult, ReviewOutcome, ServerEpoch, UserInfo,
+    DesilUpdate, DeviceSettings, PullItem, PushRecord, PushResult, ReviewOutcome, ServerEpoch,
+    UserInfo,
 };
 
 use super::{
@@ -130,6 +131,14 @@ impl SyncStore for DeviceSyncStore<'_> {
             .store_mut()
             .apply_device_settings(settings)
             .map_err(wrap)
+    }
+
+    fn desil_import_held(&mut self) -> Result<Option<i64>, StoreError> {
+        self.device.store().desil_import_held().map_err(wrap)
+    }
+
+    fn apply_desil(&mut self, update: &DesilUpdate) -> Result<(), StoreError> {
+        self.device.store_mut().apply_desil(update).map_err(wrap)
     }
 }
 

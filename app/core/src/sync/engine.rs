@@ -603,10 +603,11 @@ impl<S: SyncStore> Run<'_, S> {
     async fn pull(&mut self, mut cursor: Option<String>) -> Result<(), SyncFailure> {
         let client = self.client;
         let mut items_done = 0u64;
+        let desil_held = self.store.desil_import_held()?;
         self.emit(0, 0, 0, 0);
         loop {
             let page = match self
-                .call(|| client.pull(cursor.as_deref(), DEFAULT_PAGE_SIZE))
+                .call(|| client.pull(cursor.as_deref(), DEFAULT_PAGE_SIZE, desil_held))
                 .await
             {
                 Ok(page) => page,
@@ -616,6 +617,9 @@ impl<S: SyncStore> Run<'_, S> {
                     return Ok(());
                 }
             };
+            if let Some(desil) = &page.desil {
+                self.store.apply_desil(desil)?;
+            }
             self.store.apply_pull(&page.items, &page.next_cursor)?;
             if let Some(settings) = &page.settings {
                 self.store.apply_settings(settings)?;

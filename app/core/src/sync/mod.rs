@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use pendata_shared::ids::{RevisionId, Sha256Hex};
 use pendata_shared::photos::LocalPhotoProblem;
 use pendata_shared::protocol::{
-    Change, DeviceSettings, PullItem, PushRecord, PushResult, ServerEpoch,
+    Change, DesilUpdate, DeviceSettings, PullItem, PushRecord, PushResult, ServerEpoch,
 };
 
 pub mod client;
@@ -140,6 +140,18 @@ pub trait SyncStore {
     /// The server sent its settings for devices with a pull page (the cut-off, the `[dtsen]`
     /// choices): keep them ([`settings`]). Default: ignored.
     fn apply_settings(&mut self, _settings: &DeviceSettings) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// The desil import the device holds as a whole, named to the server in the pull so that
+    /// the whole set comes again only after a new import. Default: none.
+    fn desil_import_held(&mut self) -> Result<Option<i64>, StoreError> {
+        Ok(None)
+    }
+
+    /// The server sent the desil of families in the user's wilayah with a pull page: keep it
+    /// (before the page's items, so a page pulled again brings it again). Default: ignored.
+    fn apply_desil(&mut self, _update: &DesilUpdate) -> Result<(), StoreError> {
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! The Dinsos's settings a device receives with every pull ([`DeviceSettings`]: the monthly
-//! cut-off and the `[dtsen]` choices) and what the home screen shows from them: the countdown
+//! cut-off, the `[dtsen]` and `[cases]` choices) and what the home screen shows from them: the countdown
 //! to the cut-off, counted in the facilitator's own day (WIB, WITA or WIT from the wilayah of
 //! the logged-in user; `pendata_shared::month::zone`), never in UTC days.
 //!
@@ -9,9 +9,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pendata_shared::month::period::{Countdown, CutOff};
 use pendata_shared::month::zone::local_today;
-use pendata_shared::protocol::{DeviceSettings, UserInfo};
+use pendata_shared::protocol::DeviceSettings;
 
-use crate::store::{keys, Result, Store, StoreError};
+use crate::store::{Result, Store, StoreError};
 
 /// Setting key of the cut-off day the server sent (`CutOff` as JSON: a number 1-28).
 pub const CUTOFF_DAY: &str = "month_cutoff_day";
@@ -26,6 +26,11 @@ impl Store {
         }
         if self.dtsen_rules()? != settings.dtsen {
             self.set_dtsen_rules(&settings.dtsen)?;
+        }
+        if let Some(cases) = settings.cases {
+            if self.case_rules()? != cases {
+                self.set_case_rules(&cases)?;
+            }
         }
         Ok(())
     }
@@ -42,13 +47,7 @@ impl Store {
     /// The facilitator's calendar day at `now`: in the zone of the logged-in user's wilayah
     /// (WIB, WITA or WIT; WIB when nobody is logged in). Due dates and the cut-off count in it.
     pub fn local_today(&self, now: DateTime<Utc>) -> Result<NaiveDate> {
-        let wilayah = match self.setting(keys::SESSION_USER)? {
-            Some(j) => serde_json::from_str::<UserInfo>(&j)
-                .map(|u| u.wilayah)
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        Ok(local_today(&wilayah, now))
+        Ok(local_today(&self.session_wilayah()?, now))
     }
 
     /// How long is left to send data for the current period, on the facilitator's day at

@@ -1,6 +1,7 @@
 //! The Dinsos's settings reach the device with a pull: the real server on a real socket, set
 //! up with `[month] cutoff_day = 5` and its own `[dtsen]` revisit rule; after one sync the
-//! device counts to the 5th (in its facilitator's own day) and applies the server's rule.
+//! device counts to the 5th (in its facilitator's own day) and applies the server's rule and
+//! its `[cases]` choices.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
@@ -11,13 +12,14 @@ use pendata_core::Device;
 use pendata_server::auth::hash_password;
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
+use pendata_shared::cases::CaseRules;
 use pendata_shared::dtsen::DtsenRules;
 use pendata_shared::month::period::CutOff;
 
 const PASSWORD: &str = "rahasia-uji-123";
 
 #[test]
-fn a_pull_applies_the_servers_cutoff_and_dtsen_rules() {
+fn a_pull_applies_the_servers_cutoff_dtsen_and_case_rules() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::with_data_dir(dir.path().join("server"));
     config.month.cutoff_day = CutOff::new(5).unwrap();
@@ -28,6 +30,10 @@ fn a_pull_applies_the_servers_cutoff_and_dtsen_rules() {
     config.dtsen.revisit.max_attempts = 2;
     config.dtsen.revisit.min_days_between = 0;
     let server_rules = config.dtsen;
+    config.cases.due_days.usul_sanggah = 7;
+    config.cases.pbi_jk.dtsen_update_months = 3;
+    config.cases.graduasi.yearly_target = 12;
+    let server_cases = config.cases;
     let app = AppState::open(config).unwrap();
     app.accounts
         .create_user(NewUser {
@@ -53,6 +59,7 @@ fn a_pull_applies_the_servers_cutoff_and_dtsen_rules() {
     // Before any sync: the published defaults.
     assert_eq!(device.store().cutoff().unwrap(), CutOff::default());
     assert_eq!(device.store().dtsen_rules().unwrap(), DtsenRules::default());
+    assert_eq!(device.store().case_rules().unwrap(), CaseRules::default());
 
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -75,6 +82,7 @@ fn a_pull_applies_the_servers_cutoff_and_dtsen_rules() {
     let store = device.store();
     assert_eq!(store.cutoff().unwrap().day(), 5);
     assert_eq!(store.dtsen_rules().unwrap(), server_rules);
+    assert_eq!(store.case_rules().unwrap(), server_cases);
     // 4 Dec 16:00 UTC is already 5 Dec 01:00 in Jayapura: the deadline day itself, where a
     // count in UTC days would still say "besok".
     let now: DateTime<Utc> = "2026-12-04T16:00:00Z".parse().unwrap();
@@ -92,4 +100,5 @@ fn a_pull_applies_the_servers_cutoff_and_dtsen_rules() {
         device.store().dtsen_rules().unwrap().revisit.max_attempts,
         2
     );
+    assert_eq!(device.store().case_rules().unwrap(), server_cases);
 }

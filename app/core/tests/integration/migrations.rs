@@ -14,6 +14,7 @@ const FROZEN: &[(u32, &str)] = &[
     (3, include_str!("schemas/v3.sql")),
     (4, include_str!("schemas/v4.sql")),
     (5, include_str!("schemas/v5.sql")),
+    (6, include_str!("schemas/v6.sql")),
 ];
 
 fn schema(conn: &Connection) -> Vec<(String, String)> {

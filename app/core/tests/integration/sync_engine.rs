@@ -364,6 +364,7 @@ async fn stub_pull(
         has_more: end < all.len(),
         server: None,
         settings: None,
+        desil: None,
     })
     .into_response()
 }
