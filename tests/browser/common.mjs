@@ -71,3 +71,16 @@ export async function run(scenario, body) {
     process.exit(1);
   }
 }
+
+/// A small seeded generator (mulberry32) in [0, 1): the same seed gives the same sequence, so a
+/// failing run of a randomised scenario can be repeated.
+export function seededRandom(seed) {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

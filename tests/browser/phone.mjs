@@ -2,7 +2,7 @@
 // a touch screen, an Android Chrome user agent, Bahasa Indonesia, a GPS fix near the example
 // desa. Shared by the web app's scenarios (started by tests/tests/e2e/web_app_browser.rs).
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM, env } from './common.mjs';
 
@@ -86,4 +86,24 @@ export async function dismissMessages(page) {
     if (!close) return;
     await close.tap();
   }
+}
+
+/// Kills the phone's browser as the phone's system would (SIGKILL, no shutdown at all): its
+/// whole process group. Playwright starts Chromium as the leader of a group of its own; the
+/// leader is found in /proc as the process of this one that runs on `profile` without a
+/// `--type=` (renderers, GPU and utility processes have one). Returns once it is gone.
+export async function killPhone(phone, profile) {
+  const leader = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).find((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+      const ppid = Number(/^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'latin1'))[1]);
+      return ppid === process.pid && argv.includes(`--user-data-dir=${profile}`) && !argv.some((a) => a.startsWith('--type='));
+    } catch (_) {
+      return false; // gone meanwhile, or not ours to read
+    }
+  });
+  if (!leader) throw new Error(`no browser process of ours runs on ${profile}`);
+  const closed = new Promise((resolve) => phone.context.once('close', resolve));
+  process.kill(-Number(leader), 'SIGKILL');
+  await closed;
 }

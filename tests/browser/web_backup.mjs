@@ -6,9 +6,10 @@
 // the household); then a SECOND browser profile (a new user-data-dir: another phone, or this
 // one after its browser data was cleared) refuses a damaged copy, restores the backup, unlocks
 // with the PIN and shows the household and its photo.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { check } from './common.mjs';
 import { dismissMessages, hook, launchPhone, shots } from './phone.mjs';
+import { makeBackup } from './web_steps.mjs';
 
 const MAGIC = 'PDBACKUP';
 
@@ -19,22 +20,13 @@ export async function backupAndRestore({ phone, app, profile, pin, username, pas
   const shot = shots(page, 'web-backup');
 
   // --- Cadangkan data: one file in Downloads, still locked -------------------------------------
-  await page.tap(hook('nav-settings'));
-  await page.waitForSelector(hook('backup-make'));
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: 60000 }),
-    page.tap(hook('backup-make')),
-  ]);
-  check(download.suggestedFilename().endsWith('.pdbackup'), `file name ${download.suggestedFilename()}`);
   const file = `${profile}-backup.pdbackup`;
-  await download.saveAs(file);
-  const bytes = readFileSync(file);
+  const bytes = await makeBackup(page, file);
   check(bytes.subarray(0, 8).toString('latin1') === MAGIC, 'the download is a Pendata backup');
   for (const s of secrets) {
     check(!bytes.includes(Buffer.from(s)), `the backup holds "${s}" in clear`);
   }
   check(!bytes.includes(Buffer.from('SQLite format 3')), 'the backup holds a plain SQLite database');
-  await page.waitForSelector('text=Cadangan dibuat');
   await shot('backup');
 
   // --- Pulihkan over a phone with unsent work: refused, the count said --------------------------

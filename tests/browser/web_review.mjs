@@ -9,15 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { check, env } from './common.mjs';
 import { dismissMessages, hook, shots } from './phone.mjs';
-
-const pick = async (page, path, value) => {
-  await page.selectOption(hook(`f-${path}`), value);
-  // The worker saved it and the form came back with the value.
-  await page.waitForFunction(([sel, v]) => {
-    const el = document.querySelector(sel);
-    return el && el.value === v;
-  }, [hook(`f-${path}`), value]);
-};
+import { finalize, pick } from './web_steps.mjs';
 
 export async function finalizeSyncAndReject({ phone, url, prelist, supervisor, password, note }) {
   const { context, page } = phone;
@@ -41,14 +33,7 @@ export async function finalizeSyncAndReject({ phone, url, prelist, supervisor, p
   await pick(page, 'verivali.result', '3');
   await shot('status');
 
-  // Finalize (confirming the warnings, if any are left: errors would block it).
-  await page.tap(hook('step-review'));
-  await page.waitForSelector(`${hook('review-finalize')}, ${hook('review-confirm')}`);
-  const blocked = await page.$(hook('review-blocked'));
-  check(!blocked, `finalize blocked: ${blocked && (await page.textContent(hook('review-errors')))}`);
-  const confirm = await page.$(hook('review-confirm'));
-  await page.tap(confirm ? hook('review-confirm') : hook('review-finalize'));
-  await page.waitForSelector(hook('review-final'));
+  await finalize(page);
   await shot('final');
 
   // Sync: sent.

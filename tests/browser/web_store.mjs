@@ -10,7 +10,7 @@
 // camera JPEGs (the 12 MP one named big.jpg); PD_HOUSEHOLD: a household JSON file;
 // PD_KILLS, PD_SEED; PD_PROFILE: an empty directory for the browser profile.
 import { readFileSync, readdirSync } from 'node:fs';
-import { env, check } from './common.mjs';
+import { env, check, seededRandom } from './common.mjs';
 import { serve, launch, kill, call, photo } from './probe.mjs';
 
 const PKG = env('PD_PKG');
@@ -18,17 +18,8 @@ const PHOTOS = env('PD_PHOTOS');
 const PROFILE = env('PD_PROFILE');
 const HOUSEHOLD = JSON.parse(readFileSync(env('PD_HOUSEHOLD'), 'utf8'));
 const KILLS = Number(process.env.PD_KILLS || 20);
-let seed = Number(process.env.PD_SEED || 18);
+const rand = seededRandom(Number(process.env.PD_SEED || 18));
 const PIN = '246810';
-
-// A small seeded generator (mulberry32): the same PD_SEED gives the same kill moments.
-function rand() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
 
 // What must be there: the household's address, and each photo kind's SHA-256.
 const expected = { address: null, photos: {} };

@@ -22,109 +22,53 @@
 //! lengkap") and restores the whole file: the PIN unlocks it and the household shows its
 //! photo's thumbnail. Screenshots: target/test-artifacts/web/.
 //!
+//! The other phone scenarios are modules here: `kills` (kill -9 of the browser around the
+//! app's acknowledged edits) and `restore` (a backup restored into the wiped profile and a
+//! second one, both synced, each household once on the server).
+//!
 //! Needs `scripts/build-web app` (→ target/web/app, found by the server beside its binary),
 //! Debian's chromium, node and `npm ci --prefix tests/browser`; scripts/test does all of them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod kills;
+mod restore;
+mod scenario;
 
-use pendata_e2e::procs::{binary, free_addr, ServerProcess};
 use pendata_e2e::workload::camera_jpeg_sized;
+use scenario::{camera_photos, demo_server, run_node, shots_dir};
 
-/// A demo account of `pendata-server demo` and one of its prelist households.
-const USERNAME: &str = "tksk.gunungputri";
-const PASSWORD: &str = "pendata-demo";
+/// A prelist household of the demo account (`scenario::USERNAME`).
 const PRELIST: &str = "3201022001-00004";
-const PIN: &str = "246810";
 /// The demo supervisor of the same kecamatan, and the note the rejection carries.
 const SUPERVISOR: &str = "supervisor.gunungputri";
 const NOTE: &str = "Foto dinding buram, mohon ulangi";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 #[test]
 fn a_facilitator_installs_the_web_app_enrols_and_works_offline_on_a_phone() {
-    let app = repo().join("target/web/app");
-    assert!(
-        app.join("index.html").is_file(),
-        "{} is missing: run `scripts/build-web app` (scripts/test does)",
-        app.display()
-    );
-    let browser = repo().join("tests/browser");
-    assert!(
-        browser.join("node_modules/playwright-core").is_dir(),
-        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (scripts/test does)"
-    );
-    let chromium = std::env::var("PD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists(),
-        "{chromium} not found: install Debian's chromium (scripts/install-deps test)"
-    );
-
+    scenario::prerequisites();
     let work = tempfile::tempdir().unwrap();
-    let data = work.path().join("server");
-    std::fs::create_dir_all(&data).unwrap();
-    let seeded = Command::new(binary("pendata-server", "pendata-server").unwrap())
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("demo")
-        .output()
-        .unwrap();
-    assert!(seeded.status.success(), "demo: {seeded:?}");
-    let mut server = ServerProcess::start(&data, free_addr().unwrap()).unwrap();
+    let (mut server, _data) = demo_server(work.path());
 
     // A 12 MP camera photo (4000×3000), as a phone takes it, and phone-sized ones (1600×1200)
     // for the other photo kinds.
     let photo = work.path().join("camera-12mp.jpg");
     std::fs::write(&photo, camera_jpeg_sized(12, 4000, 3000).unwrap()).unwrap();
-    let photos = work.path().join("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    for k in 0..8u32 {
-        std::fs::write(
-            photos.join(format!("p{k}.jpg")),
-            camera_jpeg_sized(200 + k, 1600, 1200).unwrap(),
-        )
-        .unwrap();
-    }
-    let shots = repo().join("target/test-artifacts/web");
-    std::fs::create_dir_all(&shots).unwrap();
+    let photos = camera_photos(&work.path().join("photos"), 8, 200, (1600, 1200));
+    let shots = shots_dir();
 
-    let output = Command::new("node")
-        .arg(browser.join("web_app.mjs"))
-        .current_dir(&browser)
-        .env("PD_CHROMIUM", &chromium)
-        .env("PD_URL", server.url())
-        .env("PD_USERNAME", USERNAME)
-        .env("PD_PASSWORD", PASSWORD)
-        .env("PD_PIN", PIN)
-        .env("PD_PRELIST", PRELIST)
-        .env("PD_JPEG", &photo)
-        .env("PD_PHOTOS", &photos)
-        .env("PD_SUPERVISOR", SUPERVISOR)
-        .env("PD_NOTE", NOTE)
-        .env("PD_PROFILE", work.path().join("profile"))
-        .env("PD_SHOTS", &shots)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run node ({e}): install Node.js (scripts/install-deps test)")
-        });
-    server.kill().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the phone scenario failed ({}):\n{stderr}\n{stdout}\nscreenshots: {}",
-        output.status,
-        shots.display()
+    let v = run_node(
+        "web_app.mjs",
+        &server,
+        &[
+            ("PD_PRELIST", &PRELIST),
+            ("PD_JPEG", &photo),
+            ("PD_PHOTOS", &photos),
+            ("PD_SUPERVISOR", &SUPERVISOR),
+            ("PD_NOTE", &NOTE),
+            ("PD_PROFILE", &work.path().join("profile")),
+        ],
     );
-    let line = stdout.lines().last().unwrap_or_default();
-    let v: serde_json::Value = serde_json::from_str(line)
-        .unwrap_or_else(|e| panic!("the scenario printed no JSON ({e}): {stdout}"));
-    eprintln!("web_app: {v}");
-    assert_eq!(v["ok"], true, "{v}");
+    server.kill().unwrap();
     assert!(v["backup_bytes"].as_u64().unwrap_or(0) > 0, "{v}");
     assert!(v["restored_thumb_width"].as_u64().unwrap_or(0) > 0, "{v}");
     // Every photo kind of the step was taken, after the three refusals.
