@@ -14,6 +14,7 @@ import { hook, horizontalOverflow, launchPhone, recordRequests, shots, smallTarg
 import { backupAndRestore } from './web_backup.mjs';
 import { fullStorage, refusedPhotos } from './web_photos.mjs';
 import { finalizeSyncAndReject } from './web_review.mjs';
+import { enrolAndSync } from './web_steps.mjs';
 
 const url = env('PD_URL');
 const origin = new URL(url).origin;
@@ -65,14 +66,7 @@ try {
   await shot('enrol');
 
   // --- enrol, sync the prelist ----------------------------------------------------------------
-  await page.fill(hook('enrol-username'), username);
-  await page.fill(hook('enrol-password'), password);
-  await page.fill(hook('enrol-pin'), pin);
-  await page.fill(hook('enrol-pin2'), pin);
-  await page.tap(hook('enrol-submit'));
-  await page.waitForSelector(hook('home-unsent'), { timeout: 60000 });
-  await page.tap(hook('home-sync'));
-  await page.waitForSelector(hook('sync-summary'), { timeout: 60000 });
+  await enrolAndSync(page, { username, password, pin });
   await layout('sync');
   await shot('synced');
   await page.tap(hook('nav-list'));
