@@ -94,11 +94,13 @@ async function moment(page, kind, k) {
 }
 
 const result = { scenario: 'web_kills', kills: 0, moments: {}, relaunch_ms: [] };
+const started = Date.now();
 let phone;
 try {
   phone = await launchPhone(profile);
   await phone.page.goto(app);
   await enrolAndSync(phone.page, { username: env('PD_USERNAME'), password: env('PD_PASSWORD'), pin });
+  result.enrol_ms = Date.now() - started;
   await openHousehold(phone.page, prelist);
   // What the prelist brought: the baseline the moments add to.
   expected.rooms = await (async () => { await phone.page.tap(hook('step-housing')); return value(phone.page, ROOMS); })();
@@ -130,6 +132,7 @@ try {
   await shots(phone.page, 'web-kills')('after-kills');
   result.members = expected.members.length;
   result.photos = Object.keys(expected.photos).length;
+  result.total_ms = Date.now() - started;
   console.log(JSON.stringify({ ok: true, ...result }));
   await phone.context.close();
 } catch (e) {

@@ -71,7 +71,10 @@ async function unsentIs(page, n, where) {
   check(ok, `${where}: the home screen says ${await page.textContent(sel).catch(() => '?')} unsent, expected ${n}`);
 }
 
-const result = { scenario: 'web_restore_sync', households: {} };
+const result = { scenario: 'web_restore_sync', households: {}, ms: {} };
+// Milliseconds since the start at the end of each phase (where the test's time goes).
+const started = Date.now();
+const lap = (phase) => { result.ms[phase] = Date.now() - started; };
 let phone;
 let second;
 try {
@@ -81,6 +84,7 @@ try {
   const shotA = shots(a, 'web-restore-sync-a');
   await a.goto(app);
   await enrolAndSync(a, { username: env('PD_USERNAME'), password: env('PD_PASSWORD'), pin });
+  lap('enrolled');
   let next = 0;
   for (const prelist of [...finals, draft]) {
     await openHousehold(a, prelist);
@@ -104,6 +108,7 @@ try {
   const file = `${profile}-backup.pdbackup`;
   result.backup_bytes = (await makeBackup(a, file)).length;
   await shotA('backup');
+  lap('backed_up');
 
   // --- A's browser data cleared: the app starts over ----------------------------------------------
   await a.goto('about:blank');
@@ -114,14 +119,17 @@ try {
   await a.waitForSelector(hook('enrol-username'), { timeout: 60000 });
   check(await a.isVisible(hook('enrol-pin')), 'after clearing the site data the phone holds no PIN');
   await shotA('wiped');
+  lap('wiped');
 
   // --- Restored into A: everything back; A syncs -------------------------------------------------
   await restoreOnFreshPhone(a, file, pin);
   await sameAsBackedUp(a, 'A restored');
   await unsentIs(a, unsentBefore, 'A restored');
+  lap('restored_a');
   result.summary_a = await sync(a);
   await unsentIs(a, 0, 'A synced');
   await shotA('synced');
+  lap('synced_a');
   await phone.context.close();
   phone = null;
 
@@ -132,11 +140,13 @@ try {
   await restoreOnFreshPhone(b, file, pin);
   await sameAsBackedUp(b, 'B restored');
   await unsentIs(b, unsentBefore, 'B restored');
+  lap('restored_b');
   result.summary_b = await sync(b);
   await unsentIs(b, 0, 'B synced');
   await shots(b, 'web-restore-sync-b')('synced');
   await second.context.close();
   second = null;
+  lap('synced_b');
   console.log(JSON.stringify({ ok: true, ...result }));
 } catch (e) {
   for (const p of [phone, second]) {
