@@ -81,7 +81,7 @@ try {
   // --- Phone A: two households finalized with photos, one draft, nothing sent ------------------
   phone = await launchPhone(profile);
   const a = phone.page;
-  const shotA = shots(a, 'web-restore-sync-a');
+  const shotA = shots(a, 'web-resync-a');
   await a.goto(app);
   await enrolAndSync(a, { username: env('PD_USERNAME'), password: env('PD_PASSWORD'), pin });
   lap('enrolled');
@@ -143,15 +143,15 @@ try {
   lap('restored_b');
   result.summary_b = await sync(b);
   await unsentIs(b, 0, 'B synced');
-  await shots(b, 'web-restore-sync-b')('synced');
+  await shots(b, 'web-resync-b')('synced');
   await second.context.close();
   second = null;
   lap('synced_b');
   console.log(JSON.stringify({ ok: true, ...result }));
 } catch (e) {
-  for (const p of [phone, second]) {
+  for (const [name, p] of [['a', phone], ['b', second]]) {
     if (!p) continue;
-    try { await p.page.screenshot({ path: join(env('PD_SHOTS'), 'web-restore-sync-failure.png') }); } catch (_) { /* bonus */ }
+    try { await p.page.screenshot({ path: join(env('PD_SHOTS'), `web-resync-${name}-failure.png`) }); } catch (_) { /* bonus */ }
     await p.context.close().catch(() => {});
   }
   console.error(`web_restore_sync: ${e && e.stack ? e.stack : e}`);
