@@ -115,6 +115,7 @@ fn add_households(config: &Config, store: &SqliteStore, from: u64, to: u64, kb: 
             photos: shas.iter().map(|(s, _)| s.clone()).collect(),
             missing_photos: Vec::new(),
             warnings: Vec::new(),
+            period: None,
             record,
         });
         if batch.len() == 200 {

@@ -1,5 +1,6 @@
 //! The Dinsos month in the server (issue 21 §2): which period a proposal arriving today
-//! belongs to, noted when a push stores it ([`note_arrivals`]), and the server's day.
+//! belongs to ([`period_arrival`]; the store notes it in the push's transaction), and the
+//! server's day.
 //!
 //! The day is the calendar day where the desa is (WIB, WITA or WIT from its province,
 //! `pendata_shared::month::zone`): a proposal sent at 06:00 WIB on the 18th is late, although
@@ -10,13 +11,14 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use pendata_shared::cases::kind::CaseKind;
 use pendata_shared::dtsen::family::FamilyProcess;
 use pendata_shared::model::RecordKind;
 use pendata_shared::month::period::Period;
 use pendata_shared::month::zone::local_today;
-use pendata_shared::protocol::{Change, PushOutcome};
+use pendata_shared::protocol::Change;
 
-use crate::store::period::{Arrival, KIND_HOUSEHOLD};
+use crate::store::period::{kind_of, Arrival, PeriodArrival};
 use crate::store::IncomingRecord;
 use crate::AppState;
 
@@ -51,71 +53,36 @@ pub fn arrival_period(state: &AppState, wilayah: &str) -> Period {
     Period::for_arrival(today_in(wilayah), state.config.month.cutoff_day)
 }
 
-/// The proposal a pushed record is, if it is one: a usulan baru household or family.
-pub fn proposal_of(rec: &IncomingRecord) -> Option<Arrival> {
+/// The proposal a pushed record is, if it is one, with the period its arrival is due in: a
+/// usulan baru household or family, an usul-sanggah finding or a PBI-JK reactivation (the
+/// proposals issue 21 §2 links to a desa's musdes/SPTJM). A graduasi PKH is not one: the
+/// reference (DTSEN-REFERENCE §3.4-3.5) puts no KPM exit through the desa's musdes, so it is
+/// decided by the Dinsos alone. The store notes it in the push's own transaction.
+pub fn period_arrival(state: &AppState, rec: &IncomingRecord) -> Option<PeriodArrival> {
     let proposal = match &rec.record.change {
         Change::Upsert { household } => matches!(household.kind, RecordKind::UsulanBaru { .. }),
         Change::UpsertFamily { family } => {
             matches!(family.process, FamilyProcess::UsulanBaru { .. })
         }
-        _ => false,
+        Change::UpsertCase { case } => matches!(
+            CaseKind::of_questionnaire(case.questionnaire),
+            Some(CaseKind::UsulSanggah | CaseKind::ReaktivasiPbiJk)
+        ),
+        Change::Delete => false,
     };
     if !proposal {
         return None;
     }
-    Some(Arrival {
-        kind: KIND_HOUSEHOLD.into(),
-        item_id: rec.record.household_id.to_string(),
-        desa_code: rec.desa_code.clone()?,
-        label: rec.head_name.clone(),
+    let desa_code = rec.desa_code.clone()?;
+    Some(PeriodArrival {
+        due: arrival_period(state, &desa_code),
+        arrival: Arrival {
+            kind: kind_of(rec.questionnaire).into(),
+            item_id: rec.record.household_id.to_string(),
+            desa_code,
+            label: rec.head_name.clone(),
+        },
     })
-}
-
-/// Notes the proposals a push stored (accepted, or stored before) in their period. The push is
-/// already committed: a failure here is logged, and the record is noted when it arrives again.
-pub async fn note_arrivals(
-    state: &AppState,
-    arrivals: Vec<Option<Arrival>>,
-    outcomes: &[PushOutcome],
-) {
-    let stored: Vec<Arrival> = arrivals
-        .into_iter()
-        .zip(outcomes)
-        .filter_map(|(a, o)| match o {
-            PushOutcome::Accepted { .. } | PushOutcome::Duplicate { .. } => a,
-            _ => None,
-        })
-        .collect();
-    if stored.is_empty() {
-        return;
-    }
-    // Each proposal is due in the period of its own desa's day (one push normally comes from
-    // one province, so one time zone, so one group).
-    let mut by_due: Vec<(Period, Vec<Arrival>)> = Vec::new();
-    for arrival in stored {
-        let due = arrival_period(state, &arrival.desa_code);
-        match by_due.iter_mut().find(|(p, _)| *p == due) {
-            Some((_, group)) => group.push(arrival),
-            None => by_due.push((due, vec![arrival])),
-        }
-    }
-    let periods = state.backend.periods.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        for (due, group) in by_due {
-            let periods = periods.note_arrivals(&group, due)?;
-            let later = periods.iter().filter(|p| **p != due).count();
-            if later > 0 {
-                tracing::info!(later, due = %due, "proposals put in the next open period");
-            }
-        }
-        Ok::<_, crate::store::StoreError>(())
-    })
-    .await;
-    match done {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => tracing::error!(error = %e, "could not note proposals in their period"),
-        Err(e) => tracing::error!(error = %e, "noting proposals in their period failed"),
-    }
 }
 
 /// A refusal when `kind`/`item_id` lies in a locked period of a desa `scope` covers (outside

@@ -59,6 +59,9 @@ impl From<RecordError> for DashError {
                 "Revisi yang dipilih bukan revisi terkini maupun revisi yang berkonflik; muat ulang halaman.",
                 "The chosen revision is neither the current one nor a conflicting one; reload the page.",
             ),
+            RecordError::PeriodLocked { desa_code, period } => super::month_access::refusal(
+                crate::store::period::PeriodError::Locked { desa_code, period },
+            ),
             RecordError::Store(e) => DashError::Internal(e.to_string()),
         }
     }
@@ -699,7 +702,6 @@ pub async fn review(
         note: note.map(str::to_owned),
     };
     let scope = user.scope();
-    super::month_access::refuse_locked_household(&state, &user, id).await?;
     let reviewer = user.username.clone();
     let outcome = state
         .records(move |s| Ok(s.review(id, &req, &reviewer, &scope)))

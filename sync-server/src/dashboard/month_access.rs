@@ -4,12 +4,9 @@
 //! a checked period, which locks it; they make no review decisions. Admins may do both (a
 //! Dinsos without separate accounts), but never both steps of one period.
 
-use pendata_shared::HouseholdId;
-
 use super::{DashError, WebUser};
-use crate::store::period::{PeriodError, KIND_HOUSEHOLD};
+use crate::store::period::PeriodError;
 use crate::store::Role;
-use crate::AppState;
 
 /// Supervisors and admins (the verifikator's work).
 pub(crate) fn may_verify(user: &WebUser) -> bool {
@@ -49,17 +46,5 @@ pub(crate) fn refusal(e: PeriodError) -> DashError {
                 en,
             }
         }
-    }
-}
-
-/// Refuses a review decision on a household whose period is locked.
-pub(crate) async fn refuse_locked_household(
-    state: &AppState,
-    user: &WebUser,
-    id: HouseholdId,
-) -> Result<(), DashError> {
-    match crate::month::lock_of(state, KIND_HOUSEHOLD, id.to_string(), user.scope()).await? {
-        Some(locked) => Err(refusal(locked)),
-        None => Ok(()),
     }
 }

@@ -10,7 +10,7 @@ use pendata_shared::HouseholdId;
 
 use super::month_pages::{desa_param, period_param};
 use super::{wilayah_name, DashError, WebUser};
-use crate::store::period::{AgreementForm, Signed, KIND_HOUSEHOLD};
+use crate::store::period::{AgreementForm, Signed};
 use crate::AppState;
 
 /// The export's columns, in order.
@@ -75,17 +75,16 @@ pub async fn download(
         for i in items.iter().filter(|i| i.agreed) {
             let (mut revision, mut questionnaire, mut review) =
                 (String::new(), String::new(), String::new());
-            if i.kind == KIND_HOUSEHOLD {
-                if let Ok(id) = i.item_id.parse::<HouseholdId>() {
-                    if let Some(h) = records.get(id, &scope)? {
-                        revision = h
-                            .summary
-                            .current_revision
-                            .map(|r| r.to_string())
-                            .unwrap_or_default();
-                        questionnaire = h.summary.questionnaire.id().to_owned();
-                        review = h.summary.review_state.as_str().to_owned();
-                    }
+            // Every kind is a record (a usulan baru or a case's finding) keyed by its id.
+            if let Ok(id) = i.item_id.parse::<HouseholdId>() {
+                if let Some(h) = records.get(id, &scope)? {
+                    revision = h
+                        .summary
+                        .current_revision
+                        .map(|r| r.to_string())
+                        .unwrap_or_default();
+                    questionnaire = h.summary.questionnaire.id().to_owned();
+                    review = h.summary.review_state.as_str().to_owned();
                 }
             }
             w.write_record([

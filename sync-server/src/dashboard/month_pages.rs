@@ -1,12 +1,14 @@
 //! The Dinsos month's pages (issue 21 §2): `GET /dashboard/month` lists the desa periods of a
 //! month in the user's wilayah; `GET /dashboard/month/{desa}/{period}` is one desa's period —
 //! its proposals, the musdes/muskel or SPTJM with its BNBA list and photos, the two
-//! ratification steps, and the proposals that went to the next period.
+//! ratification steps, and the proposals that went to the next period. Proposals are usulan
+//! baru records and case findings (usul-sanggah, PBI-JK reactivation), each linked to its page.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
+use pendata_shared::cases::kind::CaseKind;
 use pendata_shared::month::period::Period;
 use pendata_shared::{Lang, Localized};
 use serde::Deserialize;
@@ -250,8 +252,13 @@ pub async fn desa_page(
     ))
 }
 
+/// The page of a proposal: a usulan baru's review page, a case's page.
 fn item_link(i: &PeriodItem) -> Option<String> {
-    (i.kind == KIND_HOUSEHOLD).then(|| format!("/dashboard/households/{}", i.item_id))
+    if i.kind == KIND_HOUSEHOLD {
+        Some(format!("/dashboard/households/{}", i.item_id))
+    } else {
+        CaseKind::parse(&i.kind).map(|_| format!("/dashboard/cases/{}", i.item_id))
+    }
 }
 
 fn items_table(lang: Lang, items: &[PeriodItem], id: &str) -> Markup {
@@ -284,11 +291,12 @@ fn items_table(lang: Lang, items: &[PeriodItem], id: &str) -> Markup {
     }
 }
 
-/// A proposal kind for people. A new kind adds its line here.
+/// A proposal kind for people: a usulan baru, or a case's finding by its kind's name.
 pub(crate) fn kind_label(lang: Lang, kind: &str) -> String {
-    match kind {
-        KIND_HOUSEHOLD => t(lang, "usulan baru", "new proposal").into(),
-        other => other.into(),
+    match (kind, CaseKind::parse(kind)) {
+        (KIND_HOUSEHOLD, _) => t(lang, "usulan baru", "new proposal").into(),
+        (_, Some(case)) => case.text().get(lang).to_owned(),
+        (other, None) => other.into(),
     }
 }
 

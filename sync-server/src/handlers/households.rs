@@ -12,7 +12,6 @@ use super::sync::{bad_cursor, bad_limit, scope_of};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::store::period::KIND_HOUSEHOLD;
 use crate::store::{
     HouseholdDetail, HouseholdPage, HouseholdSummary, ListQuery, RecordError, Role, StateFilter,
 };
@@ -86,6 +85,9 @@ impl From<RecordError> for ApiError {
                 "Revisi yang dipilih bukan revisi terkini maupun revisi yang berkonflik; muat ulang",
             )
             .en("The chosen revision is neither the current one nor a conflicting one; reload"),
+            RecordError::PeriodLocked { desa_code, period } => crate::month::api_refusal(
+                &crate::store::period::PeriodError::Locked { desa_code, period },
+            ),
             RecordError::Store(e) => ApiError::internal(e),
         }
     }
@@ -102,7 +104,7 @@ impl From<RecordError> for ApiError {
         (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
         (status = 403, description = "`auth.forbidden` (enumerators)", body = ErrorBody),
         (status = 404, description = "`household.not_found` (also outside the caller's wilayah)", body = ErrorBody),
-        (status = 409, description = "`review.not_current`", body = ErrorBody),
+        (status = 409, description = "`review.not_current`, `period.locked` (a proposal of a ratified desa period)", body = ErrorBody),
         (status = 415, description = "`request.content_type`", body = ErrorBody),
         (status = 422, description = "`review.note_required`, `review.note_too_long`, `request.invalid_json`", body = ErrorBody),
     )
@@ -135,10 +137,6 @@ pub async fn review(
         ..req
     };
     let scope = scope_of(&user);
-    let lock = crate::month::lock_of(&state, KIND_HOUSEHOLD, id.to_string(), scope.clone());
-    if let Some(locked) = lock.await? {
-        return Err(crate::month::api_refusal(&locked));
-    }
     let reviewer = user.username.clone();
     let outcome = state
         .records(move |s| Ok(s.review(id, &req, &reviewer, &scope)))
@@ -158,7 +156,7 @@ pub async fn review(
         (status = 401, description = "`auth.missing` or `auth.invalid`", body = ErrorBody),
         (status = 403, description = "`auth.forbidden` (enumerators)", body = ErrorBody),
         (status = 404, description = "`household.not_found`", body = ErrorBody),
-        (status = 409, description = "`resolve.no_conflict` (the household has no open conflict; nothing changed), `resolve.not_a_candidate` (the kept revision is neither the current one nor one in conflict)", body = ErrorBody),
+        (status = 409, description = "`resolve.no_conflict` (the household has no open conflict; nothing changed), `resolve.not_a_candidate` (the kept revision is neither the current one nor one in conflict), `period.locked` (a proposal of a ratified desa period)", body = ErrorBody),
         (status = 415, description = "`request.content_type`", body = ErrorBody),
         (status = 422, description = "`resolve.reason_required`, `resolve.unknown_revision`, `request.invalid_json`", body = ErrorBody),
     )

@@ -1,9 +1,11 @@
 //! Sync endpoints (docs/sync-protocol.md): `POST /api/v1/push` and `GET /api/v1/pull`.
 //!
 //! The push handler does every check that needs no database (protocol, content hash, shared
-//! validation, wilayah of the content, which photos the blob store lacks) and hands the
-//! survivors to [`RecordStore::push`](crate::store::RecordStore::push), which stores the
-//! batch in one transaction.
+//! validation, wilayah of the content, which photos the blob store lacks, the period a
+//! proposal is due in) and hands the survivors to
+//! [`RecordStore::push`](crate::store::RecordStore::push), which stores the batch in one
+//! transaction: with each proposal noted in its period, and a change of a record whose desa
+//! period is locked refused on its own (`period.locked`).
 
 use std::collections::HashSet;
 
@@ -239,7 +241,8 @@ pub async fn push(
     for slot in slots {
         match slot {
             Slot::Done(o) => decided.push(Some(o)),
-            Slot::Ready(rec) => {
+            Slot::Ready(mut rec) => {
+                rec.period = crate::month::period_arrival(&state, &rec);
                 ready.push(*rec);
                 decided.push(None);
             }
@@ -251,7 +254,6 @@ pub async fn push(
         scope,
     };
     let count = ready.len();
-    let proposals: Vec<_> = ready.iter().map(crate::month::proposal_of).collect();
     let stored = if ready.is_empty() {
         Vec::new()
     } else if state.records.groups_pushes() {
@@ -263,7 +265,6 @@ pub async fn push(
         // A store with concurrent writers: this push goes straight to it.
         state.records(move |s| s.push(&pusher, ready)).await?
     };
-    crate::month::note_arrivals(&state, proposals, &stored).await;
     let mut stored = stored.into_iter();
     let mut results = Vec::with_capacity(decided.len());
     for (decided, (household_id, revision)) in decided.into_iter().zip(ids) {
@@ -526,6 +527,7 @@ fn prepare(record: PushRecord, sent_json: Option<String>, scope: &Scope) -> Slot
         photos,
         missing_photos: Vec::new(),
         warnings: Vec::new(),
+        period: None,
     }))
 }
 

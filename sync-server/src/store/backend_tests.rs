@@ -44,6 +44,7 @@ mod sqlite {
     }
     mod period {
         crate::period_contract_tests!(super::factory);
+        crate::period_push_contract_tests!(super::factory, super::pair);
     }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);
@@ -172,6 +173,7 @@ pub(crate) mod postgres {
     }
     mod period {
         crate::period_contract_tests!(super::factory);
+        crate::period_push_contract_tests!(super::factory, super::pair);
     }
     mod concurrency {
         crate::concurrency_contract_tests!(super::pair);

@@ -404,6 +404,7 @@ pub(crate) fn ready(
         missing_photos: photos.clone(),
         photos,
         warnings: Vec::new(),
+        period: None,
     }
 }
 
@@ -1206,7 +1207,7 @@ const DEADLOCK_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Runs `a` and `b` at once (released together) and returns both results; panics when they
 /// do not finish within [`DEADLOCK_AFTER`].
-fn at_once<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+pub(crate) fn at_once<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
     B: FnOnce() -> RB + Send,

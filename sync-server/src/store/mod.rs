@@ -53,6 +53,8 @@ pub mod contract;
 #[cfg(any(test, feature = "test-support"))]
 pub mod period_contract;
 #[cfg(any(test, feature = "test-support"))]
+pub mod period_push_contract;
+#[cfg(any(test, feature = "test-support"))]
 pub mod registry_contract;
 
 pub use accounts::*;

@@ -4,17 +4,85 @@
 //! which that desa's period is locked.
 //!
 //! Proposals of any kind join through [`PeriodItem::kind`]: a usulan baru record is
-//! [`KIND_HOUSEHOLD`]; another kind (a case finding, a reactivation) is noted with its own
-//! name by whoever stores it ([`PeriodStore::note_arrival`]) and is listed, agreed, ratified,
-//! locked and exported the same way.
+//! [`KIND_HOUSEHOLD`], a case finding its case kind's id ([`kind_of`]); each is listed,
+//! agreed, ratified, locked and exported the same way. A push notes its proposals in the
+//! same transaction that stores them ([`PeriodArrival`] on `IncomingRecord`), and refuses a
+//! change of a record whose period is locked ([`locked_finding`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pendata_shared::cases::kind::CaseKind;
 use pendata_shared::month::period::Period;
+use pendata_shared::questionnaire::Questionnaire;
+use pendata_shared::validate::{Finding, Severity};
 
 use super::{Scope, StoreError};
 
 /// The kind of a usulan baru record (a DTKS household or a DTSEN family), keyed by its id.
 pub const KIND_HOUSEHOLD: &str = "household";
+
+/// The period kind of a record of `questionnaire`, keyed by its id: a case's kind id
+/// (`usul_sanggah`, `reaktivasi_pbi_jk`, `graduasi_pkh`), else [`KIND_HOUSEHOLD`]. A record
+/// keeps its questionnaire, so its kind never changes.
+pub fn kind_of(questionnaire: Questionnaire) -> &'static str {
+    match CaseKind::of_questionnaire(questionnaire) {
+        Some(kind) => kind.id(),
+        None => KIND_HOUSEHOLD,
+    }
+}
+
+/// Every kind [`kind_of`] gives.
+pub const ALL_KINDS: [&str; 4] = [
+    KIND_HOUSEHOLD,
+    CaseKind::UsulSanggah.id(),
+    CaseKind::ReaktivasiPbiJk.id(),
+    CaseKind::GraduasiPkh.id(),
+];
+
+/// [`kind_of`] a stored questionnaire id (a record stored by this server has a known one).
+pub fn kind_of_stored(questionnaire: &str) -> &'static str {
+    Questionnaire::parse(questionnaire).map_or(KIND_HOUSEHOLD, kind_of)
+}
+
+/// A proposal a push brings, and the period its arrival day is due in (the store puts it
+/// there, or in the first later period not locked for its desa, [`first_open`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodArrival {
+    pub arrival: Arrival,
+    pub due: Period,
+}
+
+/// `due`, or the first later period `locked` says is open.
+pub fn first_open(
+    due: Period,
+    mut locked: impl FnMut(Period) -> Result<bool, StoreError>,
+) -> Result<Period, StoreError> {
+    let mut period = due;
+    while locked(period)? {
+        period = period.next();
+    }
+    Ok(period)
+}
+
+/// The push's answer for a change of a record whose desa period is locked: the record is
+/// set aside on the device with this message, the rest of the push goes on.
+pub fn locked_finding(desa_code: &str, period: Period) -> Finding {
+    let label = period.label();
+    Finding {
+        path: "period".into(),
+        severity: Severity::Error,
+        code: "period.locked".into(),
+        message: format!(
+            "Periode {} desa {desa_code} sudah disahkan dan dikunci; perubahan catatan ini \
+             tidak diterima. Bila perlu diperbaiki, hubungi supervisor Dinsos.",
+            label.id
+        ),
+        message_en: format!(
+            "The {} period of desa {desa_code} is ratified and locked; this change to the \
+             record was not accepted. If it needs a correction, contact the Dinsos supervisor.",
+            label.en
+        ),
+    }
+}
 
 /// A proposal arriving: what [`PeriodStore::note_arrival`] keeps of it.
 #[derive(Debug, Clone, PartialEq, Eq)]

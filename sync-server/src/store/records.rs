@@ -90,6 +90,9 @@ pub struct IncomingRecord {
     pub missing_photos: Vec<ShaHex>,
     /// Validation warnings, returned with `accepted`.
     pub warnings: Vec<Finding>,
+    /// A proposal (usulan baru, an usul-sanggah finding, a PBI-JK reactivation): the store
+    /// notes it in its period in the push's own transaction (`store::period`).
+    pub period: Option<super::period::PeriodArrival>,
 }
 
 /// A prelist household to import (one per `prelist_id`).
@@ -339,6 +342,14 @@ pub enum RecordError {
     /// changed.
     #[error("the revision is not one of the household's candidates")]
     NotACandidate,
+    /// The household is a proposal of a desa period the Kepala OPD approved
+    /// (`period.locked`): a decision on it would change a ratified result. Checked inside
+    /// the decision's transaction, so an approval at the same moment is seen.
+    #[error("period {period} of desa {desa_code} is locked")]
+    PeriodLocked {
+        desa_code: String,
+        period: pendata_shared::month::period::Period,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -290,6 +290,7 @@ pub fn reference_photo(store: &dyn pendata_server::store::RecordStore, desa: &st
         photos: vec![sha],
         missing_photos: vec![],
         warnings: vec![],
+        period: None,
     };
     let pusher = Pusher {
         username: "seed".into(),

@@ -7,8 +7,9 @@
 //! berita acara: a real JPEG is kept, a PNG refused), the Kepala OPD cannot check and the
 //! supervisor cannot approve; the supervisor checks, the Kepala OPD approves, and December is
 //! locked: a review decision (dashboard and API) and a musdes edit are refused with
-//! `period.locked` and a message in both languages, while January stays open. The export holds
-//! exactly the ratified proposal.
+//! `period.locked` and a message in both languages, and so is the device's edit of the
+//! ratified proposal (set aside on its own, the same push's January edit stored), while
+//! January stays open. The export holds exactly the ratified proposal.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pendata_e2e::client::{ApiClient, Body};
@@ -295,6 +296,41 @@ async fn a_late_proposal_goes_to_the_next_period_and_a_ratified_month_is_locked_
     assert!(
         !page.contains("id=\"agreement-form\""),
         "no edit form on a locked period"
+    );
+
+    // The facilitator edits both proposals after the lock and syncs once: the ratified one is
+    // set aside on its own with `period.locked` and the message the app shows, the January
+    // one in the same push is stored.
+    for id in [on_time, late] {
+        device
+            .store_mut()
+            .set_field(id, "notes", json!("diubah sesudah pengesahan"))
+            .unwrap();
+        device.finalize(id).map_err(|e| format!("{e:?}")).unwrap();
+        device.store_mut().queue(id).unwrap();
+    }
+    let sent = device.sync(&mut |_| {}).await.unwrap();
+    assert_eq!(sent.report.sent, 1, "{:?}", sent.report);
+    assert_eq!(sent.report.rejected.len(), 1, "{:?}", sent.report);
+    assert_eq!(sent.report.rejected[0].household_id, on_time);
+    assert!(
+        sent.report.rejected[0].messages[0]
+            .contains("Periode Desember 2026 desa 3201022001 sudah disahkan dan dikunci"),
+        "{:?}",
+        sent.report.rejected
+    );
+    let set_aside = device.store().rejected_pushes().unwrap();
+    assert_eq!(set_aside.len(), 1);
+    assert_eq!(set_aside[0].findings[0].code, "period.locked");
+    let (_, page) = text(&mut sup, &format!("/dashboard/households/{on_time}")).await;
+    assert!(
+        !page.contains("diubah sesudah pengesahan"),
+        "the ratified record is unchanged"
+    );
+    let (_, page) = text(&mut sup, &format!("/dashboard/households/{late}")).await;
+    assert!(
+        page.contains("diubah sesudah pengesahan"),
+        "January's record took the edit"
     );
 
     // January is not locked: the late proposal is still reviewed as usual.

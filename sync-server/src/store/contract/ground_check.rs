@@ -81,6 +81,7 @@ fn family_record(f: FamilyRecord, base: Option<RevisionId>) -> IncomingRecord {
         missing_photos: Vec::new(),
         photos,
         warnings: Vec::new(),
+        period: None,
     }
 }
 

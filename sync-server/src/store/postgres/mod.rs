@@ -33,6 +33,7 @@ mod lineage;
 mod period;
 mod prelist;
 mod push;
+mod push_period;
 mod reads;
 mod records;
 mod registry;

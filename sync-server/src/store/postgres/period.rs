@@ -1,8 +1,9 @@
 //! The Dinsos month on PostgreSQL ([`PeriodStore`]): tables `period_items`, `desa_periods` and
-//! `desa_period_photos` (migration 0007), as SQLite's. Every write first takes a transaction
-//! advisory lock on its desa, so an arrival and the approval that locks the desa's period
-//! (from any server process) happen one after the other: an arrival never lands in a period
-//! locked before it commits.
+//! `desa_period_photos` (migration 0007), as SQLite's. Every write first takes the advisory
+//! lock of its desa ([`desa_key`], in the key space of the push's sorted locks), so an
+//! arrival or a push changing a proposal and the approval that locks the desa's period (from
+//! any server process) happen one after the other: nothing lands in a period locked before it
+//! commits. A supervisor's decision on a proposal takes it too ([`decision_refused`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::GenericClient;
@@ -10,12 +11,12 @@ use pendata_shared::month::period::Period;
 use tokio_postgres::Row;
 
 use super::rows::millis;
-use super::{in_transaction, PgStore};
+use super::{in_transaction, lock_key, lock_keys, PgStore};
 use crate::store::period::{
     Agreement, AgreementForm, Arrival, DesaPeriod, ItemPeriod, PeriodError, PeriodItem,
-    PeriodStore, Signed,
+    PeriodStore, Signed, ALL_KINDS,
 };
-use crate::store::{Scope, StoreError};
+use crate::store::{RecordError, Scope, StoreError};
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.into())
@@ -25,14 +26,106 @@ fn period_of(s: &str) -> Result<Period, StoreError> {
     s.parse().map_err(|_| corrupt("period"))
 }
 
-/// Serialises the writers of one desa's periods.
-async fn lock_desa(tx: &impl GenericClient, desa: &str) -> Result<(), StoreError> {
-    tx.execute(
-        "SELECT pg_advisory_xact_lock(hashtext('pendata.period:' || $1::text))",
-        &[&desa],
-    )
-    .await?;
+/// The advisory lock key that serialises the writers of one desa's periods.
+pub(super) fn desa_key(desa: &str) -> i64 {
+    lock_key(b'd', desa.as_bytes())
+}
+
+async fn lock_desa(tx: &deadpool_postgres::Transaction<'_>, desa: &str) -> Result<(), StoreError> {
+    lock_keys(tx, vec![desa_key(desa)]).await
+}
+
+/// A desa period's write begins: its desa locked, the period read, refused when locked.
+async fn open_unlocked(
+    tx: &deadpool_postgres::Transaction<'_>,
+    desa: &str,
+    period: Period,
+) -> Result<Result<DesaPeriod, PeriodError>, StoreError> {
+    lock_desa(tx, desa).await?;
+    let d = one(tx, desa, period).await?;
+    Ok(if d.locked() {
+        Err(PeriodError::Locked {
+            desa_code: desa.to_owned(),
+            period,
+        })
+    } else {
+        Ok(d)
+    })
+}
+
+/// Signs one ratification step (`checked` or `approved`) of a desa period.
+async fn sign(
+    tx: &deadpool_postgres::Transaction<'_>,
+    step: Step,
+    desa: &str,
+    period: Period,
+    username: &str,
+) -> Result<(), StoreError> {
+    let sql = match step {
+        Step::Check => {
+            "UPDATE desa_periods SET checked_by = $3, checked_at = $4 \
+             WHERE desa_code = $1 AND period = $2"
+        }
+        Step::Approve => {
+            "UPDATE desa_periods SET approved_by = $3, approved_at = $4 \
+             WHERE desa_code = $1 AND period = $2"
+        }
+    };
+    let at = millis(Utc::now());
+    tx.execute(sql, &[&desa, &period.to_string(), &username, &at])
+        .await?;
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    Check,
+    Approve,
+}
+
+/// The desa and period `id` is a proposal in, if any (any kind: an id is one record's).
+/// Read before a decision takes its locks, to take this desa's with them.
+pub(super) async fn proposal_period(
+    c: &impl GenericClient,
+    id: uuid::Uuid,
+) -> Result<Option<(String, Period)>, StoreError> {
+    let row = c
+        .query_opt(
+            "SELECT desa_code, period FROM period_items WHERE kind = ANY($1) AND item_id = $2",
+            &[&ALL_KINDS.as_slice(), &id.to_string()],
+        )
+        .await?;
+    match row {
+        Some(r) => Ok(Some((
+            r.try_get(0)?,
+            period_of(&r.try_get::<_, String>(1)?)?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// A supervisor's decision on record `id` refused because it is a proposal of a locked
+/// desa period. `locked_desa` is the desa whose lock the decision took with the household's
+/// ([`proposal_period`], in one sorted order); a proposal noted since in another desa has
+/// its lock taken here (out of order: a deadlock is retried). Either way an approval at the
+/// same moment committed first and is seen, or waits for the decision.
+pub(super) async fn decision_refused(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: uuid::Uuid,
+    locked_desa: Option<&str>,
+) -> Result<Option<RecordError>, StoreError> {
+    let Some((desa, period)) = proposal_period(tx, id).await? else {
+        return Ok(None);
+    };
+    if locked_desa != Some(desa.as_str()) {
+        lock_desa(tx, &desa).await?;
+    }
+    Ok(locked(tx, &desa, period)
+        .await?
+        .then_some(RecordError::PeriodLocked {
+            desa_code: desa,
+            period,
+        }))
 }
 
 async fn locked(c: &impl GenericClient, desa: &str, period: Period) -> Result<bool, StoreError> {
@@ -126,13 +219,9 @@ impl PeriodStore for PgStore {
     fn note_arrivals(&self, arrivals: &[Arrival], due: Period) -> Result<Vec<Period>, StoreError> {
         let at = millis(Utc::now());
         // Every desa's lock first, in one sorted order (no deadlock between two pushes).
-        let mut desas: Vec<&str> = arrivals.iter().map(|a| a.desa_code.as_str()).collect();
-        desas.sort_unstable();
-        desas.dedup();
+        let keys: Vec<i64> = arrivals.iter().map(|a| desa_key(&a.desa_code)).collect();
         in_transaction!(self, |tx| {
-            for desa in &desas {
-                lock_desa(&tx, desa).await?;
-            }
+            lock_keys(&tx, keys.clone()).await?;
             let mut out = Vec::with_capacity(arrivals.len());
             for a in arrivals {
                 let known = tx
@@ -257,12 +346,8 @@ impl PeriodStore for PgStore {
         let p = period.to_string();
         let at = millis(Utc::now());
         let outcome: Guarded = in_transaction!(self, |tx| {
-            lock_desa(&tx, desa_code).await?;
-            if locked(&tx, desa_code, period).await? {
-                return Ok(Err(PeriodError::Locked {
-                    desa_code: desa_code.to_owned(),
-                    period,
-                }));
+            if let Err(refused) = open_unlocked(&tx, desa_code, period).await? {
+                return Ok(Err(refused));
             }
             for (kind, id) in agreed {
                 let found = tx
@@ -300,18 +385,16 @@ impl PeriodStore for PgStore {
                 ],
             )
             .await?;
+            let kinds: Vec<&str> = agreed.iter().map(|(k, _)| k.as_str()).collect();
+            let ids: Vec<&str> = agreed.iter().map(|(_, i)| i.as_str()).collect();
             tx.execute(
-                "UPDATE period_items SET agreed = false WHERE desa_code = $1 AND period = $2",
-                &[&desa_code, &p],
+                "UPDATE period_items i SET agreed = EXISTS (SELECT 1 FROM \
+                   unnest($3::text[], $4::text[]) AS u(kind, item_id) \
+                   WHERE u.kind = i.kind AND u.item_id = i.item_id) \
+                 WHERE desa_code = $1 AND period = $2",
+                &[&desa_code, &p, &kinds, &ids],
             )
             .await?;
-            for (kind, id) in agreed {
-                tx.execute(
-                    "UPDATE period_items SET agreed = true WHERE kind = $1 AND item_id = $2",
-                    &[kind, id],
-                )
-                .await?;
-            }
             Ok(Ok(()))
         })?;
         outcome
@@ -326,14 +409,10 @@ impl PeriodStore for PgStore {
     ) -> Result<(), PeriodError> {
         let at = millis(Utc::now());
         let outcome: Guarded = in_transaction!(self, |tx| {
-            lock_desa(&tx, desa_code).await?;
-            let d = one(&tx, desa_code, period).await?;
-            if d.locked() {
-                return Ok(Err(PeriodError::Locked {
-                    desa_code: desa_code.to_owned(),
-                    period,
-                }));
-            }
+            let d = match open_unlocked(&tx, desa_code, period).await? {
+                Ok(d) => d,
+                Err(refused) => return Ok(Err(refused)),
+            };
             if d.agreement.is_none() {
                 return Ok(Err(PeriodError::NoAgreement));
             }
@@ -354,25 +433,15 @@ impl PeriodStore for PgStore {
         period: Period,
         username: &str,
     ) -> Result<(), PeriodError> {
-        let at = millis(Utc::now());
         let outcome: Guarded = in_transaction!(self, |tx| {
-            lock_desa(&tx, desa_code).await?;
-            let d = one(&tx, desa_code, period).await?;
-            if d.locked() {
-                return Ok(Err(PeriodError::Locked {
-                    desa_code: desa_code.to_owned(),
-                    period,
-                }));
-            }
+            let d = match open_unlocked(&tx, desa_code, period).await? {
+                Ok(d) => d,
+                Err(refused) => return Ok(Err(refused)),
+            };
             if d.agreement.is_none() {
                 return Ok(Err(PeriodError::NoAgreement));
             }
-            tx.execute(
-                "UPDATE desa_periods SET checked_by = $3, checked_at = $4 \
-                 WHERE desa_code = $1 AND period = $2",
-                &[&desa_code, &period.to_string(), &username, &at],
-            )
-            .await?;
+            sign(&tx, Step::Check, desa_code, period, username).await?;
             Ok(Ok(()))
         })?;
         outcome
@@ -384,28 +453,18 @@ impl PeriodStore for PgStore {
         period: Period,
         username: &str,
     ) -> Result<(), PeriodError> {
-        let at = millis(Utc::now());
         let outcome: Guarded = in_transaction!(self, |tx| {
-            lock_desa(&tx, desa_code).await?;
-            let d = one(&tx, desa_code, period).await?;
-            if d.locked() {
-                return Ok(Err(PeriodError::Locked {
-                    desa_code: desa_code.to_owned(),
-                    period,
-                }));
-            }
+            let d = match open_unlocked(&tx, desa_code, period).await? {
+                Ok(d) => d,
+                Err(refused) => return Ok(Err(refused)),
+            };
             let Some(checked) = &d.checked else {
                 return Ok(Err(PeriodError::NotChecked));
             };
             if checked.username.eq_ignore_ascii_case(username) {
                 return Ok(Err(PeriodError::SamePerson));
             }
-            tx.execute(
-                "UPDATE desa_periods SET approved_by = $3, approved_at = $4 \
-                 WHERE desa_code = $1 AND period = $2",
-                &[&desa_code, &period.to_string(), &username, &at],
-            )
-            .await?;
+            sign(&tx, Step::Approve, desa_code, period, username).await?;
             Ok(Ok(()))
         })?;
         outcome

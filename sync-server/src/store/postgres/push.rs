@@ -4,7 +4,8 @@
 //! batch in one sorted order ([`super::lock_keys`]); then it reads what it decides on in five
 //! queries, decides every record in order in memory (a record sees what the records before it
 //! in the batch did, exactly as one record at a time would), and writes the result with one
-//! statement per table. Round trips do not grow with the batch.
+//! statement per table. Round trips do not grow with the batch. The batch's periods (the
+//! Dinsos month) are decided the same way, `push_period.rs`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,6 +15,7 @@ use pendata_shared::{HouseholdId, RevisionId};
 use uuid::Uuid;
 
 use super::lineage::Lineage;
+use super::push_period::{self, PushPeriods};
 use super::rows::{corrupt, millis, put_changes, ChangeRow};
 use super::{in_transaction, lock_key, lock_keys, PgStore};
 use crate::store::packed::PackedChange;
@@ -105,7 +107,9 @@ async fn push_tx(
             keys.push(lock_key(b'p', sha.as_str().as_bytes()));
         }
     }
+    keys.extend(push_period::desa_keys(records));
     lock_keys(tx, keys).await?;
+    let mut periods = PushPeriods::read(tx, records).await?;
 
     // What the batch decides on, read under the locks.
     let mut known: HashMap<Uuid, (Uuid, String)> = HashMap::new();
@@ -231,6 +235,7 @@ async fn push_tx(
                 continue;
             }
             if stored_hash == r.content_sha256.as_str() && stored_hid == hid {
+                periods.note(rec)?;
                 out.push(PushOutcome::Duplicate {
                     missing_photos: missing_by_rev.get(&rev).cloned().unwrap_or_default(),
                 });
@@ -289,6 +294,13 @@ async fn push_tx(
             Some(_) => true,
             None => false,
         };
+        // A proposal of a ratified desa period stays as it was agreed.
+        if let Some(refusal) = existed.then(|| periods.refusal(rec)).flatten() {
+            out.push(PushOutcome::Rejected {
+                findings: vec![refusal],
+            });
+            continue;
+        }
         let head = houses.get(&hid).and_then(|h| h.head).map(RevisionId);
         let conflict = match (existed, head, r.base_revision) {
             (false, _, None) => None,
@@ -394,6 +406,7 @@ async fn push_tx(
             }
             house.touched = true;
         }
+        periods.note(rec)?;
         out.push(PushOutcome::Accepted {
             missing_photos: missing,
             warnings: rec.warnings.clone(),
@@ -401,6 +414,7 @@ async fn push_tx(
     }
 
     write(tx, &w, &houses, pusher, at).await?;
+    periods.write(tx, at).await?;
     put_changes(tx, w.changes).await?;
     Ok(out)
 }

@@ -12,13 +12,34 @@ use super::rows::{
 use super::{in_transaction, lock_key, lock_keys, PgStore};
 use crate::store::{HouseholdSummary, RecordError, Scope, StoreError};
 
-/// The household's desa and head, locked, if it exists inside `scope`.
+/// The household's desa and head, locked, if it exists inside `scope`; refused
+/// ([`RecordError::PeriodLocked`]) when it is a proposal of a locked desa period. The lock of
+/// that period's desa is taken with the household's, so an approval at the same moment is
+/// either seen or waits for this decision.
 async fn locked_household(
     tx: &deadpool_postgres::Transaction<'_>,
     id: Uuid,
     scope: &Scope,
+) -> Result<Result<(String, Option<Uuid>, bool), RecordError>, StoreError> {
+    let proposal = super::period::proposal_period(tx, id).await?;
+    let desa_lock = proposal.as_ref().map(|(desa, _)| desa.as_str());
+    let mut keys = vec![lock_key(b'h', id.as_bytes())];
+    keys.extend(desa_lock.map(super::period::desa_key));
+    lock_keys(tx, keys).await?;
+    let Some(found) = household_in(tx, id, scope).await? else {
+        return Ok(Err(RecordError::NotFound));
+    };
+    match super::period::decision_refused(tx, id, desa_lock).await? {
+        Some(refused) => Ok(Err(refused)),
+        None => Ok(Ok(found)),
+    }
+}
+
+async fn household_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: Uuid,
+    scope: &Scope,
 ) -> Result<Option<(String, Option<Uuid>, bool)>, StoreError> {
-    lock_keys(tx, vec![lock_key(b'h', id.as_bytes())]).await?;
     let row = tx
         .query_opt(
             "SELECT desa_code, head_revision, deleted FROM households WHERE id = $1",
@@ -42,9 +63,9 @@ pub(super) fn review(
 ) -> Result<ReviewOutcome, RecordError> {
     let answer: Result<Result<ReviewOutcome, RecordError>, StoreError> =
         in_transaction!(store, |tx| {
-            let Some((desa, head, deleted)) = locked_household(&tx, household.0, scope).await?
-            else {
-                return Ok(Err(RecordError::NotFound));
+            let (desa, head, deleted) = match locked_household(&tx, household.0, scope).await? {
+                Ok(found) => found,
+                Err(refused) => return Ok(Err(refused)),
             };
             let head = head.map(pendata_shared::RevisionId);
             if head != Some(request.revision) || deleted {
@@ -103,8 +124,9 @@ pub(super) fn resolve(
     let keep = request.keep_revision.0;
     let answer: Result<Result<HouseholdSummary, RecordError>, StoreError> =
         in_transaction!(store, |tx| {
-            let Some((house_desa, head, _)) = locked_household(&tx, hid, scope).await? else {
-                return Ok(Err(RecordError::NotFound));
+            let (house_desa, head, _) = match locked_household(&tx, hid, scope).await? {
+                Ok(found) => found,
+                Err(refused) => return Ok(Err(refused)),
             };
             let kept = tx
                 .query_opt(

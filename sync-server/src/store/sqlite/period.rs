@@ -1,18 +1,21 @@
 //! The Dinsos month on SQLite ([`PeriodStore`]): tables `period_items`, `desa_periods` and
-//! `desa_period_photos` (migration 0012). Every write runs on the single writer, so the lock
-//! check and the change it guards are one transaction.
+//! `desa_period_photos` (migration 0012). Every write runs on the single writer in an
+//! IMMEDIATE transaction (another process on the same file waits instead of failing the
+//! upgrade to a write), so the lock check and the change it guards are one transaction; a
+//! push notes its proposals and a supervisor's decision reads the lock the same way
+//! ([`note_in`], [`decision_refused`]).
 
 use chrono::NaiveDate;
 use pendata_shared::month::period::Period;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::rows::parse_time;
 use super::{now, SqliteStore};
 use crate::store::period::{
-    Agreement, AgreementForm, Arrival, DesaPeriod, ItemPeriod, PeriodError, PeriodItem,
-    PeriodStore, Signed,
+    first_open, kind_of_stored, Agreement, AgreementForm, Arrival, DesaPeriod, ItemPeriod,
+    PeriodError, PeriodItem, PeriodStore, Signed,
 };
-use crate::store::{Scope, StoreError};
+use crate::store::{RecordError, Scope, StoreError};
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.into())
@@ -95,66 +98,91 @@ fn complete(conn: &Connection, mut d: DesaPeriod) -> Result<DesaPeriod, StoreErr
     Ok(d)
 }
 
+/// Puts `a` in its period unless it is in one already (the writer's transaction `conn`, a
+/// push's or [`PeriodStore::note_arrivals`]'s); the period it is in.
+pub(super) fn note_in(
+    conn: &Connection,
+    a: &Arrival,
+    due: Period,
+    at: &str,
+) -> Result<Period, StoreError> {
+    if let Some(known) = item_in(conn, &a.kind, &a.item_id)? {
+        return Ok(known.period);
+    }
+    let period = first_open(due, |p| locked(conn, &a.desa_code, p))?;
+    conn.prepare_cached(
+        "INSERT INTO period_items (kind, item_id, desa_code, period, label, arrived_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        a.kind,
+        a.item_id,
+        a.desa_code,
+        period.to_string(),
+        a.label,
+        at
+    ])?;
+    Ok(period)
+}
+
+/// The period `kind`/`item_id` is in, if it was noted, and whether it is locked.
+pub(super) fn item_in(
+    conn: &Connection,
+    kind: &str,
+    item_id: &str,
+) -> Result<Option<ItemPeriod>, StoreError> {
+    let row: Option<(String, String, bool)> = conn
+        .prepare_cached(
+            "SELECT i.desa_code, i.period, d.approved_at IS NOT NULL FROM period_items i \
+             LEFT JOIN desa_periods d ON d.desa_code = i.desa_code AND d.period = i.period \
+             WHERE i.kind = ?1 AND i.item_id = ?2",
+        )?
+        .query_row(params![kind, item_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((desa_code, p, locked)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(ItemPeriod {
+        period: period_of(&p)?,
+        desa_code,
+        locked,
+    }))
+}
+
+/// A supervisor's decision on record `hid` (of a stored `questionnaire`) refused because it
+/// is a proposal of a locked desa period; read in the decision's own write transaction, so
+/// it sees an approval committed before it, and an approval after it sees the decision.
+pub(super) fn decision_refused(
+    conn: &Connection,
+    hid: &str,
+    questionnaire: &str,
+) -> Result<Option<RecordError>, StoreError> {
+    Ok(item_in(conn, kind_of_stored(questionnaire), hid)?
+        .filter(|p| p.locked)
+        .map(|p| RecordError::PeriodLocked {
+            desa_code: p.desa_code,
+            period: p.period,
+        }))
+}
+
 impl PeriodStore for SqliteStore {
     fn note_arrivals(&self, arrivals: &[Arrival], due: Period) -> Result<Vec<Period>, StoreError> {
         self.write(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let at = now();
-            let mut out = Vec::with_capacity(arrivals.len());
-            for a in arrivals {
-                let known: Option<String> = tx
-                    .query_row(
-                        "SELECT period FROM period_items WHERE kind = ?1 AND item_id = ?2",
-                        params![a.kind, a.item_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if let Some(p) = known {
-                    out.push(period_of(&p)?);
-                    continue;
-                }
-                let mut period = due;
-                while locked(&tx, &a.desa_code, period)? {
-                    period = period.next();
-                }
-                tx.execute(
-                    "INSERT INTO period_items (kind, item_id, desa_code, period, label, \
-                     arrived_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        a.kind,
-                        a.item_id,
-                        a.desa_code,
-                        period.to_string(),
-                        a.label,
-                        at
-                    ],
-                )?;
-                out.push(period);
-            }
+            let out = arrivals
+                .iter()
+                .map(|a| note_in(&tx, a, due, &at))
+                .collect::<Result<Vec<_>, _>>()?;
             tx.commit()?;
             Ok(out)
         })
     }
 
     fn item_period(&self, kind: &str, item_id: &str) -> Result<Option<ItemPeriod>, StoreError> {
-        self.read(|conn| {
-            let row: Option<(String, String)> = conn
-                .query_row(
-                    "SELECT desa_code, period FROM period_items WHERE kind = ?1 AND item_id = ?2",
-                    params![kind, item_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((desa_code, p)) = row else {
-                return Ok(None);
-            };
-            let period = period_of(&p)?;
-            Ok(Some(ItemPeriod {
-                locked: locked(conn, &desa_code, period)?,
-                desa_code,
-                period,
-            }))
-        })
+        self.read(|conn| item_in(conn, kind, item_id))
     }
 
     fn desa_periods(&self, scope: &Scope, period: Period) -> Result<Vec<DesaPeriod>, StoreError> {
@@ -359,7 +387,7 @@ fn guarded(
 ) -> Result<(), PeriodError> {
     let mut outcome: Result<(), PeriodError> = Ok(());
     store.write(|conn| {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let d = one(&tx, desa, period)?;
         outcome = if d.locked() {
             Err(PeriodError::Locked {

@@ -10,6 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::rows::*;
 use super::{now, SqliteStore};
 use crate::store::packed::PackedChange;
+use crate::store::period::{kind_of, locked_finding};
 use crate::store::{
     conflict_reason_str, outside_wilayah_finding, questionnaire_mismatch_finding,
     unknown_household_finding, GroundCheckFacts, IncomingRecord, Pusher, ShaHex, StoreError,
@@ -205,7 +206,24 @@ pub(super) fn record_conflict(
     })
 }
 
+/// Stores one record ([`store_one`]) and notes a stored proposal in its period, in the same
+/// transaction.
 pub(super) fn push_one(
+    tx: &Connection,
+    pusher: &Pusher,
+    rec: &IncomingRecord,
+    at: &str,
+) -> Result<PushOutcome, StoreError> {
+    let outcome = store_one(tx, pusher, rec, at)?;
+    if let (Some(p), PushOutcome::Accepted { .. } | PushOutcome::Duplicate { .. }) =
+        (&rec.period, &outcome)
+    {
+        super::period::note_in(tx, &p.arrival, p.due, at)?;
+    }
+    Ok(outcome)
+}
+
+fn store_one(
     tx: &Connection,
     pusher: &Pusher,
     rec: &IncomingRecord,
@@ -287,6 +305,13 @@ pub(super) fn push_one(
                     &h.questionnaire,
                     rec.questionnaire,
                 )],
+            });
+        }
+        // A proposal of a ratified desa period stays as it was agreed.
+        let item = super::period::item_in(tx, kind_of(rec.questionnaire), &hid)?;
+        if let Some(p) = item.filter(|p| p.locked) {
+            return Ok(PushOutcome::Rejected {
+                findings: vec![locked_finding(&p.desa_code, p.period)],
             });
         }
     }

@@ -31,6 +31,9 @@ pub(super) fn review(
         let Some(house) = household_in_scope(&tx, &hid, scope)? else {
             return Ok(Err(RecordError::NotFound));
         };
+        if let Some(refused) = super::period::decision_refused(&tx, &hid, &house.questionnaire)? {
+            return Ok(Err(refused));
+        }
         let head = opt_rev(house.head)?;
         let deleted: bool = tx.query_row(
             "SELECT deleted FROM households WHERE id = ?1",
@@ -92,6 +95,9 @@ pub(super) fn resolve(
         let Some(house) = household_in_scope(&tx, &hid, scope)? else {
             return Ok(Err(RecordError::NotFound));
         };
+        if let Some(refused) = super::period::decision_refused(&tx, &hid, &house.questionnaire)? {
+            return Ok(Err(refused));
+        }
         let keep = request.keep_revision.to_string();
         let kept = tx
             .query_row(
