@@ -20,6 +20,7 @@ use pendata_shared::validate::{validate_household, Context, Severity};
 use pendata_shared::{Household, HouseholdId, Lang, Questionnaire, RevisionId};
 use serde::Deserialize;
 
+use super::month_access::{may_verify, verifier_only};
 use super::{csrf_field, html_response, page, t, wilayah_name, DashError, WebUser};
 use crate::handlers::households::MAX_NOTE_CHARS;
 use crate::store::{
@@ -527,23 +528,27 @@ pub async fn detail(
         }
 
         @if let (Some(rev), false) = (current, s.deleted) {
-            section.decide {
-                h2 { (t(lang, "Keputusan", "Decision")) }
-                form method="post" action=(format!("/dashboard/households/{id}/review")) {
-                    (csrf_field(&user))
-                    input type="hidden" name="revision" value=(rev.revision);
-                    input type="hidden" name="decision" value="approved";
-                    button type="submit" id="approve" { (t(lang, "Setujui", "Approve")) }
-                }
-                form method="post" action=(format!("/dashboard/households/{id}/review")) {
-                    (csrf_field(&user))
-                    input type="hidden" name="revision" value=(rev.revision);
-                    input type="hidden" name="decision" value="rejected";
-                    label { (t(lang, "Catatan penolakan (wajib; dikirim ke petugas)", "Rejection note (required; sent to the facilitator)"))
-                        textarea name="note" id="reject-note" required maxlength=(MAX_NOTE_CHARS) rows="3" {}
+            @if may_verify(&user) {
+                section.decide {
+                    h2 { (t(lang, "Keputusan", "Decision")) }
+                    form method="post" action=(format!("/dashboard/households/{id}/review")) {
+                        (csrf_field(&user))
+                        input type="hidden" name="revision" value=(rev.revision);
+                        input type="hidden" name="decision" value="approved";
+                        button type="submit" id="approve" { (t(lang, "Setujui", "Approve")) }
                     }
-                    button type="submit" id="reject" { (t(lang, "Tolak", "Reject")) }
+                    form method="post" action=(format!("/dashboard/households/{id}/review")) {
+                        (csrf_field(&user))
+                        input type="hidden" name="revision" value=(rev.revision);
+                        input type="hidden" name="decision" value="rejected";
+                        label { (t(lang, "Catatan penolakan (wajib; dikirim ke petugas)", "Rejection note (required; sent to the facilitator)"))
+                            textarea name="note" id="reject-note" required maxlength=(MAX_NOTE_CHARS) rows="3" {}
+                        }
+                        button type="submit" id="reject" { (t(lang, "Tolak", "Reject")) }
+                    }
                 }
+            } @else {
+                (verifier_only(lang))
             }
         }
 
@@ -936,7 +941,9 @@ pub async fn conflict_page(
                 }
             }
         }
-        @if !others.is_empty() || d.summary.open_conflicts > 0 {
+        @if (!others.is_empty() || d.summary.open_conflicts > 0) && !may_verify(&user) {
+            (verifier_only(lang))
+        } @else if !others.is_empty() || d.summary.open_conflicts > 0 {
             section.decide {
                 h2 { (t(lang, "Pilih revisi yang disimpan", "Choose the revision to keep")) }
                 form method="post" action=(format!("/dashboard/households/{id}/resolve")) {

@@ -13,6 +13,7 @@ use maud::{html, Markup};
 use pendata_shared::dtsen::listing::GROUND_CHECK_COLUMNS;
 use pendata_shared::Lang;
 
+use super::month_access::{may_verify, verifier_only};
 use super::{csrf_field, html_response, page, t, DashError, WebUser};
 use crate::operator::{is_ground_check_csv, parse_assignments_csv, RowError, PRELIST_COLUMNS};
 use crate::store::ImportSummary;
@@ -20,12 +21,16 @@ use crate::AppState;
 
 fn import_form(lang: Lang, user: &WebUser) -> Markup {
     html! {
-        form.stack method="post" action="/dashboard/import" enctype="multipart/form-data" {
-            (csrf_field(user))
-            label { (t(lang, "Berkas CSV penugasan", "Assignment CSV file"))
-                input type="file" name="file" id="import-file" accept=".csv,text/csv" required;
+        @if may_verify(user) {
+            form.stack method="post" action="/dashboard/import" enctype="multipart/form-data" {
+                (csrf_field(user))
+                label { (t(lang, "Berkas CSV penugasan", "Assignment CSV file"))
+                    input type="file" name="file" id="import-file" accept=".csv,text/csv" required;
+                }
+                button type="submit" id="import" { (t(lang, "Impor", "Import")) }
             }
-            button type="submit" id="import" { (t(lang, "Impor", "Import")) }
+        } @else {
+            (verifier_only(lang))
         }
         p.note {
             (t(lang,

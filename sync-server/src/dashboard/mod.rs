@@ -470,7 +470,9 @@ pub(crate) fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup
                             a href="/dashboard/month" { (t(lang, "Bulan & pengesahan", "Month & ratification")) }
                             a href="/dashboard/cases" { (t(lang, "Kasus", "Cases")) }
                             a href="/dashboard/export" { (t(lang, "Ekspor", "Export")) }
-                            a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
+                            @if month_access::may_verify(u) {
+                                a href="/dashboard/import" { (t(lang, "Impor penugasan", "Import assignments")) }
+                            }
                             @if u.role == Role::Admin {
                                 a href="/dashboard/users" { (t(lang, "Pengguna", "Users")) }
                             }

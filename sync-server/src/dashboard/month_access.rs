@@ -4,7 +4,10 @@
 //! a checked period, which locks it; they make no review decisions. Admins may do both (a
 //! Dinsos without separate accounts), but never both steps of one period.
 
-use super::{DashError, WebUser};
+use maud::{html, Markup};
+use pendata_shared::Lang;
+
+use super::{t, DashError, WebUser};
 use crate::store::period::PeriodError;
 use crate::store::Role;
 
@@ -45,6 +48,18 @@ pub(crate) fn refusal(e: PeriodError) -> DashError {
                 id,
                 en,
             }
+        }
+    }
+}
+
+/// What a page shows the Kepala OPD instead of a form only a verifikator may send (a review
+/// or resolve decision, an import, a new case): it reads, it does not submit.
+pub(crate) fn verifier_only(lang: Lang) -> Markup {
+    html! {
+        p.note.read-only {
+            (t(lang,
+                "Hanya verifikator (supervisor) yang mengisi ini; Kepala OPD melihat dan mengesahkan periode di Bulan & pengesahan.",
+                "Only a verifikator (supervisor) fills this in; the Kepala OPD reads it and approves periods under Month & ratification."))
         }
     }
 }

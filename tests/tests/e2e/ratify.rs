@@ -9,7 +9,8 @@
 //! locked: a review decision (dashboard and API) and a musdes edit are refused with
 //! `period.locked` and a message in both languages, and so is the device's edit of the
 //! ratified proposal (set aside on its own, the same push's January edit stored), while
-//! January stays open. The export holds exactly the ratified proposal.
+//! January stays open. The export holds exactly the ratified proposal. The Kepala OPD is shown
+//! no form it may not send (review, import, new case).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pendata_e2e::client::{ApiClient, Body};
@@ -231,6 +232,29 @@ async fn a_late_proposal_goes_to_the_next_period_and_a_ratified_month_is_locked_
     assert!(page.contains(KEPALA) && page.contains(SUPERVISOR));
     // The Kepala OPD reads the review queue but makes no review decisions.
     assert_eq!(text(&mut kadis, "/dashboard/households").await.0, 200);
+    // It is shown no form it could not send (a 403 after filling it in): no review buttons,
+    // no import, no new case, no import link; a supervisor sees each of them.
+    let read_only = "Hanya verifikator (supervisor) yang mengisi ini";
+    for (path, form) in [
+        (format!("/dashboard/households/{late}"), "id=\"approve\""),
+        (
+            "/dashboard/import".to_owned(),
+            "action=\"/dashboard/import\"",
+        ),
+        (
+            "/dashboard/cases/new".to_owned(),
+            "action=\"/dashboard/cases\"",
+        ),
+    ] {
+        let (s, page) = text(&mut kadis, &path).await;
+        assert_eq!(s, 200, "{path}");
+        assert!(!page.contains(form), "{path}: the Kepala OPD sees {form}");
+        assert!(page.contains(read_only), "{path}: {page}");
+        assert!(!page.contains("href=\"/dashboard/import\""), "{path}");
+        let (_, page) = text(&mut sup, &path).await;
+        assert!(page.contains(form), "{path}: the supervisor lacks {form}");
+        assert!(page.contains("href=\"/dashboard/import\""), "{path}");
+    }
 
     // Locked: a review decision and a musdes edit are refused, with the message.
     let detail = text(&mut sup, &format!("/dashboard/households/{on_time}"))

@@ -5,6 +5,7 @@
 //! person, or a graduasi for a family, entered by hand). Each case is due `[cases] due_days`
 //! after it came in and reaches the pendamping's device at the next pull.
 
+use crate::dashboard::month_access::{may_verify, verifier_only};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -75,7 +76,14 @@ fn forms(lang: Lang, user: &WebUser, due: &DueDays) -> Markup {
 pub async fn page(State(state): State<AppState>, user: WebUser) -> Result<Response, DashError> {
     let lang = user.lang;
     let title = t(lang, "Tambah kasus", "Add cases");
-    let body = html! { h1 { (title) } (forms(lang, &user, &state.config.cases.due_days)) };
+    let body = html! {
+        h1 { (title) }
+        @if may_verify(&user) {
+            (forms(lang, &user, &state.config.cases.due_days))
+        } @else {
+            (verifier_only(lang))
+        }
+    };
     Ok(html_response(
         StatusCode::OK,
         layout(lang, title, Some(&user), body),

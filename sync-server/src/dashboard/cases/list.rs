@@ -72,8 +72,11 @@ pub async fn page(
             }
         }
         p {
-            a href="/dashboard/cases/new" { (t(lang, "Tambah kasus / impor usul-sanggah", "Add a case / import proposals")) }
-            " · " a href="/dashboard/cases/pbi-due" { (t(lang, "Batas pemutakhiran PBI-JK", "PBI-JK update deadlines")) }
+            @if crate::dashboard::month_access::may_verify(&user) {
+                a href="/dashboard/cases/new" { (t(lang, "Tambah kasus / impor usul-sanggah", "Add a case / import proposals")) }
+                " · "
+            }
+            a href="/dashboard/cases/pbi-due" { (t(lang, "Batas pemutakhiran PBI-JK", "PBI-JK update deadlines")) }
             " · " a href="/dashboard/cases/graduasi" { (t(lang, "Target graduasi", "Graduation target")) }
             " · " a href=(format!("/dashboard/cases/export?kind={}", kind.unwrap_or(CaseKind::UsulSanggah).id())) { (t(lang, "Unduh CSV", "Download CSV")) }
         }
