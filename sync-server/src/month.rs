@@ -53,12 +53,21 @@ pub fn arrival_period(state: &AppState, wilayah: &str) -> Period {
     Period::for_arrival(today_in(wilayah), state.config.month.cutoff_day)
 }
 
-/// The proposal a pushed record is, if it is one, with the period its arrival is due in: a
-/// usulan baru household or family, an usul-sanggah finding or a PBI-JK reactivation (the
-/// proposals issue 21 §2 links to a desa's musdes/SPTJM). A graduasi PKH is not one: the
-/// reference (DTSEN-REFERENCE §3.4-3.5) puts no KPM exit through the desa's musdes, so it is
-/// decided by the Dinsos alone. The store notes it in the push's own transaction.
+/// The proposal a pushed record is, with the period its arrival is due in ([`proposal_of`]).
+/// The store notes it in the push's own transaction.
 pub fn period_arrival(state: &AppState, rec: &IncomingRecord) -> Option<PeriodArrival> {
+    let arrival = proposal_of(rec)?;
+    Some(PeriodArrival {
+        due: arrival_period(state, &arrival.desa_code),
+        arrival,
+    })
+}
+
+/// The proposal a pushed record is, if it is one: a usulan baru household or family, an
+/// usul-sanggah finding or a PBI-JK reactivation (the proposals issue 21 §2 links to a desa's
+/// musdes/SPTJM). A graduasi PKH is not one: the reference (DTSEN-REFERENCE §3.4-3.5) puts no
+/// KPM exit through the desa's musdes, so it is decided by the Dinsos alone.
+pub fn proposal_of(rec: &IncomingRecord) -> Option<Arrival> {
     let proposal = match &rec.record.change {
         Change::Upsert { household } => matches!(household.kind, RecordKind::UsulanBaru { .. }),
         Change::UpsertFamily { family } => {
@@ -73,15 +82,11 @@ pub fn period_arrival(state: &AppState, rec: &IncomingRecord) -> Option<PeriodAr
     if !proposal {
         return None;
     }
-    let desa_code = rec.desa_code.clone()?;
-    Some(PeriodArrival {
-        due: arrival_period(state, &desa_code),
-        arrival: Arrival {
-            kind: kind_of(rec.questionnaire).into(),
-            item_id: rec.record.household_id.to_string(),
-            desa_code,
-            label: rec.head_name.clone(),
-        },
+    Some(Arrival {
+        kind: kind_of(rec.questionnaire).into(),
+        item_id: rec.record.household_id.to_string(),
+        desa_code: rec.desa_code.clone()?,
+        label: rec.head_name.clone(),
     })
 }
 
@@ -109,4 +114,63 @@ pub async fn lock_of(
 pub fn api_refusal(e: &crate::store::period::PeriodError) -> crate::ApiError {
     let (id, en) = e.message();
     crate::ApiError::new(axum::http::StatusCode::CONFLICT, e.code(), &id).en(&en)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use chrono::{NaiveDate, Utc};
+    use pendata_shared::cases::kind::CaseKind;
+    use pendata_shared::cases::record::CaseRecord;
+    use pendata_shared::model::RecordKind;
+    use pendata_shared::protocol::{Change, PushRecord};
+    use pendata_shared::RevisionId;
+
+    use super::proposal_of;
+    use crate::store::case_contract::case;
+    use crate::store::contract::{household, incoming, ready};
+    use crate::store::period::KIND_HOUSEHOLD;
+
+    const DESA: &str = "3201022001";
+
+    /// A pushed case record of `kind`, as the push handler hands it on.
+    fn case_record(kind: CaseKind) -> crate::store::IncomingRecord {
+        let due = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        let c = case(kind, "CB-7", DESA, due);
+        let record = CaseRecord::from_assignment(&c.assignment).unwrap();
+        let change = Change::UpsertCase {
+            case: Box::new(record),
+        };
+        let mut rec = ready(
+            PushRecord::new(RevisionId::new(), None, Utc::now(), c.id, change),
+            Some(DESA.into()),
+            Vec::new(),
+        );
+        rec.questionnaire = kind.questionnaire();
+        rec.head_name = "Subjek CB-7".into();
+        rec
+    }
+
+    #[test]
+    fn usulan_baru_usul_sanggah_and_reactivations_are_proposals_and_graduasi_is_not() {
+        let usul = case_record(CaseKind::UsulSanggah);
+        let a = proposal_of(&usul).unwrap();
+        assert_eq!(
+            (a.kind.as_str(), a.desa_code.as_str(), a.label.as_str()),
+            ("usul_sanggah", DESA, "Subjek CB-7")
+        );
+        assert_eq!(a.item_id, usul.record.household_id.to_string());
+        // The kind the push's lock check looks a record up by is the kind it was noted as.
+        assert_eq!(crate::store::period::kind_of(usul.questionnaire), a.kind);
+        let pbi = proposal_of(&case_record(CaseKind::ReaktivasiPbiJk)).unwrap();
+        assert_eq!(pbi.kind, "reaktivasi_pbi_jk");
+        assert!(proposal_of(&case_record(CaseKind::GraduasiPkh)).is_none());
+        let usulan = proposal_of(&incoming(household(DESA), None)).unwrap();
+        assert_eq!(usulan.kind, KIND_HOUSEHOLD);
+        let mut verivali = household(DESA);
+        verivali.kind = RecordKind::Verivali {
+            prelist_id: "P-1".into(),
+        };
+        assert!(proposal_of(&incoming(verivali, None)).is_none());
+    }
 }

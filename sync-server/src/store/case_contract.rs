@@ -22,7 +22,7 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
 }
 
-fn case(kind: CaseKind, source_id: &str, desa: &str, due: NaiveDate) -> NewCase {
+pub(crate) fn case(kind: CaseKind, source_id: &str, desa: &str, due: NaiveDate) -> NewCase {
     crate::cases::assignment::new_case(
         CaseInput {
             kind,
