@@ -672,7 +672,9 @@ fn applies_in(base: &serde_json::Value, rules: &DtsenRules, path: &str, input: I
     let Ok(probe) = serde_json::from_value::<FamilyRecord>(v) else {
         return true;
     };
-    let findings = validate_family(&probe, &Context::embedded(Utc::now().date_naive()), rules);
+    // Ages count on the family's calendar (its desa's WIB/WITA/WIT day), as the store's do.
+    let today = probe.zone().today(Utc::now());
+    let findings = validate_family(&probe, &Context::embedded(today), rules);
     !findings
         .iter()
         .any(|x| x.path == path && x.code == "skip.not_applicable")

@@ -767,7 +767,9 @@ pub fn applies(h: &Household, path: &str, input: Input) -> bool {
     let Ok(probe) = serde_json::from_value::<Household>(v) else {
         return true;
     };
-    let findings = validate_household(&probe, &Context::embedded(Utc::now().date_naive()));
+    // Ages count on the household's calendar (its desa's WIB/WITA/WIT day), as the store's do.
+    let today = pendata_shared::month::zone::local_today(&probe.location.desa_code, Utc::now());
+    let findings = validate_household(&probe, &Context::embedded(today));
     !not_applicable_at(&findings, path)
 }
 

@@ -12,6 +12,7 @@ use super::members::FamilyMember;
 use super::programmes::{Assets, Programmes};
 use crate::ids::{HouseholdId, MemberId};
 use crate::model::{Geotag, InterviewMeta, MusdesRef};
+use crate::month::zone::{zone_of, Zone};
 use crate::photos::PhotoRef;
 use crate::questionnaire::Questionnaire;
 
@@ -71,6 +72,12 @@ pub struct FamilyRecord {
 }
 
 impl FamilyRecord {
+    /// The zone whose calendar the family's dates are kept in (its desa's province: WIB, WITA
+    /// or WIT): an enumeration date, a visit's day, the next visit's day.
+    pub fn zone(&self) -> Zone {
+        zone_of(&self.location.desa_code)
+    }
+
     /// A new, empty family record of the given process in the given desa.
     pub fn new(process: FamilyProcess, desa_code: impl Into<String>) -> Self {
         Self {

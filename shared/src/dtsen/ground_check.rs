@@ -10,6 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::month::zone::Zone;
 use crate::text::Text;
 
 /// What the ground check found about the listed family.
@@ -129,9 +130,11 @@ impl GroundCheck {
                 .is_some_and(|v| v.result == VisitResult::NobodyHome)
     }
 
-    /// The date of the last visit.
-    pub fn last_visit(&self) -> Option<NaiveDate> {
-        self.visits.last().map(|v| v.at.date_naive())
+    /// The date of the last visit, on the calendar of `zone` (the family's: [`FamilyRecord::zone`]).
+    ///
+    /// [`FamilyRecord::zone`]: crate::dtsen::FamilyRecord::zone
+    pub fn last_visit(&self, zone: Zone) -> Option<NaiveDate> {
+        self.visits.last().map(|v| zone.today(v.at))
     }
 }
 
@@ -164,11 +167,11 @@ impl RevisitPolicy {
     }
 
     /// The first day the next visit is due, if the family awaits one.
-    pub fn next_visit_on(&self, gc: &GroundCheck) -> Option<NaiveDate> {
+    pub fn next_visit_on(&self, gc: &GroundCheck, zone: Zone) -> Option<NaiveDate> {
         if !gc.awaits_revisit() {
             return None;
         }
-        gc.last_visit()
+        gc.last_visit(zone)
             .and_then(|d| d.checked_add_days(chrono::Days::new(u64::from(self.min_days_between))))
     }
 }

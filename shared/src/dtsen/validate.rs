@@ -248,7 +248,7 @@ fn check_process(f: &FamilyRecord, ctx: &Context<'_>, rules: &DtsenRules, out: &
                 );
             }
             for (i, v) in gc.visits.iter().enumerate() {
-                if v.at.date_naive() > ctx.today {
+                if f.zone().today(v.at) > ctx.today {
                     out.error(
                         format!("ground_check.visits[{i}].at"),
                         "ground_check.visit_in_future",
@@ -262,7 +262,7 @@ fn check_process(f: &FamilyRecord, ctx: &Context<'_>, rules: &DtsenRules, out: &
                 None if gc.awaits_revisit() => {
                     let next = rules
                         .revisit
-                        .next_visit_on(gc)
+                        .next_visit_on(gc, f.zone())
                         .map(|d| d.format("%d-%m-%Y").to_string())
                         .unwrap_or_default();
                     let max = rules.revisit.max_attempts;

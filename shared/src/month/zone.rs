@@ -53,10 +53,21 @@ impl Zone {
     }
 }
 
-/// The day it is for someone working in `wilayah` at `now`; WIB when the wilayah names no
-/// province (most of the population lives in WIB, and the documented choice beats UTC).
+/// The zone whose calendar `wilayah` keeps; WIB when the wilayah names no province (most of
+/// the population lives in WIB, and the documented choice beats UTC).
+pub fn zone_of(wilayah: &str) -> Zone {
+    Zone::of_wilayah(wilayah).unwrap_or(Zone::Wib)
+}
+
+/// The latest calendar day anywhere in Indonesia at `now` (WIT's): for checks of records
+/// from any province ("not in the future"), e.g. a file validated off-line.
+pub fn latest_today(now: DateTime<Utc>) -> NaiveDate {
+    Zone::Wit.today(now)
+}
+
+/// The day it is for someone working in `wilayah` at `now` ([`zone_of`]).
 pub fn local_today(wilayah: &str, now: DateTime<Utc>) -> NaiveDate {
-    Zone::of_wilayah(wilayah).unwrap_or(Zone::Wib).today(now)
+    zone_of(wilayah).today(now)
 }
 
 #[cfg(test)]

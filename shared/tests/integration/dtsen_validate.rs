@@ -776,8 +776,16 @@ fn ground_check_outcomes_and_revisits() {
     assert!(f.ground_check.awaits_revisit());
     let policy = RevisitPolicy::default();
     assert_eq!(
-        policy.next_visit_on(&f.ground_check),
+        policy.next_visit_on(&f.ground_check, f.zone()),
         NaiveDate::from_ymd_opt(2026, 11, 22)
+    );
+    // The visit's day is the family's own: 20:00 UTC on the 21st is 03:00 on the 22nd in its
+    // desa (WIB), so the next visit is due from the 23rd, not the 22nd.
+    let mut late = f.clone();
+    late.ground_check.visits[0].at = at(21, 20);
+    assert_eq!(
+        policy.next_visit_on(&late.ground_check, late.zone()),
+        NaiveDate::from_ymd_opt(2026, 11, 23)
     );
     // The message names the next date and the attempts.
     let msg = validate_family(&f, &ctx(), &DtsenRules::default())

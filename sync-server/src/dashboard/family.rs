@@ -222,7 +222,7 @@ fn ground_check_section(lang: Lang, f: &FamilyRecord, rules: &DtsenRules) -> Mar
                     dt { (t(lang, "Kunjungi lagi", "Visit again")) }
                     dd #gc-revisit {
                         (t(lang, "ya, mulai", "yes, from"))
-                        " " (rules.revisit.next_visit_on(gc).map(|d| d.to_string()).unwrap_or_else(|| "—".into()))
+                        " " (rules.revisit.next_visit_on(gc, f.zone()).map(|d| d.to_string()).unwrap_or_else(|| "—".into()))
                     }
                 }
             }

@@ -436,15 +436,18 @@ pub async fn detail(
     let lang = user.lang;
     let s = &d.summary;
     let current = d.revisions.iter().find(|r| r.state == "current");
-    let today = chrono::Utc::now().date_naive();
+    // Dates are checked on the record's own calendar: its desa's WIB/WITA/WIT day.
+    let today_of = |desa: &str| Context::embedded(crate::month::today_in(desa));
     // A DTSEN family's content is its current revision's (the store's `household` is DTKS only).
     let family = current.and_then(|r| match &r.change {
         Change::UpsertFamily { family } if !s.deleted => Some(family.as_ref()),
         _ => None,
     });
     let findings = match (&d.household, family) {
-        (Some(h), _) => validate_household(h, &Context::embedded(today)),
-        (None, Some(f)) => validate_family(f, &Context::embedded(today), &state.config.dtsen),
+        (Some(h), _) => validate_household(h, &today_of(&h.location.desa_code)),
+        (None, Some(f)) => {
+            validate_family(f, &today_of(&f.location.desa_code), &state.config.dtsen)
+        }
         (None, None) => Vec::new(),
     };
     let desil = super::desil::of_record(&state, d.household.as_ref(), family).await?;

@@ -643,7 +643,8 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                 })?;
                 households.push(h);
             }
-            let ctx = Context::embedded(chrono::Utc::now().date_naive());
+            let ctx =
+                Context::embedded(pendata_shared::month::zone::latest_today(chrono::Utc::now()));
             let mut errors = 0usize;
             for h in &households {
                 let findings = validate_household(h, &ctx);

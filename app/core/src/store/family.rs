@@ -120,7 +120,7 @@ impl RevisitRow {
             attempts: f.ground_check.attempts_nobody_home() as u32,
             max_attempts: policy.max_attempts,
             last_visit_at: last.at,
-            next_visit_on: policy.next_visit_on(&f.ground_check),
+            next_visit_on: policy.next_visit_on(&f.ground_check, f.zone()),
             attempts_used_up: policy.attempts_used_up(&f.ground_check),
         })
     }
@@ -225,7 +225,7 @@ impl Store {
                 }
             }
             if f.enumeration.date.is_none() {
-                let today = now.date_naive();
+                let today = f.zone().today(now);
                 changes.push(("enumeration.date".into(), Value::Null, to_value(&today)?));
                 f.enumeration.date = Some(today);
             }
@@ -283,7 +283,7 @@ impl Store {
         let row = load_row(&tx, &idstr)?.ok_or(StoreError::NotFound)?;
         let f: FamilyRecord = row.parse()?;
         let blocking: Vec<Finding> = f
-            .validate(&Context::embedded(now.date_naive()), &rules)
+            .validate(&Context::embedded(f.zone().today(now)), &rules)
             .into_iter()
             .filter(|x| x.severity == Severity::Error && x.code != REVISIT_PENDING)
             .collect();

@@ -75,6 +75,9 @@ impl Store {
         id: HouseholdId,
         photo_problem: impl Fn(&PhotoRef) -> Option<LocalPhotoProblem>,
     ) -> Result<Vec<Finding>> {
+        let now = Utc::now();
+        // The facilitator's calendar day (WIB/WITA/WIT of their wilayah), not UTC's.
+        let today = self.local_today(now)?;
         let tx = self.tx()?;
         let row = load_row(&tx, &id.to_string())?.ok_or(StoreError::NotFound)?;
         if !matches!(
@@ -88,8 +91,7 @@ impl Store {
         }
         let rules = super::reading::read_rules(&tx)?;
         let mut rec = row.record()?;
-        let now = Utc::now();
-        let ctx = Context::embedded(now.date_naive());
+        let ctx = Context::embedded(today);
         let findings = with_content!(&mut rec, c => {
             let mut findings = c.validate(&ctx, &rules);
             findings.extend(c.photos().iter().filter_map(|p| {

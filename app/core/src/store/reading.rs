@@ -112,7 +112,7 @@ impl Store {
     /// for a family.
     pub fn validate(&self, id: HouseholdId) -> Result<Vec<Finding>> {
         let rules = read_rules(&self.conn)?;
-        let ctx = Context::embedded(Utc::now().date_naive());
+        let ctx = Context::embedded(self.local_today(Utc::now())?);
         Ok(with_content!(self.content(id)?, c => c.validate(&ctx, &rules)))
     }
 

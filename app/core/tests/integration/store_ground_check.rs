@@ -240,7 +240,9 @@ fn nobody_home_puts_the_family_on_the_revisit_list_keeping_its_answers() {
     assert_eq!(first.attempts, 1);
     assert_eq!(first.max_attempts, 3);
     assert!(!first.attempts_used_up);
-    let today = Utc::now().date_naive();
+    // Days on the family's calendar (its desa is in West Java: WIB), never UTC's: after
+    // 17:00 UTC it is already tomorrow there.
+    let today = pendata_shared::month::zone::local_today("3201022001", Utc::now());
     assert_eq!(first.next_visit_on, today.succ_opt());
     // The visit report waits in the outbox as a DTSEN family with no outcome yet.
     assert_eq!(s.state(id).unwrap(), RecordState::Queued);

@@ -4,6 +4,7 @@
 
 use pendata_core::store::{GroundCheckVisit, RevisitRow, StoreError};
 use pendata_shared::dtsen::{FamilyRecord, GroundCheckOutcome, RevisitPolicy};
+use pendata_shared::month::zone::zone_of;
 use pendata_shared::{HouseholdId, Lang, Questionnaire};
 use serde_json::Value;
 
@@ -164,15 +165,17 @@ fn date_text(d: chrono::NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
 }
 
+/// Dates on the family's calendar (its desa's WIB/WITA/WIT day), never UTC's.
 fn view_of(r: &RevisitRow) -> RevisitView {
-    let today = chrono::Utc::now().date_naive();
+    let zone = zone_of(&r.desa_code);
+    let today = zone.today(chrono::Utc::now());
     RevisitView {
         id: r.household_id,
         head_name: r.head_name.clone(),
         address: r.address.clone(),
         attempts: r.attempts,
         max_attempts: r.max_attempts,
-        last_visit: date_text(r.last_visit_at.date_naive()),
+        last_visit: date_text(zone.today(r.last_visit_at)),
         next_visit: r.next_visit_on.map(date_text),
         due: r.next_visit_on.is_none_or(|d| d <= today),
         attempts_used_up: r.attempts_used_up,
@@ -185,15 +188,16 @@ fn revisit_of(f: &FamilyRecord, policy: &RevisitPolicy) -> Option<RevisitView> {
     if !gc.awaits_revisit() {
         return None;
     }
-    let today = chrono::Utc::now().date_naive();
-    let next = policy.next_visit_on(gc);
+    let zone = f.zone();
+    let today = zone.today(chrono::Utc::now());
+    let next = policy.next_visit_on(gc, zone);
     Some(RevisitView {
         id: f.id,
         head_name: f.head_name().to_string(),
         address: f.location.address.clone(),
         attempts: gc.attempts_nobody_home() as u32,
         max_attempts: policy.max_attempts,
-        last_visit: gc.last_visit().map(date_text).unwrap_or_default(),
+        last_visit: gc.last_visit(zone).map(date_text).unwrap_or_default(),
         next_visit: next.map(date_text),
         due: next.is_none_or(|d| d <= today),
         attempts_used_up: policy.attempts_used_up(gc),

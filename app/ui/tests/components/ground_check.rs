@@ -192,7 +192,10 @@ fn nobody_home_puts_the_family_on_the_revisit_list_and_keeps_what_was_filled() {
         html.contains("Laporan kunjungan dikirim saat sinkronisasi"),
         "{html}"
     );
-    let today = Utc::now().date_naive().format("%d-%m-%Y").to_string();
+    // The family's day (its desa is in WIB), never UTC's: after 17:00 UTC it is tomorrow there.
+    let today = pendata_shared::month::zone::local_today("3201022001", Utc::now())
+        .format("%d-%m-%Y")
+        .to_string();
     assert!(html.contains(&today), "{html}");
 
     // The revisit list, from home: attempt 1, the last visit today.

@@ -567,7 +567,7 @@ pub fn validate(file: &Path, json: bool, lang: Lang) -> anyhow::Result<ExitCode>
         })?;
         families.push(f);
     }
-    let ctx = Context::embedded(chrono::Utc::now().date_naive());
+    let ctx = Context::embedded(pendata_shared::month::zone::latest_today(chrono::Utc::now()));
     let all = validate_family_batch(&families, &ctx, &DtsenRules::default());
     let errors = all
         .iter()
