@@ -225,6 +225,18 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("step.photos", "Foto", "Photos"),
     ("step.review", "Periksa & final", "Review & finalize"),
     ("form.saved", "Tersimpan otomatis", "Saved automatically"),
+    ("form.saved_at", "Tersimpan", "Saved"),
+    ("form.saving", "Menyimpan…", "Saving…"),
+    (
+        "form.save_failed",
+        "Gagal menyimpan: isian tetap di formulir, coba lagi",
+        "Not saved: your answer stays in the form, try again",
+    ),
+    (
+        "form.save_refused",
+        "Belum tersimpan: periksa isian yang ditandai",
+        "Not saved: check the marked answer",
+    ),
     ("form.choose", "— pilih —", "— choose —"),
     ("form.state", "Status", "State"),
     ("form.desa", "Desa/kelurahan", "Desa/kelurahan"),
@@ -411,6 +423,17 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "The token could not be revoked on the server (no signal?); it was removed here. Ask an administrator to reset this device",
     ),
     ("login.title", "Masuk lagi", "Log in again"),
+    (
+        "relogin.explain",
+        "Server tidak menerima sesi ini lagi. Masukkan kata sandi untuk masuk lagi; semua data yang belum terkirim tetap di perangkat ini dan langsung dikirim.",
+        "The server no longer accepts this session. Enter the password to log in again; all unsent data stays on this device and is sent right away.",
+    ),
+    ("relogin.as", "Masuk sebagai", "Log in as"),
+    (
+        "relogin.done",
+        "Sudah masuk lagi; mengirim data…",
+        "Logged in again; sending the data…",
+    ),
     // usulan baru (new proposal)
     ("proposal.new", "+ Tambah usulan baru", "+ New proposal"),
     (

@@ -65,8 +65,17 @@ where
     use_context_provider(|| config.clone());
     // The work list's query as last asked for (typed text and filters together).
     use_context_provider(worklist::ListAsk::new);
+    // Edits sent, counted as they leave (the save label compares them with those served).
+    let sent = use_context_provider(|| Signal::new(state::EditsSent::default()));
     use_context_provider(|| {
-        let (svc, updates) = Service::start(config.clone());
+        let (inner, updates) = Service::start(config.clone());
+        let svc = Service::from_fn(move |intent: Intent| {
+            if intent.is_edit() {
+                let mut sent = sent;
+                sent.write().0 += 1;
+            }
+            inner.send(intent);
+        });
         spawn(drive(state, svc.clone(), updates));
         svc
     });

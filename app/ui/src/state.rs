@@ -313,6 +313,16 @@ pub struct SyncView {
     /// Set when the server could not be reached: the plain-words message with what waits to
     /// be sent (already in the user's language).
     pub offline: Option<String>,
+    /// Set when the server no longer takes this device's token: "Masuk lagi" right here.
+    #[serde(default)]
+    pub relogin: Option<ReloginView>,
+}
+
+/// Who logs in again from the sync screen (the saved session's server and user).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReloginView {
+    pub server: String,
+    pub username: String,
 }
 
 /// Where a sync is.
@@ -393,7 +403,26 @@ pub struct AppState {
     pub logout_ask: Option<UnsentView>,
     /// Logged out with the store kept: the enrolment form only logs in (no new PIN).
     pub login_only: bool,
+    /// What the worker said about the edits it served (the label "Menyimpan…/Tersimpan").
+    pub save: SaveView,
 }
+
+/// The worker's answers to the edits (`Intent::is_edit`): how many it served, and whether the
+/// last one was stored. The edits sent are counted on the page ([`EditsSent`]); fewer served
+/// than sent means one is still in flight.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveView {
+    pub served: u64,
+    /// Local time (`HH:MM`) the last edit was stored.
+    pub saved_at: Option<String>,
+    /// Why the last edit was not stored (already in the user's language).
+    pub failed: Option<String>,
+}
+
+/// How many edits the page has sent to the worker: a signal of its own (the service handle
+/// counts as it sends, even while the state signal is borrowed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EditsSent(pub u64);
 
 /// A file the worker made for the person to save (the browser's Downloads).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -469,6 +498,7 @@ impl Default for AppState {
             download: None,
             logout_ask: None,
             login_only: false,
+            save: SaveView::default(),
         }
     }
 }
@@ -522,6 +552,11 @@ pub enum Update {
     LogoutAsk(UnsentView),
     /// Logged out (the token forgotten, every record kept): log in again.
     LoggedOut,
+    /// An edit was served: `served` edits so far; `Ok(HH:MM)` stored, or why not.
+    EditDone {
+        served: u64,
+        result: Result<String, String>,
+    },
 }
 
 impl AppState {
@@ -620,6 +655,7 @@ impl AppState {
                 *self = AppState {
                     lang: self.lang,
                     screen: Screen::Unlock,
+                    save: std::mem::take(&mut self.save),
                     ..AppState::default()
                 };
             }
@@ -657,8 +693,19 @@ impl AppState {
                     lang: self.lang,
                     screen: Screen::Enrol,
                     login_only: true,
+                    save: std::mem::take(&mut self.save),
                     ..AppState::default()
                 };
+            }
+            Update::EditDone { served, result } => {
+                self.save.served = self.save.served.max(served);
+                match result {
+                    Ok(at) => {
+                        self.save.saved_at = Some(at);
+                        self.save.failed = None;
+                    }
+                    Err(why) => self.save.failed = Some(why),
+                }
             }
         }
     }

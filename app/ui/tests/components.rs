@@ -12,6 +12,10 @@ mod common;
 mod countdown;
 #[path = "components/ground_check.rs"]
 mod ground_check;
+#[path = "components/relogin.rs"]
+mod relogin;
+#[path = "components/saving.rs"]
+mod saving;
 
 use common::{device_with, example_without_photos, jpeg, stored, Harness, PIN};
 use dioxus::prelude::*;

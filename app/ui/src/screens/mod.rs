@@ -24,6 +24,7 @@ mod list;
 pub mod messages;
 pub mod proposal;
 mod revisits;
+pub mod saving;
 mod settings;
 mod sync;
 mod unlock;

@@ -4,7 +4,7 @@ use dioxus::prelude::*;
 
 use crate::i18n::tr;
 use crate::service::{Intent, Service};
-use crate::state::{AppState, Step, SyncPhase};
+use crate::state::{AppState, ReloginView, Step, SyncPhase};
 use crate::widgets::tid;
 
 #[component]
@@ -29,6 +29,9 @@ pub fn SyncScreen() -> Element {
                 onclick: move |_| svc.send(Intent::Sync), {tr(lang, "sync.start")} }
             if let Some(offline) = v.offline.clone() {
                 p { class: "error", role: "alert", "data-t": tid("sync-offline"), strong { "{offline}" } }
+            }
+            if let Some(who) = v.relogin.clone() {
+                ReloginBox { who }
             }
             if let Some(phase) = v.phase {
                 p { "data-t": tid("sync-phase"), {tr(lang, phase.key())} }
@@ -63,6 +66,32 @@ pub fn SyncScreen() -> Element {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// "Masuk lagi" where the sync said the session is over: the password only (server and user
+/// are the saved session's); the worker logs in and syncs, keeping every unsent record.
+#[component]
+fn ReloginBox(who: ReloginView) -> Element {
+    let state = use_context::<Signal<AppState>>();
+    let svc = use_context::<Service>();
+    let lang = state.read().lang;
+    let busy = state.read().busy;
+    let mut password = use_signal(String::new);
+    rsx! {
+        div { class: "relogin", "data-t": tid("relogin"),
+            h3 { {tr(lang, "login.title")} }
+            p { {tr(lang, "relogin.explain")} }
+            p { {tr(lang, "relogin.as")} " " strong { "{who.username}" } " · {who.server}" }
+            label { {tr(lang, "enrol.password")}
+                input { "data-t": tid("relogin-password"), r#type: "password",
+                    oninput: move |e| password.set(e.value()) }
+            }
+            button { class: "primary", "data-t": tid("relogin-submit"), disabled: busy,
+                onclick: move |_| svc.send(Intent::Relogin { password: password() }),
+                {tr(lang, "login.title")}
             }
         }
     }

@@ -78,6 +78,7 @@ pub(super) fn connection_view(seq: u64, result: Result<(), String>) -> Connectio
     }
 }
 
-fn local_time() -> String {
+/// The facilitator's clock, `HH:MM`.
+pub(super) fn local_time() -> String {
     chrono::Local::now().format("%H:%M").to_string()
 }

@@ -144,8 +144,36 @@ pub enum Intent {
     AskLogout,
     /// Log out: the token is revoked and forgotten; every record and photo stays.
     Logout,
+    /// Log in again with the saved server and username (the server refused the token during
+    /// a sync), keeping every record and photo, then sync.
+    Relogin {
+        password: String,
+    },
     /// Answers [`Update::Flushed`](crate::state::Update::Flushed) with the same number once
     /// every intent sent before it has been served (intents are served in order): nothing is
     /// in flight then (a reload for a new version waits for it).
     Flush(u64),
+}
+
+impl Intent {
+    /// Whether it changes the open record (an answer, a member, a row, a photo, the position,
+    /// the visit's outcome): the form's "Menyimpan…" waits for the worker's answer to it.
+    pub fn is_edit(&self) -> bool {
+        matches!(
+            self,
+            Intent::SetText { .. }
+                | Intent::AddMember { .. }
+                | Intent::RemoveMember { .. }
+                | Intent::AddPhotoFile { .. }
+                | Intent::AddPhotoBytes { .. }
+                | Intent::SetGeotag { .. }
+                | Intent::GeotagFromPhoto(_)
+                | Intent::AddRow { .. }
+                | Intent::RemoveRow { .. }
+                | Intent::ToggleBit { .. }
+                | Intent::ToggleCode { .. }
+                | Intent::RecordOutcome { .. }
+                | Intent::NobodyHome { .. }
+        )
+    }
 }

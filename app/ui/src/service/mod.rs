@@ -38,6 +38,7 @@ mod ground_check;
 mod household;
 mod intent;
 mod photos;
+mod relogin;
 mod session;
 mod sync;
 #[cfg(not(target_family = "wasm"))]
@@ -116,6 +117,8 @@ pub(crate) struct Worker {
     /// Number of the last reachability check.
     conn_seq: u64,
     prelist_pages: worklist::PrelistPages,
+    /// Edits served so far (see [`Intent::is_edit`]).
+    edits_served: u64,
 }
 
 type Res<T = ()> = Result<T, String>;
@@ -131,6 +134,7 @@ impl Worker {
             field_errors: BTreeMap::new(),
             conn_seq: 0,
             prelist_pages: Default::default(),
+            edits_served: 0,
         }
     }
 
@@ -162,11 +166,21 @@ impl Worker {
                 | Intent::RestoreBytes { .. }
                 | Intent::RestoreFile { .. }
                 | Intent::Logout
+                | Intent::Relogin { .. }
         );
         if long {
             self.emit(Update::Busy(true));
         }
-        if let Err(message) = self.handle(intent).await {
+        let edit = intent.is_edit();
+        let result = self.handle(intent).await;
+        if edit {
+            self.edits_served += 1;
+            self.emit(Update::EditDone {
+                served: self.edits_served,
+                result: result.clone().map(|()| connection::local_time()),
+            });
+        }
+        if let Err(message) = result {
             self.emit(Update::Error(message));
         }
         if long {
@@ -273,6 +287,8 @@ impl Worker {
             // session.rs
             Intent::AskLogout => self.ask_logout(),
             Intent::Logout => self.logout().await,
+            // relogin.rs
+            Intent::Relogin { password } => self.relogin(&password).await,
             Intent::Flush(seq) => {
                 self.emit(Update::Flushed(seq));
                 Ok(())

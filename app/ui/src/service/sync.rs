@@ -7,7 +7,7 @@ use pendata_core::Device;
 use pendata_shared::{HouseholdId, Lang};
 
 use super::connection::{connection_detail, connection_view, HEALTH_DEADLINE};
-use super::{Res, Worker};
+use super::{relogin, Res, Worker};
 use crate::i18n::tr;
 use crate::state::{SyncPhase, SyncView, Update};
 
@@ -85,6 +85,9 @@ impl Worker {
             Err(e) => {
                 if e.code().starts_with("net.") {
                     view.offline = Some(offline_message(d, lang));
+                }
+                if relogin::needs_login(e.code()) {
+                    view.relogin = relogin::relogin_view(d);
                 }
                 view.problems
                     .push(format!("{} ({})", e.message(lang), e.code()));

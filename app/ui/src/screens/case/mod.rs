@@ -91,7 +91,7 @@ pub fn CaseScreen() -> Element {
             p { class: "place", "{place}" if !c.address.is_empty() { " · {c.address}" } }
             p { class: "state", {tr(lang, "form.state")} ": "
                 span { "data-t": tid("case-state"), {state_label(view.state, lang)} }
-                " · " {tr(lang, "form.saved")}
+                " · " crate::screens::saving::SaveStatus { refused: !view.field_errors.is_empty() }
             }
             if let Some(note) = view.review_note.clone() {
                 if view.state == RecordState::Rejected {

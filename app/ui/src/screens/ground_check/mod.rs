@@ -89,7 +89,7 @@ pub fn VisitScreen() -> Element {
             p { class: "place", "{place}" }
             p { class: "state", {tr(lang, "form.state")} ": "
                 span { "data-t": tid("visit-state"), {state_label(view.state, lang)} }
-                " · " {tr(lang, "form.saved")}
+                " · " crate::screens::saving::SaveStatus { refused: !view.field_errors.is_empty() }
             }
             if let Some(note) = view.review_note.clone() {
                 if view.state == RecordState::Rejected {

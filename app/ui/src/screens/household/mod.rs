@@ -58,7 +58,7 @@ pub fn FormScreen() -> Element {
             p { class: "state", {tr(lang, "form.state")} ": "
                 span { "data-t": tid("form-state"), {state_label(view.state, lang)} }
                 {super::proposal::kind_tag(&view, lang)}
-                " · " {tr(lang, "form.saved")}
+                " · " crate::screens::saving::SaveStatus { refused: !view.field_errors.is_empty() }
             }
             if let Some(note) = view.review_note.clone() {
                 if view.state == RecordState::Rejected {
