@@ -455,6 +455,19 @@ impl TestServer {
         }
     }
 
+    /// Enrols the app as this server's facilitator `tksk.uji` with `pin` from the first-start
+    /// form, and waits for the home screen.
+    fn enrol(&self, app: &mut Harness, pin: &str) {
+        app.wait_text("Daftarkan perangkat ini");
+        app.input("enrol-server", &self.url);
+        app.input("enrol-username", "tksk.uji");
+        app.input("enrol-password", SERVER_PASSWORD);
+        app.input("enrol-pin", pin);
+        app.input("enrol-pin2", pin);
+        app.click("enrol-submit");
+        app.wait_text("data-t=\"home-unsent\"");
+    }
+
     /// The household as the server stores its current revision (supervisor's scope).
     fn household(&self, id: HouseholdId) -> Option<Household> {
         let scope = pendata_server::store::Scope::all();
@@ -536,14 +549,7 @@ fn a_new_proposal_is_made_on_the_device_survives_a_restart_and_arrives_as_usulan
     let pin = "135790";
     let mut app = Harness::start(&data);
     // Enrol against the real server.
-    app.wait_text("Daftarkan perangkat ini");
-    app.input("enrol-server", &server.url);
-    app.input("enrol-username", "tksk.uji");
-    app.input("enrol-password", SERVER_PASSWORD);
-    app.input("enrol-pin", pin);
-    app.input("enrol-pin2", pin);
-    app.click("enrol-submit");
-    app.wait_text("data-t=\"home-unsent\"");
+    server.enrol(&mut app, pin);
     // The home screen found the server with its /healthz check.
     app.wait_text("Terhubung: server terjangkau");
 

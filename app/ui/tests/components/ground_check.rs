@@ -486,14 +486,7 @@ fn a_found_family_synced_from_the_app_reaches_the_server_as_regsosek2022k() {
     });
     let dir = tempfile::tempdir().unwrap();
     let mut app = Harness::start(dir.path());
-    app.wait_text("Daftarkan perangkat ini");
-    app.input("enrol-server", &server.url);
-    app.input("enrol-username", "tksk.uji");
-    app.input("enrol-password", super::SERVER_PASSWORD);
-    app.input("enrol-pin", PIN);
-    app.input("enrol-pin2", PIN);
-    app.click("enrol-submit");
-    app.wait_text("data-t=\"home-unsent\"");
+    server.enrol(&mut app, PIN);
     // The first sync pulls the ground-check list.
     app.click("nav-sync");
     app.click("sync-start");

@@ -56,14 +56,7 @@ fn masuk_lagi_on_the_sync_screen_keeps_and_sends_every_unsent_record_once() {
     let data = dir.path().join("data");
     let pin = "135790";
     let mut app = Harness::start(&data);
-    app.wait_text("Daftarkan perangkat ini");
-    app.input("enrol-server", &server.url);
-    app.input("enrol-username", "tksk.uji");
-    app.input("enrol-password", SERVER_PASSWORD);
-    app.input("enrol-pin", pin);
-    app.input("enrol-pin2", pin);
-    app.click("enrol-submit");
-    app.wait_text("data-t=\"home-unsent\"");
+    server.enrol(&mut app, pin);
     drop(app);
     let id = unsent_proposal(&data, pin);
 
