@@ -451,6 +451,18 @@ pub async fn detail(
         (None, None) => Vec::new(),
     };
     let desil = super::desil::of_record(&state, d.household.as_ref(), family).await?;
+    // A proposal of a ratified desa period takes no more decisions: say so instead of forms.
+    let kind = crate::store::period::kind_of(s.questionnaire);
+    let locked = crate::month::lock_of(&state, kind, id.to_string(), user.scope())
+        .await?
+        .map(|e| {
+            let (id_text, en) = e.message();
+            if lang == Lang::Id {
+                id_text
+            } else {
+                en
+            }
+        });
     let missing: Vec<&str> = current
         .map(|r| r.missing_photos.iter().map(|p| p.as_str()).collect())
         .unwrap_or_default();
@@ -530,7 +542,9 @@ pub async fn detail(
             (super::family::sections(lang, f, &findings, &missing, &state.config.dtsen))
         }
 
-        @if let (Some(rev), false) = (current, s.deleted) {
+        @if let Some(note) = &locked {
+            p.note #period-locked { (note) }
+        } @else if let (Some(rev), false) = (current, s.deleted) {
             @if may_verify(&user) {
                 section.decide {
                     h2 { (t(lang, "Keputusan", "Decision")) }

@@ -260,10 +260,11 @@ async fn a_late_proposal_goes_to_the_next_period_and_a_ratified_month_is_locked_
     let detail = text(&mut sup, &format!("/dashboard/households/{on_time}"))
         .await
         .1;
-    let revision = {
-        let at = detail.find("name=\"revision\" value=\"").unwrap() + 23;
-        detail[at..at + 36].to_owned()
-    };
+    // The page offers no decision and says why; a decision sent anyway is refused.
+    assert!(!detail.contains("id=\"approve\""), "{detail}");
+    let note = &detail[detail.find("id=\"period-locked\"").expect("the lock note")..];
+    assert!(note.contains("sudah disahkan dan dikunci"), "{note}");
+    let revision = device.store().record(on_time).unwrap().revision.to_string();
     let (s, body) = post(
         &mut sup,
         &format!("/dashboard/households/{on_time}/review"),
