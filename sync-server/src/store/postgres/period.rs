@@ -1,9 +1,9 @@
 //! The Dinsos month on PostgreSQL ([`PeriodStore`]): tables `period_items`, `desa_periods` and
 //! `desa_period_photos` (migration 0007), as SQLite's. Every write first takes the advisory
-//! lock of its desa ([`desa_key`], in the key space of the push's sorted locks), so an
-//! arrival or a push changing a proposal and the approval that locks the desa's period (from
-//! any server process) happen one after the other: nothing lands in a period locked before it
-//! commits. A supervisor's decision on a proposal takes it too ([`decision_refused`]).
+//! lock of its desa ([`desa_key`]) exclusive; a push and a supervisor's decision on a proposal
+//! take it shared ([`share_desas`], [`decision_refused`]), so they and the approval that locks
+//! the desa's period (from any server process) happen one after the other — nothing lands in
+//! a period locked before it commits — while pushes of one desa run side by side.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::GenericClient;
@@ -33,6 +33,27 @@ pub(super) fn desa_key(desa: &str) -> i64 {
 
 async fn lock_desa(tx: &deadpool_postgres::Transaction<'_>, desa: &str) -> Result<(), StoreError> {
     lock_keys(tx, vec![desa_key(desa)]).await
+}
+
+/// Takes the desa locks `keys` ([`desa_key`]) shared: pushes and decisions on a desa's
+/// proposals do not wait for each other, only for a period write (which takes it exclusive)
+/// and it for them. Taken after every exclusive lock of the transaction, and a period write
+/// holds no other lock, so no wait goes round in a circle.
+pub(super) async fn share_desas(
+    tx: &deadpool_postgres::Transaction<'_>,
+    mut keys: Vec<i64>,
+) -> Result<(), StoreError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    tx.execute(
+        "SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest($1::bigint[]) AS k",
+        &[&keys],
+    )
+    .await?;
+    Ok(())
 }
 
 /// A desa period's write begins: its desa locked, the period read, refused when locked.
@@ -105,10 +126,10 @@ pub(super) async fn proposal_period(
 }
 
 /// A supervisor's decision on record `id` refused because it is a proposal of a locked
-/// desa period. `locked_desa` is the desa whose lock the decision took with the household's
-/// ([`proposal_period`], in one sorted order); a proposal noted since in another desa has
-/// its lock taken here (out of order: a deadlock is retried). Either way an approval at the
-/// same moment committed first and is seen, or waits for the decision.
+/// desa period. `locked_desa` is the desa whose lock the decision took (shared, after the
+/// household's: [`proposal_period`]); a proposal noted since in another desa has its lock
+/// taken here. Either way an approval at the same moment committed first and is seen, or
+/// waits for the decision.
 pub(super) async fn decision_refused(
     tx: &deadpool_postgres::Transaction<'_>,
     id: uuid::Uuid,
@@ -118,7 +139,7 @@ pub(super) async fn decision_refused(
         return Ok(None);
     };
     if locked_desa != Some(desa.as_str()) {
-        lock_desa(tx, &desa).await?;
+        share_desas(tx, vec![desa_key(&desa)]).await?;
     }
     Ok(locked(tx, &desa, period)
         .await?

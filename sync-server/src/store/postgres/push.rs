@@ -15,7 +15,7 @@ use pendata_shared::{HouseholdId, RevisionId};
 use uuid::Uuid;
 
 use super::lineage::Lineage;
-use super::push_period::{self, PushPeriods};
+use super::push_period::PushPeriods;
 use super::rows::{corrupt, millis, put_changes, ChangeRow};
 use super::{in_transaction, lock_key, lock_keys, PgStore};
 use crate::store::packed::PackedChange;
@@ -107,7 +107,6 @@ async fn push_tx(
             keys.push(lock_key(b'p', sha.as_str().as_bytes()));
         }
     }
-    keys.extend(push_period::desa_keys(records));
     lock_keys(tx, keys).await?;
     let mut periods = PushPeriods::read(tx, records).await?;
 

@@ -2,9 +2,11 @@
 //! under their desas' locks, a change of a record whose desa period is locked refused on its
 //! own, and each stored proposal noted in its period — all in the push's transaction.
 //!
-//! The desa lock is the one every period writer takes ([`super::period::desa_key`]): the
+//! The desa lock is the one every period writer takes exclusive ([`super::period::desa_key`]);
+//! a push takes it shared, after its household locks ([`super::period::share_desas`]): the
 //! approval that locks a desa's period and a push touching that desa's proposals happen one
-//! after the other, whichever server process runs them.
+//! after the other, whichever server process runs them, while pushes of one desa still run
+//! side by side.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,14 +14,13 @@ use chrono::{DateTime, Utc};
 use pendata_shared::month::period::Period;
 use pendata_shared::validate::Finding;
 
-use super::lock_keys;
-use super::period::desa_key;
+use super::period::{desa_key, share_desas};
 use crate::store::period::{first_open, kind_of, locked_finding, ItemPeriod};
 use crate::store::{IncomingRecord, StoreError};
 
-/// The desa locks a batch takes with its other locks (in the same sorted order): the desa of
-/// each record's content and of each proposal it brings.
-pub(super) fn desa_keys(records: &[IncomingRecord]) -> Vec<i64> {
+/// The desa locks a batch takes (shared): the desa of each record's content and of each
+/// proposal it brings.
+fn desa_keys(records: &[IncomingRecord]) -> Vec<i64> {
     let mut keys = Vec::new();
     for rec in records {
         keys.extend(rec.desa_code.as_deref().map(desa_key));
@@ -47,6 +48,7 @@ impl PushPeriods {
         tx: &deadpool_postgres::Transaction<'_>,
         records: &[IncomingRecord],
     ) -> Result<Self, StoreError> {
+        share_desas(tx, desa_keys(records)).await?;
         let kinds: Vec<&str> = records.iter().map(|r| kind_of(r.questionnaire)).collect();
         let ids: Vec<String> = records
             .iter()
@@ -89,8 +91,8 @@ impl PushPeriods {
             .filter(|i| !locked_desas.contains(i.desa_code.as_str()))
             .map(|i| desa_key(&i.desa_code))
             .collect();
-        // Rare, and out of the sorted order: a deadlock here is retried (`is_retryable`).
-        lock_keys(tx, extra).await?;
+        // Rare: a tombstone, a record that moved desa.
+        share_desas(tx, extra).await?;
         let mut desas: Vec<&str> = locked_desas.into_iter().collect();
         desas.extend(items.values().map(|i| i.desa_code.as_str()));
         desas.sort_unstable();

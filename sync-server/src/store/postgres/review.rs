@@ -14,8 +14,8 @@ use crate::store::{HouseholdSummary, RecordError, Scope, StoreError};
 
 /// The household's desa and head, locked, if it exists inside `scope`; refused
 /// ([`RecordError::PeriodLocked`]) when it is a proposal of a locked desa period. The lock of
-/// that period's desa is taken with the household's, so an approval at the same moment is
-/// either seen or waits for this decision.
+/// that period's desa is taken (shared) after the household's, so an approval at the same
+/// moment is either seen or waits for this decision.
 async fn locked_household(
     tx: &deadpool_postgres::Transaction<'_>,
     id: Uuid,
@@ -23,9 +23,12 @@ async fn locked_household(
 ) -> Result<Result<(String, Option<Uuid>, bool), RecordError>, StoreError> {
     let proposal = super::period::proposal_period(tx, id).await?;
     let desa_lock = proposal.as_ref().map(|(desa, _)| desa.as_str());
-    let mut keys = vec![lock_key(b'h', id.as_bytes())];
-    keys.extend(desa_lock.map(super::period::desa_key));
-    lock_keys(tx, keys).await?;
+    lock_keys(tx, vec![lock_key(b'h', id.as_bytes())]).await?;
+    super::period::share_desas(
+        tx,
+        desa_lock.map(super::period::desa_key).into_iter().collect(),
+    )
+    .await?;
     let Some(found) = household_in(tx, id, scope).await? else {
         return Ok(Err(RecordError::NotFound));
     };
