@@ -594,6 +594,21 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Peramban boleh menghapus data ini bila penyimpanan penuh: pasang aplikasi ke layar utama",
         "The browser may remove this data when storage runs out: add the app to the home screen",
     ),
+    (
+        "case.decision",
+        "Keputusan / catatan Dinsos",
+        "The Dinsos's decision / note",
+    ),
+    ("facts.desil", "Desil", "Desil"),
+    ("facts.desil_rank", "peringkat BPS, SIKS-NG", "BPS ranking, SIKS-NG"),
+    ("facts.desil_import", "impor Dinsos", "Dinsos import of"),
+    (
+        "facts.desil_none",
+        "belum ada di data desil Dinsos",
+        "not in the Dinsos's desil data yet",
+    ),
+    ("facts.pkh", "Komponen PKH", "PKH components"),
+    ("facts.pkh_none", "tidak ada komponen PKH", "no PKH component"),
 ];
 
 /// The text of `key` in `lang`; an unknown key shows itself (and a test lists none).

@@ -215,6 +215,27 @@ pub struct FormView {
     pub desa_options: Vec<(String, String)>,
     /// Whether the facilitator may delete it from the device, or why not.
     pub deletable: Deletable,
+    /// BPS's desil of its families that the Dinsos's import has (in family order).
+    pub desil: Vec<DesilLine>,
+}
+
+/// One family's desil as the device received it (BPS's number from the Dinsos's SIKS-NG
+/// import; the app shows it, never computes it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesilLine {
+    pub kk_number: String,
+    /// 1-10.
+    pub desil: u8,
+    /// The import's day, on the facilitator's calendar.
+    pub imported_on: chrono::NaiveDate,
+}
+
+/// One member's PKH component, as `pendata_shared::month::pkh` decides it under the Dinsos's
+/// thresholds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PkhLine {
+    pub component: pendata_shared::month::pkh::PkhComponent,
+    pub member_name: String,
 }
 
 /// The DTSEN family of a ground check being visited.
@@ -231,6 +252,10 @@ pub struct VisitView {
     pub photos: Vec<PhotoThumb>,
     /// Where the family stands on the revisit list (nobody home at the last visit).
     pub revisit: Option<RevisitView>,
+    /// BPS's desil of the family, if the Dinsos's import has it.
+    pub desil: Option<DesilLine>,
+    /// The members' PKH components today.
+    pub pkh: Vec<PkhLine>,
 }
 
 /// The case being worked on.
@@ -246,6 +271,8 @@ pub struct CaseView {
     pub photos: Vec<PhotoThumb>,
     /// The facilitator's day (`Store::local_today`), for the due date.
     pub today: chrono::NaiveDate,
+    /// BPS's desil of the family the case is about, if the Dinsos's import has it.
+    pub desil: Option<DesilLine>,
 }
 
 /// The parts of a case's screen.

@@ -10,6 +10,8 @@ mod cases;
 mod common;
 #[path = "components/countdown.rs"]
 mod countdown;
+#[path = "components/family_facts.rs"]
+mod family_facts;
 #[path = "components/ground_check.rs"]
 mod ground_check;
 #[path = "components/relogin.rs"]

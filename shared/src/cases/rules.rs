@@ -43,6 +43,9 @@ pub struct CaseRules {
     /// Metres between the position an objection came with and where the facilitator recorded
     /// the house before a warning (Pendata's choice: 500 m).
     pub submitted_position_warn_m: u32,
+    /// The age thresholds of the PKH components (`[cases.pkh]`: lansia from 60, usia dini up
+    /// to 6 by default; the reference could not confirm them), shown per family on the device.
+    pub pkh: crate::month::pkh::PkhRules,
 }
 
 impl Default for CaseRules {
@@ -52,6 +55,7 @@ impl Default for CaseRules {
             pbi_jk: PbiJkRules::default(),
             graduasi: GraduasiRules::default(),
             submitted_position_warn_m: 500,
+            pkh: crate::month::pkh::PkhRules::default(),
         }
     }
 }
@@ -102,6 +106,15 @@ mod tests {
             day(2026, 12, 14)
         );
         assert_eq!(seven.graduasi.yearly_target, 12);
+        let lansia: CaseRules =
+            serde_json::from_str(r#"{"pkh":{"elderly_from_age":70}}"#).unwrap_or_default();
+        assert_eq!(
+            (
+                lansia.pkh.elderly_from_age,
+                lansia.pkh.early_childhood_to_age
+            ),
+            (70, 6)
+        );
         assert_eq!(seven.due_days.graduasi_pkh, 30);
         assert!(serde_json::from_str::<CaseRules>(r#"{"due":{}}"#).is_err());
     }

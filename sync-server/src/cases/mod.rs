@@ -4,6 +4,7 @@
 //! [`crate::store::CaseStore`]; the pages are `crate::dashboard::cases`.
 
 pub mod assignment;
+pub mod decision_back;
 pub mod import;
 pub mod import_csv;
 pub mod validate;

@@ -12,6 +12,7 @@ mod backup;
 mod cli;
 mod cli_sync;
 mod device;
+mod device_case_decision;
 mod device_desil;
 mod device_settings;
 mod device_sync_store;

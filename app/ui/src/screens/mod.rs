@@ -16,6 +16,7 @@ mod backup;
 pub mod case;
 pub mod connection;
 mod enrol;
+pub mod family_facts;
 pub mod finalize;
 pub mod ground_check;
 mod home;

@@ -41,6 +41,10 @@ impl Worker {
         let findings = d.validate(id).map_err(|e| self.err(e))?;
         let photos = self.thumbnails(id, &record.photos)?;
         let today = d.store().local_today(Utc::now()).map_err(map)?;
+        let desil = match record.assignment.detail.subject().kk_number.as_deref() {
+            Some(kk) => super::family_facts::desil_of(d.store(), kk).map_err(map)?,
+            None => None,
+        };
         self.emit(Update::Case(Box::new(CaseView {
             record: *record,
             state: info.state,
@@ -49,6 +53,7 @@ impl Worker {
             field_errors: self.field_errors.clone(),
             photos,
             today,
+            desil,
         })));
         Ok(())
     }

@@ -41,6 +41,11 @@ impl Worker {
         let photos = self.thumbnails(id, &family.photos)?;
         let hidden = dtsen_form::hidden_paths(&family, &rules);
         let revisit = revisit_of(&family, &rules.revisit);
+        let desil = match family.kk_number.as_deref() {
+            Some(kk) => super::family_facts::desil_of(d.store(), kk).map_err(map)?,
+            None => None,
+        };
+        let pkh = super::family_facts::pkh_of(d.store(), &family).map_err(map)?;
         self.emit(Update::Visit(Box::new(VisitView {
             family,
             state: record.state,
@@ -50,6 +55,8 @@ impl Worker {
             field_errors: self.field_errors.clone(),
             photos,
             revisit,
+            desil,
+            pkh,
         })));
         Ok(())
     }

@@ -69,6 +69,11 @@ impl Worker {
         let hidden = form::hidden_paths(&household);
         let desa_options = self.desa_options(Some(&household.location.desa_code));
         let deletable = deletable(&household, &record);
+        let desil = super::family_facts::desil_of_all(
+            d.store(),
+            household.families.iter().map(|f| f.kk_number.as_str()),
+        )
+        .map_err(map)?;
         self.emit(Update::Form(Box::new(FormView {
             household,
             state: record.state,
@@ -79,6 +84,7 @@ impl Worker {
             photos,
             desa_options,
             deletable,
+            desil,
         })));
         Ok(())
     }

@@ -34,6 +34,7 @@ mod background;
 mod backup;
 mod case;
 mod connection;
+mod family_facts;
 mod ground_check;
 mod household;
 mod intent;

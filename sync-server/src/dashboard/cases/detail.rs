@@ -273,11 +273,20 @@ pub async fn decide(
     let scope = user.scope();
     let who = user.username.clone();
     let store = state.backend.cases.clone();
+    let told = outcome.clone();
     match tokio::task::spawn_blocking(move || store.decide_pbi(id, &scope, &outcome, &who))
         .await
         .map_err(|e| DashError::Internal(e.to_string()))?
     {
-        Ok(_) => {}
+        Ok(_) => {
+            // Back to the facilitator's device as a review of the finding.
+            let (scope, who) = (user.scope(), user.username.clone());
+            state
+                .records(move |r| {
+                    crate::cases::decision_back::send_decision_back(r, id, &scope, &told, &who)
+                })
+                .await?;
+        }
         Err(DecideError::NotFound) => return Err(DashError::NotFound),
         Err(DecideError::NotPbi) => {
             return Err(DashError::bad_request(

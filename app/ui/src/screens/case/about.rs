@@ -104,6 +104,13 @@ pub fn CaseAbout() -> Element {
         table { class: "about", "data-t": tid("case-about"),
             if let Some(nik) = subject.nik.clone() { {row(lang, "case.nik", nik)} }
             if let Some(kk) = subject.kk_number.clone() { {row(lang, "case.kk", kk)} }
+            if subject.kk_number.is_some() {
+                tr { "data-t": tid("case-desil"),
+                    th { {tr(lang, "facts.desil")} }
+                    td { {view.desil.as_ref().map(|d| crate::screens::family_facts::desil_text(lang, d))
+                        .unwrap_or_else(|| tr(lang, "facts.desil_none").to_string())} }
+                }
+            }
             for r in rows { {r} }
         }
     }

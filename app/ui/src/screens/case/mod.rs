@@ -97,6 +97,11 @@ pub fn CaseScreen() -> Element {
                 if view.state == RecordState::Rejected {
                     p { class: "finding warning", {tr(lang, "form.review_note")} ": {note}" }
                 }
+                // An approved case's note: the Dinsos's decision (a PBI-JK reactivation's
+                // letter and DTSEN update deadline, or the refusal's reason).
+                if view.state == RecordState::Approved {
+                    p { class: "finding info", "data-t": tid("case-decision"), {tr(lang, "case.decision")} ": {note}" }
+                }
             }
             nav { class: "steps",
                 for st in CaseStep::ALL {

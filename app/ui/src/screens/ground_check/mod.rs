@@ -87,6 +87,10 @@ pub fn VisitScreen() -> Element {
             h2 { "data-t": tid("visit-head"), "{head}" }
             p { class: "process", "data-t": tid("visit-process"), {process_line(&f.process, lang)} " · {assignment}" }
             p { class: "place", "{place}" }
+            dl { class: "facts", "data-t": tid("visit-facts"),
+                {crate::screens::family_facts::desil_entries(lang, view.desil.as_slice(), false)}
+                {crate::screens::family_facts::pkh_entries(lang, &view.pkh)}
+            }
             p { class: "state", {tr(lang, "form.state")} ": "
                 span { "data-t": tid("visit-state"), {state_label(view.state, lang)} }
                 " · " crate::screens::saving::SaveStatus { refused: !view.field_errors.is_empty() }

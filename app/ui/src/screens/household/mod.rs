@@ -55,6 +55,9 @@ pub fn FormScreen() -> Element {
         section { class: "card form",
             h2 { "data-t": tid("form-head"), "{head}" }
             p { class: "place", "{place}" }
+            dl { class: "facts", "data-t": tid("form-facts"),
+                {crate::screens::family_facts::desil_entries(lang, &view.desil, h.families.len() > 1)}
+            }
             p { class: "state", {tr(lang, "form.state")} ": "
                 span { "data-t": tid("form-state"), {state_label(view.state, lang)} }
                 {super::proposal::kind_tag(&view, lang)}
