@@ -34,10 +34,10 @@ pub(super) fn desil_of_all<'a>(
     Ok(out)
 }
 
-/// The family's PKH components on the facilitator's day.
+/// The family's PKH components on its own day (its desa's WIB/WITA/WIT calendar).
 pub(super) fn pkh_of(store: &Store, family: &FamilyRecord) -> Result<Vec<PkhLine>, StoreError> {
     let rules = store.case_rules()?.pkh;
-    let today = store.local_today(Utc::now())?;
+    let today = family.zone().today(Utc::now());
     Ok(family_components(family, &rules, today)
         .into_iter()
         .map(|c| PkhLine {
