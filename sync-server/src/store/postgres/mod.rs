@@ -368,14 +368,36 @@ pub(crate) fn lock_key(kind: u8, bytes: &[u8]) -> i64 {
 /// decides on, so writers of the same households queue instead of deadlocking.
 pub(crate) async fn lock_keys(
     tx: &deadpool_postgres::Transaction<'_>,
+    keys: Vec<i64>,
+) -> Result<(), StoreError> {
+    take_keys(tx, keys, "SELECT pendata_lock_keys($1)").await
+}
+
+/// [`lock_keys`] in shared mode: holders of the same key do not wait for each other, only
+/// for (and make wait) an exclusive holder.
+pub(crate) async fn share_keys(
+    tx: &deadpool_postgres::Transaction<'_>,
+    keys: Vec<i64>,
+) -> Result<(), StoreError> {
+    take_keys(
+        tx,
+        keys,
+        "SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest($1::bigint[]) AS k",
+    )
+    .await
+}
+
+async fn take_keys(
+    tx: &deadpool_postgres::Transaction<'_>,
     mut keys: Vec<i64>,
+    sql: &str,
 ) -> Result<(), StoreError> {
     if keys.is_empty() {
         return Ok(());
     }
     keys.sort_unstable();
     keys.dedup();
-    tx.execute("SELECT pendata_lock_keys($1)", &[&keys]).await?;
+    tx.execute(sql, &[&keys]).await?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use pendata_shared::month::period::Period;
 use tokio_postgres::Row;
 
 use super::rows::millis;
-use super::{in_transaction, lock_key, lock_keys, PgStore};
+use super::{in_transaction, lock_key, lock_keys, share_keys, PgStore};
 use crate::store::period::{
     Agreement, AgreementForm, Arrival, DesaPeriod, ItemPeriod, PeriodError, PeriodItem,
     PeriodStore, Signed, ALL_KINDS,
@@ -41,19 +41,9 @@ async fn lock_desa(tx: &deadpool_postgres::Transaction<'_>, desa: &str) -> Resul
 /// holds no other lock, so no wait goes round in a circle.
 pub(super) async fn share_desas(
     tx: &deadpool_postgres::Transaction<'_>,
-    mut keys: Vec<i64>,
+    keys: Vec<i64>,
 ) -> Result<(), StoreError> {
-    if keys.is_empty() {
-        return Ok(());
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    tx.execute(
-        "SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest($1::bigint[]) AS k",
-        &[&keys],
-    )
-    .await?;
-    Ok(())
+    share_keys(tx, keys).await
 }
 
 /// A desa period's write begins: its desa locked, the period read, refused when locked.
