@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_family_desil",
         include_str!("../../migrations/0006_family_desil.sql"),
     ),
+    (
+        "0007_assignment_listing",
+        include_str!("../../migrations/0007_assignment_listing.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

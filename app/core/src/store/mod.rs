@@ -227,6 +227,8 @@ impl Store {
     /// Private: every connection comes from [`connection::open`], so none is unencrypted.
     fn from_connection(mut conn: Connection) -> Result<Self> {
         migrations::migrate(&mut conn)?;
+        // A sync cut in its pull left assignments unlisted: list them now.
+        worklist::list_pulled(&conn)?;
         let existing: Option<String> = conn
             .query_row(
                 "SELECT value FROM settings WHERE key = ?1",

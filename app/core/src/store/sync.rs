@@ -305,15 +305,19 @@ impl Store {
     /// Apply one pull page in one transaction. Assignments update the prelist; reviews and
     /// conflict notices change a record's state only when they concern its current revision —
     /// an unacknowledged local edit is never overwritten: the item is recorded as a conflict.
+    /// Its assignments are listed at once ([`Store::list_pulled_assignments`]).
     pub fn apply_pull(&mut self, items: &[PullItem]) -> Result<PullSummary> {
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let sum = apply_items(&tx, items)?;
+        super::worklist::list_pulled(&tx)?;
         tx.commit()?;
         Ok(sum)
     }
 
     /// [`apply_pull`](Self::apply_pull) and storing the page's `next_cursor`, in one
     /// transaction: a sync cut between the two can neither skip the page nor lose the cursor.
+    /// New assignments wait, unlisted, until [`Store::list_pulled_assignments`] lists every
+    /// page's at once (the sync does at the end of its pull; opening the store does too).
     pub fn apply_pull_page(
         &mut self,
         items: &[PullItem],
@@ -421,8 +425,8 @@ fn apply_items(tx: &Transaction<'_>, items: &[PullItem]) -> Result<PullSummary> 
         match item {
             PullItem::Assignment(a) => {
                 tx.execute(
-                        "INSERT INTO assignments (household_id, prelist_id, desa_code, head_name, active, content, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                        "INSERT INTO assignments (household_id, prelist_id, desa_code, head_name, active, content, updated_at, listed)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)
                          ON CONFLICT (household_id) DO UPDATE SET
                            prelist_id = excluded.prelist_id, desa_code = excluded.desa_code,
                            head_name = excluded.head_name, active = excluded.active,

@@ -118,6 +118,14 @@ impl SyncStore for DeviceSyncStore<'_> {
         Ok(())
     }
 
+    fn finish_pull(&mut self) -> Result<(), StoreError> {
+        self.device
+            .store_mut()
+            .list_pulled_assignments()
+            .map_err(wrap)?;
+        Ok(())
+    }
+
     fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.device.store_mut().set_last_sync_at(now).map_err(wrap)
     }

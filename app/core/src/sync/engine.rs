@@ -351,7 +351,11 @@ impl<S: SyncStore> Run<'_, S> {
                 }
                 Operation::Pull { cursor } => {
                     self.phase = Phase::Pull;
-                    self.pull(cursor).await?;
+                    // What the pull brought joins the work list whether or not it was cut.
+                    let pulled = self.pull(cursor).await;
+                    let listed = self.store.finish_pull();
+                    pulled?;
+                    listed?;
                 }
             }
         }

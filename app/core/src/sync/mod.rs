@@ -124,6 +124,12 @@ pub trait SyncStore {
     /// Applies one pulled page and stores `next_cursor`, in one transaction.
     fn apply_pull(&mut self, items: &[PullItem], next_cursor: &str) -> Result<(), StoreError>;
 
+    /// The pull has ended (all pages, or cut): make what it pulled visible where the store
+    /// defers that (the device's work list lists a pull's assignments once). Default: nothing.
+    fn finish_pull(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Remembers when a sync last finished.
     fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError>;
 

@@ -15,6 +15,7 @@ const FROZEN: &[(u32, &str)] = &[
     (4, include_str!("schemas/v4.sql")),
     (5, include_str!("schemas/v5.sql")),
     (6, include_str!("schemas/v6.sql")),
+    (7, include_str!("schemas/v7.sql")),
 ];
 
 fn schema(conn: &Connection) -> Vec<(String, String)> {

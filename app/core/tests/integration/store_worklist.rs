@@ -55,7 +55,14 @@ pub fn assignment(
     }
 }
 
+/// One pull page, listed as a sync lists it when its pull ends.
 pub fn pull(s: &mut Store, items: &[Assignment]) {
+    pull_page(s, items);
+    s.list_pulled_assignments().unwrap();
+}
+
+/// One pull page as a sync applies it (its assignments not listed yet).
+fn pull_page(s: &mut Store, items: &[Assignment]) {
     let items: Vec<PullItem> = items.iter().cloned().map(PullItem::Assignment).collect();
     s.apply_pull_page(&items, "c1").unwrap();
 }
@@ -354,4 +361,81 @@ fn search_uses_the_index_and_follows_changes() {
         .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, b.household_id);
+}
+
+/// A sync's pull pages wait unlisted (no index work per row) and join the list and its search
+/// together when the pull ends (migration 0007); what a cut pull left waiting is listed when the
+/// store opens again; an assignment that changed while it waited is found by its new words only,
+/// and one changed after it was listed is indexed again.
+#[test]
+fn pulled_pages_join_the_list_when_the_pull_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = common::key(dir.path());
+    let mut s = Store::open_in_dir(dir.path(), &key).unwrap();
+    let mut a = assignment(
+        "3201022001-00031",
+        "3201022001",
+        &["Dewi Lestari", "Bayu Lestari"],
+        3201026207900031,
+        "3201021501160031",
+        "Kp. Cikeas",
+    );
+    let b = assignment(
+        "3201022002-00032",
+        "3201022002",
+        &["Joko Susilo"],
+        3201026207900041,
+        "3201021501160041",
+        "Jl. Merdeka",
+    );
+    pull_page(&mut s, std::slice::from_ref(&a));
+    // The same assignment again in a later page of the same pull, renamed: it still waits.
+    a.head_name = "Sri Anggraini".into();
+    a.members[0].name = "Sri Anggraini".into();
+    a.updated_at = chrono::Utc::now();
+    pull_page(&mut s, &[a.clone(), b.clone()]);
+    assert!(
+        walk(&s, None, None, 10).is_empty(),
+        "nothing listed mid-pull"
+    );
+    assert!(ids(&s, "anggraini").is_empty());
+    assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 0);
+
+    assert_eq!(s.list_pulled_assignments().unwrap(), 2);
+    assert_eq!(s.list_pulled_assignments().unwrap(), 0, "listed once");
+    let mut both = vec![a.household_id, b.household_id];
+    both.sort_by_key(|id| {
+        [&a, &b]
+            .iter()
+            .find(|x| x.household_id == *id)
+            .map(|x| x.head_name.clone())
+    });
+    assert_eq!(walk(&s, None, None, 10), both);
+    assert_eq!(ids(&s, "anggraini"), vec![a.prelist_id.clone()]);
+    assert!(ids(&s, "dewi").is_empty(), "the old head name");
+    assert_eq!(ids(&s, "bayu"), vec![a.prelist_id.clone()]);
+    assert_eq!(ids(&s, "joko"), vec![b.prelist_id.clone()]);
+
+    // Listed, then changed by a later pull: indexed again at once.
+    a.address = "Gg. Kenanga".into();
+    a.updated_at = chrono::Utc::now();
+    pull_page(&mut s, std::slice::from_ref(&a));
+    assert_eq!(ids(&s, "kenanga"), vec![a.prelist_id.clone()]);
+    assert!(ids(&s, "cikeas").is_empty());
+
+    // A pull cut before its end: the next opening of the store lists what it brought.
+    let c = assignment(
+        "3201022001-00033",
+        "3201022001",
+        &["Rina Wati"],
+        3201026207900051,
+        "3201021501160051",
+        "Jl. Mawar",
+    );
+    pull_page(&mut s, std::slice::from_ref(&c));
+    assert!(ids(&s, "rina").is_empty());
+    drop(s);
+    let s = Store::open_in_dir(dir.path(), &key).unwrap();
+    assert_eq!(ids(&s, "rina"), vec![c.prelist_id.clone()]);
+    assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 3);
 }
