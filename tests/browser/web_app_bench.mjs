@@ -56,6 +56,67 @@ const MARKS = () => {
   }, true);
 };
 
+// Where a search's time goes (runs in every page before its scripts, with MARKS): when the page
+// posts each message to the service's worker and when each answer reaches the page (before the
+// app's own handler: the listener is added as the worker is made), in absolute milliseconds
+// (performance.timeOrigin + now(), the clock page and worker share).
+const PAGE_TRACE = () => {
+  const trace = (window.__pdTrace = []);
+  const abs = () => performance.timeOrigin + performance.now();
+  const kind = (m) => (m && typeof m === 'object' ? Object.keys(m)[0] : String(m));
+  const Made = window.Worker;
+  window.Worker = function (...args) {
+    const w = new Made(...args);
+    w.addEventListener('message', (e) => trace.push({ at: abs(), ev: 'page-recv', k: kind(e.data) }));
+    return w;
+  };
+  window.Worker.prototype = Made.prototype;
+  const post = Made.prototype.postMessage;
+  Made.prototype.postMessage = function (m, ...rest) {
+    trace.push({ at: abs(), ev: 'page-post', k: m && m.Intent ? kind(m.Intent) : kind(m) });
+    return post.call(this, m, ...rest);
+  };
+};
+
+// The same inside the service's worker: when it posts each update (its intents are served in
+// the message's own task, so "posted" ends the worker's part: decode, store, encode).
+const WORKER_TRACE = () => {
+  if (!self.__pdTrace) {
+    const trace = (self.__pdTrace = []);
+    const abs = () => performance.timeOrigin + performance.now();
+    const kind = (m) => (m && typeof m === 'object' ? Object.keys(m)[0] : String(m));
+    const post = self.postMessage.bind(self);
+    self.postMessage = (m, ...rest) => {
+      trace.push({ at: abs(), ev: 'worker-post', k: kind(m) });
+      return post(m, ...rest);
+    };
+  }
+  return true;
+};
+
+// Splits each timed search into: the page until the intent is posted, the worker until the
+// page's rows are posted back (the message's way there included), the way back, and the page
+// from the answer to the list drawn (decode, state, Dioxus render, DOM).
+function splitSearches(searches, pageTrace, workerTrace) {
+  const after = (xs, t, ev, k) => xs.find((x) => x.at >= t && x.ev === ev && x.k === k);
+  const parts = { page_to_post: [], worker: [], back: [], answer_to_drawn: [] };
+  for (const s of searches) {
+    const posted = after(pageTrace, s.t0, 'page-post', 'Search');
+    const answered = posted && after(workerTrace, posted.at, 'worker-post', 'List');
+    const back = answered && after(pageTrace, answered.at, 'page-recv', 'List');
+    if (!back || back.at > s.t1) continue;
+    parts.page_to_post.push(posted.at - s.t0);
+    parts.worker.push(answered.at - posted.at);
+    parts.back.push(back.at - answered.at);
+    parts.answer_to_drawn.push(s.t1 - back.at);
+  }
+  const out = { traced: parts.worker.length };
+  for (const [k, xs] of Object.entries(parts)) {
+    if (xs.length) out[k] = { p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), max: Math.max(...xs) };
+  }
+  return out;
+}
+
 async function firstLoad() {
   const dir = join(PROFILE, 'first');
   mkdirSync(dir, { recursive: true });
@@ -121,6 +182,7 @@ async function enrolAndSeed() {
 
 async function search(page, n) {
   const times = [];
+  const spans = [];
   for (const { q, expect } of QUERIES.slice(0, n)) {
     const ms = await page.evaluate(({ q, expect, input }) => new Promise((resolve, reject) => {
       const box = document.querySelector(input);
@@ -130,7 +192,8 @@ async function search(page, n) {
         if (document.querySelector(want) && document.querySelectorAll('[data-t^="open-prelist-"]').length === 1) {
           obs.disconnect();
           clearTimeout(timer);
-          resolve(performance.now() - t0);
+          const t1 = performance.now();
+          resolve({ ms: t1 - t0, t0: performance.timeOrigin + t0, t1: performance.timeOrigin + t1 });
         }
       };
       const obs = new MutationObserver(done);
@@ -141,15 +204,20 @@ async function search(page, n) {
       t0 = performance.now();
       box.dispatchEvent(new Event('change', { bubbles: true }));
     }), { q, expect, input: hook('list-search') });
-    times.push(ms);
+    times.push(ms.ms);
+    spans.push(ms);
   }
-  return times;
+  const workerTrace = [];
+  for (const w of page.workers()) workerTrace.push(...(await w.evaluate(() => self.__pdTrace || [])));
+  const pageTrace = await page.evaluate(() => window.__pdTrace);
+  return { times, split: splitSearches(spans, pageTrace, workerTrace) };
 }
 
 async function coldRun(rate, withSearch) {
   const { context, page } = await launchPhone(join(PROFILE, 'phone'));
   try {
     await context.addInitScript(MARKS);
+    await context.addInitScript(PAGE_TRACE);
     await context.setOffline(true);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
@@ -169,7 +237,12 @@ async function coldRun(rate, withSearch) {
       tap_to_list_ms: s.list - s.tapList,
     };
     // All the queries at 1x; the first 10 at 4x (informative).
-    if (withSearch) run.search_ms = await search(page, rate === 1 ? QUERIES.length : 10);
+    if (withSearch) {
+      for (const w of page.workers()) await w.evaluate(WORKER_TRACE);
+      const { times, split } = await search(page, rate === 1 ? QUERIES.length : 10);
+      run.search_ms = times;
+      run.search_split = split;
+    }
     return run;
   } finally {
     await context.close();
@@ -222,6 +295,7 @@ try {
   }
   const at = (rate, k) => median(runs.filter((r) => r.rate === rate).map((r) => r[k]));
   const searchAt = (rate) => runs.find((r) => r.rate === rate && r.search_ms).search_ms;
+  const splitAt = (rate) => runs.find((r) => r.rate === rate && r.search_ms).search_split;
   const body = first.responses.reduce((a, r) => a + (r.body || 0), 0);
   console.log(JSON.stringify({
     first_load_s_1mbit: first.ms / 1000,
@@ -244,7 +318,9 @@ try {
     search_p50_ms: quantile(searchAt(1), 0.5),
     search_p99_ms: quantile(searchAt(1), 0.99),
     search_p99_ms_4x: quantile(searchAt(4), 0.99),
-    runs: runs.map(({ search_ms: _, ...r }) => r),
+    search_split_1x: splitAt(1),
+    search_split_4x: splitAt(4),
+    runs: runs.map(({ search_ms: _, search_split: __, ...r }) => r),
     cpu_throttle_4x_reach: throttle,
   }));
 } catch (e) {

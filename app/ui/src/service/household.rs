@@ -360,8 +360,7 @@ impl Worker {
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
         self.emit(Update::Deleted(id));
         self.emit(Update::Notice(tr(lang, "delete.done").into()));
-        self.search(then.clone())?;
-        self.count_matches(then)
+        self.search_and_count(then)
     }
 }
 

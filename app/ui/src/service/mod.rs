@@ -120,6 +120,9 @@ pub(crate) struct Worker {
     prelist_pages: worklist::PrelistPages,
     /// Edits served so far (see [`Intent::is_edit`]).
     edits_served: u64,
+    /// Called after each emit where updates must be handed on at once (the browser's worker:
+    /// its poster task would otherwise run only when the intent being served ends).
+    post_now: Option<Rc<dyn Fn()>>,
 }
 
 type Res<T = ()> = Result<T, String>;
@@ -136,12 +139,23 @@ impl Worker {
             conn_seq: 0,
             prelist_pages: Default::default(),
             edits_served: 0,
+            post_now: None,
         }
+    }
+
+    /// Hands every emitted update on at once through `post_now` (the browser's worker).
+    #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
+    pub(crate) fn posting_with(mut self, post_now: Rc<dyn Fn()>) -> Self {
+        self.post_now = Some(post_now);
+        self
     }
 
     fn emit(&self, u: Update) {
         // The UI may have gone away (window closed): nothing to do then.
         let _ = self.out.send(u);
+        if let Some(post) = &self.post_now {
+            post();
+        }
     }
 
     /// The first answer: enrol on a first start, else ask for the PIN.

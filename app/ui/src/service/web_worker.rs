@@ -3,6 +3,9 @@
 //! event loop. The core's OPFS storage is installed first (`pendata_core::web`); a second tab
 //! of the app cannot open it and says so.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use tokio::sync::mpsc::unbounded_channel;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,17 +38,40 @@ pub fn worker_main(early: js_sys::Array) {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
 
-    let (out, mut updates) = unbounded_channel::<Update>();
-    let post_scope = scope.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        while let Some(u) = updates.recv().await {
-            match serde_wasm_bindgen::to_value(&u) {
-                Ok(v) => {
-                    if let Err(e) = post_scope.post_message(&v) {
-                        tracing::error!("cannot post an update: {e:?}");
-                    }
+    // Updates leave as soon as they are emitted: the worker's own emits are posted at once
+    // (`drain`, called by `Worker::emit`), not when the intent being served ends — the page
+    // shows a search's rows while its totals are still counted, and a long unlock's notice
+    // while it runs. What other tasks send (sync progress, reachability) the poster takes.
+    let (out, updates) = unbounded_channel::<Update>();
+    let updates = Rc::new(RefCell::new(updates));
+    let post = {
+        let scope = scope.clone();
+        Rc::new(move |u: Update| match serde_wasm_bindgen::to_value(&u) {
+            Ok(v) => {
+                if let Err(e) = scope.post_message(&v) {
+                    tracing::error!("cannot post an update: {e:?}");
                 }
-                Err(e) => tracing::error!("cannot encode an update: {e}"),
+            }
+            Err(e) => tracing::error!("cannot encode an update: {e}"),
+        })
+    };
+    let drain = {
+        let (updates, post) = (updates.clone(), post.clone());
+        move || loop {
+            let next = updates.borrow_mut().try_recv();
+            match next {
+                Ok(u) => post(u),
+                Err(_) => break,
+            }
+        }
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        loop {
+            // The receiver is borrowed only while polled, never across the wait.
+            let next = std::future::poll_fn(|cx| updates.borrow_mut().poll_recv(cx)).await;
+            match next {
+                Some(u) => post(u),
+                None => break,
             }
         }
     });
@@ -64,7 +90,7 @@ pub fn worker_main(early: js_sys::Array) {
             let _ = out.send(Update::Error(format!("{e} ({})", e.code())));
             return;
         }
-        let mut worker = Worker::new(config, out);
+        let mut worker = Worker::new(config, out).posting_with(Rc::new(drain));
         worker.hello();
         while let Some(m) = messages.recv().await {
             match m {

@@ -77,13 +77,24 @@ impl Worker {
         pendata_shared::wilayah::desa_in_tsv(pendata_shared::wilayah::EMBEDDED_TSV, &kecamatan)
     }
 
-    /// A page of the work list, then its totals.
+    /// A page of the work list, then its totals. A first page that is not full holds every
+    /// match: its rows are the totals, and no second query counts them (a search that finds
+    /// a household or two, the common case, costs one query per part).
     pub(super) fn search_and_count(&mut self, q: ListQuery) -> Res {
-        self.search(q.clone())?;
+        let (households, assignments) = self.search(q.clone())?;
+        if q.page == 0 && households < PAGE_SIZE as usize && assignments < PAGE_SIZE as usize {
+            self.emit(Update::ListCounts(ListCounts {
+                query: q,
+                households: households as u64,
+                assignments: assignments as u64,
+            }));
+            return Ok(());
+        }
         self.count_matches(q)
     }
 
-    pub(super) fn search(&mut self, q: ListQuery) -> Res {
+    /// Sends a page of the work list; how many own households and prelist rows it shows.
+    pub(super) fn search(&mut self, q: ListQuery) -> Res<(usize, usize)> {
         let lang = self.lang;
         let desa_options = self.desa_options(None);
         let d = self.device()?;
@@ -129,6 +140,7 @@ impl Worker {
         } else {
             Vec::new()
         };
+        let shown = (households.len(), assignments.len());
         self.emit(Update::List(ListView {
             query: q,
             assignments,
@@ -137,7 +149,7 @@ impl Worker {
             today,
             case_due,
         }));
-        Ok(())
+        Ok(shown)
     }
 
     /// Totals of a work-list query (sent after its page, so the page is never late for it).
