@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use pendata_core::store::{Store, StoreError};
+use pendata_shared::cases::graduasi::GraduasiFamily;
 use pendata_shared::dtsen::FamilyRecord;
-use pendata_shared::month::pkh::family_components;
 
 use crate::state::{DesilLine, PkhLine};
 
@@ -38,14 +38,13 @@ pub(super) fn desil_of_all<'a>(
 pub(super) fn pkh_of(store: &Store, family: &FamilyRecord) -> Result<Vec<PkhLine>, StoreError> {
     let rules = store.case_rules()?.pkh;
     let today = family.zone().today(Utc::now());
-    Ok(family_components(family, &rules, today)
+    // The graduasi case's view of a family: each component with its member's name.
+    Ok(GraduasiFamily::from_family(family, &rules, today)
+        .components
         .into_iter()
         .map(|c| PkhLine {
             component: c.component,
-            member_name: family
-                .member(c.member)
-                .map(|m| m.name.clone())
-                .unwrap_or_default(),
+            member_name: c.member_name,
         })
         .collect())
 }
