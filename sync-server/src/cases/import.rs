@@ -69,7 +69,7 @@ pub fn import_case_file(
     store: &dyn crate::store::CaseStore,
     rules: &CaseRules,
 ) -> Result<crate::store::CaseImportSummary, CaseFileError> {
-    let today = |desa: &str| pendata_shared::month::zone::local_today(desa, Utc::now());
+    let today = crate::month::today_in;
     let parsed =
         super::import_csv::parse_cases_csv(bytes, today("")).map_err(CaseFileError::Header)?;
     if !parsed.errors.is_empty() {

@@ -6,6 +6,7 @@
 //! fixes and uploads the whole file again. Supervisors import inside their wilayah only (a file
 //! with a family outside it changes nothing either); admins anywhere.
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -73,8 +74,73 @@ struct ImportResult {
     outside: Vec<String>,
 }
 
+/// The CSV file of an all-or-nothing upload by a verifier (`/dashboard/import`,
+/// `/dashboard/cases/import`): the multipart body read, its CSRF token checked, the role
+/// allowed to import, and a file that is not empty.
+pub(super) async fn csv_upload(
+    state: &AppState,
+    user: &WebUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<u8>, DashError> {
+    let multipart = multipart.map_err(|_| {
+        DashError::bad_request(
+            "import.bad_upload",
+            "Kirim berkas sebagai multipart/form-data.",
+            "Send the file as multipart/form-data.",
+        )
+    })?;
+    let (csrf, file) = read_upload(multipart, state.dashboard.max_import_bytes).await?;
+    user.check_csrf(&csrf)?;
+    super::month_access::require_verifier(user)?;
+    file.filter(|b| !b.is_empty()).ok_or_else(|| {
+        DashError::bad_request("import.no_file", "Pilih berkas CSV.", "Choose a CSV file.")
+    })
+}
+
+/// A file whose first line is not the expected header.
+pub(super) fn bad_header(problem: impl std::fmt::Display) -> DashError {
+    DashError::BadRequest {
+        code: "import.bad_header",
+        id: format!("Baris judul salah: {problem}"),
+        en: format!("Wrong header line: {problem}"),
+    }
+}
+
+/// What an upload that imported nothing shows: the bad lines (number and reason, never the
+/// value) and the ids outside the user's wilayah, introduced by `outside_intro` (id, en).
+pub(super) fn refused_rows(
+    lang: Lang,
+    imported: bool,
+    errors: &[RowError],
+    outside: &[String],
+    outside_intro: (&'static str, &'static str),
+) -> Markup {
+    html! {
+        @if !imported {
+            p.error #nothing-imported { (t(lang,
+                "Tidak ada yang diimpor: berkas ini tidak mengubah apa pun. Perbaiki baris berikut lalu unggah seluruh berkas lagi.",
+                "Nothing was imported: this file changed nothing. Fix these rows and upload the whole file again.")) }
+        }
+        @if !errors.is_empty() {
+            table.list #row-errors {
+                thead { tr { th { (t(lang, "Baris", "Line")) } th { (t(lang, "Masalah", "Problem")) } } }
+                tbody {
+                    @for e in errors {
+                        tr { td.num { (e.line) } td { (e.reason) } }
+                    }
+                }
+            }
+        }
+        @if !outside.is_empty() {
+            p.error { (t(lang, outside_intro.0, outside_intro.1)) }
+            ul #outside-ids { @for id in outside { li { code { (id) } } } }
+            p.code { code { "dashboard.forbidden" } }
+        }
+    }
+}
+
 /// Reads the multipart upload: the CSRF field and the file's bytes.
-pub(super) async fn read_upload(
+async fn read_upload(
     mut multipart: Multipart,
     max: usize,
 ) -> Result<(String, Option<Vec<u8>>), DashError> {
@@ -113,36 +179,16 @@ pub(super) async fn read_upload(
 pub async fn import(
     State(state): State<AppState>,
     user: WebUser,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, DashError> {
-    let multipart = multipart.map_err(|_| {
-        DashError::bad_request(
-            "import.bad_upload",
-            "Kirim berkas sebagai multipart/form-data.",
-            "Send the file as multipart/form-data.",
-        )
-    })?;
     let lang = user.lang;
-    let (csrf, file) = read_upload(multipart, state.dashboard.max_import_bytes).await?;
-    user.check_csrf(&csrf)?;
-    super::month_access::require_verifier(&user)?;
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return Err(DashError::bad_request(
-            "import.no_file",
-            "Pilih berkas CSV.",
-            "Choose a CSV file.",
-        ));
-    };
+    let bytes = csv_upload(&state, &user, multipart).await?;
     let ground_check = is_ground_check_csv(&bytes);
     let today = chrono::Utc::now().date_naive();
     let parsed = tokio::task::spawn_blocking(move || parse_assignments_csv(&bytes, today))
         .await
         .map_err(|e| DashError::Internal(e.to_string()))?
-        .map_err(|header_problem| DashError::BadRequest {
-            code: "import.bad_header",
-            id: format!("Baris judul salah: {header_problem}"),
-            en: format!("Wrong header line: {header_problem}"),
-        })?;
+        .map_err(bad_header)?;
     let outside: Vec<String> = parsed
         .households
         .iter()
@@ -211,28 +257,10 @@ fn result_section(lang: Lang, r: &ImportResult) -> Markup {
                 dt { (t(lang, "baris salah", "bad rows")) } dd #bad-rows { (r.errors.len()) }
                 dt { (t(lang, "di luar wilayah Anda", "outside your region")) } dd #outside { (r.outside.len()) }
             }
-            @if r.summary.is_none() {
-                p.error #nothing-imported { (t(lang,
-                    "Tidak ada yang diimpor: berkas ini tidak mengubah apa pun. Perbaiki baris berikut lalu unggah seluruh berkas lagi.",
-                    "Nothing was imported: this file changed nothing. Fix these rows and upload the whole file again.")) }
-            }
-            @if !r.errors.is_empty() {
-                table.list #row-errors {
-                    thead { tr { th { (t(lang, "Baris", "Line")) } th { (t(lang, "Masalah", "Problem")) } } }
-                    tbody {
-                        @for e in &r.errors {
-                            tr { td.num { (e.line) } td { (e.reason) } }
-                        }
-                    }
-                }
-            }
-            @if !r.outside.is_empty() {
-                p.error { (t(lang,
-                    "Id berikut berada di desa di luar wilayah Anda:",
-                    "These ids are in villages outside your region:")) }
-                ul #outside-ids { @for id in &r.outside { li { code { (id) } } } }
-                p.code { code { "dashboard.forbidden" } }
-            }
+            (refused_rows(lang, r.summary.is_some(), &r.errors, &r.outside, (
+                "Id berikut berada di desa di luar wilayah Anda:",
+                "These ids are in villages outside your region:",
+            )))
         }
     }
 }

@@ -131,6 +131,11 @@ pub fn a_finding_closes_a_case_and_pbi_jk_waits_for_the_decision<S: CaseStore + 
     };
     assert_eq!(s.cases(&scope, &open).unwrap().len(), 2);
     assert!(s.cases(&scope, &open).unwrap()[0].is_overdue(day(4)));
+    // Before a finding: no record, the assignment as the device received it.
+    let before = s.cases_with_records(&scope, &all(10)).unwrap();
+    assert_eq!(before.len(), 2);
+    assert!(before.iter().all(|c| c.record.is_none()));
+    assert_eq!(before[0].assignment.as_ref(), Some(&usul.assignment));
     // A DTKS household cannot stand in for a case's record.
     let mut h = household(DESA);
     h.id = usul.id;
@@ -157,6 +162,22 @@ pub fn a_finding_closes_a_case_and_pbi_jk_waits_for_the_decision<S: CaseStore + 
     }
     let left = s.cases(&scope, &open).unwrap();
     assert_eq!(left.iter().map(|c| c.id).collect::<Vec<_>>(), [pbi.id]);
+    // The findings of many cases in one read: each case with the record pushed for it, the
+    // same rows as `cases`, nothing outside the scope.
+    let with = s.cases_with_records(&scope, &open).unwrap();
+    assert_eq!(with.len(), 1);
+    assert_eq!(with[0].case, left[0]);
+    let record = with[0].record.as_ref().expect("the PBI-JK finding");
+    assert_eq!(
+        record,
+        &CaseRecord::from_assignment(&pbi.assignment).unwrap()
+    );
+    let both = s.cases_with_records(&scope, &all(10)).unwrap();
+    assert!(both.iter().all(|c| c.record.is_some()), "{both:?}");
+    assert!(s
+        .cases_with_records(&Scope::within("320101"), &all(10))
+        .unwrap()
+        .is_empty());
     let got = s.case(usul.id, &scope).unwrap().unwrap();
     assert!(got.finding_at.is_some());
     assert_eq!(got.finding_by.as_deref(), Some("ani"));

@@ -9,7 +9,8 @@
 //! until the supervisor decided it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pendata_shared::protocol::Assignment;
+use pendata_shared::cases::CaseRecord;
+use pendata_shared::protocol::{Assignment, Change};
 use pendata_shared::HouseholdId;
 use serde::{Deserialize, Serialize};
 
@@ -132,6 +133,36 @@ impl CaseRow {
     }
 }
 
+/// A case with its field record, read together for many cases at once
+/// ([`CaseStore::cases_with_records`]).
+#[derive(Debug, Clone)]
+pub struct CaseWithRecord {
+    pub case: CaseRow,
+    /// The current record pushed for the case (`Change::UpsertCase`); `None` before the
+    /// finding arrives, or when the record was deleted.
+    pub record: Option<CaseRecord>,
+    /// The assignment the device received.
+    pub assignment: Option<Assignment>,
+}
+
+impl CaseWithRecord {
+    /// The record to show or export: the pushed one, else the assignment's empty finding.
+    pub fn record_or_assigned(self) -> Option<CaseRecord> {
+        self.record.or_else(|| {
+            self.assignment
+                .and_then(|a| CaseRecord::from_assignment(&a).ok())
+        })
+    }
+
+    /// The record of a current revision's change, if it is a case's.
+    pub fn record_of(change: Change) -> Option<CaseRecord> {
+        match change {
+            Change::UpsertCase { case } => Some(*case),
+            _ => None,
+        }
+    }
+}
+
 /// Which cases to list.
 #[derive(Debug, Clone, Default)]
 pub struct CaseQuery {
@@ -168,6 +199,14 @@ pub trait CaseStore: Send + Sync {
 
     /// Cases of `scope`, by due date then id.
     fn cases(&self, scope: &Scope, query: &CaseQuery) -> Result<Vec<CaseRow>, StoreError>;
+
+    /// [`CaseStore::cases`] with each case's current record and assignment, in the same
+    /// read: for pages and exports that need the findings of many cases.
+    fn cases_with_records(
+        &self,
+        scope: &Scope,
+        query: &CaseQuery,
+    ) -> Result<Vec<CaseWithRecord>, StoreError>;
 
     /// One case, if it lies in `scope` (outside looks the same as missing).
     fn case(&self, id: HouseholdId, scope: &Scope) -> Result<Option<CaseRow>, StoreError>;

@@ -51,7 +51,7 @@ pub async fn page(
     .map_err(|e| DashError::Internal(e.to_string()))??
     .ok_or(DashError::NotFound)?;
     let today = today(&user);
-    let record = current.record.as_ref();
+    let record = current.as_ref();
     let findings = record
         .map(|r| validate_case(r, &Context::embedded(today), &state.config.cases))
         .unwrap_or_default();

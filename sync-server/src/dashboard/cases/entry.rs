@@ -6,6 +6,7 @@
 //! after it came in and reaches the pendamping's device at the next pull.
 
 use crate::dashboard::month_access::{may_verify, verifier_only};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +21,7 @@ use super::{day, kind_label, today};
 use crate::cases::assignment::{new_case, CaseInput};
 use crate::cases::import::usul_sanggah_cases;
 use crate::cases::import_csv::{parse_cases_csv, CASE_COLUMNS};
-use crate::dashboard::import::read_upload;
+use crate::dashboard::import::{bad_header, csv_upload, refused_rows};
 use crate::dashboard::{csrf_field, html_response, page as layout, t, DashError, WebUser};
 use crate::store::cases::{CaseSource, CaseSubject};
 use crate::store::{CaseImportSummary, CaseKind};
@@ -94,35 +95,15 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> Result<Respon
 pub async fn import(
     State(state): State<AppState>,
     user: WebUser,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, DashError> {
-    let multipart = multipart.map_err(|_| {
-        DashError::bad_request(
-            "import.bad_upload",
-            "Kirim berkas sebagai multipart/form-data.",
-            "Send the file as multipart/form-data.",
-        )
-    })?;
-    crate::dashboard::month_access::require_verifier(&user)?;
     let lang = user.lang;
-    let (csrf, file) = read_upload(multipart, state.dashboard.max_import_bytes).await?;
-    user.check_csrf(&csrf)?;
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return Err(DashError::bad_request(
-            "import.no_file",
-            "Pilih berkas CSV.",
-            "Choose a CSV file.",
-        ));
-    };
+    let bytes = csv_upload(&state, &user, multipart).await?;
     let today = today(&user);
     let parsed = tokio::task::spawn_blocking(move || parse_cases_csv(&bytes, today))
         .await
         .map_err(|e| DashError::Internal(e.to_string()))?
-        .map_err(|header_problem| DashError::BadRequest {
-            code: "import.bad_header",
-            id: format!("Baris judul salah: {header_problem}"),
-            en: format!("Wrong header line: {header_problem}"),
-        })?;
+        .map_err(bad_header)?;
     let outside: Vec<String> = parsed
         .rows
         .iter()
@@ -138,7 +119,7 @@ pub async fn import(
         let cases = usul_sanggah_cases(
             parsed.rows,
             &state.config.cases,
-            |desa| pendata_shared::month::zone::local_today(desa, chrono::Utc::now()),
+            crate::month::today_in,
             Some(&user.username),
         );
         let store = state.backend.cases.clone();
@@ -189,22 +170,10 @@ fn result(
                 dt { (t(lang, "baris salah", "bad rows")) } dd #bad-rows { (errors.len()) }
                 dt { (t(lang, "di luar wilayah Anda", "outside your region")) } dd #outside { (outside.len()) }
             }
-            @if summary.is_none() {
-                p.error #nothing-imported { (t(lang,
-                    "Tidak ada yang diimpor: berkas ini tidak mengubah apa pun. Perbaiki baris berikut lalu unggah seluruh berkas lagi.",
-                    "Nothing was imported: this file changed nothing. Fix these rows and upload the whole file again.")) }
-            }
-            @if !errors.is_empty() {
-                table.list #row-errors {
-                    thead { tr { th { (t(lang, "Baris", "Line")) } th { (t(lang, "Masalah", "Problem")) } } }
-                    tbody { @for e in errors { tr { td.num { (e.line) } td { (e.reason) } } } }
-                }
-            }
-            @if !outside.is_empty() {
-                p.error { (t(lang, "Kasus berikut berada di desa di luar wilayah Anda:", "These cases are in villages outside your region:")) }
-                ul #outside-ids { @for id in outside { li { code { (id) } } } }
-                p.code { code { "dashboard.forbidden" } }
-            }
+            (refused_rows(lang, summary.is_some(), errors, outside, (
+                "Kasus berikut berada di desa di luar wilayah Anda:",
+                "These cases are in villages outside your region:",
+            )))
         }
     }
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use pendata_shared::cases::export::{case_header, case_row};
 use serde::Deserialize;
 
-use super::{day, finding, parse_kind, today};
+use super::{day, parse_kind, today};
 use crate::dashboard::{DashError, WebUser};
 use crate::store::{CaseQuery, PbiOutcome};
 use crate::AppState;
@@ -48,9 +48,9 @@ pub async fn download(
     })?;
     let today = today(&user);
     let scope = user.scope();
-    let (cases, records) = (state.backend.cases.clone(), state.records.clone());
+    let cases = state.backend.cases.clone();
     let bytes = tokio::task::spawn_blocking(move || {
-        let rows = cases.cases(
+        let rows = cases.cases_with_records(
             &scope,
             &CaseQuery {
                 kind: Some(kind),
@@ -66,7 +66,8 @@ pub async fn download(
             .collect();
         let width = header.len();
         csv.write_record(&header).map_err(writer)?;
-        for c in &rows {
+        for with_record in rows {
+            let c = &with_record.case;
             let d = c.decision.as_ref();
             let (decision, letter_no, letter_date, update_due, refusal) =
                 match d.map(|d| &d.outcome) {
@@ -109,7 +110,7 @@ pub async fn download(
                 refusal,
                 d.map(|d| d.decided_by.clone()).unwrap_or_default(),
             ];
-            match finding::record_or_assigned(finding::current(records.as_ref(), c, &scope)?) {
+            match with_record.record_or_assigned() {
                 Some(r) => row.extend(case_row(&r)),
                 None => row.resize(width, String::new()),
             }

@@ -3,59 +3,29 @@
 //! user's scope.
 
 use pendata_shared::cases::{CaseFinding, CaseRecord};
-use pendata_shared::protocol::{Assignment, Change};
 
+use crate::store::cases::CaseWithRecord;
 use crate::store::{CaseRow, RecordStore, Scope, StoreError};
 
-/// The case's current record and its assignment as the device received it.
-pub(super) struct Current {
-    pub record: Option<CaseRecord>,
-    pub assignment: Option<Assignment>,
-}
-
+/// The case's current record (`None` before the finding, or when it was deleted).
 pub(super) fn current(
     records: &dyn RecordStore,
     case: &CaseRow,
     scope: &Scope,
-) -> Result<Current, StoreError> {
+) -> Result<Option<CaseRecord>, StoreError> {
     let Some(d) = records.get(case.id, scope)? else {
-        return Ok(Current {
-            record: None,
-            assignment: None,
-        });
+        return Ok(None);
     };
-    let record = if d.summary.deleted {
-        None
-    } else {
-        d.revisions
-            .iter()
-            .filter(|r| r.state == "current")
-            .find_map(|r| match &r.change {
-                Change::UpsertCase { case } => Some(case.as_ref().clone()),
-                _ => None,
-            })
-    };
-    Ok(Current {
-        record,
-        assignment: d.assignment,
-    })
-}
-
-/// The record to show or export: the pushed one, else the assignment's empty finding.
-pub(super) fn record_or_assigned(c: Current) -> Option<CaseRecord> {
-    c.record.or_else(|| {
-        c.assignment
-            .and_then(|a| CaseRecord::from_assignment(&a).ok())
-    })
+    if d.summary.deleted {
+        return Ok(None);
+    }
+    Ok(d.revisions
+        .into_iter()
+        .filter(|r| r.state == "current")
+        .find_map(|r| CaseWithRecord::record_of(r.change)))
 }
 
 /// Whether a graduasi case's finding says the family graduated (a type was recorded).
-pub(super) fn graduated(
-    records: &dyn RecordStore,
-    case: &CaseRow,
-    scope: &Scope,
-) -> Result<bool, StoreError> {
-    Ok(current(records, case, scope)?.record.is_some_and(
-        |r| matches!(&r.finding, CaseFinding::GraduasiPkh(f) if f.graduation_type.is_some()),
-    ))
+pub(super) fn graduated(record: &CaseRecord) -> bool {
+    matches!(&record.finding, CaseFinding::GraduasiPkh(f) if f.graduation_type.is_some())
 }

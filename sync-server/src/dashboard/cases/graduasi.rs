@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::finding;
 use super::today;
 use crate::dashboard::{html_response, page as layout, t, DashError, WebUser};
-use crate::store::{CaseKind, CaseQuery, CaseStore, RecordStore, Scope, StoreError};
+use crate::store::{CaseKind, CaseQuery, CaseStore, Scope, StoreError};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -23,14 +23,14 @@ pub struct GraduasiParams {
     year: Option<i32>,
 }
 
-/// Per pendamping: (graduated, cases still open).
+/// Per pendamping: (graduated, cases still open), from one read of the graduasi cases and
+/// their findings.
 pub(super) fn counts(
     cases: &dyn CaseStore,
-    records: &dyn RecordStore,
     scope: &Scope,
     year: i32,
 ) -> Result<BTreeMap<String, (u32, u32)>, StoreError> {
-    let all = cases.cases(
+    let all = cases.cases_with_records(
         scope,
         &CaseQuery {
             kind: Some(CaseKind::GraduasiPkh),
@@ -40,11 +40,11 @@ pub(super) fn counts(
     )?;
     let mut out: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for c in &all {
-        let who = c.pendamping().unwrap_or("").to_owned();
-        match c.finding_at {
+        let who = c.case.pendamping().unwrap_or("").to_owned();
+        match c.case.finding_at {
             None => out.entry(who).or_default().1 += 1,
             Some(at) if at.year() == year => {
-                if finding::graduated(records, c, scope)? {
+                if c.record.as_ref().is_some_and(finding::graduated) {
                     out.entry(who).or_default().0 += 1;
                 }
             }
@@ -64,11 +64,10 @@ pub async fn page(
     let year = q.year.unwrap_or_else(|| today(&user).year());
     let target = state.config.cases.graduasi.yearly_target;
     let scope = user.scope();
-    let (cases, records) = (state.backend.cases.clone(), state.records.clone());
-    let rows =
-        tokio::task::spawn_blocking(move || counts(cases.as_ref(), records.as_ref(), &scope, year))
-            .await
-            .map_err(|e| DashError::Internal(e.to_string()))??;
+    let cases = state.backend.cases.clone();
+    let rows = tokio::task::spawn_blocking(move || counts(cases.as_ref(), &scope, year))
+        .await
+        .map_err(|e| DashError::Internal(e.to_string()))??;
     let title = t(lang, "Target graduasi PKH", "PKH graduation target");
     let body = html! {
         h1 { (title) " " (year) }

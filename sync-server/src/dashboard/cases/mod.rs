@@ -66,9 +66,10 @@ pub(super) fn parse_kind(raw: Option<&str>) -> Result<Option<CaseKind>, DashErro
     }
 }
 
-/// Today in the user's wilayah (WIB/WITA/WIT), the day due dates are compared with.
+/// Today in the user's wilayah (WIB/WITA/WIT; `PENDATA_TODAY` when set), the day due dates
+/// are compared with: the server's one day, [`crate::month::today_in`].
 pub(super) fn today(user: &WebUser) -> NaiveDate {
-    pendata_shared::month::zone::local_today(&user.wilayah, chrono::Utc::now())
+    crate::month::today_in(&user.wilayah)
 }
 
 /// The case's state as people read it.

@@ -8,10 +8,10 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::rows::{
-    corrupt, from_json, in_range, millis, put_changes, scope_range, to_json, ChangeRow,
+    change_of, corrupt, from_json, in_range, millis, put_changes, scope_range, to_json, ChangeRow,
 };
 use super::{in_transaction, lock_key, lock_keys, PgStore};
-use crate::store::cases::{case_key, CaseSource};
+use crate::store::cases::{case_key, CaseSource, CaseWithRecord};
 use crate::store::{
     CaseImportSummary, CaseKind, CaseQuery, CaseRow, CaseStore, DecideError, NewCase, PbiDecision,
     PbiOutcome, Scope, StoreError,
@@ -89,6 +89,30 @@ async fn one(
         .map(row)
         .transpose()?;
     Ok(found.filter(|c| scope.covers(&c.desa_code)))
+}
+
+/// What [`CaseStore::cases_with_records`] reads beside [`COLUMNS`]: the assignment and the
+/// current revision's change.
+const RECORD_COLUMNS: &str = ", h.assignment, r.change_packed";
+
+/// The rows of the cases of `scope` and `query` by due date then id: [`COLUMNS`], then `extra`.
+async fn listed(
+    c: &impl GenericClient,
+    scope: &Scope,
+    query: &CaseQuery,
+    extra: &str,
+) -> Result<Vec<Row>, StoreError> {
+    let (lo, hi) = scope_range(scope);
+    let kind = query.kind.map(CaseKind::id);
+    let limit = i64::from(query.limit);
+    let open = "(r.received_at IS NULL OR (c.kind = 'reaktivasi_pbi_jk' AND c.decision IS NULL))";
+    let sql = format!(
+        "SELECT {COLUMNS}{extra} FROM {FROM} WHERE {} AND ($3::text IS NULL OR c.kind = $3) \
+         AND (NOT $4 OR {open}) ORDER BY c.due_date, c.id LIMIT $5",
+        in_range("c.desa_code", "$1", "$2")
+    );
+    Ok(c.query(&sql, &[&lo, &hi, &kind, &query.open_only, &limit])
+        .await?)
 }
 
 impl CaseStore for PgStore {
@@ -219,22 +243,39 @@ impl CaseStore for PgStore {
     }
 
     fn cases(&self, scope: &Scope, query: &CaseQuery) -> Result<Vec<CaseRow>, StoreError> {
-        let (lo, hi) = scope_range(scope);
-        let kind = query.kind.map(CaseKind::id);
-        let limit = i64::from(query.limit);
         self.run(async {
             let c = self.client().await?;
-            let open =
-                "(r.received_at IS NULL OR (c.kind = 'reaktivasi_pbi_jk' AND c.decision IS NULL))";
-            let sql = format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE {} AND ($3::text IS NULL OR c.kind = $3) \
-                 AND (NOT $4 OR {open}) ORDER BY c.due_date, c.id LIMIT $5",
-                in_range("c.desa_code", "$1", "$2")
-            );
-            let rows = c
-                .query(&sql, &[&lo, &hi, &kind, &query.open_only, &limit])
-                .await?;
-            rows.iter().map(row).collect()
+            listed(&c, scope, query, "")
+                .await?
+                .iter()
+                .map(row)
+                .collect()
+        })
+    }
+
+    fn cases_with_records(
+        &self,
+        scope: &Scope,
+        query: &CaseQuery,
+    ) -> Result<Vec<CaseWithRecord>, StoreError> {
+        self.run(async {
+            let c = self.client().await?;
+            let mut out = Vec::new();
+            for r in listed(&c, scope, query, RECORD_COLUMNS).await? {
+                let case = row(&r)?;
+                let assignment: Option<String> = r.try_get(19)?;
+                let packed: Option<Vec<u8>> = r.try_get(20)?;
+                let record = match (&case.finding_at, packed) {
+                    (Some(_), Some(packed)) => CaseWithRecord::record_of(change_of(&packed)?),
+                    _ => None,
+                };
+                out.push(CaseWithRecord {
+                    case,
+                    record,
+                    assignment: assignment.as_deref().map(from_json).transpose()?,
+                });
+            }
+            Ok(out)
         })
     }
 

@@ -2,13 +2,14 @@
 //! households row that carries each case's assignment.
 
 use chrono::NaiveDate;
-use pendata_shared::protocol::PullItem;
 use pendata_shared::HouseholdId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::rows::{from_json, parse_id, parse_time, prefix_sql, put_change, to_json};
+use super::prelist::{assigned_row, put_assignment};
+use super::rows::{from_json, parse_id, parse_time, prefix_sql, to_json};
 use super::{now, SqliteStore};
-use crate::store::cases::{case_key, CaseSource};
+use crate::store::cases::{case_key, CaseSource, CaseWithRecord};
+use crate::store::packed::change_text;
 use crate::store::{
     CaseImportSummary, CaseKind, CaseQuery, CaseRow, CaseStore, DecideError, NewCase, PbiDecision,
     PbiOutcome, Scope, StoreError,
@@ -96,6 +97,39 @@ fn one(conn: &Connection, id: &str, scope: &Scope) -> Result<Option<CaseRow>, St
     Ok(found.filter(|c| scope.covers(&c.desa_code)))
 }
 
+/// What [`CaseStore::cases_with_records`] reads beside [`COLUMNS`]: the assignment and the
+/// current revision's change.
+const RECORD_COLUMNS: &str = ", h.assignment, r.change_json, r.change_packed";
+
+/// The cases of `scope` and `query` by due date then id, each row read by `map`
+/// ([`COLUMNS`] and then `extra`).
+fn listed<T>(
+    conn: &Connection,
+    scope: &Scope,
+    query: &CaseQuery,
+    extra: &str,
+    map: impl Fn(&rusqlite::Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let open = "(r.received_at IS NULL OR (c.kind = 'reaktivasi_pbi_jk' AND c.decision IS NULL))";
+    let sql = format!(
+        "SELECT {COLUMNS}{extra} FROM {FROM} WHERE {} AND (?2 IS NULL OR c.kind = ?2) \
+         AND (?3 = 0 OR {open}) ORDER BY c.due_date, c.id LIMIT ?4",
+        prefix_sql("c.desa_code", "?1")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![
+        scope.sql_prefix(),
+        query.kind.map(CaseKind::id),
+        query.open_only,
+        i64::from(query.limit)
+    ])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(map(r)?);
+    }
+    Ok(out)
+}
+
 impl CaseStore for SqliteStore {
     fn create_cases(&self, cases: &[NewCase]) -> Result<CaseImportSummary, StoreError> {
         self.write(|conn| {
@@ -104,33 +138,16 @@ impl CaseStore for SqliteStore {
             let mut summary = CaseImportSummary::default();
             for c in cases {
                 let key = case_key(c.kind, &c.source_id);
-                let existing: Option<(String, Option<String>)> = tx
-                    .prepare_cached(
-                        "SELECT id, head_revision FROM households WHERE prelist_id = ?1",
-                    )?
-                    .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
+                let existing = assigned_row(&tx, &key)?;
                 let mut assignment = c.assignment.clone();
+                if let Some(row) = &existing {
+                    assignment.household_id = row.id;
+                }
+                put_assignment(&tx, &key, &assignment, existing.as_ref(), &at)?;
+                let id = assignment.household_id.to_string();
                 let subject = to_json(&c.subject)?;
-                let hid = match &existing {
-                    Some((id, head)) => {
-                        assignment.household_id = parse_id::<HouseholdId>(id)?;
-                        let json = to_json(&assignment)?;
-                        tx.prepare_cached(
-                            "UPDATE households SET assignment = ?2, assigned_to = ?3, \
-                             desa_code = CASE WHEN ?4 THEN ?5 ELSE desa_code END, \
-                             head_name = CASE WHEN ?4 THEN ?6 ELSE head_name END, \
-                             updated_at = ?7 WHERE id = ?1",
-                        )?
-                        .execute(params![
-                            id,
-                            json,
-                            c.assigned_to,
-                            head.is_none(),
-                            c.desa_code,
-                            assignment.head_name,
-                            at
-                        ])?;
+                match existing {
+                    Some(_) => {
                         tx.prepare_cached(
                             "UPDATE cases SET desa_code = ?2, assigned_to = ?3, subject = ?4 \
                              WHERE id = ?1",
@@ -142,28 +159,8 @@ impl CaseStore for SqliteStore {
                             subject
                         ])?;
                         summary.updated += 1;
-                        id.clone()
                     }
                     None => {
-                        let id = c.id.to_string();
-                        let json = to_json(&assignment)?;
-                        tx.prepare_cached(
-                            "INSERT INTO households (id, desa_code, head_revision, deleted, \
-                             review_state, head_name, prelist_id, assignment, assigned_to, \
-                             created_at, updated_at, assignment_kind, questionnaire) \
-                             VALUES (?1, ?2, NULL, 0, 'assigned', ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
-                        )?
-                        .execute(params![
-                            id,
-                            c.desa_code,
-                            assignment.head_name,
-                            key,
-                            json,
-                            c.assigned_to,
-                            at,
-                            assignment.kind.id(),
-                            assignment.kind.questionnaire().id()
-                        ])?;
                         tx.prepare_cached(
                             "INSERT INTO cases (id, kind, source_id, source, desa_code, \
                              assigned_to, due_date, created_at, created_by, subject) \
@@ -185,18 +182,8 @@ impl CaseStore for SqliteStore {
                             subject
                         ])?;
                         summary.created += 1;
-                        id
                     }
-                };
-                put_change(
-                    &tx,
-                    "assignment",
-                    &hid,
-                    &hid,
-                    &c.desa_code,
-                    c.assigned_to.as_deref(),
-                    &PullItem::Assignment(assignment),
-                )?;
+                }
             }
             tx.commit()?;
             Ok(summary)
@@ -204,29 +191,32 @@ impl CaseStore for SqliteStore {
     }
 
     fn cases(&self, scope: &Scope, query: &CaseQuery) -> Result<Vec<CaseRow>, StoreError> {
+        self.read(|conn| listed(conn, scope, query, "", |r| row(raw(r)?)))
+    }
+
+    fn cases_with_records(
+        &self,
+        scope: &Scope,
+        query: &CaseQuery,
+    ) -> Result<Vec<CaseWithRecord>, StoreError> {
         self.read(|conn| {
-            let open =
-                "(r.received_at IS NULL OR (c.kind = 'reaktivasi_pbi_jk' AND c.decision IS NULL))";
-            let sql = format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE {} AND (?2 IS NULL OR c.kind = ?2) \
-                 AND (?3 = 0 OR {open}) ORDER BY c.due_date, c.id LIMIT ?4",
-                prefix_sql("c.desa_code", "?1")
-            );
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(
-                params![
-                    scope.sql_prefix(),
-                    query.kind.map(CaseKind::id),
-                    query.open_only,
-                    i64::from(query.limit)
-                ],
-                raw,
-            )?;
-            let mut out = Vec::new();
-            for r in rows {
-                out.push(row(r?)?);
-            }
-            Ok(out)
+            listed(conn, scope, query, RECORD_COLUMNS, |r| {
+                let case = row(raw(r)?)?;
+                let assignment: Option<String> = r.get(19)?;
+                let record = match case.finding_at {
+                    Some(_) => {
+                        let json: Option<String> = r.get(20)?;
+                        let text = change_text(json.unwrap_or_default(), r.get(21)?)?;
+                        CaseWithRecord::record_of(from_json(&text)?)
+                    }
+                    None => None,
+                };
+                Ok(CaseWithRecord {
+                    case,
+                    record,
+                    assignment: assignment.as_deref().map(from_json).transpose()?,
+                })
+            })
         })
     }
 

@@ -1,6 +1,6 @@
 //! The prelist import and the whole-scope reads of the export and the progress page.
 
-use pendata_shared::protocol::{Change, PullItem};
+use pendata_shared::protocol::{Assignment, Change, PullItem};
 use pendata_shared::HouseholdId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -21,71 +21,102 @@ pub(super) fn import_prelist(
         let at_time = parse_time(&at)?;
         let mut summary = ImportSummary::default();
         for p in households {
-            let existing: Option<(String, Option<String>)> = tx
-                .prepare_cached("SELECT id, head_revision FROM households WHERE prelist_id = ?1")?
-                .query_row([&p.prelist_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let id: HouseholdId = match &existing {
-                Some((id, _)) => parse_id(id)?,
-                None => HouseholdId::new(),
-            };
-            let hid = id.to_string();
+            let existing = assigned_row(&tx, &p.prelist_id)?;
+            let id = existing.as_ref().map_or_else(HouseholdId::new, |e| e.id);
             let assignment = prelist_assignment(id, p, at_time);
-            let json = to_json(&assignment)?;
+            put_assignment(&tx, &p.prelist_id, &assignment, existing.as_ref(), &at)?;
             match existing {
-                Some((_, head)) => {
-                    // The prelist's desa only counts while nobody has pushed a revision.
-                    tx.prepare_cached(
-                        "UPDATE households SET assignment = ?2, assigned_to = ?3, \
-                         desa_code = CASE WHEN ?4 THEN ?5 ELSE desa_code END, \
-                         head_name = CASE WHEN ?4 THEN ?6 ELSE head_name END, \
-                         updated_at = ?7 WHERE id = ?1",
-                    )?
-                    .execute(params![
-                        hid,
-                        json,
-                        p.assigned_to,
-                        head.is_none(),
-                        p.desa_code,
-                        assignment.head_name,
-                        at
-                    ])?;
-                    summary.updated += 1;
-                }
-                None => {
-                    tx.prepare_cached(
-                        "INSERT INTO households (id, desa_code, head_revision, deleted, \
-                         review_state, head_name, prelist_id, assignment, assigned_to, \
-                         created_at, updated_at, assignment_kind, questionnaire) \
-                         VALUES (?1, ?2, NULL, 0, 'assigned', ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        hid,
-                        p.desa_code,
-                        assignment.head_name,
-                        p.prelist_id,
-                        json,
-                        p.assigned_to,
-                        at,
-                        assignment.kind.id(),
-                        assignment.kind.questionnaire().id()
-                    ])?;
-                    summary.created += 1;
-                }
+                Some(_) => summary.updated += 1,
+                None => summary.created += 1,
             }
-            put_change(
-                &tx,
-                "assignment",
-                &hid,
-                &hid,
-                &p.desa_code,
-                p.assigned_to.as_deref(),
-                &PullItem::Assignment(assignment),
-            )?;
         }
         tx.commit()?;
         Ok(summary)
     })
+}
+
+/// The households row that carries an assignment, found by its key (`prelist_id`).
+pub(super) struct AssignedRow {
+    pub id: HouseholdId,
+    /// Someone has pushed a revision for it.
+    pub pushed: bool,
+}
+
+pub(super) fn assigned_row(tx: &Connection, key: &str) -> Result<Option<AssignedRow>, StoreError> {
+    let found: Option<(String, Option<String>)> = tx
+        .prepare_cached("SELECT id, head_revision FROM households WHERE prelist_id = ?1")?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    found
+        .map(|(id, head)| {
+            Ok(AssignedRow {
+                id: parse_id(&id)?,
+                pushed: head.is_some(),
+            })
+        })
+        .transpose()
+}
+
+/// Stores an assignment (a prelist household, a ground-check family, a case) on its households
+/// row keyed `key` — a new row, or `existing`, whose desa and head name only follow the
+/// assignment while nobody has pushed a revision — and logs the `assignment` change devices
+/// pull.
+pub(super) fn put_assignment(
+    tx: &Connection,
+    key: &str,
+    assignment: &Assignment,
+    existing: Option<&AssignedRow>,
+    at: &str,
+) -> Result<(), StoreError> {
+    let hid = assignment.household_id.to_string();
+    let json = to_json(assignment)?;
+    match existing {
+        Some(row) => {
+            tx.prepare_cached(
+                "UPDATE households SET assignment = ?2, assigned_to = ?3, \
+                 desa_code = CASE WHEN ?4 THEN ?5 ELSE desa_code END, \
+                 head_name = CASE WHEN ?4 THEN ?6 ELSE head_name END, \
+                 updated_at = ?7 WHERE id = ?1",
+            )?
+            .execute(params![
+                hid,
+                json,
+                assignment.assigned_to,
+                !row.pushed,
+                assignment.desa_code,
+                assignment.head_name,
+                at
+            ])?;
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO households (id, desa_code, head_revision, deleted, \
+                 review_state, head_name, prelist_id, assignment, assigned_to, \
+                 created_at, updated_at, assignment_kind, questionnaire) \
+                 VALUES (?1, ?2, NULL, 0, 'assigned', ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                hid,
+                assignment.desa_code,
+                assignment.head_name,
+                key,
+                json,
+                assignment.assigned_to,
+                at,
+                assignment.kind.id(),
+                assignment.kind.questionnaire().id()
+            ])?;
+        }
+    }
+    put_change(
+        tx,
+        "assignment",
+        &hid,
+        &hid,
+        &assignment.desa_code,
+        assignment.assigned_to.as_deref(),
+        &PullItem::Assignment(assignment.clone()),
+    )
 }
 
 pub(super) fn export_page(
