@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: the real `pendata-server` on a real socket (port 0, a
 //! temporary data directory) and real accounts.
 
+pub mod backend;
 pub mod client;
 pub mod device;
 pub mod exif;

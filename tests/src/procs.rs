@@ -10,19 +10,30 @@ use std::time::{Duration, Instant};
 /// Runs `pendata-server --data-dir DATA ARGS…` to its end (logs at warn); its stdout, or an
 /// error with both outputs when it fails.
 pub fn server_cli(data: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let (ok, stdout, stderr) = server_cli_run(data, args, &[])?;
+    anyhow::ensure!(ok, "pendata-server {args:?}: {stdout} {stderr}");
+    Ok(stdout)
+}
+
+/// Runs `pendata-server --data-dir DATA ARGS…` with more environment (e.g. a backend's,
+/// [`crate::backend::Backend::env`]) to its end, successful or not: (success, stdout, stderr).
+pub fn server_cli_run(
+    data: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> anyhow::Result<(bool, String, String)> {
     let out = Command::new(binary("pendata-server", "pendata-server")?)
         .arg("--data-dir")
         .arg(data)
         .args(args)
         .env("PENDATA_LOG", "warn")
+        .envs(env.iter().copied())
         .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    anyhow::ensure!(
+    Ok((
         out.status.success(),
-        "pendata-server {args:?}: {stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(stdout)
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
 }
 
 /// The path of a binary of this workspace in the test's own target directory and profile. If it

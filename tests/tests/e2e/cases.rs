@@ -11,14 +11,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{Days, Months, Utc};
 use pendata_core::{Device, PhotoOptions};
-use pendata_e2e::procs::{binary, free_addr, ServerProcess};
+use pendata_e2e::backend::Backend;
+use pendata_e2e::procs::{free_addr, server_cli_run, ServerProcess};
 use pendata_e2e::{camera_jpeg, new_device, WebClient, PASSWORD};
 use pendata_server::store::{NewUser, Role};
-use pendata_server::{AppState, Config};
+use pendata_server::AppState;
 use pendata_shared::cases::graduasi::{GraduasiFinding, GraduasiType};
 use pendata_shared::cases::pbi_jk::PbiJkFinding;
 use pendata_shared::cases::usul_sanggah::{UsulSanggahFinding, Verdict};
@@ -36,22 +36,9 @@ const NIK_USULAN: &str = "3201021203850007";
 const NIK_PBI: &str = "3201026607700002";
 const KK_GRADUASI: &str = "3201022306210013";
 
-fn server_cli(data: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(binary("pendata-server", "pendata-server").unwrap())
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PENDATA_LOG", "warn")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+fn server_cli(backend: &Backend, data: &Path, args: &[&str]) -> (bool, String) {
+    let (ok, stdout, stderr) = server_cli_run(data, args, &backend.env()).unwrap();
+    (ok, format!("{stdout}{stderr}"))
 }
 
 fn cases_csv(rows: &[String]) -> String {
@@ -170,10 +157,22 @@ fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cases_go_from_import_to_the_field_and_back_to_the_dashboard() {
+    scenario(Backend::Sqlite).await;
+}
+
+/// The same on PostgreSQL (the server's other store backend).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_cases_on_postgresql() {
+    if let Some(backend) = Backend::postgres_or_skip("e2e cases on PostgreSQL", "cases") {
+        scenario(backend).await;
+    }
+}
+
+async fn scenario(backend: Backend) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
     {
-        let state = AppState::open(Config::with_data_dir(&data)).unwrap();
+        let state = AppState::open(backend.config(&data).unwrap()).unwrap();
         for (username, role, wilayah) in [
             (PENDAMPING, Role::Enumerator, DESA),
             (SUPERVISOR, Role::Supervisor, "320102"),
@@ -206,16 +205,17 @@ async fn cases_go_from_import_to_the_field_and_back_to_the_dashboard() {
         cases_csv(&[good[0].clone(), good[1].replace(NIK_USULAN, bad_nik)]),
     )
     .unwrap();
-    let (ok, out) = server_cli(&data, &["import-cases", file.to_str().unwrap()]);
+    let (ok, out) = server_cli(&backend, &data, &["import-cases", file.to_str().unwrap()]);
     assert!(!ok, "{out}");
     assert!(out.contains("line 3: nik:"), "{out}");
     assert!(out.contains("nothing was imported"), "{out}");
     assert!(!out.contains(bad_nik), "the NIK is not echoed: {out}");
     std::fs::write(&file, cases_csv(&good)).unwrap();
-    let (ok, out) = server_cli(&data, &["import-cases", file.to_str().unwrap()]);
+    let (ok, out) = server_cli(&backend, &data, &["import-cases", file.to_str().unwrap()]);
     assert!(ok && out.contains("2 created"), "{out}");
 
-    let server = ServerProcess::start(&data, free_addr().unwrap()).unwrap();
+    let server =
+        ServerProcess::start_with_env(&data, free_addr().unwrap(), &backend.env()).unwrap();
     let base = server.url();
     let mut web = WebClient::new(&base).unwrap();
     assert_eq!(web.login(SUPERVISOR).await.unwrap().status(), 303);

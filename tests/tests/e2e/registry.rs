@@ -12,15 +12,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pendata_core::{Device, PhotoOptions};
+use pendata_e2e::backend::Backend;
 use pendata_e2e::client::ApiClient;
 use pendata_e2e::exif::with_gps;
-use pendata_e2e::procs::{free_addr, server_cli, ServerProcess};
+use pendata_e2e::procs::{free_addr, server_cli_run, ServerProcess};
 use pendata_e2e::workload::{camera_jpeg_sized, usulan_baru};
 use pendata_e2e::{
     example_household, new_device, WebClient, ADMIN, OTHER_SUPERVISOR, PASSWORD, SUPERVISOR,
 };
 use pendata_server::store::{NewUser, Role};
-use pendata_server::{AppState, Config};
+use pendata_server::AppState;
 use pendata_shared::codes::EmploymentStatus;
 use pendata_shared::dtsen::codes::Presence;
 use pendata_shared::dtsen::FamilyRecord;
@@ -106,10 +107,22 @@ fn km_after(text: &str, label: &str) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outliers_photos_taken_elsewhere_signals_and_desil_reach_the_right_supervisor() {
+    scenario(Backend::Sqlite).await;
+}
+
+/// The same pages on PostgreSQL (the server's other store backend).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_registry_pages_on_postgresql() {
+    if let Some(backend) = Backend::postgres_or_skip("e2e registry on PostgreSQL", "registry") {
+        scenario(backend).await;
+    }
+}
+
+async fn scenario(backend: Backend) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
     {
-        let state = AppState::open(Config::with_data_dir(&data)).unwrap();
+        let state = AppState::open(backend.config(&data).unwrap()).unwrap();
         for (name, role, wilayah) in [
             (FACILITATOR, Role::Enumerator, "320102"),
             ("rina.pkh", Role::Enumerator, "320102"),
@@ -176,10 +189,16 @@ async fn outliers_photos_taken_elsewhere_signals_and_desil_reach_the_right_super
     );
     let file = tmp.path().join("desil.csv");
     std::fs::write(&file, csv).unwrap();
-    let out = server_cli(&data, &["import-desil", file.to_str().unwrap()]).unwrap();
-    assert!(out.contains("3 keluarga"), "{out}");
+    let (ok, out, err) = server_cli_run(
+        &data,
+        &["import-desil", file.to_str().unwrap()],
+        &backend.env(),
+    )
+    .unwrap();
+    assert!(ok && out.contains("3 keluarga"), "{out}{err}");
 
-    let server = ServerProcess::start(&data, free_addr().unwrap()).unwrap();
+    let server =
+        ServerProcess::start_with_env(&data, free_addr().unwrap(), &backend.env()).unwrap();
     let url = server.url();
 
     // The facilitator's device: seven houses ~40 m apart, one typed 5 km south, one whose
