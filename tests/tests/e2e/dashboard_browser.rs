@@ -27,7 +27,7 @@ fn shots_dir() -> PathBuf {
 }
 
 /// Runs `node tests/browser/<scenario>.mjs` with the PD_* variables; returns its JSON line.
-async fn scenario(name: &str, vars: Vec<(&'static str, String)>) -> serde_json::Value {
+pub(crate) async fn scenario(name: &str, vars: Vec<(&'static str, String)>) -> serde_json::Value {
     let chromium = std::env::var("PD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromium).exists(),

@@ -26,6 +26,7 @@ mod logout_cli;
 mod lost_photos;
 mod migrate_storage;
 mod month;
+mod month_end_browser;
 mod nik_ganda;
 mod pg_restore;
 mod photo_upload;
