@@ -7,8 +7,9 @@
 //! records the finding with a real JPEG of the house and syncs it together with a usulan baru;
 //! the supervisor reads the finding, records the desa's musdes (date, berita acara number,
 //! attendance, BNBA) with a photo and checks the period; the Kepala OPD approves it, which
-//! locks it: a review of its proposal is refused with `period.locked` and its message, and
-//! the SIKS-NG export downloads with exactly the agreed proposals.
+//! locks it: its proposal's page says why it takes no more decisions (and the server answers a
+//! decision sent anyway with `period.locked`), and the SIKS-NG export downloads with exactly
+//! the agreed proposals.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -17,7 +18,7 @@ use std::process::{Command, Output, Stdio};
 use pendata_core::Device;
 use pendata_e2e::procs::{binary, free_addr, ServerProcess};
 use pendata_e2e::workload::{capture_usulan, tiny_set};
-use pendata_e2e::{camera_jpeg, example_household, new_device, PASSWORD, PIN};
+use pendata_e2e::{camera_jpeg, example_household, new_device, WebClient, PASSWORD, PIN};
 use pendata_server::store::{NewUser, Role};
 use pendata_server::{AppState, Config};
 
@@ -91,7 +92,7 @@ async fn the_month_end_in_chromium_from_the_case_import_to_the_locked_export() {
     );
     let example = example_household().unwrap();
     assert_eq!(example.location.desa_code, DESA);
-    let (usulan, _) = {
+    let (usulan, usulan_revision) = {
         let mut device = Device::unlock(&device_dir, PIN).unwrap();
         capture_usulan(
             &mut device,
@@ -200,14 +201,35 @@ async fn the_month_end_in_chromium_from_the_case_import_to_the_locked_export() {
             .contains("disahkan, terkunci"),
         "{out}"
     );
-    assert_eq!(out["refusalStatus"], 409);
+    // The period's proposal takes no decision any more: the page says why, with no buttons.
+    assert_eq!(out["reviewButtons"], 0, "{out}");
     let refused = out["refusedText"].as_str().unwrap();
-    assert!(refused.contains("period.locked"), "{refused}");
     assert!(
         refused.contains("Periode Desember 2026 desa 3201022001 sudah disahkan dan dikunci"),
         "{refused}"
     );
-    assert!(refused.contains("is ratified and locked"), "{refused}");
+    // And the server refuses the decision itself (a form kept open from before the approval).
+    let refused_post = {
+        let mut sup = WebClient::new(&url).unwrap();
+        assert_eq!(sup.login(SUPERVISOR).await.unwrap().status(), 303);
+        let revision = usulan_revision.to_string();
+        let csrf = sup.csrf().await.unwrap();
+        let res = sup
+            .post(
+                &format!("/dashboard/households/{usulan}/review"),
+                &[
+                    ("revision", revision.as_str()),
+                    ("decision", "approved"),
+                    ("note", ""),
+                    ("csrf", csrf.as_str()),
+                ],
+            )
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    };
+    assert_eq!(refused_post.0, 409, "{}", refused_post.1);
+    assert!(refused_post.1.contains("period.locked"));
     assert_eq!(
         out["exportHeader"],
         pendata_server::dashboard::MONTH_EXPORT_COLUMNS.join(",")
