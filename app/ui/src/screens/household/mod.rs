@@ -55,9 +55,6 @@ pub fn FormScreen() -> Element {
         section { class: "card form",
             h2 { "data-t": tid("form-head"), "{head}" }
             p { class: "place", "{place}" }
-            dl { class: "facts", "data-t": tid("form-facts"),
-                {crate::screens::family_facts::desil_entries(lang, &view.desil, h.families.len() > 1)}
-            }
             p { class: "state", {tr(lang, "form.state")} ": "
                 span { "data-t": tid("form-state"), {state_label(view.state, lang)} }
                 {super::proposal::kind_tag(&view, lang)}
@@ -82,6 +79,11 @@ pub fn FormScreen() -> Element {
                 }
             }
             {body}
+            // The family's facts (BPS desil per KK) under every step: above the steps they
+            // pushed the whole form down a line on each open.
+            dl { class: "facts", "data-t": tid("form-facts"),
+                {crate::screens::family_facts::desil_entries(lang, &view.desil, h.families.len() > 1)}
+            }
             if let Some(url) = full_photo {
                 div { class: "overlay", "data-t": tid("photo-full"),
                     img { src: "{url}", alt: "foto" }
