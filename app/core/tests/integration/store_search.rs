@@ -255,6 +255,9 @@ fn counts_match_every_page_of_the_lists() {
         })
         .collect();
     s.apply_pull_page(&items, "c1").unwrap();
+    // A pulled page joins the work list when the pull ends (migration 0007), as a sync does.
+    assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 0);
+    s.list_pulled_assignments().unwrap();
     let listed = |t: Option<&str>, d: Option<&str>| {
         s.unopened_assignments(t, d, None, 1000).unwrap().len() as u64
     };
