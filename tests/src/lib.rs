@@ -25,6 +25,21 @@ use pendata_shared::Household;
 /// The password every test account gets.
 pub const PASSWORD: &str = "kata-sandi-uji-123";
 
+/// Create accounts (username, role, wilayah) with the test [`PASSWORD`] directly in a server's
+/// store, e.g. before its process starts.
+pub fn add_users(state: &AppState, users: &[(&str, Role, &str)]) -> anyhow::Result<()> {
+    for &(username, role, wilayah) in users {
+        state.accounts.create_user(NewUser {
+            username: username.into(),
+            password_hash: hash_password(PASSWORD)
+                .map_err(|e| anyhow::anyhow!("hashing the test password: {e}"))?,
+            role,
+            wilayah: wilayah.into(),
+        })?;
+    }
+    Ok(())
+}
+
 /// A running server. Dropping it stops the server and removes its data.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -76,14 +91,7 @@ impl TestServer {
 
     /// Create an account directly in the server's store.
     pub fn add_user(&self, username: &str, role: Role, wilayah: &str) -> anyhow::Result<()> {
-        self.state.accounts.create_user(NewUser {
-            username: username.into(),
-            password_hash: hash_password(PASSWORD)
-                .map_err(|e| anyhow::anyhow!("hashing the test password: {e}"))?,
-            role,
-            wilayah: wilayah.into(),
-        })?;
-        Ok(())
+        add_users(&self.state, &[(username, role, wilayah)])
     }
 
     /// Import prelist households into the server (as `pendata-server import-assignments`

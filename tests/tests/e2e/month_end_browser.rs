@@ -19,7 +19,7 @@ use pendata_core::Device;
 use pendata_e2e::procs::{binary, free_addr, ServerProcess};
 use pendata_e2e::workload::{capture_usulan, tiny_set};
 use pendata_e2e::{camera_jpeg, example_household, new_device, WebClient, PASSWORD, PIN};
-use pendata_server::store::{NewUser, Role};
+use pendata_server::store::Role;
 use pendata_server::{AppState, Config};
 
 use super::dashboard_browser::scenario;
@@ -62,21 +62,15 @@ async fn the_month_end_in_chromium_from_the_case_import_to_the_locked_export() {
     let data = tmp.path().join("server");
     {
         let state = AppState::open(Config::with_data_dir(&data)).unwrap();
-        for (name, role, wilayah) in [
-            (PENDAMPING, Role::Enumerator, DESA),
-            (SUPERVISOR, Role::Supervisor, "320102"),
-            (KEPALA, Role::KepalaOpd, "3201"),
-        ] {
-            state
-                .accounts
-                .create_user(NewUser {
-                    username: name.into(),
-                    password_hash: pendata_server::auth::hash_password(PASSWORD).unwrap(),
-                    role,
-                    wilayah: wilayah.into(),
-                })
-                .unwrap();
-        }
+        pendata_e2e::add_users(
+            &state,
+            &[
+                (PENDAMPING, Role::Enumerator, DESA),
+                (SUPERVISOR, Role::Supervisor, "320102"),
+                (KEPALA, Role::KepalaOpd, "3201"),
+            ],
+        )
+        .unwrap();
     }
     let server =
         ServerProcess::start_with_env(&data, free_addr().unwrap(), &[("PENDATA_TODAY", TODAY)])

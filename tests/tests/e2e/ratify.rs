@@ -17,7 +17,7 @@ use pendata_e2e::client::{ApiClient, Body};
 use pendata_e2e::procs::{free_addr, ServerProcess};
 use pendata_e2e::workload::{capture_usulan, tiny_set};
 use pendata_e2e::{camera_jpeg, csrf_in, example_household, new_device, WebClient, PASSWORD};
-use pendata_server::store::{NewUser, Role};
+use pendata_server::store::Role;
 use pendata_server::{AppState, Config};
 use serde_json::json;
 
@@ -80,21 +80,15 @@ async fn a_late_proposal_goes_to_the_next_period_and_a_ratified_month_is_locked_
     let data = tmp.path().join("server");
     {
         let state = AppState::open(Config::with_data_dir(&data)).unwrap();
-        for (name, role, wilayah) in [
-            (TKSK, Role::Enumerator, "320102"),
-            (SUPERVISOR, Role::Supervisor, "320102"),
-            (KEPALA, Role::KepalaOpd, "3201"),
-        ] {
-            state
-                .accounts
-                .create_user(NewUser {
-                    username: name.into(),
-                    password_hash: pendata_server::auth::hash_password(PASSWORD).unwrap(),
-                    role,
-                    wilayah: wilayah.into(),
-                })
-                .unwrap();
-        }
+        pendata_e2e::add_users(
+            &state,
+            &[
+                (TKSK, Role::Enumerator, "320102"),
+                (SUPERVISOR, Role::Supervisor, "320102"),
+                (KEPALA, Role::KepalaOpd, "3201"),
+            ],
+        )
+        .unwrap();
     }
     let addr = free_addr().unwrap();
     let example = example_household().unwrap();

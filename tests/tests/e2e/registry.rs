@@ -20,7 +20,7 @@ use pendata_e2e::workload::{camera_jpeg_sized, usulan_baru};
 use pendata_e2e::{
     example_household, new_device, WebClient, ADMIN, OTHER_SUPERVISOR, PASSWORD, SUPERVISOR,
 };
-use pendata_server::store::{NewUser, Role};
+use pendata_server::store::Role;
 use pendata_server::AppState;
 use pendata_shared::codes::EmploymentStatus;
 use pendata_shared::dtsen::codes::Presence;
@@ -123,24 +123,18 @@ async fn scenario(backend: Backend) {
     let data = tmp.path().join("server");
     {
         let state = AppState::open(backend.config(&data).unwrap()).unwrap();
-        for (name, role, wilayah) in [
-            (FACILITATOR, Role::Enumerator, "320102"),
-            ("rina.pkh", Role::Enumerator, "320102"),
-            ("budi.tksk", Role::Enumerator, "320101"),
-            (SUPERVISOR, Role::Supervisor, "320102"),
-            (OTHER_SUPERVISOR, Role::Supervisor, "320101"),
-            (ADMIN, Role::Admin, ""),
-        ] {
-            state
-                .accounts
-                .create_user(NewUser {
-                    username: name.into(),
-                    password_hash: pendata_server::auth::hash_password(PASSWORD).unwrap(),
-                    role,
-                    wilayah: wilayah.into(),
-                })
-                .unwrap();
-        }
+        pendata_e2e::add_users(
+            &state,
+            &[
+                (FACILITATOR, Role::Enumerator, "320102"),
+                ("rina.pkh", Role::Enumerator, "320102"),
+                ("budi.tksk", Role::Enumerator, "320101"),
+                (SUPERVISOR, Role::Supervisor, "320102"),
+                (OTHER_SUPERVISOR, Role::Supervisor, "320101"),
+                (ADMIN, Role::Admin, ""),
+            ],
+        )
+        .unwrap();
     }
 
     // The households, made before the desil file that names their KK numbers.

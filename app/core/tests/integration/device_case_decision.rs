@@ -9,7 +9,6 @@
 use crate::common;
 
 use chrono::{NaiveDate, Utc};
-use pendata_core::crypto::KdfParams;
 use pendata_core::store::RecordState;
 use pendata_core::{Device, PhotoOptions};
 use pendata_server::auth::hash_password;
@@ -88,24 +87,11 @@ fn the_pbi_jk_decision_reaches_the_facilitators_case() {
         .build()
         .unwrap();
     let device_dir = tempfile::tempdir().unwrap();
-    let mut device = Device::create(
-        device_dir.path(),
-        common::PIN,
-        KdfParams::insecure_for_tests(),
-    )
-    .unwrap();
+    let mut device = common::new_device(device_dir.path());
     let server_app = app.clone();
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(pendata_server::serve_state(
-            server_app,
-            listener,
-            async move {
-                let _ = stopped.await;
-            },
-        ));
+        let server = common::LiveServer::start(server_app).await;
+        let url = server.url.clone();
         device
             .login(&url, None, "pendamping.pbi", PASSWORD, "HP uji")
             .await
@@ -140,8 +126,7 @@ fn the_pbi_jk_decision_reaches_the_facilitators_case() {
 
         let got = device.sync(&mut |_| {}).await.unwrap();
         assert_eq!(got.reviews.len(), 2, "{:?}", got.reviews);
-        let _ = stop.send(());
-        let _ = server.await;
+        server.stop().await;
     });
 
     let s = device.store();

@@ -7,7 +7,6 @@
 
 use crate::common;
 
-use pendata_core::crypto::KdfParams;
 use pendata_core::Device;
 use pendata_server::auth::hash_password;
 use pendata_server::store::{NewUser, PrelistHousehold, Role};
@@ -109,20 +108,11 @@ fn a_device_keeps_the_desil_of_its_wilayah_and_never_another_desas() {
         .build()
         .unwrap();
     let device_dir = tempfile::tempdir().unwrap();
-    let mut device = Device::create(
-        device_dir.path(),
-        common::PIN,
-        KdfParams::insecure_for_tests(),
-    )
-    .unwrap();
+    let mut device = common::new_device(device_dir.path());
     let records = app.records.clone();
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(pendata_server::serve_state(app, listener, async move {
-            let _ = stopped.await;
-        }));
+        let server = common::LiveServer::start(app).await;
+        let url = server.url.clone();
         device
             .login(&url, None, "pendamping.a", PASSWORD, "HP uji")
             .await
@@ -178,7 +168,6 @@ fn a_device_keeps_the_desil_of_its_wilayah_and_never_another_desas() {
         assert_eq!(held(&device, KK_A1), None);
         assert_eq!(held(&device, KK_A2), None);
 
-        let _ = stop.send(());
-        let _ = server.await;
+        server.stop().await;
     });
 }

@@ -7,7 +7,6 @@
 use crate::common;
 
 use chrono::{DateTime, Utc};
-use pendata_core::crypto::KdfParams;
 use pendata_core::Device;
 use pendata_server::auth::hash_password;
 use pendata_server::store::{NewUser, Role};
@@ -50,24 +49,15 @@ fn a_pull_applies_the_servers_cutoff_dtsen_and_case_rules() {
         .build()
         .unwrap();
     let device_dir = tempfile::tempdir().unwrap();
-    let mut device = Device::create(
-        device_dir.path(),
-        common::PIN,
-        KdfParams::insecure_for_tests(),
-    )
-    .unwrap();
+    let mut device = common::new_device(device_dir.path());
     // Before any sync: the published defaults.
     assert_eq!(device.store().cutoff().unwrap(), CutOff::default());
     assert_eq!(device.store().dtsen_rules().unwrap(), DtsenRules::default());
     assert_eq!(device.store().case_rules().unwrap(), CaseRules::default());
 
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(pendata_server::serve_state(app, listener, async move {
-            let _ = stopped.await;
-        }));
+        let server = common::LiveServer::start(app).await;
+        let url = server.url.clone();
         device
             .login(&url, None, "pendamping.papua", PASSWORD, "HP uji")
             .await
@@ -75,8 +65,7 @@ fn a_pull_applies_the_servers_cutoff_dtsen_and_case_rules() {
         // Logging in alone brings no settings: they come with the pull.
         assert_eq!(device.store().cutoff().unwrap(), CutOff::default());
         device.sync(&mut |_| {}).await.unwrap();
-        let _ = stop.send(());
-        let _ = server.await;
+        server.stop().await;
     });
 
     let store = device.store();

@@ -68,3 +68,38 @@ pub fn photos_on_device(
 ) -> Option<pendata_shared::photos::LocalPhotoProblem> {
     None
 }
+
+/// A new device in `dir`: the test PIN, cheap key derivation.
+pub fn new_device(dir: &std::path::Path) -> pendata_core::Device {
+    pendata_core::Device::create(
+        dir,
+        PIN,
+        pendata_core::crypto::KdfParams::insecure_for_tests(),
+    )
+    .unwrap()
+}
+
+/// The real server of `app` on a loopback socket, served by the running tokio runtime.
+pub struct LiveServer {
+    pub url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), pendata_server::ServerError>>,
+}
+
+impl LiveServer {
+    pub async fn start(app: pendata_server::AppState) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(pendata_server::serve_state(app, listener, async move {
+            let _ = stopped.await;
+        }));
+        Self { url, stop, task }
+    }
+
+    /// Stops it and waits until it has.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
