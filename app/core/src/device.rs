@@ -144,6 +144,8 @@ fn sync_failure_message(e: &SyncError, lang: Lang) -> String {
         (Phase::Push, Lang::En) => "sending records",
         (Phase::Pull, Lang::Id) => "mengambil data",
         (Phase::Pull, Lang::En) => "fetching updates",
+        (Phase::Listing, Lang::Id) => "menyusun daftar kerja",
+        (Phase::Listing, Lang::En) => "building the work list",
         (Phase::Done, Lang::Id) => "menyelesaikan",
         (Phase::Done, Lang::En) => "finishing",
     };

@@ -60,7 +60,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("home.unsent", "Belum terkirim", "Not sent yet"),
     ("home.last_sync", "Sinkronisasi terakhir", "Last sync"),
     ("home.never", "belum pernah", "never"),
-    ("home.assignments", "Prelist aktif", "Active prelist"),
+    ("home.assignments", "Prelist di daftar kerja", "Prelist on the work list"),
     ("home.sync_now", "Sinkronkan sekarang", "Sync now"),
     // work list
     ("list.title", "Daftar kerja", "Work list"),
@@ -322,6 +322,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("sync.phase.photos", "Mengirim foto", "Sending photos"),
     ("sync.phase.push", "Mengirim data", "Sending records"),
     ("sync.phase.pull", "Mengambil data", "Fetching updates"),
+    ("sync.phase.listing", "Menyusun daftar kerja…", "Building the work list…"),
+    ("sync.listing", "rumah tangga prelist masuk daftar kerja", "prelist households join the work list"),
     ("sync.phase.done", "Selesai", "Done"),
     ("sync.items", "item", "items"),
     ("sync.bytes", "bita", "bytes"),

@@ -358,6 +358,8 @@ pub enum SyncPhase {
     Photos,
     Push,
     Pull,
+    /// The pulled assignments join the work list.
+    Listing,
     Done,
 }
 
@@ -368,6 +370,7 @@ impl SyncPhase {
             SyncPhase::Photos => "sync.phase.photos",
             SyncPhase::Push => "sync.phase.push",
             SyncPhase::Pull => "sync.phase.pull",
+            SyncPhase::Listing => "sync.phase.listing",
             SyncPhase::Done => "sync.phase.done",
         }
     }

@@ -326,22 +326,39 @@ fn the_work_list_pages_searches_and_opens_20000_prelist_households() {
             })
             .collect();
         d.store_mut().apply_pull_page(&items, "c1").unwrap();
+        // And 55 own households: the list's other part, paged beside the prelist.
+        for i in 0..55u32 {
+            let mut h = example_without_photos();
+            h.id = HouseholdId::new();
+            h.members[0].name = format!("Warga {i:05}");
+            d.store_mut().create_household(&h).unwrap();
+        }
     }
     let mut app = Harness::start(dir.path());
     app.unlock(PIN);
     app.click("nav-list");
     let html = app.wait_text("Kepala 00000");
-    // One page: 50 rows, never all 20,000.
+    // One page: 50 rows of each part, never all 20,000.
     assert_eq!(
         html.matches("data-t=\"open-prelist-").count(),
         50,
         "page size"
     );
     assert!(!html.contains("Kepala 00050"));
+    assert_eq!(html.matches("data-t=\"open-household-").count(), 50);
+    assert!(html.contains("Warga 00049") && !html.contains("Warga 00050"));
     app.click("list-next");
     let html = app.wait_text("Kepala 00050");
     assert!(!html.contains("Kepala 00049"));
     assert!(html.contains("Halaman 2"));
+    // Own households page after the last one shown too: the 5 left, none twice.
+    assert_eq!(
+        html.matches("data-t=\"open-household-").count(),
+        5,
+        "{html}"
+    );
+    assert!(html.contains("Warga 00050") && html.contains("Warga 00054"));
+    assert!(!html.contains("Warga 00049"));
     // Pages start after the last row of the page before (keyset), back and forth.
     app.click("list-next");
     let html = app.wait_text("Kepala 00100");
@@ -349,6 +366,7 @@ fn the_work_list_pages_searches_and_opens_20000_prelist_households() {
     app.click("list-prev");
     let html = app.wait_for("page 2 again", |h| h.contains("Halaman 2"));
     assert!(html.contains("Kepala 00050") && !html.contains("Kepala 00100"));
+    assert!(html.contains("Warga 00050") && !html.contains("Warga 00049"));
     // Search (each word a prefix of a word of the prelist household, as in the households'
     // search: "Kepala 1234*" and "Kepala 01234", whose address is "no. 1234") and the desa filter.
     app.change("list-search", "Kepala 1234");

@@ -738,6 +738,7 @@ fn household(cmd: HouseholdCmd, dir: &Path, lang: Lang) -> anyhow::Result<ExitCo
                     state,
                     desa_code: desa,
                     limit,
+                    after: None,
                     offset,
                 })
                 .map_err(|e| store_err(e, lang))?;

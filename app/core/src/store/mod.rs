@@ -58,7 +58,7 @@ pub use desil::FamilyDesil;
 pub use error::StoreError;
 pub use family::{GroundCheckVisit, NobodyHome, RevisitRow};
 pub use photo_problems::{PhotoProblemRow, SetAside};
-pub use search::{HouseholdSummary, SearchQuery};
+pub use search::{HouseholdSummary, RecordCursor, SearchQuery};
 pub use state::RecordState;
 pub use sync::{ConflictRow, PendingRow, PullSummary, PushSummary, RejectedPush};
 pub use worklist::WorkListCursor;
@@ -145,6 +145,9 @@ pub struct StatusCounts {
     pub outbox_rejected: u64,
     pub open_conflicts: u64,
     pub assignments_active: u64,
+    /// The active assignments the work list shows: not opened as a record, and listed (a
+    /// sync's pulled assignments count once its pull ends, as the list shows them).
+    pub assignments_listed: u64,
     pub last_sync_at: Option<String>,
 }
 

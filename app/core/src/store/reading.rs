@@ -179,6 +179,10 @@ impl Store {
             outbox_rejected: count("SELECT count(*) FROM outbox WHERE status = 'rejected'")?,
             open_conflicts: count("SELECT count(*) FROM conflicts WHERE resolved_with IS NULL")?,
             assignments_active: count("SELECT count(*) FROM assignments WHERE active = 1")?,
+            assignments_listed: count(&format!(
+                "SELECT count(*) FROM assignments a WHERE {}",
+                super::worklist::SHOWN
+            ))?,
             last_sync_at: self.setting(keys::LAST_SYNC_AT)?,
         })
     }

@@ -1,6 +1,8 @@
 //! Record search over the FTS5 index (DTKS households and DTSEN families alike): head's name,
 //! any member's name, NIK, KK number, prelist or ground-check list id and address; prefix and
-//! case-insensitive, with state and desa filters, paged.
+//! case-insensitive, with state and desa filters, a page at a time after a cursor (keyset
+//! paging: page 400 costs what page 1 costs, and a record stored or deleted between two pages
+//! never shifts the next one).
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -17,7 +19,25 @@ pub struct SearchQuery {
     /// Only this desa (10-digit code).
     pub desa_code: Option<String>,
     pub limit: u32,
+    /// Start right after this record (the last row of the page before): the app's pages.
+    pub after: Option<RecordCursor>,
+    /// Rows skipped after `after` (the CLI's `--offset`); costs what it skips.
     pub offset: u32,
+}
+
+/// Where a page of records starts: right after this record in the list's order (the order
+/// the records were first stored). Take it from the last row of the page before with
+/// [`RecordCursor::after`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RecordCursor {
+    seq: i64,
+}
+
+impl RecordCursor {
+    /// The cursor of the page that follows `last`.
+    pub fn after(last: &HouseholdSummary) -> Self {
+        RecordCursor { seq: last.seq }
+    }
 }
 
 impl Default for SearchQuery {
@@ -27,6 +47,7 @@ impl Default for SearchQuery {
             state: None,
             desa_code: None,
             limit: 50,
+            after: None,
             offset: 0,
         }
     }
@@ -36,6 +57,8 @@ impl Default for SearchQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdSummary {
     pub id: pendata_shared::HouseholdId,
+    /// The record's place in the list's order (see [`RecordCursor`]).
+    pub seq: i64,
     pub state: RecordState,
     /// Which form the record answers: a DTKS household or a DTSEN family (open it with
     /// `Store::household` or `Store::family`).
@@ -73,7 +96,7 @@ fn desa_clause(desa: &str) -> Option<String> {
 }
 
 const COLUMNS: &str = "h.id, h.state, h.kind, h.prelist_id, h.desa_code, h.head_name, h.address,
-                       h.member_count, h.updated_at, h.questionnaire";
+                       h.member_count, h.updated_at, h.questionnaire, h.seq";
 
 impl Store {
     /// Households matching the query, in the order they were first stored.
@@ -81,6 +104,8 @@ impl Store {
         let state = q.state.map(|s| s.as_str());
         let limit = i64::from(q.limit);
         let offset = i64::from(q.offset);
+        // Before the first record when no cursor is given (seq starts at 1).
+        let after = q.after.map_or(0, |c| c.seq);
         let fts = q.text.as_deref().and_then(fts_query).map(|m| {
             match q.desa_code.as_deref().and_then(desa_clause) {
                 Some(d) => format!("{m} AND {d}"),
@@ -93,21 +118,22 @@ impl Store {
                 // CROSS JOIN keeps the index as the outer loop (rowid order, no sort).
                 stmt = self.conn.prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM household_search s CROSS JOIN households h ON h.seq = s.rowid
-                     WHERE household_search MATCH ?1
+                     WHERE household_search MATCH ?1 AND s.rowid > ?6
                        AND (?2 IS NULL OR h.state = ?2) AND (?2 IS NOT NULL OR h.state <> 'deleted')
                        AND (?3 IS NULL OR h.desa_code = ?3)
                      ORDER BY s.rowid LIMIT ?4 OFFSET ?5"
                 ))?;
-                stmt.query(params![m, state, q.desa_code, limit, offset])?
+                stmt.query(params![m, state, q.desa_code, limit, offset, after])?
             }
             None => {
                 stmt = self.conn.prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM households h
-                     WHERE (?1 IS NULL OR h.state = ?1) AND (?1 IS NOT NULL OR h.state <> 'deleted')
+                     WHERE h.seq > ?5
+                       AND (?1 IS NULL OR h.state = ?1) AND (?1 IS NOT NULL OR h.state <> 'deleted')
                        AND (?2 IS NULL OR h.desa_code = ?2)
                      ORDER BY h.seq LIMIT ?3 OFFSET ?4"
                 ))?;
-                stmt.query(params![state, q.desa_code, limit, offset])?
+                stmt.query(params![state, q.desa_code, limit, offset, after])?
             }
         };
         let mut rows = rows;
@@ -129,6 +155,7 @@ impl Store {
                 member_count: r.get::<_, i64>(7)?.clamp(0, i64::from(u32::MAX)) as u32,
                 updated_at: r.get(8)?,
                 questionnaire: super::rows::parse_questionnaire(&r.get::<_, String>(9)?)?,
+                seq: r.get(10)?,
             });
         }
         Ok(out)
@@ -136,7 +163,7 @@ impl Store {
 }
 
 impl Store {
-    /// How many households match the query (its `limit` and `offset` are ignored): the total
+    /// How many households match the query (its `limit`, `after` and `offset` are ignored): the total
     /// a paged list shows beside its page.
     pub fn count(&self, q: &SearchQuery) -> Result<u64> {
         let state = q.state.map(|s| s.as_str());

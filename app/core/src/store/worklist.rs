@@ -37,7 +37,7 @@ impl WorkListCursor {
 }
 
 /// The rows the list shows (the partial indexes' condition, literally, so SQLite uses them).
-const SHOWN: &str = "a.active = 1 AND a.opened = 0 AND a.listed = 1";
+pub(super) const SHOWN: &str = "a.active = 1 AND a.opened = 0 AND a.listed = 1";
 
 /// Above this many search matches, the list walks its index in order and keeps the matches
 /// (bounded by the index: ~1-3 ms at 20,000 natively) instead of looking every match up and

@@ -28,6 +28,9 @@ pub enum Phase {
     Photos,
     Push,
     Pull,
+    /// The pulled assignments join the work list (one transaction when the pull ends; seconds
+    /// for a first sync of thousands). `items_total` is how many the pull brought.
+    Listing,
     Done,
 }
 
@@ -353,6 +356,10 @@ impl<S: SyncStore> Run<'_, S> {
                     self.phase = Phase::Pull;
                     // What the pull brought joins the work list whether or not it was cut.
                     let pulled = self.pull(cursor).await;
+                    if self.report.pulled.assignments > 0 {
+                        self.phase = Phase::Listing;
+                        self.emit(0, self.report.pulled.assignments, 0, 0);
+                    }
                     let listed = self.store.finish_pull();
                     pulled?;
                     listed?;

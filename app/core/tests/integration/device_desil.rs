@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use pendata_core::sync::Phase;
 use pendata_core::Device;
 use pendata_server::auth::hash_password;
 use pendata_server::store::{NewUser, PrelistHousehold, Role};
@@ -132,8 +133,20 @@ fn a_device_keeps_the_desil_of_its_wilayah_and_never_another_desas() {
         records
             .import_prelist(&[prelist("P-A2", DESA_A, KK_A2)])
             .unwrap();
-        device.sync(&mut |_| {}).await.unwrap();
+        let mut phases = Vec::new();
+        device
+            .sync(&mut |p| phases.push((p.phase, p.items_total)))
+            .await
+            .unwrap();
         assert_eq!(held(&device, KK_A2), Some(8));
+        // The sync says when the pulled assignment joins the work list: after the pull, before
+        // the end, with how many (the step a first sync of thousands spends seconds in).
+        let listing = phases.iter().position(|p| p.0 == Phase::Listing);
+        let last_pull = phases.iter().rposition(|p| p.0 == Phase::Pull);
+        assert!(listing > last_pull && last_pull.is_some(), "{phases:?}");
+        assert_eq!(phases[listing.unwrap()].1, 1, "{phases:?}");
+        assert_eq!(phases.last().map(|p| p.0), Some(Phase::Done));
+        assert_eq!(device.store().status().unwrap().assignments_listed, 2);
         assert_eq!(held(&device, KK_A1), Some(3));
         assert_eq!(held(&device, KK_B1), None);
 

@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::{simple, store};
-use pendata_core::store::{RecordState, SearchQuery, Store};
+use pendata_core::store::{RecordCursor, RecordState, SearchQuery, Store};
 use pendata_shared::HouseholdId;
 
 fn ids(s: &Store, q: SearchQuery) -> Vec<HouseholdId> {
@@ -138,14 +138,36 @@ fn paging_is_complete_and_disjoint() {
         .collect();
     s.import(&households).unwrap();
     all.extend(households.iter().map(|h| h.id));
+    let text_of = |q: Option<&str>| q.map(String::from);
     for q in [None, Some("warga")] {
+        // Keyset pages (the app's): each starts after the last row of the page before.
+        let mut got = Vec::new();
+        let mut after = None;
+        loop {
+            let page = s
+                .search(&SearchQuery {
+                    text: text_of(q),
+                    limit: 5,
+                    after,
+                    ..Default::default()
+                })
+                .unwrap();
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 5);
+            after = page.last().map(RecordCursor::after);
+            got.extend(page.iter().map(|h| h.id));
+        }
+        assert_eq!(got, all, "{q:?}");
+        // Offset pages (the CLI's --offset) list the same.
         let mut got = Vec::new();
         let mut offset = 0;
         loop {
             let page = ids(
                 &s,
                 SearchQuery {
-                    text: q.map(String::from),
+                    text: text_of(q),
                     limit: 5,
                     offset,
                     ..Default::default()
@@ -154,11 +176,33 @@ fn paging_is_complete_and_disjoint() {
             if page.is_empty() {
                 break;
             }
-            assert!(page.len() <= 5);
             got.extend(page);
             offset += 5;
         }
-        assert_eq!(got, all);
+        assert_eq!(got, all, "{q:?}");
+    }
+    // A record of a page already shown leaves the list (deleted) before the next page is
+    // asked for: the next page still starts right after the last row shown, none skipped
+    // (counted by offset, the first row of the next page would be lost).
+    let first = s
+        .search(&SearchQuery {
+            text: text_of(Some("warga")),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    s.delete(all[1]).unwrap();
+    for q in [None, Some("warga")] {
+        let next = ids(
+            &s,
+            SearchQuery {
+                text: text_of(q),
+                limit: 5,
+                after: first.last().map(RecordCursor::after),
+                ..Default::default()
+            },
+        );
+        assert_eq!(next, all[5..10], "{q:?}");
     }
 }
 

@@ -400,9 +400,13 @@ fn pulled_pages_join_the_list_when_the_pull_ends() {
     );
     assert!(ids(&s, "anggraini").is_empty());
     assert_eq!(s.count_unopened_assignments(None, None).unwrap(), 0);
+    // Beranda counts what the list shows: none yet, though both are stored.
+    let st = s.status().unwrap();
+    assert_eq!((st.assignments_active, st.assignments_listed), (2, 0));
 
     assert_eq!(s.list_pulled_assignments().unwrap(), 2);
     assert_eq!(s.list_pulled_assignments().unwrap(), 0, "listed once");
+    assert_eq!(s.status().unwrap().assignments_listed, 2);
     let mut both = vec![a.household_id, b.household_id];
     both.sort_by_key(|id| {
         [&a, &b]

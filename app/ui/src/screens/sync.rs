@@ -35,8 +35,16 @@ pub fn SyncScreen() -> Element {
             }
             if let Some(phase) = v.phase {
                 p { "data-t": tid("sync-phase"), {tr(lang, phase.key())} }
-                progress { max: "100", value: "{pct}" }
-                p { "{v.items_done}/{v.items_total} {tr(lang, \"sync.items\")} · {v.bytes_done}/{v.bytes_total} {tr(lang, \"sync.bytes\")}" }
+                if phase == SyncPhase::Listing {
+                    // One transaction in the store: no steps to count, only that it is working.
+                    progress { max: "100" }
+                    p { "data-t": tid("sync-listing"),
+                        "{super::worklist::group_digits(v.items_total)} {tr(lang, \"sync.listing\")}"
+                    }
+                } else {
+                    progress { max: "100", value: "{pct}" }
+                    p { "{v.items_done}/{v.items_total} {tr(lang, \"sync.items\")} · {v.bytes_done}/{v.bytes_total} {tr(lang, \"sync.bytes\")}" }
+                }
             }
             if let Some(sum) = v.summary.clone() {
                 p { class: "notice", "data-t": tid("sync-summary"), "{sum}" }

@@ -117,7 +117,7 @@ pub(crate) struct Worker {
     field_errors: BTreeMap<String, String>,
     /// Number of the last reachability check.
     conn_seq: u64,
-    prelist_pages: worklist::PrelistPages,
+    list_pages: worklist::ListPages,
     /// Edits served so far (see [`Intent::is_edit`]).
     edits_served: u64,
     /// Called after each emit where updates must be handed on at once (the browser's worker:
@@ -137,7 +137,7 @@ impl Worker {
             open: None,
             field_errors: BTreeMap::new(),
             conn_seq: 0,
-            prelist_pages: Default::default(),
+            list_pages: Default::default(),
             edits_served: 0,
             post_now: None,
         }

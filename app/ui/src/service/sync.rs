@@ -184,6 +184,7 @@ fn sync_phase(p: Phase) -> SyncPhase {
         Phase::Photos => SyncPhase::Photos,
         Phase::Push => SyncPhase::Push,
         Phase::Pull => SyncPhase::Pull,
+        Phase::Listing => SyncPhase::Listing,
         Phase::Done => SyncPhase::Done,
     }
 }

@@ -1,6 +1,8 @@
 //! Home counts and the work list: search, totals, the desa of the user's area.
 
-use pendata_core::store::{RecordState, SearchQuery, Store, StoreError, WorkListCursor};
+use pendata_core::store::{
+    HouseholdSummary, RecordCursor, RecordState, SearchQuery, StoreError, WorkListCursor,
+};
 use pendata_shared::protocol::Assignment;
 
 use super::{Res, Worker};
@@ -40,7 +42,7 @@ impl Worker {
         let home = HomeView {
             states: shown.iter().map(|st| (*st, count(*st))).collect(),
             unsent,
-            assignments: s.assignments_active,
+            assignments: s.assignments_listed,
             revisits,
             last_sync_at: s.last_sync_at.clone(),
             username: d.store().username().map(str::to_string),
@@ -97,27 +99,33 @@ impl Worker {
     pub(super) fn search(&mut self, q: ListQuery) -> Res<(usize, usize)> {
         let lang = self.lang;
         let desa_options = self.desa_options(None);
-        let d = self.device()?;
+        // The store through its field, so the pages' cursors (another field) can change beside it.
+        let store = self.device.as_ref().map(|d| d.store());
+        let store = store.ok_or_else(|| crate::i18n::tr(lang, "unlock.title").to_string())?;
         let text = Some(q.text.trim().to_string()).filter(|t| !t.is_empty());
-        let offset = q.page.saturating_mul(PAGE_SIZE);
-        let households = d
-            .store()
-            .search(&SearchQuery {
-                text: text.clone(),
-                state: q.state,
-                desa_code: q.desa.clone(),
-                limit: PAGE_SIZE,
-                offset,
+        let filter = (text.clone(), q.state, q.desa.clone());
+        let households = self
+            .list_pages
+            .households
+            .page(filter, q.page, |(text, state, desa), after| {
+                store.search(&SearchQuery {
+                    text: text.clone(),
+                    state: *state,
+                    desa_code: desa.clone(),
+                    limit: PAGE_SIZE,
+                    after: after.copied(),
+                    offset: 0,
+                })
             })
             .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
-        let today = d.store().local_today(chrono::Utc::now()).ok();
+        let today = store.local_today(chrono::Utc::now()).ok();
         let case_due = match today {
             Some(today)
                 if households.iter().any(|h| {
                     pendata_shared::cases::CaseKind::of_questionnaire(h.questionnaire).is_some()
                 }) =>
             {
-                d.store()
+                store
                     .case_list()
                     .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?
                     .into_iter()
@@ -132,10 +140,11 @@ impl Worker {
         };
         // Unopened prelist households are drafts-to-be: listed unless another state is asked.
         let assignments = if q.state.is_none() || q.state == Some(RecordState::Draft) {
-            let store = self.device.as_ref().map(|d| d.store());
-            let store = store.ok_or_else(|| crate::i18n::tr(lang, "unlock.title").to_string())?;
-            self.prelist_pages
-                .page(store, text, q.desa.clone(), q.page)
+            self.list_pages
+                .prelist
+                .page((text, q.desa.clone()), q.page, |(text, desa), after| {
+                    store.unopened_assignments(text.as_deref(), desa.as_deref(), after, PAGE_SIZE)
+                })
                 .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?
         } else {
             Vec::new()
@@ -183,36 +192,75 @@ impl Worker {
     }
 }
 
-/// Where each page of the work list's prelist part starts, for the filter last listed: keyset
-/// paging ([`WorkListCursor`]), so page 400 costs what page 1 costs. Page `p` starts after
-/// `starts[p - 1]`, noted when page `p - 1` was shown; a page further on than any shown yet is
-/// reached by walking the pages before it.
+/// Where each page of the work list's two parts starts (keyset paging, so page 400 costs what
+/// page 1 costs): the prelist by [`WorkListCursor`], own households by [`RecordCursor`].
 #[derive(Debug, Default)]
-pub(crate) struct PrelistPages {
-    filter: (Option<String>, Option<String>),
-    starts: Vec<WorkListCursor>,
+pub(crate) struct ListPages {
+    prelist: KeysetPages<PrelistFilter, Assignment>,
+    households: KeysetPages<HouseholdFilter, HouseholdSummary>,
 }
 
-impl PrelistPages {
+/// The prelist part's filter: text, desa.
+type PrelistFilter = (Option<String>, Option<String>);
+/// The own households' filter: text, state, desa.
+type HouseholdFilter = (Option<String>, Option<RecordState>, Option<String>);
+
+/// A row that knows where the page after it starts.
+pub(crate) trait Keyed {
+    type Cursor: std::fmt::Debug;
+    fn cursor(&self) -> Self::Cursor;
+}
+
+impl Keyed for Assignment {
+    type Cursor = WorkListCursor;
+    fn cursor(&self) -> WorkListCursor {
+        WorkListCursor::after(self)
+    }
+}
+
+impl Keyed for HouseholdSummary {
+    type Cursor = RecordCursor;
+    fn cursor(&self) -> RecordCursor {
+        RecordCursor::after(self)
+    }
+}
+
+/// Where each page of one part starts, for the filter `F` last listed. Page `p` starts after
+/// `starts[p - 1]`, noted when page `p - 1` was shown; a page further on than any shown yet is
+/// reached by walking the pages before it.
+#[derive(Debug)]
+pub(crate) struct KeysetPages<F, T: Keyed> {
+    filter: F,
+    starts: Vec<T::Cursor>,
+}
+
+impl<F: Default, T: Keyed> Default for KeysetPages<F, T> {
+    fn default() -> Self {
+        KeysetPages {
+            filter: F::default(),
+            starts: Vec::new(),
+        }
+    }
+}
+
+impl<F: PartialEq, T: Keyed> KeysetPages<F, T> {
+    /// Page `page` of `filter`; `fetch` reads the page after a cursor (the first with `None`).
     fn page(
         &mut self,
-        store: &Store,
-        text: Option<String>,
-        desa: Option<String>,
+        filter: F,
         page: u32,
-    ) -> Result<Vec<Assignment>, StoreError> {
-        let filter = (text, desa);
+        mut fetch: impl FnMut(&F, Option<&T::Cursor>) -> Result<Vec<T>, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         if self.filter != filter {
             self.filter = filter;
             self.starts.clear();
         }
-        let (text, desa) = (self.filter.0.as_deref(), self.filter.1.as_deref());
         let page = page as usize;
         loop {
             let p = page.min(self.starts.len());
             let after = p.checked_sub(1).map(|i| &self.starts[i]);
-            let rows = store.unopened_assignments(text, desa, after, PAGE_SIZE)?;
-            let next = rows.last().map(WorkListCursor::after);
+            let rows = fetch(&self.filter, after)?;
+            let next = rows.last().map(Keyed::cursor);
             self.starts.truncate(p);
             if p == page {
                 self.starts.extend(next);

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use pendata_core::store::{GroundCheckVisit, RecordState, RevisitRow, SearchQuery, StoreError};
+use pendata_core::store::{
+    GroundCheckVisit, RecordCursor, RecordState, RevisitRow, SearchQuery, StoreError,
+};
 use pendata_shared::codes::CodeList;
 use pendata_shared::dtsen::codes::{EnumerationResult, Presence};
 use pendata_shared::dtsen::validate::required_photos;
@@ -266,17 +268,18 @@ fn list(dir: &Path, lang: Lang, search: Option<String>, json: bool) -> anyhow::R
     let device = open_device(dir, lang)?;
     let store = device.store();
     let mut families = Vec::new();
-    let mut offset = 0;
+    let mut after = None;
     loop {
         let page = store
             .search(&SearchQuery {
                 text: search.clone(),
                 limit: 500,
-                offset,
+                after,
                 ..SearchQuery::default()
             })
             .map_err(|e| store_err(e, lang))?;
         let n = page.len();
+        after = page.last().map(RecordCursor::after);
         families.extend(
             page.into_iter()
                 .filter(|r| r.questionnaire == Questionnaire::Regsosek2022k),
@@ -284,7 +287,6 @@ fn list(dir: &Path, lang: Lang, search: Option<String>, json: bool) -> anyhow::R
         if n < 500 {
             break;
         }
-        offset += 500;
     }
     let mut unopened = Vec::new();
     let mut after = None;

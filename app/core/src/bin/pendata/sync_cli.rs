@@ -185,6 +185,7 @@ fn phase_label(phase: Phase, lang: Lang) -> String {
         Phase::Photos => t(lang, "foto", "photos"),
         Phase::Push => t(lang, "kirim", "send"),
         Phase::Pull => t(lang, "ambil", "fetch"),
+        Phase::Listing => t(lang, "daftar kerja", "work list"),
         Phase::Done => t(lang, "selesai", "done"),
     }
 }
