@@ -4,7 +4,12 @@
 //! EXIF APP1 like a phone), then alternately runs `pendata_core::photo::process` and
 //! `vipsthumbnail INPUT --size 1600x1600 -o out.jpg[Q=80,strip]` N times and prints
 //! one JSON object with the medians. The vips time includes its process start and file
-//! I/O; the pipeline time is in-process from bytes in memory to bytes in memory.
+//! I/O; the pipeline time is in-process from bytes in memory to bytes in memory. The peak
+//! memory of one run is reported too (a 12 MP photo must fit in what a 2 GB phone gives a
+//! tab): a fresh process of this example reads the input, then runs the pipeline once, and its
+//! resident high-water mark above its resident size before the run is the figure (Linux:
+//! `/proc/self/clear_refs` resets the mark; a fresh process, so no freed memory of earlier
+//! runs is reused unseen).
 //!
 //! `cargo run --release -p pendata-core --example photo_bench [-- N]` (N defaults to 9).
 
@@ -14,6 +19,52 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use pendata_core::photo::{process, PhotoConfig};
+
+/// A `kB` line of `/proc/self/status` (`VmRSS`, `VmHWM`), in bytes.
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb = line[field.len()..].trim().trim_end_matches("kB").trim();
+    kb.parse::<u64>().ok().map(|kb| kb * 1024)
+}
+
+/// In the fresh process: resident bytes one run of the pipeline on the file `input` added at
+/// most, printed; nothing where the kernel does not offer the resettable high-water mark.
+fn print_peak_rss_growth(input: &Path) -> Result<()> {
+    let input = std::fs::read(input)?;
+    if std::fs::write("/proc/self/clear_refs", "5").is_ok() {
+        let before = status_kb("VmRSS:");
+        let out = process(&input, &PhotoConfig::standard())?;
+        if let Some((b, p)) = before.zip(status_kb("VmHWM:")) {
+            println!("{}", p.saturating_sub(b));
+        }
+        drop(out);
+    }
+    Ok(())
+}
+
+/// [`print_peak_rss_growth`] in a fresh process of this example, in MiB.
+fn peak_rss_growth_mb(input: &Path) -> Result<Option<f64>> {
+    let out = Command::new(std::env::current_exe()?)
+        .env(PEAK_OF, input)
+        .output()
+        .context("running the peak-memory process")?;
+    if !out.status.success() {
+        bail!(
+            "peak-memory process failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|b| b as f64 / f64::from(1u32 << 20)))
+}
+
+/// Set on the fresh process [`peak_rss_growth_mb`] starts: the input file to measure.
+const PEAK_OF: &str = "PENDATA_PHOTO_BENCH_PEAK_OF";
 
 fn camera_like(w: u32, h: u32) -> Vec<u8> {
     let mut v = Vec::with_capacity((w * h * 3) as usize);
@@ -89,6 +140,9 @@ fn run_vips(input: &Path, out: &Path) -> Result<()> {
 }
 
 fn main() -> Result<()> {
+    if let Some(input) = std::env::var_os(PEAK_OF) {
+        return print_peak_rss_growth(Path::new(&input));
+    }
     let n: usize = std::env::args()
         .nth(1)
         .map(|s| s.parse())
@@ -134,6 +188,7 @@ fn main() -> Result<()> {
         }
     }
     let photo_ms = median(t_ours);
+    let peak_rss_mb = peak_rss_growth_mb(&in_path)?;
     let mut obj = serde_json::json!({
         "input": {"width": w, "height": h, "bytes": input.len(), "quality": 92},
         "runs": n,
@@ -143,6 +198,7 @@ fn main() -> Result<()> {
             "height": ours.height,
             "bytes": ours.jpeg.len(),
             "thumbnail_bytes": ours.thumbnail.len(),
+            "peak_rss_growth_mb": peak_rss_mb,
         },
     });
     if let Some(version) = vips {
