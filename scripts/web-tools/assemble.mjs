@@ -39,6 +39,28 @@ for (const f of ['index.js', 'worker.js']) {
   if (!text.includes('./pendata_app.js')) throw new Error(`${f} does not import ./pendata_app.js`);
   writeFileSync(join(out, f), text.replaceAll('./pendata_app.js', `./${glueName}`));
 }
+// worker.js compiles the wasm (and hands the module to the page); index.js only without it.
+for (const f of ['index.js', 'worker.js']) {
+  const text = readFileSync(join(out, f), 'utf8');
+  if (!text.includes('pendata_app_bg.wasm')) throw new Error(`${f} does not name pendata_app_bg.wasm`);
+  writeFileSync(join(out, f), text.replaceAll('pendata_app_bg.wasm', wasmName));
+}
+// index.html preloads every module of index.js's graph (the glue and the snippets it imports),
+// which the browser would otherwise discover one level at a time.
+const graph = [];
+const visit = (f) => {
+  if (graph.includes(f)) return;
+  graph.push(f);
+  const text = readFileSync(join(out, f), 'utf8');
+  for (const [, spec] of text.matchAll(/^import\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+    visit(relative(out, join(out, f, '..', spec)));
+  }
+};
+visit(glueName);
+const preload = graph.map((f) => `<link rel="modulepreload" href="${f}">`).join('\n  ');
+const indexHtml = readFileSync(join(out, 'index.html'), 'utf8');
+if (!indexHtml.includes('<!--PENDATA_PRELOAD-->')) throw new Error('index.html lacks <!--PENDATA_PRELOAD-->');
+writeFileSync(join(out, 'index.html'), indexHtml.replace('<!--PENDATA_PRELOAD-->', preload));
 
 const files = (dir) => readdirSync(dir).flatMap((n) => {
   const p = join(dir, n);

@@ -229,6 +229,47 @@ async function searchProbe(page) {
   return { same_again: { ...sum(again), worker: again.split.worker }, new_names: { ...sum(fresh), worker: fresh.split.worker } };
 }
 
+// Where a cold start's time goes, in ms from the navigation (the page's clock): the page's and
+// the service worker's performance marks (index.js, worker.js; absolute times, so both clocks
+// line up), the worker's script start, and the first update (NeedsUnlock) reaching the page.
+async function startPhases(page) {
+  const marks = () => ({
+    origin: performance.timeOrigin,
+    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('pendata-'))
+      .map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime })),
+  });
+  const own = await page.evaluate(marks);
+  const out = {};
+  const put = (name, at) => { out[name.replace(/^pendata-/, '')] = Math.round(at - own.origin); };
+  for (const m of own.marks) put(m.name, m.at);
+  // The navigation (the service worker's start, index.html) and when each script and the wasm
+  // arrived (responseEnd; through the service worker offline).
+  const timing = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const files = performance.getEntriesByType('resource')
+      .filter((r) => /\.(js|wasm|css)$/.test(r.name))
+      .map((r) => ({ name: r.name.replace(/^.*\//, '').replace(/-[0-9a-f]{16}/, ''), at: r.responseEnd }));
+    return {
+      nav: nav && { sw: nav.workerStart, html: nav.responseEnd, dom: nav.domInteractive },
+      files,
+    };
+  });
+  if (timing.nav) {
+    for (const [k, v] of Object.entries(timing.nav)) if (v) out[`nav-${k}`] = Math.round(v);
+  }
+  for (const f of timing.files) out[`got-${f.name}`] = Math.round(f.at);
+  for (const w of page.workers()) {
+    const theirs = await w.evaluate(marks).catch(() => null);
+    if (!theirs || !theirs.marks.length) continue;
+    put('worker-script', theirs.origin);
+    for (const m of theirs.marks) put(m.name, m.at);
+  }
+  const trace = await page.evaluate(() => window.__pdTrace || []);
+  const first = trace.find((t) => t.ev === 'page-recv');
+  if (first) put(`first-update-${first.k}`, first.at);
+  return out;
+}
+
 async function coldRun(rate, withSearch) {
   const { context, page } = await launchPhone(join(PROFILE, 'phone'));
   try {
@@ -248,6 +289,7 @@ async function coldRun(rate, withSearch) {
     const run = {
       rate,
       cold_start_ms: s.unlock,
+      cold_start_phases: await startPhases(page),
       pin_to_list_ms: s.list - s.submit,
       pin_to_home_ms: s.home - s.submit,
       tap_to_list_ms: s.list - s.tapList,

@@ -1,9 +1,14 @@
-// Starts the app (the UI's wasm) and the service worker that keeps it for use without signal.
-// scripts/build-web rewrites "./pendata_app.js" to the content-hashed name it builds.
+// Starts the app (the UI's wasm; the Web Worker that runs its service was started by boot.js)
+// and the service worker that keeps it for use without signal.
+// scripts/build-web rewrites "./pendata_app.js" and "pendata_app_bg.wasm" to the content-hashed
+// names it builds.
 import init, { start_app } from "./pendata_app.js";
 
-// What the UI reads through js_sys (no eval: the page's CSP forbids it).
-const pendata = {
+performance.mark("pendata-index");
+
+// What the UI reads through js_sys (no eval: the page's CSP forbids it); boot.js made it.
+const pendata = window.pendata ?? { worker: null, module: Promise.resolve(null) };
+Object.assign(pendata, {
   // Resolves with true once a new version is installed and waiting.
   updateReady: null,
   // Activates the waiting version and reloads once it controls the page.
@@ -14,7 +19,7 @@ const pendata = {
       reg.waiting.postMessage("skip-waiting");
     });
   },
-};
+});
 window.pendata = pendata;
 
 // The service worker is registered only once the app runs (below): its install copies the
@@ -47,8 +52,27 @@ function registerServiceWorker(resolve) {
   }).catch((e) => console.warn("service worker not registered", e));
 }
 
-await init();
+// The service's Web Worker started first (boot.js) and compiles the wasm off this thread; the
+// page runs the module it hands back rather than compile the same wasm a second time. Without
+// it (no worker, or its compile failed) the page compiles its own.
+const wasmUrl = new URL("pendata_app_bg.wasm", import.meta.url);
+async function compile() {
+  try {
+    // Streaming: compiled as the bytes arrive, and Chromium keeps the compiled code beside the
+    // service worker's cached response for the next start.
+    return await WebAssembly.compileStreaming(fetch(wasmUrl));
+  } catch (e) {
+    console.warn("streaming compilation failed; compiling from the bytes", e);
+    const bytes = await (await fetch(wasmUrl)).arrayBuffer();
+    return WebAssembly.compile(bytes);
+  }
+}
+const module = (await pendata.module) ?? (await compile());
+performance.mark("pendata-compiled");
+await init({ module_or_path: module });
+performance.mark("pendata-page-wasm");
 // The boot screen (and its install help) gives way to the app.
 document.getElementById("main").replaceChildren();
 start_app();
+performance.mark("pendata-app-started");
 registerServiceWorker(resolveUpdate);

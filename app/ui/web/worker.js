@@ -1,8 +1,44 @@
 // The dedicated worker that runs Pendata's service (the client core: encrypted SQLite in OPFS,
-// photos, sync). Messages that arrive while the wasm loads are kept and handed over.
-// scripts/build-web rewrites "./pendata_app.js" to the content-hashed name it builds.
+// photos, sync). boot.js starts it as the page begins to load and sends a MessagePort first: the
+// worker compiles the wasm (off the page's thread) and hands the compiled module back through
+// it, so the page does not compile it again. Messages that arrive while the wasm loads are kept
+// and handed over.
+// scripts/build-web rewrites "./pendata_app.js" and "pendata_app_bg.wasm" to the content-hashed
+// names it builds.
 const early = [];
-self.onmessage = (event) => early.push(event.data);
+let port = null;
+// The compiled module once compiling ended (null if it failed), for the page.
+let compiled;
+const handOver = () => {
+  if (port && compiled !== undefined) {
+    port.postMessage(compiled);
+    port = null;
+  }
+};
+self.onmessage = (event) => {
+  if (event.data instanceof MessagePort) {
+    port = event.data;
+    handOver();
+  } else {
+    early.push(event.data);
+  }
+};
+// The wasm's download and compilation start first, beside the glue's import.
+const compiling = WebAssembly.compileStreaming(fetch(new URL("pendata_app_bg.wasm", import.meta.url)));
+// Never an unhandled rejection: its failure is handled below, once the glue is in.
+compiling.catch(() => {});
 const wasm = await import("./pendata_app.js");
-await wasm.default();
+performance.mark("pendata-worker-glue");
+try {
+  compiled = await compiling;
+} catch (e) {
+  // The page then compiles its own; this worker fails, and the app says so.
+  compiled = null;
+  handOver();
+  throw e;
+}
+handOver();
+performance.mark("pendata-worker-compiled");
+await wasm.default({ module_or_path: compiled });
+performance.mark("pendata-worker-wasm");
 wasm.worker_main(early);
