@@ -278,8 +278,17 @@ async function coldRun(rate, withSearch) {
     await context.setOffline(true);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    // What the page and its workers said, shown if the unlock screen never comes.
+    const said = [];
+    page.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => said.push(`pageerror: ${e.message}`));
+    page.on('worker', (w) => w.on('console', (m) => said.push(`worker ${m.type()}: ${m.text()}`)));
     await page.goto(app, { waitUntil: 'commit', timeout: 120000 });
-    await page.waitForSelector(hook('unlock-pin'), { timeout: 120000 });
+    await page.waitForSelector(hook('unlock-pin'), { timeout: 120000 }).catch(async (e) => {
+      const text = await page.evaluate(() => document.body.innerText).catch(() => '?');
+      const phases = await startPhases(page).catch(() => null);
+      throw new Error(`${e.message}\nshown: ${text}\nphases: ${JSON.stringify(phases)}\nconsole:\n${said.join('\n')}`);
+    });
     await page.fill(hook('unlock-pin'), pin);
     await page.tap(hook('unlock-submit'));
     await page.waitForSelector(hook('home-unsent'), { timeout: 120000 });
