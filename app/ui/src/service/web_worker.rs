@@ -77,6 +77,10 @@ pub fn worker_main(early: js_sys::Array) {
     });
 
     wasm_bindgen_futures::spawn_local(async move {
+        // The storage opens at once, while the page is still starting the app that sends the
+        // configuration (boot.js starts this worker before the page is parsed): the first
+        // answer, NeedsUnlock or NeedsEnrol, then needs only a look into it.
+        let storage = pendata_core::web::install_storage().await;
         let config = loop {
             match messages.recv().await {
                 Some(ToWorker::Start(config)) => break config,
@@ -86,7 +90,7 @@ pub fn worker_main(early: js_sys::Array) {
                 None => return,
             }
         };
-        if let Err(e) = pendata_core::web::install_storage().await {
+        if let Err(e) = storage {
             let _ = out.send(Update::Error(format!("{e} ({})", e.code())));
             return;
         }
