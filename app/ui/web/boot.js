@@ -5,12 +5,24 @@
 // and the page runs the same module instead of compiling it a second time. The app takes the
 // worker (`pendata.worker`, app/ui/src/service/web.rs); an error before it does is kept for it
 // to show.
-window.pendata = { worker: null, workerError: undefined, module: Promise.resolve(null) };
+window.pendata = { worker: null, workerError: undefined, port: null, module: Promise.resolve(null) };
 try {
   const worker = new Worker("worker.js", { type: "module", name: "pendata-service" });
   const channel = new MessageChannel();
+  // Held until the module came, so that nothing collects the port while the worker compiles.
+  pendata.port = channel.port1;
   pendata.module = new Promise((resolve) => {
-    channel.port1.onmessage = (e) => resolve(e.data instanceof WebAssembly.Module ? e.data : null);
+    const took = (module) => {
+      resolve(module);
+      channel.port1.close();
+      pendata.port = null;
+    };
+    channel.port1.onmessage = (e) => took(e.data instanceof WebAssembly.Module ? e.data : null);
+    // A module the page cannot take (it failed to deserialize here): the page compiles its own.
+    channel.port1.onmessageerror = () => {
+      console.warn("the worker's compiled wasm could not be taken; compiling it here");
+      took(null);
+    };
     worker.addEventListener("error", (e) => {
       pendata.workerError ??= e.message || "error";
       resolve(null);

@@ -67,7 +67,11 @@ async function compile() {
     return WebAssembly.compile(bytes);
   }
 }
-const module = (await pendata.module) ?? (await compile());
+let module = await pendata.module;
+if (!module) {
+  performance.mark("pendata-compiling-here");
+  module = await compile();
+}
 performance.mark("pendata-compiled");
 await init({ module_or_path: module });
 performance.mark("pendata-page-wasm");

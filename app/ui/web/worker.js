@@ -15,13 +15,15 @@ const handOver = () => {
     port = null;
   }
 };
-self.onmessage = (event) => {
+// The port is taken by a listener of its own, which stays when the service takes `onmessage`.
+self.addEventListener("message", (event) => {
   if (event.data instanceof MessagePort) {
     port = event.data;
     handOver();
-  } else {
-    early.push(event.data);
   }
+});
+self.onmessage = (event) => {
+  if (!(event.data instanceof MessagePort)) early.push(event.data);
 };
 // The wasm's download and compilation start first, beside the glue's import.
 const compiling = WebAssembly.compileStreaming(fetch(new URL("pendata_app_bg.wasm", import.meta.url)));
