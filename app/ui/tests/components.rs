@@ -14,10 +14,14 @@ mod countdown;
 mod family_facts;
 #[path = "components/ground_check.rs"]
 mod ground_check;
+#[path = "components/held_link.rs"]
+mod held_link;
 #[path = "components/relogin.rs"]
 mod relogin;
 #[path = "components/saving.rs"]
 mod saving;
+#[path = "components/sync_beside.rs"]
+mod sync_beside;
 
 use common::{device_with, example_without_photos, jpeg, stored, Harness, PIN};
 use dioxus::prelude::*;
@@ -478,8 +482,13 @@ impl TestServer {
     /// Enrols the app as this server's facilitator `tksk.uji` with `pin` from the first-start
     /// form, and waits for the home screen.
     fn enrol(&self, app: &mut Harness, pin: &str) {
+        self.enrol_at(app, pin, &self.url);
+    }
+
+    /// [`enrol`](Self::enrol) through another address that leads to this server.
+    fn enrol_at(&self, app: &mut Harness, pin: &str, url: &str) {
         app.wait_text("Daftarkan perangkat ini");
-        app.input("enrol-server", &self.url);
+        app.input("enrol-server", url);
         app.input("enrol-username", "tksk.uji");
         app.input("enrol-password", SERVER_PASSWORD);
         app.input("enrol-pin", pin);

@@ -15,31 +15,48 @@ use pendata_shared::protocol::{
     UserInfo,
 };
 
+use super::device_access::{sync_through, DeviceAccess};
 use super::{
-    run_sync, Client, ClientConfig, PhotoReadError, PhotoSize, Progress, SetAside, StoreError,
-    SyncReport,
+    Client, ClientConfig, PhotoReadError, PhotoSize, Progress, SetAside, StoreError, SyncReport,
 };
 use super::{SyncStore, MAX_PENDING_PER_SYNC};
 use crate::device::{local_problem, Device, DeviceError};
 use crate::store::{keys, PullSummary};
 
-/// [`SyncStore`] over a [`Device`]. Also collects what the pull brought, for the summary.
+/// [`SyncStore`] over a [`Device`], reached through a [`DeviceAccess`] for each call (a
+/// `&mut Device` for the whole sync, or a device lent per call: `device_access.rs`). Also
+/// collects what the pull brought, for the summary.
 #[derive(Debug)]
-pub struct DeviceSyncStore<'a> {
-    device: &'a mut Device,
+pub struct DeviceSyncStore<A> {
+    device: A,
     /// Review outcomes pulled during this sync (with the supervisor's notes).
     pub reviews: Vec<ReviewOutcome>,
     /// What applying the pulled pages did.
     pub pulled: PullSummary,
 }
 
-impl<'a> DeviceSyncStore<'a> {
+impl<'a> DeviceSyncStore<&'a mut Device> {
     pub fn new(device: &'a mut Device) -> Self {
+        DeviceSyncStore::through(device)
+    }
+}
+
+impl<A: DeviceAccess> DeviceSyncStore<A> {
+    /// A store reaching the device through `device` for each call.
+    pub fn through(device: A) -> Self {
         DeviceSyncStore {
             device,
             reviews: Vec::new(),
             pulled: PullSummary::default(),
         }
+    }
+
+    /// Runs one step on the device; its error and the device's absence alike are the store's.
+    fn on<R>(
+        &mut self,
+        f: impl FnOnce(&mut Device) -> Result<R, DeviceError>,
+    ) -> Result<R, StoreError> {
+        self.device.with(f)?.map_err(wrap)
     }
 }
 
@@ -47,20 +64,17 @@ fn wrap(e: impl Into<DeviceError>) -> StoreError {
     StoreError::new(e.into())
 }
 
-impl SyncStore for DeviceSyncStore<'_> {
+impl<A: DeviceAccess> SyncStore for DeviceSyncStore<A> {
     fn pending_revisions(&mut self) -> Result<Vec<PushRecord>, StoreError> {
-        self.device
-            .store_mut()
-            .pending_push(MAX_PENDING_PER_SYNC)
-            .map_err(wrap)
+        self.on(|d| Ok(d.store_mut().pending_push(MAX_PENDING_PER_SYNC)?))
     }
 
     fn photo_refs_for_pending(&mut self) -> Result<Vec<PhotoSize>, StoreError> {
-        self.device.store().pending_photo_refs().map_err(wrap)
+        self.on(|d| Ok(d.store().pending_photo_refs()?))
     }
 
     fn photo_bytes(&mut self, sha: &Sha256Hex) -> Result<Vec<u8>, PhotoReadError> {
-        match self.device.photo_bytes(sha) {
+        match self.device.with(|d| d.photo_bytes(sha))? {
             Ok(bytes) => Ok(bytes),
             Err(DeviceError::Blob(e)) => Err(PhotoReadError::Lost(local_problem(&e))),
             Err(e) => Err(PhotoReadError::Store(wrap(e))),
@@ -72,18 +86,11 @@ impl SyncStore for DeviceSyncStore<'_> {
         sha: &Sha256Hex,
         problem: LocalPhotoProblem,
     ) -> Result<Vec<SetAside>, StoreError> {
-        self.device
-            .store_mut()
-            .set_aside_for_photo(sha, problem)
-            .map_err(wrap)
+        self.on(|d| Ok(d.store_mut().set_aside_for_photo(sha, problem)?))
     }
 
     fn record_push_results(&mut self, results: &[PushResult]) -> Result<(), StoreError> {
-        self.device
-            .store_mut()
-            .mark_pushed(results)
-            .map(|_| ())
-            .map_err(wrap)
+        self.on(|d| Ok(d.store_mut().mark_pushed(results).map(|_| ())?))
     }
 
     fn record_push_failure(
@@ -91,22 +98,15 @@ impl SyncStore for DeviceSyncStore<'_> {
         revisions: &[RevisionId],
         code: &str,
     ) -> Result<(), StoreError> {
-        self.device
-            .store_mut()
-            .mark_push_failed(revisions, code)
-            .map_err(wrap)
+        self.on(|d| Ok(d.store_mut().mark_push_failed(revisions, code)?))
     }
 
     fn pull_cursor(&mut self) -> Result<Option<String>, StoreError> {
-        self.device.store().pull_cursor().map_err(wrap)
+        self.on(|d| Ok(d.store().pull_cursor()?))
     }
 
     fn apply_pull(&mut self, items: &[PullItem], next_cursor: &str) -> Result<(), StoreError> {
-        let sum = self
-            .device
-            .store_mut()
-            .apply_pull_page(items, next_cursor)
-            .map_err(wrap)?;
+        let sum = self.on(|d| Ok(d.store_mut().apply_pull_page(items, next_cursor)?))?;
         self.pulled.assignments += sum.assignments;
         self.pulled.reviews_applied += sum.reviews_applied;
         self.pulled.conflicts += sum.conflicts;
@@ -119,34 +119,27 @@ impl SyncStore for DeviceSyncStore<'_> {
     }
 
     fn finish_pull(&mut self) -> Result<(), StoreError> {
-        self.device
-            .store_mut()
-            .list_pulled_assignments()
-            .map_err(wrap)?;
-        Ok(())
+        self.on(|d| Ok(d.store_mut().list_pulled_assignments().map(|_| ())?))
     }
 
     fn set_last_sync(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.device.store_mut().set_last_sync_at(now).map_err(wrap)
+        self.on(|d| Ok(d.store_mut().set_last_sync_at(now)?))
     }
 
     fn note_server(&mut self, server: &ServerEpoch) -> Result<u64, StoreError> {
-        self.device.store_mut().note_server(server).map_err(wrap)
+        self.on(|d| Ok(d.store_mut().note_server(server)?))
     }
 
     fn apply_settings(&mut self, settings: &DeviceSettings) -> Result<(), StoreError> {
-        self.device
-            .store_mut()
-            .apply_device_settings(settings)
-            .map_err(wrap)
+        self.on(|d| Ok(d.store_mut().apply_device_settings(settings)?))
     }
 
     fn desil_import_held(&mut self) -> Result<Option<i64>, StoreError> {
-        self.device.store().desil_import_held().map_err(wrap)
+        self.on(|d| Ok(d.store().desil_import_held()?))
     }
 
     fn apply_desil(&mut self, update: &DesilUpdate) -> Result<(), StoreError> {
-        self.device.store_mut().apply_desil(update).map_err(wrap)
+        self.on(|d| Ok(d.store_mut().apply_desil(update)?))
     }
 }
 
@@ -347,14 +340,6 @@ impl Device {
         client: &Client,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<SyncOutcome, DeviceError> {
-        let mut store = DeviceSyncStore::new(self);
-        let report = run_sync(&mut store, client, progress)
-            .await
-            .map_err(|e| DeviceError::Sync(Box::new(e)))?;
-        Ok(SyncOutcome {
-            report,
-            reviews: store.reviews,
-            pulled: store.pulled,
-        })
+        sync_through(self, client, progress).await
     }
 }

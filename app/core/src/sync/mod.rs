@@ -15,6 +15,7 @@ use pendata_shared::protocol::{
 };
 
 pub mod client;
+pub mod device_access;
 pub mod device_store;
 pub mod engine;
 pub mod plan;
@@ -23,6 +24,7 @@ pub mod settings;
 
 pub use crate::store::SetAside;
 pub use client::{ChunkOutcome, Client, ClientConfig, ClientError, Me};
+pub use device_access::{sync_through, DeviceAccess};
 pub use device_store::{DeviceSyncStore, LogoutOutcome, Revoke, Session, SyncOutcome, Unsent};
 pub use engine::{
     run_sync, ConflictEntry, Issue, Phase, Progress, PulledCounts, RejectedEntry, SyncError,

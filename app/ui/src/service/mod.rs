@@ -40,6 +40,7 @@ mod household;
 mod intent;
 mod photos;
 mod relogin;
+mod serve;
 mod session;
 mod sync;
 #[cfg(not(target_family = "wasm"))]
@@ -108,6 +109,7 @@ pub enum ToWorker {
 }
 
 /// The service's state and its answers; the same on every platform (see the module docs).
+/// `serve.rs` runs it: intents in order, a sync beside them.
 pub(crate) struct Worker {
     config: ServiceConfig,
     out: UnboundedSender<Update>,
@@ -123,6 +125,10 @@ pub(crate) struct Worker {
     /// Called after each emit where updates must be handed on at once (the browser's worker:
     /// its poster task would otherwise run only when the intent being served ends).
     post_now: Option<Rc<dyn Fn()>>,
+    /// Long intents and the sync under way: the UI shows busy while this is above zero.
+    busy: u32,
+    /// A sync was asked for and not started yet (`serve.rs` starts it).
+    sync_requested: bool,
 }
 
 type Res<T = ()> = Result<T, String>;
@@ -140,6 +146,8 @@ impl Worker {
             list_pages: Default::default(),
             edits_served: 0,
             post_now: None,
+            busy: 0,
+            sync_requested: false,
         }
     }
 
@@ -173,7 +181,6 @@ impl Worker {
             intent,
             Intent::Enrol { .. }
                 | Intent::Unlock { .. }
-                | Intent::Sync
                 | Intent::AddPhotoFile { .. }
                 | Intent::AddPhotoBytes { .. }
                 | Intent::ChangePin { .. }
@@ -184,7 +191,7 @@ impl Worker {
                 | Intent::Relogin { .. }
         );
         if long {
-            self.emit(Update::Busy(true));
+            self.busy(true);
         }
         let edit = intent.is_edit();
         let result = self.handle(intent).await;
@@ -199,7 +206,21 @@ impl Worker {
             self.emit(Update::Error(message));
         }
         if long {
-            self.emit(Update::Busy(false));
+            self.busy(false);
+        }
+    }
+
+    /// One long piece of work begins (`true`) or ends: the UI hears only when the first
+    /// begins and the last ends (a photo added during a sync leaves it busy).
+    fn busy(&mut self, on: bool) {
+        let before = self.busy;
+        self.busy = if on {
+            before + 1
+        } else {
+            before.saturating_sub(1)
+        };
+        if (before == 0) != (self.busy == 0) {
+            self.emit(Update::Busy(self.busy > 0));
         }
     }
 
@@ -290,7 +311,10 @@ impl Worker {
             } => self.set_geotag(id, latitude, longitude, accuracy_m, fix_time_ms, source),
             Intent::GeotagFromPhoto(id) => self.geotag_from_photo(id),
             // sync.rs, connection.rs
-            Intent::Sync => self.sync_if_reachable().await,
+            Intent::Sync => {
+                self.request_sync();
+                Ok(())
+            }
             Intent::CheckConnection => {
                 self.check_connection();
                 Ok(())

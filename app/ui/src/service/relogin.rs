@@ -49,6 +49,7 @@ impl Worker {
             .await;
         res.map_err(|e| self.err(e))?;
         self.emit(Update::Notice(tr(lang, "relogin.done").into()));
-        self.sync_if_reachable().await
+        self.request_sync();
+        Ok(())
     }
 }

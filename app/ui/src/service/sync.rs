@@ -1,81 +1,134 @@
 //! Sync: a quick reachability check first, then the engine with progress, then the summary,
-//! per-record problems and the supervisor's rejections.
+//! per-record problems and the supervisor's rejections. The sync runs beside the other
+//! intents (`serve.rs`): it reaches the device only through the slot it is lent.
 
 use pendata_core::store::{RecordState, SearchQuery};
-use pendata_core::sync::{Phase, Progress};
-use pendata_core::Device;
+use pendata_core::sync::{sync_through, DeviceAccess, Phase, Progress, SyncOutcome};
+use pendata_core::{Device, DeviceError};
 use pendata_shared::{HouseholdId, Lang};
 
 use super::connection::{connection_detail, connection_view, HEALTH_DEADLINE};
+use super::serve::{Lent, Slot, SyncRun};
 use super::{relogin, Res, Worker};
 use crate::i18n::tr;
 use crate::state::{SyncPhase, SyncView, Update};
 
+/// How a sync ended, for [`Worker::end_sync`].
+pub(super) enum SyncEnd {
+    /// `/healthz` did not answer: nothing was tried (the detail for people).
+    Unreachable(String),
+    /// It could not start (locked, the store refused to queue the final records).
+    Failed(String),
+    /// The engine ran: what it did, or why it stopped.
+    Ran(Result<SyncOutcome, DeviceError>),
+}
+
 impl Worker {
-    /// Sync, but first a quick `/healthz`: without a network the facilitator hears so at once
-    /// (instead of after the engine's retries), with what waits to be sent. Afterwards the
-    /// connection state is checked again.
-    pub(super) async fn sync_if_reachable(&mut self) -> Res {
-        let lang = self.lang;
-        let client = self.device.as_ref().and_then(|d| d.client().ok());
-        // Not unlocked, not logged in, bad settings: the sync itself says so.
-        let reach = match client {
-            Some(client) => Some(
-                client
-                    .healthz(HEALTH_DEADLINE)
-                    .await
-                    .map_err(|e| connection_detail(&e, lang)),
-            ),
-            None => None,
-        };
-        if let Some(Err(detail)) = reach {
-            let seq = self.next_conn_seq();
-            self.emit(Update::Connection(connection_view(
-                seq,
-                Err(detail.clone()),
-            )));
-            let Some(d) = self.device.as_ref() else {
-                return Err(tr(lang, "unlock.title").into());
-            };
-            self.emit(Update::SyncDone(SyncView {
-                phase: Some(SyncPhase::Done),
-                offline: Some(offline_message(d, lang)),
-                problems: vec![detail],
-                ..SyncView::default()
-            }));
-            return self.load_home();
-        }
-        let result = self.sync().await;
-        self.check_connection();
-        result
+    /// A sync was asked for ([`Intent::Sync`](super::Intent::Sync), or a login again): the
+    /// loop (`serve.rs`) starts it when none runs.
+    pub(super) fn request_sync(&mut self) {
+        self.sync_requested = true;
     }
 
-    pub(super) async fn sync(&mut self) -> Res {
+    pub(super) fn take_sync_request(&mut self) -> bool {
+        std::mem::take(&mut self.sync_requested)
+    }
+
+    /// Starts a sync that reaches the device through `slot` (lent to it while it is polled):
+    /// first a quick `/healthz`, so that without a network the facilitator hears so at once
+    /// (instead of after the engine's retries), then the engine with progress.
+    pub(super) fn start_sync(&mut self, slot: Slot) -> SyncRun {
+        self.busy(true);
         let lang = self.lang;
+        if self.device.is_none() {
+            let locked = tr(lang, "unlock.title").to_string();
+            return Box::pin(std::future::ready(SyncEnd::Failed(locked)));
+        }
         let out = self.out.clone();
+        Box::pin(async move {
+            let mut lent = Lent(slot);
+            // Not unlocked, not logged in, bad settings: the sync itself says so.
+            let client = lent.with(|d| d.client());
+            if let Ok(Ok(client)) = &client {
+                if let Err(e) = client.healthz(HEALTH_DEADLINE).await {
+                    return SyncEnd::Unreachable(connection_detail(&e, lang));
+                }
+            }
+            let client = match client {
+                Ok(Ok(client)) => client,
+                Ok(Err(e)) => return SyncEnd::Ran(Err(e)),
+                Err(e) => return SyncEnd::Failed(e.to_string()),
+            };
+            match lent.with(|d| d.store_mut().queue_all_final()) {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    return SyncEnd::Failed(format!("{} ({})", e.message(lang), e.code()))
+                }
+                Err(e) => return SyncEnd::Failed(e.to_string()),
+            }
+            let _ = out.send(Update::SyncProgress {
+                phase: SyncPhase::Photos,
+                items_done: 0,
+                items_total: 0,
+                bytes_done: 0,
+                bytes_total: 0,
+            });
+            let mut progress = |p: Progress| {
+                let _ = out.send(Update::SyncProgress {
+                    phase: sync_phase(p.phase),
+                    items_done: p.items_done,
+                    items_total: p.items_total,
+                    bytes_done: p.bytes_done,
+                    bytes_total: p.bytes_total,
+                });
+            };
+            SyncEnd::Ran(sync_through(lent, &client, &mut progress).await)
+        })
+    }
+
+    /// Tells how the sync ended (summary, problems, the supervisor's rejections), then checks
+    /// the connection again.
+    pub(super) fn end_sync(&mut self, end: SyncEnd) {
+        let result = self.sync_done(end);
+        if let Err(message) = result {
+            self.emit(Update::Error(message));
+        }
+        self.busy(false);
+    }
+
+    fn sync_done(&mut self, end: SyncEnd) -> Res {
+        let lang = self.lang;
+        let result = match end {
+            SyncEnd::Failed(message) => return Err(message),
+            SyncEnd::Unreachable(detail) => {
+                let seq = self.next_conn_seq();
+                self.emit(Update::Connection(connection_view(
+                    seq,
+                    Err(detail.clone()),
+                )));
+                let Some(d) = self.device.as_ref() else {
+                    return Err(tr(lang, "unlock.title").into());
+                };
+                self.emit(Update::SyncDone(SyncView {
+                    phase: Some(SyncPhase::Done),
+                    offline: Some(offline_message(d, lang)),
+                    problems: vec![detail],
+                    ..SyncView::default()
+                }));
+                return self.load_home();
+            }
+            SyncEnd::Ran(result) => result,
+        };
+        let done = self.report(result);
+        self.check_connection();
+        done
+    }
+
+    fn report(&mut self, result: Result<SyncOutcome, DeviceError>) -> Res {
+        let lang = self.lang;
         let Some(d) = self.device.as_mut() else {
             return Err(tr(lang, "unlock.title").into());
         };
-        d.store_mut()
-            .queue_all_final()
-            .map_err(|e| format!("{} ({})", e.message(lang), e.code()))?;
-        let _ = out.send(Update::SyncProgress {
-            phase: SyncPhase::Photos,
-            items_done: 0,
-            items_total: 0,
-            bytes_done: 0,
-            bytes_total: 0,
-        });
-        let mut progress = |p: Progress| {
-            let _ = out.send(Update::SyncProgress {
-                phase: sync_phase(p.phase),
-                items_done: p.items_done,
-                items_total: p.items_total,
-                bytes_done: p.bytes_done,
-                bytes_total: p.bytes_total,
-            });
-        };
-        let result = d.sync(&mut progress).await;
         let mut view = SyncView {
             phase: Some(SyncPhase::Done),
             ..SyncView::default()

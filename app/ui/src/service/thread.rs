@@ -1,16 +1,14 @@
-//! The worker as a thread (desktop, Android): intents on a std channel, each served to the end
-//! on the thread's current-thread tokio runtime before the next is read.
-
-use std::sync::mpsc;
+//! The worker as a thread (desktop, Android): intents on a channel, served by the loop of
+//! `serve.rs` (a sync beside the other intents) on the thread's current-thread tokio runtime.
 
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
-use super::{Intent, Service, ServiceConfig, Worker};
+use super::{serve::serve, Intent, Service, ServiceConfig, Worker};
 use crate::state::Update;
 
 /// Spawns the worker thread. It stops once every handle is gone.
 pub(super) fn start(config: ServiceConfig) -> (Service, UnboundedReceiver<Update>) {
-    let (tx, rx) = mpsc::channel::<Intent>();
+    let (tx, rx) = unbounded_channel::<Intent>();
     let (out, updates) = unbounded_channel();
     let spawned = std::thread::Builder::new()
         .name("pendata-service".into())
@@ -26,12 +24,7 @@ pub(super) fn start(config: ServiceConfig) -> (Service, UnboundedReceiver<Update
                     return;
                 }
             };
-            let mut worker = Worker::new(config, out);
-            worker.hello();
-            while let Ok(intent) = rx.recv() {
-                runtime.block_on(worker.step(intent));
-            }
-            worker.close();
+            runtime.block_on(serve(Worker::new(config, out), rx, Some));
         });
     if let Err(e) = spawned {
         tracing::error!("cannot start the service thread: {e}");

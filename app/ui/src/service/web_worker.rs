@@ -1,6 +1,6 @@
 //! Inside the browser's dedicated Web Worker (`worker.js` calls [`worker_main`]): the same
-//! [`Worker`] as on the desktop thread, its intents served one after another on the worker's
-//! event loop. The core's OPFS storage is installed first (`pendata_core::web`); a second tab
+//! [`Worker`] as on the desktop thread, its intents served by the same loop (`serve.rs`: a
+//! sync beside the other intents) on the worker's event loop. The core's OPFS storage is installed first (`pendata_core::web`); a second tab
 //! of the app cannot open it and says so.
 
 use std::cell::RefCell;
@@ -10,6 +10,7 @@ use tokio::sync::mpsc::unbounded_channel;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::serve::serve;
 use super::{ToWorker, Worker};
 use crate::state::Update;
 
@@ -94,14 +95,14 @@ pub fn worker_main(early: js_sys::Array) {
             let _ = out.send(Update::Error(format!("{e} ({})", e.code())));
             return;
         }
-        let mut worker = Worker::new(config, out).posting_with(Rc::new(drain));
-        worker.hello();
-        while let Some(m) = messages.recv().await {
-            match m {
-                ToWorker::Intent(intent) => worker.step(intent).await,
-                ToWorker::Start(_) => tracing::warn!("the service was already started"),
+        let worker = Worker::new(config, out).posting_with(Rc::new(drain));
+        serve(worker, messages, |m| match m {
+            ToWorker::Intent(intent) => Some(intent),
+            ToWorker::Start(_) => {
+                tracing::warn!("the service was already started");
+                None
             }
-        }
-        worker.close();
+        })
+        .await;
     });
 }

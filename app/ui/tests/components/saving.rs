@@ -6,7 +6,7 @@ use super::common::*;
 use pendata_core::Device;
 
 /// The save label's text.
-fn label(html: &str) -> String {
+pub(super) fn label(html: &str) -> String {
     let start = html
         .find("data-t=\"save-status\"")
         .unwrap_or_else(|| panic!("no save label: {html}"));
@@ -17,7 +17,7 @@ fn label(html: &str) -> String {
 }
 
 /// "Tersimpan 14:05": a real clock time.
-fn says_saved_at(text: &str) -> bool {
+pub(super) fn says_saved_at(text: &str) -> bool {
     text.strip_prefix("Tersimpan ")
         .is_some_and(|t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok())
 }
