@@ -238,6 +238,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Not saved: check the marked answer",
     ),
     ("form.choose", "— pilih —", "— choose —"),
+    ("form.not_saved", "Belum tersimpan", "Not saved"),
     ("form.state", "Status", "State"),
     ("form.desa", "Desa/kelurahan", "Desa/kelurahan"),
     ("form.review_note", "Catatan pengawas", "Supervisor's note"),

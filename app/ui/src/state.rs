@@ -199,6 +199,14 @@ pub struct PhotoThumb {
     pub has_position: bool,
 }
 
+/// An answer the store refused: the field keeps what was typed until it is fixed, with why
+/// under it. Nothing typed is ever blanked by the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refused {
+    pub typed: String,
+    pub why: String,
+}
+
 /// The household being edited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FormView {
@@ -208,8 +216,8 @@ pub struct FormView {
     pub findings: Vec<Finding>,
     /// Conditional questions that do not apply now (full paths).
     pub hidden: Vec<String>,
-    /// Values the store refused, by path: (what was typed, why).
-    pub field_errors: BTreeMap<String, String>,
+    /// Values the store refused, by path: what was typed (kept in the field) and why.
+    pub field_errors: BTreeMap<String, Refused>,
     pub photos: Vec<PhotoThumb>,
     /// The desa of the user's kecamatan (code, name).
     pub desa_options: Vec<(String, String)>,
@@ -247,8 +255,8 @@ pub struct VisitView {
     pub findings: Vec<Finding>,
     /// Questions that do not apply now (full paths), as the shared validator decides.
     pub hidden: Vec<String>,
-    /// Values the store refused, by path: why.
-    pub field_errors: BTreeMap<String, String>,
+    /// Values the store refused, by path: what was typed (kept in the field) and why.
+    pub field_errors: BTreeMap<String, Refused>,
     pub photos: Vec<PhotoThumb>,
     /// Where the family stands on the revisit list (nobody home at the last visit).
     pub revisit: Option<RevisitView>,
@@ -266,8 +274,8 @@ pub struct CaseView {
     pub review_note: Option<String>,
     /// `pendata_shared::cases::validate_case`'s findings, through the core.
     pub findings: Vec<Finding>,
-    /// Values the store refused, by path: why.
-    pub field_errors: BTreeMap<String, String>,
+    /// Values the store refused, by path: what was typed (kept in the field) and why.
+    pub field_errors: BTreeMap<String, Refused>,
     pub photos: Vec<PhotoThumb>,
     /// The facilitator's day (`Store::local_today`), for the due date.
     pub today: chrono::NaiveDate,

@@ -10,7 +10,7 @@ use pendata_shared::{Finding, Lang, Severity};
 use crate::form::{self, Field, Input};
 use crate::i18n::{pick, tr};
 use crate::service::{Intent, Service};
-use crate::state::FormView;
+use crate::state::{FormView, Refused};
 
 /// A test hook value (dynamic, so tests can find the element's id).
 pub fn tid(name: &str) -> String {
@@ -27,13 +27,18 @@ pub fn findings_at<'a>(findings: &'a [Finding], path: &str) -> Vec<&'a Finding> 
     findings.iter().filter(|f| f.path == path).collect()
 }
 
+/// "Belum tersimpan: …" under a field whose answer the store refused.
+pub fn not_saved(lang: Lang, r: &Refused) -> String {
+    format!("{}: {}", tr(lang, "form.not_saved"), r.why)
+}
+
 /// What a question row needs of the record on screen (a DTKS household or a DTSEN family).
 pub struct FieldCtx<'a> {
     pub id: pendata_shared::HouseholdId,
     /// Conditional questions that do not apply now (full paths).
     pub hidden: &'a [String],
     /// Values the store refused, by path.
-    pub field_errors: &'a std::collections::BTreeMap<String, String>,
+    pub field_errors: &'a std::collections::BTreeMap<String, Refused>,
     pub findings: &'a [Finding],
 }
 
@@ -69,10 +74,11 @@ pub fn question_row(
         return rsx! {};
     }
     let id = ctx.id;
+    // What the facilitator typed stays in the field while the store refuses it.
     let current = ctx
         .field_errors
         .get(&path)
-        .map(|_| String::new())
+        .map(|r| r.typed.clone())
         .unwrap_or_else(|| form::value_text(json, &path));
     let onchange = {
         let (svc, path) = (svc.clone(), path.clone());
@@ -85,7 +91,7 @@ pub fn question_row(
         }
     };
     let found = findings_at(ctx.findings, &path);
-    let refused = ctx.field_errors.get(&path).cloned();
+    let refused = ctx.field_errors.get(&path).map(|r| not_saved(lang, r));
     let label = pick(lang, field.label);
     let hook = tid(&format!("f-{path}"));
     let input = match field.input {
@@ -124,7 +130,7 @@ pub fn question_row(
         div { class: "field", key: "{path}",
             label { "{label}" {input} }
             if let Some(r) = refused {
-                p { class: "finding error", "{r}" }
+                p { class: "finding error", "data-t": tid(&format!("refused-{path}")), "{r}" }
             }
             for f in found {
                 p { class: if f.severity == Severity::Error { "finding error" } else { "finding warning" },

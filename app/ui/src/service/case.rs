@@ -68,7 +68,7 @@ impl Worker {
         let t = Some(text.trim().to_string()).filter(|t| !t.is_empty());
         let mut finding = self.device()?.store().case(id).map_err(map)?.finding;
         if let Err(why) = answer(&mut finding, path, t, lang) {
-            self.field_errors.insert(path.to_string(), why);
+            self.refuse(path, text, why);
             return self.refresh_case(id);
         }
         self.field_errors.remove(path);

@@ -144,7 +144,7 @@ impl Worker {
                 self.field_errors.remove(path);
             }
             Err(why) => {
-                self.field_errors.insert(path.to_string(), why);
+                self.refuse(path, "", why);
             }
         }
         self.clear_skipped(id)?;

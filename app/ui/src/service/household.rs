@@ -157,7 +157,7 @@ impl Worker {
                     Lang::Id => format!("\"{bad}\" bukan angka"),
                     Lang::En => format!("\"{bad}\" is not a number"),
                 };
-                self.field_errors.insert(path.to_string(), why);
+                self.refuse(path, text, why);
                 return self.refresh_form(id);
             }
         };
@@ -166,7 +166,7 @@ impl Worker {
                 self.field_errors.remove(path);
             }
             Err(why) => {
-                self.field_errors.insert(path.to_string(), why);
+                self.refuse(path, text, why);
                 return self.refresh_form(id);
             }
         }

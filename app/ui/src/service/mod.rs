@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::i18n::tr;
-use crate::state::Update;
+use crate::state::{Refused, Update};
 
 mod background;
 mod backup;
@@ -116,7 +116,7 @@ pub(crate) struct Worker {
     device: Option<Device>,
     lang: Lang,
     open: Option<HouseholdId>,
-    field_errors: BTreeMap<String, String>,
+    field_errors: BTreeMap<String, Refused>,
     /// Number of the last reachability check.
     conn_seq: u64,
     list_pages: worklist::ListPages,
@@ -229,6 +229,13 @@ impl Worker {
         if let (Some(id), Some(d)) = (self.open, self.device.as_mut()) {
             let _ = d.store_mut().end_session(id);
         }
+    }
+
+    /// The store refused `typed` at `path`: the field keeps it, with `why` under it.
+    fn refuse(&mut self, path: &str, typed: &str, why: String) {
+        let typed = typed.to_string();
+        self.field_errors
+            .insert(path.to_string(), Refused { typed, why });
     }
 
     fn err(&self, e: DeviceError) -> String {

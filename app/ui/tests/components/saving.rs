@@ -80,3 +80,59 @@ fn the_save_label_says_menyimpan_until_the_store_holds_the_edit() {
         Some("Pintu hijau")
     );
 }
+
+/// The `value` attribute of the input with hook `hook`.
+fn value_of(html: &str, hook: &str) -> String {
+    let start = html
+        .find(&format!("data-t=\"{hook}\""))
+        .unwrap_or_else(|| panic!("no {hook}: {html}"));
+    let tag_start = html[..start].rfind('<').unwrap();
+    let tag = &html[tag_start..start + html[start..].find('>').unwrap()];
+    tag.split("value=\"")
+        .nth(1)
+        .map(|v| v[..v.find('"').unwrap()].to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_refused_answer_stays_in_the_field_with_why_until_it_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = example_without_photos();
+    device_with(dir.path(), std::slice::from_ref(&h));
+    let stored_rooms = h.housing.rooms;
+    let mut app = Harness::start(dir.path());
+    super::open_example(&mut app, "housing");
+    app.wait_text("data-t=\"f-housing.rooms\"");
+
+    // Words where the store takes a number: refused, and the words stay where they were typed.
+    app.change("f-housing.rooms", "tiga kamar");
+    let html = app.wait_text("data-t=\"refused-housing.rooms\"");
+    assert_eq!(value_of(&html, "f-housing.rooms"), "tiga kamar", "{html}");
+    assert!(
+        html.contains("Belum tersimpan: &#34;tiga kamar&#34; bukan angka"),
+        "{html}"
+    );
+    assert!(label(&html).starts_with("Belum tersimpan"), "{html}");
+    assert_eq!(stored(dir.path(), h.id).0.housing.rooms, stored_rooms);
+
+    // Another answer meanwhile does not blank it.
+    app.change("f-housing.floor_area_m2", "36");
+    let html = app.wait_for("the other answer served", |h| {
+        !label(h).starts_with("Menyimpan")
+    });
+    assert_eq!(stored(dir.path(), h.id).0.housing.floor_area_m2, Some(36.0));
+    assert_eq!(value_of(&html, "f-housing.rooms"), "tiga kamar", "{html}");
+    assert!(html.contains("data-t=\"refused-housing.rooms\""), "{html}");
+
+    // Fixed: stored, and the reason goes.
+    let fixed = stored_rooms.unwrap_or(0) + 1;
+    app.change("f-housing.rooms", &fixed.to_string());
+    let html = app.wait_for("saved", |h| says_saved_at(&label(h)));
+    assert!(!html.contains("data-t=\"refused-housing.rooms\""), "{html}");
+    assert_eq!(
+        value_of(&html, "f-housing.rooms"),
+        fixed.to_string(),
+        "{html}"
+    );
+    assert_eq!(stored(dir.path(), h.id).0.housing.rooms, Some(fixed));
+}

@@ -13,8 +13,8 @@ use pendata_shared::{Finding, HouseholdId, Lang, Severity};
 
 use crate::i18n::tr;
 use crate::service::{Intent, Service};
-use crate::state::AppState;
-use crate::widgets::{findings_at, tid};
+use crate::state::{AppState, Refused};
+use crate::widgets::{findings_at, not_saved, tid};
 
 /// What every field of the finding needs.
 #[derive(Clone)]
@@ -23,7 +23,7 @@ struct Ctx {
     id: HouseholdId,
     lang: Lang,
     findings: Vec<Finding>,
-    field_errors: BTreeMap<String, String>,
+    field_errors: BTreeMap<String, Refused>,
 }
 
 impl Ctx {
@@ -37,7 +37,7 @@ impl Ctx {
 
     /// The store's refusal and the validator's findings at `path`.
     fn notes(&self, path: &str) -> Element {
-        let refused = self.field_errors.get(path).cloned();
+        let refused = self.field_errors.get(path).map(|r| not_saved(self.lang, r));
         let found: Vec<(bool, String)> = findings_at(&self.findings, path)
             .into_iter()
             .map(|f| {
@@ -58,10 +58,15 @@ impl Ctx {
     /// A written answer (a note, a reason).
     fn text(&self, path: &'static str, label: &'static str, current: Option<String>) -> Element {
         let ctx = self.clone();
+        // What was typed stays while the store refuses it.
+        let current = match self.field_errors.get(path) {
+            Some(r) => r.typed.clone(),
+            None => current.unwrap_or_default(),
+        };
         rsx! {
             div { class: "field", key: "{path}",
                 label { {tr(self.lang, label)}
-                    textarea { "data-t": tid(&format!("f-{path}")), value: current.unwrap_or_default(),
+                    textarea { "data-t": tid(&format!("f-{path}")), value: current,
                         onchange: move |e: FormEvent| ctx.send(path, e.value()) }
                 }
                 {self.notes(path)}
