@@ -20,7 +20,7 @@ pub(super) enum SyncEnd {
     /// It could not start (locked, the store refused to queue the final records).
     Failed(String),
     /// The engine ran: what it did, or why it stopped.
-    Ran(Result<SyncOutcome, DeviceError>),
+    Ran(Box<Result<SyncOutcome, DeviceError>>),
 }
 
 impl Worker {
@@ -56,7 +56,7 @@ impl Worker {
             }
             let client = match client {
                 Ok(Ok(client)) => client,
-                Ok(Err(e)) => return SyncEnd::Ran(Err(e)),
+                Ok(Err(e)) => return SyncEnd::Ran(Box::new(Err(e))),
                 Err(e) => return SyncEnd::Failed(e.to_string()),
             };
             match lent.with(|d| d.store_mut().queue_all_final()) {
@@ -82,7 +82,7 @@ impl Worker {
                     bytes_total: p.bytes_total,
                 });
             };
-            SyncEnd::Ran(sync_through(lent, &client, &mut progress).await)
+            SyncEnd::Ran(Box::new(sync_through(lent, &client, &mut progress).await))
         })
     }
 
@@ -117,7 +117,7 @@ impl Worker {
                 }));
                 return self.load_home();
             }
-            SyncEnd::Ran(result) => result,
+            SyncEnd::Ran(result) => *result,
         };
         let done = self.report(result);
         self.check_connection();

@@ -15,9 +15,12 @@ struct Gate {
     released: bool,
 }
 
+/// The gate and the bell that rings when it opens.
+type Shared = Arc<(Mutex<Gate>, Condvar)>;
+
 pub struct HeldLink {
     pub url: String,
-    gate: Arc<(Mutex<Gate>, Condvar)>,
+    gate: Shared,
 }
 
 impl HeldLink {
@@ -26,7 +29,7 @@ impl HeldLink {
         let upstream = server_url.trim_start_matches("http://").to_string();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let gate: Arc<(Mutex<Gate>, Condvar)> = Arc::default();
+        let gate: Shared = Arc::default();
         let g = gate.clone();
         thread::spawn(move || {
             for client in listener.incoming() {
@@ -57,11 +60,7 @@ impl HeldLink {
 }
 
 /// Copies `from` to `to`; with `hold`, stops before the pattern until the gate is released.
-fn relay(
-    mut from: TcpStream,
-    mut to: TcpStream,
-    mut hold: Option<(&[u8], Arc<(Mutex<Gate>, Condvar)>)>,
-) {
+fn relay(mut from: TcpStream, mut to: TcpStream, mut hold: Option<(&[u8], Shared)>) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match from.read(&mut buf) {
