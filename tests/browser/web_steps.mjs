@@ -106,8 +106,11 @@ export async function markNotFound(page) {
 export async function finalize(page) {
   await page.tap(hook('step-review'));
   await page.waitForSelector(`${hook('review-finalize')}, ${hook('review-confirm')}`);
-  const blocked = await page.$(hook('review-blocked'));
-  check(!blocked, `finalize blocked: ${blocked && (await page.textContent(hook('review-errors')))}`);
+  // The review may still show the findings from before the last answer (a select's value is
+  // on the page before the worker has stored it): a block must outlast the worker's answer.
+  const cleared = await page.waitForSelector(hook('review-blocked'), { state: 'detached', timeout: 15000 })
+    .then(() => true, () => false);
+  check(cleared, `finalize blocked: ${!cleared && (await page.textContent(hook('review-errors')))}`);
   const confirm = await page.$(hook('review-confirm'));
   await page.tap(confirm ? hook('review-confirm') : hook('review-finalize'));
   await page.waitForSelector(hook('review-final'));
