@@ -106,7 +106,9 @@ fn a_refused_answer_stays_in_the_field_with_why_until_it_is_fixed() {
 
     // Words where the store takes a number: refused, and the words stay where they were typed.
     app.change("f-housing.rooms", "tiga kamar");
-    let html = app.wait_text("data-t=\"refused-housing.rooms\"");
+    let html = app.wait_for("refused and answered", |h| {
+        h.contains("data-t=\"refused-housing.rooms\"") && !label(h).starts_with("Menyimpan")
+    });
     assert_eq!(value_of(&html, "f-housing.rooms"), "tiga kamar", "{html}");
     assert!(
         html.contains("Belum tersimpan: &#34;tiga kamar&#34; bukan angka"),
