@@ -91,6 +91,22 @@ fn wrong_pin_says_pin_salah_and_the_right_pin_opens_home() {
 }
 
 /// Opens the example household from the work list and goes to `step`.
+/// Finalizes the open household from its review step (confirming the warnings, if any).
+fn finalize_on_review(app: &mut Harness) {
+    app.click("step-review");
+    app.wait_for("no blocking errors", |h| {
+        h.contains("data-t=\"review-confirm\"")
+            || h.contains("data-t=\"review-finalize\"") && !h.contains("review-blocked")
+    });
+    let hook = if app.has("review-confirm") {
+        "review-confirm"
+    } else {
+        "review-finalize"
+    };
+    app.click(hook);
+    app.wait_text("data-t=\"review-final\"");
+}
+
 fn open_example(app: &mut Harness, step: &str) {
     app.unlock(PIN);
     app.click("nav-list");
@@ -226,18 +242,7 @@ fn a_validation_error_blocks_finalize_until_fixed() {
         app.pick_file(&format!("photo-file-{}", kind.stereotype()), &img);
         app.wait_text(&format!("Foto {}/9", n + 1));
     }
-    app.click("step-review");
-    app.wait_for("no blocking errors", |h| {
-        h.contains("data-t=\"review-confirm\"")
-            || h.contains("data-t=\"review-finalize\"") && !h.contains("review-blocked")
-    });
-    let hook = if app.has("review-confirm") {
-        "review-confirm"
-    } else {
-        "review-finalize"
-    };
-    app.click(hook);
-    app.wait_text("data-t=\"review-final\"");
+    finalize_on_review(&mut app);
     assert_eq!(stored(dir.path(), h.id).1, "final");
 }
 
@@ -661,18 +666,7 @@ fn a_new_proposal_is_made_on_the_device_survives_a_restart_and_arrives_as_usulan
     }
     app.click(&format!("open-household-{id}"));
     app.wait_text("data-t=\"form-proposal\"");
-    app.click("step-review");
-    app.wait_for("no blocking errors", |h| {
-        h.contains("data-t=\"review-confirm\"")
-            || h.contains("data-t=\"review-finalize\"") && !h.contains("review-blocked")
-    });
-    let hook = if app.has("review-confirm") {
-        "review-confirm"
-    } else {
-        "review-finalize"
-    };
-    app.click(hook);
-    app.wait_text("data-t=\"review-final\"");
+    finalize_on_review(&mut app);
 
     // Sync: it reaches the server as an usulan baru, with its photos.
     app.click("nav-sync");

@@ -156,6 +156,24 @@ pub enum Intent {
 }
 
 impl Intent {
+    /// Whether serving it takes long (the UI shows busy): the PIN's key derivation, a photo
+    /// through the pipeline, the whole store packed or restored, a round trip to the server.
+    pub fn is_long(&self) -> bool {
+        matches!(
+            self,
+            Intent::Enrol { .. }
+                | Intent::Unlock { .. }
+                | Intent::AddPhotoFile { .. }
+                | Intent::AddPhotoBytes { .. }
+                | Intent::ChangePin { .. }
+                | Intent::Backup
+                | Intent::RestoreBytes { .. }
+                | Intent::RestoreFile { .. }
+                | Intent::Logout
+                | Intent::Relogin { .. }
+        )
+    }
+
     /// Whether it changes the open record (an answer, a member, a row, a photo, the position,
     /// the visit's outcome): the form's "Menyimpan…" waits for the worker's answer to it.
     pub fn is_edit(&self) -> bool {

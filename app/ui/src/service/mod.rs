@@ -177,19 +177,7 @@ impl Worker {
 
     /// Serves one intent: busy around the long ones, an error for people when it fails.
     pub(crate) async fn step(&mut self, intent: Intent) {
-        let long = matches!(
-            intent,
-            Intent::Enrol { .. }
-                | Intent::Unlock { .. }
-                | Intent::AddPhotoFile { .. }
-                | Intent::AddPhotoBytes { .. }
-                | Intent::ChangePin { .. }
-                | Intent::Backup
-                | Intent::RestoreBytes { .. }
-                | Intent::RestoreFile { .. }
-                | Intent::Logout
-                | Intent::Relogin { .. }
-        );
+        let long = intent.is_long();
         if long {
             self.busy(true);
         }

@@ -48,21 +48,14 @@ impl DeviceAccess for Lent {
     }
 }
 
-/// Whether `intent` must wait until a running sync ends.
+/// Whether `intent` must wait until a running sync ends: every long one but a photo (it only
+/// adds to a record, as any edit), locking, and a flush (it promises nothing is in flight).
 fn waits_for_sync(intent: &Intent) -> bool {
-    matches!(
+    let photo = matches!(
         intent,
-        Intent::Enrol { .. }
-            | Intent::Unlock { .. }
-            | Intent::Lock
-            | Intent::ChangePin { .. }
-            | Intent::Backup
-            | Intent::RestoreBytes { .. }
-            | Intent::RestoreFile { .. }
-            | Intent::Logout
-            | Intent::Relogin { .. }
-            | Intent::Flush(_)
-    )
+        Intent::AddPhotoFile { .. } | Intent::AddPhotoBytes { .. }
+    );
+    (intent.is_long() && !photo) || matches!(intent, Intent::Lock | Intent::Flush(_))
 }
 
 enum Event {

@@ -77,17 +77,7 @@ fn an_edit_during_a_held_sync_is_saved_at_once_and_sent_by_the_next_sync() {
     assert_eq!(state, "draft");
 
     // Finalized again, the edit goes with the next sync.
-    app.click("step-review");
-    app.wait_for("finalize offered", |h| {
-        h.contains("data-t=\"review-confirm\"") || h.contains("data-t=\"review-finalize\"")
-    });
-    let hook = if app.has("review-confirm") {
-        "review-confirm"
-    } else {
-        "review-finalize"
-    };
-    app.click(hook);
-    app.wait_text("data-t=\"review-final\"");
+    super::finalize_on_review(&mut app);
     app.click("nav-sync");
     app.click("sync-start");
     app.wait_for("the edit on the server", |_| {
