@@ -15,7 +15,7 @@
 //     and submitted (the `change` event, as Enter does); from the submit to the list showing
 //     exactly the expected household, measured in the page (a MutationObserver).
 // Prints one JSON line.
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { env } from './common.mjs';
 import { hook, launchPhone } from './phone.mjs';
@@ -215,7 +215,7 @@ async function search(page, n, queries = TIMED) {
   const workerTrace = [];
   for (const w of page.workers()) workerTrace.push(...(await w.evaluate(() => self.__pdTrace || [])));
   const pageTrace = await page.evaluate(() => window.__pdTrace);
-  return { times, split: splitSearches(spans, pageTrace, workerTrace) };
+  return { times, spans, split: splitSearches(spans, pageTrace, workerTrace) };
 }
 
 // Right after the timed searches, in the same page and worker (not timed for the report): the
@@ -270,6 +270,32 @@ async function startPhases(page) {
   return out;
 }
 
+// Traces the renderer (page and worker threads: tasks with wall and CPU time, V8 GC) through
+// the page's DevTools session; a user-timing mark ties the trace's clock to the spans'.
+async function startTrace(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const ended = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      includedCategories: ['toplevel', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc',
+        'devtools.timeline', 'disabled-by-default-devtools.timeline'],
+      enableSampling: false,
+    },
+  });
+  const mark = await page.evaluate(() => { performance.mark('pd-clock'); return performance.timeOrigin + performance.getEntriesByName('pd-clock')[0].startTime; });
+  return {
+    async stop(spans) {
+      await cdp.send('Tracing.end');
+      await ended;
+      writeFileSync(process.env.PD_TRACE, JSON.stringify({ mark, spans, traceEvents: events }));
+      log(`trace: ${events.length} events in ${process.env.PD_TRACE}`);
+    },
+  };
+}
+
 async function coldRun(rate, withSearch) {
   const { context, page } = await launchPhone(join(PROFILE, 'phone'));
   try {
@@ -306,7 +332,11 @@ async function coldRun(rate, withSearch) {
     // All the queries at 1x; the first 10 at 4x (informative).
     if (withSearch) {
       for (const w of page.workers()) await w.evaluate(WORKER_TRACE);
-      const { times, split } = await search(page, rate === 1 ? TIMED.length : 10);
+      // PD_TRACE=FILE: a Chromium trace of the timed searches at 1x (not in scripts/bench-web;
+      // read by scripts/search_trace.py).
+      const tracing = rate === 1 && process.env.PD_TRACE ? await startTrace(page) : null;
+      const { times, spans, split } = await search(page, rate === 1 ? TIMED.length : 10);
+      if (tracing) await tracing.stop(spans);
       run.search_ms = times;
       run.search_split = split;
       if (rate === 1) run.search_probe = await searchProbe(page);
