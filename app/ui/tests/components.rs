@@ -91,6 +91,15 @@ fn wrong_pin_says_pin_salah_and_the_right_pin_opens_home() {
 }
 
 /// Opens the example household from the work list and goes to `step`.
+/// Records on the device at `data` that the server does not have yet (a second unlock).
+fn unsent_records(data: &std::path::Path, pin: &str) -> u64 {
+    pendata_core::Device::unlock(data, pin)
+        .unwrap()
+        .unsent()
+        .unwrap()
+        .records
+}
+
 /// Finalizes the open household from its review step (confirming the warnings, if any).
 fn finalize_on_review(app: &mut Harness) {
     app.click("step-review");

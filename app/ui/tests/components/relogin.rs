@@ -82,14 +82,7 @@ fn masuk_lagi_on_the_sync_screen_keeps_and_sends_every_unsent_record_once() {
     });
     assert!(app.has("relogin"));
     assert_eq!(copies_on_server(&server, id), 0);
-    assert_eq!(
-        Device::unlock(&data, pin)
-            .unwrap()
-            .unsent()
-            .unwrap()
-            .records,
-        1
-    );
+    assert_eq!(super::unsent_records(&data, pin), 1);
 
     // The right one: logged in again and synced at once; the record and its photos arrive.
     app.input("relogin-password", SERVER_PASSWORD);

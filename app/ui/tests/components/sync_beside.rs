@@ -84,12 +84,5 @@ fn an_edit_during_a_held_sync_is_saved_at_once_and_sent_by_the_next_sync() {
         server.household(h.id).and_then(|s| s.notes).as_deref() == Some("Pintu biru")
     });
     app.wait_for("the second sync ended", |h| !h.contains("data-t=\"busy\""));
-    assert_eq!(
-        Device::unlock(&data, pin)
-            .unwrap()
-            .unsent()
-            .unwrap()
-            .records,
-        0
-    );
+    assert_eq!(super::unsent_records(&data, pin), 0);
 }
