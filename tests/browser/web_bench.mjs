@@ -1,6 +1,6 @@
 // Numbers of the browser build for scripts/bench-web (never a test): in Debian's headless
 // Chromium, the real pendata-core in its dedicated worker (the storage proof's probe,
-// app/core/examples/web_store.rs, built with wasm-opt as shipped):
+// app/ui/examples/web_store.rs, built with wasm-opt as shipped):
 //   * the photo pipeline on PD_PHOTO (the same 12 MP JPEG the native photo_bench timed),
 //     PD_RUNS times after one warm-up: median ms, and the wasm memory afterwards (linear memory
 //     never shrinks: the high-water mark of the whole worker);

@@ -1,6 +1,6 @@
 // The storage proof of the browser build, in Debian's Chromium (started by
 // tests/tests/e2e/web_store.rs). The real pendata-core runs in a dedicated worker
-// (app/core/examples/web_store.rs): PIN-wrapped key, SQLite3MC-encrypted store in the OPFS pool,
+// (app/ui/examples/web_store.rs): PIN-wrapped key, SQLite3MC-encrypted store in the OPFS pool,
 // encrypted photo blobs. The browser is started here with a profile directory of its own and
 // killed with SIGKILL (its whole process group) at seeded moments: right after an autosave was
 // acknowledged, or while one is in flight. After each relaunch every acknowledged edit and

@@ -1,6 +1,6 @@
 //! The storage of the browser build, proven in Debian's headless Chromium before any screen is
 //! built on it (docs/app.md, "The web build"): the real pendata-core compiled to wasm32 runs in
-//! a dedicated worker (app/core/examples/web_store.rs) with the PIN-wrapped key (argon2id at the
+//! a dedicated worker (app/ui/examples/web_store.rs) with the PIN-wrapped key (argon2id at the
 //! real parameters), the SQLite3MC-encrypted store with the app's migrations and the encrypted
 //! photo blobs, all in the Origin Private File System. tests/browser/web_store.mjs enrols,
 //! stores a household with eight camera photos (one 12 MP), then kills the browser with SIGKILL

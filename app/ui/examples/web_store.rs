@@ -2,9 +2,11 @@
 //! (PIN-wrapped key, SQLite3MC-encrypted store with the app's migrations, encrypted photo
 //! blobs) in the Origin Private File System, driven from a dedicated Web Worker. Built for
 //! wasm32 only, as a library: `scripts/build-web` runs
-//! `cargo rustc -p pendata-core --example web_store --target wasm32-unknown-unknown
+//! `cargo rustc -p pendata-app --example web_store --features web --target wasm32-unknown-unknown
 //! --crate-type cdylib`; tests/browser/web_store*.mjs drive it in Chromium (and kill it).
-//! It is declared as an example library (Cargo.toml); natively it is empty.
+//! It uses only pendata-core; it is an example of pendata-app (declared in its Cargo.toml, with
+//! the `web` feature) so that it is built with the web app's dependency features: the two wasm
+//! builds then share every dependency instead of compiling ~70 crates twice. Natively it is empty.
 
 #[cfg(all(target_family = "wasm", target_os = "unknown"))]
 mod worker {
