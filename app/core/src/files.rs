@@ -22,7 +22,7 @@ pub(crate) use opfs::*;
 #[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
 mod native {
     use std::fs;
-    use std::io::{self, Write};
+    use std::io::{self, Read, Write};
     use std::path::Path;
 
     use rand::rngs::OsRng;
@@ -57,6 +57,14 @@ mod native {
     /// on Unix), fsync, rename over `path`, fsync of the directory. A crash leaves either the
     /// old or the new content, never a mix; a stray temp file may remain (named `.tmp-*`).
     pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+        write_atomic_with(path, |f| f.write_all(bytes))
+    }
+
+    /// [`write_atomic`] of what `fill` writes into the temp file.
+    fn write_atomic_with(
+        path: &Path,
+        fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
+    ) -> io::Result<()> {
         let dir = path
             .parent()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no parent"))?;
@@ -74,7 +82,7 @@ mod native {
                 opts.mode(0o600);
             }
             let mut f = opts.open(&tmp)?;
-            f.write_all(bytes)?;
+            fill(&mut f)?;
             f.sync_all()?;
             drop(f);
             fs::rename(&tmp, path)?;
@@ -107,10 +115,16 @@ mod native {
         Ok(names)
     }
 
-    /// The SQLite database file at `path` as it is on disk (still encrypted). The caller has
-    /// copied any write-ahead log back first (`Store::checkpoint`).
-    pub(crate) fn read_db(path: &Path) -> io::Result<Vec<u8>> {
-        fs::read(path)
+    /// Runs `f` with the SQLite database file at `path` as it is on disk (still encrypted):
+    /// its size and a reader of it. The caller has copied any write-ahead log back first
+    /// (`Store::checkpoint`).
+    pub(crate) fn with_db_reader<T, E: From<io::Error>>(
+        path: &Path,
+        f: impl FnOnce(u64, &mut dyn Read) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let file = fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        f(len, &mut io::BufReader::new(file).take(len))
     }
 
     /// Removes the database file at `path` and SQLite's files beside it (write-ahead log,
@@ -129,11 +143,18 @@ mod native {
         Ok(())
     }
 
-    /// Puts `bytes` as the database file at `path` (anything there before is removed, with
-    /// its journals). No connection may be open on it.
-    pub(crate) fn replace_db(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    /// Puts the `len` bytes read from `data` as the database file at `path` (anything there
+    /// before is removed, with its journals). No connection may be open on it.
+    pub(crate) fn replace_db_from(path: &Path, len: u64, data: &mut dyn Read) -> io::Result<()> {
         remove_db(path)?;
-        write_atomic(path, bytes)
+        write_atomic_with(path, |f| {
+            let copied = io::copy(&mut data.take(len), f)?;
+            if copied == len {
+                Ok(())
+            } else {
+                Err(io::Error::from(io::ErrorKind::UnexpectedEof))
+            }
+        })
     }
 
     /// Fsyncs a directory so a rename or unlink in it is durable (no-op where unsupported).
@@ -153,11 +174,13 @@ mod native {
 #[cfg(all(target_family = "wasm", target_os = "unknown"))]
 mod opfs {
     use std::cell::RefCell;
-    use std::io;
+    use std::io::{self, Read};
     use std::path::Path;
 
     use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
-    use sqlite_wasm_rs::vfs::{transfer::DbTransfer, VfsFilesManager};
+    use sqlite_wasm_rs::vfs::transfer::{DbExport, DbTransfer, ExportSource};
+    use sqlite_wasm_rs::vfs::VfsFilesManager;
+    use sqlite_wasm_vfs::sahpool::OpfsSAHError;
 
     /// The database in the OPFS pool that holds every "file" (see the module docs).
     pub const FILES_DB: &str = "/pendata-files.sqlite3";
@@ -182,8 +205,12 @@ mod opfs {
         )?;
         // The pool VFS has no shared memory: a rollback journal, every commit flushed.
         conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+        // Photos are written once and read whole, seldom twice: a small page cache (the
+        // browser build's default is 16 MiB per connection, which writing a backup's photos
+        // back would fill and keep in the worker's memory for good).
         conn.execute_batch(
-            "PRAGMA synchronous = FULL;
+            "PRAGMA cache_size = -2048;
+             PRAGMA synchronous = FULL;
              CREATE TABLE IF NOT EXISTS files (
                  path  TEXT PRIMARY KEY NOT NULL,
                  bytes BLOB NOT NULL
@@ -293,12 +320,33 @@ mod opfs {
             .collect())
     }
 
-    /// The store's database file in the OPFS pool as it is stored (still encrypted). With
-    /// the rollback journal every commit is in the file; the pool exports only a file that
-    /// no connection holds open.
-    pub(crate) fn read_db(path: &Path) -> io::Result<Vec<u8>> {
+    /// Runs `f` with the store's database file in the OPFS pool as it is stored (still
+    /// encrypted): its size and a reader of it, read from the pool's file piece by piece.
+    /// With the rollback journal every commit is in the file; the pool exports only a file
+    /// that no connection holds open.
+    pub(crate) fn with_db_reader<T, E: From<io::Error>>(
+        path: &Path,
+        f: impl FnOnce(u64, &mut dyn Read) -> Result<T, E>,
+    ) -> Result<T, E> {
         let k = key(path)?;
-        crate::web::with_pool(|pool| pool.export_db(k))
+        crate::web::with_pool_util(|pool| {
+            let export = pool.begin_export(k).map_err(pool_err)?;
+            let len = export.size();
+            f(len, &mut Export(export))
+        })
+    }
+
+    /// The pool's export as a reader.
+    struct Export<S: ExportSource<Error = OpfsSAHError>>(DbExport<S>);
+
+    impl<S: ExportSource<Error = OpfsSAHError>> Read for Export<S> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.0.read(buf).map_err(pool_err)
+        }
+    }
+
+    fn pool_err(e: OpfsSAHError) -> io::Error {
+        io::Error::other(e.to_string())
     }
 
     /// Removes the database file at `path` from the pool, with its rollback journal (a
@@ -314,12 +362,29 @@ mod opfs {
         })
     }
 
-    /// Puts `bytes` as the database file at `path` (anything there before is removed). The
-    /// bytes are an encrypted database, so SQLite's header check is skipped.
-    pub(crate) fn replace_db(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    /// Puts the `len` bytes read from `data` as the database file at `path` (anything there
+    /// before is removed), written into the pool piece by piece and published whole at the
+    /// end. The bytes are an encrypted database, so SQLite's header check is skipped.
+    pub(crate) fn replace_db_from(path: &Path, len: u64, data: &mut dyn Read) -> io::Result<()> {
         remove_db(path)?;
         let k = key(path)?;
-        crate::web::with_pool(|pool| pool.import_db_unchecked(k, bytes))
+        crate::web::with_pool_util(|pool| {
+            let mut import = pool.begin_import_unchecked(k, len).map_err(pool_err)?;
+            let mut buf = vec![0u8; crate::backup::format::CHUNK];
+            let mut left = len;
+            while left > 0 {
+                let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                let got = data.read(&mut buf[..want])?;
+                if got == 0 {
+                    let _ = import.abort();
+                    return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
+                }
+                // A failed write makes the import refuse to finish (it is then dropped).
+                import.write(&buf[..got]).map_err(pool_err)?;
+                left -= got as u64;
+            }
+            import.finish().map_err(pool_err)
+        })
     }
 
     /// Every write is already durable when it returns.

@@ -70,7 +70,8 @@ impl From<OpfsSAHError> for StorageError {
 
 thread_local! {
     // The pool's administration handle, kept for the files the core reads and writes whole
-    // (a backup exports and imports the store's database file): the worker is single-threaded.
+    // (a backup exports and imports the store's database file, in pieces): the worker is
+    // single-threaded.
     static POOL: RefCell<Option<OpfsSAHPoolUtil>> = const { RefCell::new(None) };
 }
 
@@ -86,6 +87,17 @@ pub async fn install_storage() -> Result<(), StorageError> {
     util.ensure_capacity(POOL_CAPACITY).await?;
     POOL.with(|p| *p.borrow_mut() = Some(util));
     Ok(())
+}
+
+/// Runs `f` with the pool's administration handle ([`install_storage`] must have run), `f`
+/// mapping the pool's errors itself (a streamed export or import).
+pub(crate) fn with_pool_util<T, E: From<std::io::Error>>(
+    f: impl FnOnce(&OpfsSAHPoolUtil) -> Result<T, E>,
+) -> Result<T, E> {
+    POOL.with(|p| match p.borrow().as_ref() {
+        Some(util) => f(util),
+        None => Err(std::io::Error::other("the OPFS pool is not installed").into()),
+    })
 }
 
 /// Runs `f` with the pool's administration handle ([`install_storage`] must have run).

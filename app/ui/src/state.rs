@@ -462,12 +462,12 @@ pub struct SaveView {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EditsSent(pub u64);
 
-/// A file the worker made for the person to save (the browser's Downloads).
+/// A backup the worker made for the person to save (the browser's Downloads): the file
+/// `name` in the origin's private file system (`service::BACKUP_DIR`), `bytes` long.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Download {
     pub name: String,
-    #[serde(with = "serde_bytes")]
-    pub bytes: Vec<u8>,
+    pub bytes: u64,
 }
 
 /// What is on this device and not on the server (`pendata_core::sync::Unsent`).

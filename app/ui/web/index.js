@@ -73,8 +73,10 @@ if (!module) {
   module = await compile();
 }
 performance.mark("pendata-compiled");
-await init({ module_or_path: module });
+const exports = await init({ module_or_path: module });
 performance.mark("pendata-page-wasm");
+// The size of the page's wasm memory (its high-water mark), read by the browser tests.
+pendata.wasmBytes = () => exports.memory.buffer.byteLength;
 // The boot screen (and its install help) gives way to the app.
 document.getElementById("main").replaceChildren();
 start_app();

@@ -41,6 +41,9 @@ try {
 }
 handOver();
 performance.mark("pendata-worker-compiled");
-await wasm.default({ module_or_path: compiled });
+const exports = await wasm.default({ module_or_path: compiled });
 performance.mark("pendata-worker-wasm");
+// The size of the worker's wasm memory (it only grows: its high-water mark), read by the
+// browser tests (a backup must not need memory in proportion to its size).
+self.pendataWasmBytes = () => exports.memory.buffer.byteLength;
 wasm.worker_main(early);

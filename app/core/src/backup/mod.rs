@@ -13,7 +13,7 @@
 
 pub mod format;
 
-use std::io;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Local};
@@ -25,7 +25,7 @@ use crate::files;
 use crate::store::{StoreError, STORE_FILE};
 use crate::sync::Unsent;
 use crate::{Device, DeviceError};
-use format::{Entry, FormatError, Packer};
+use format::{FormatError, StreamError, Writer};
 
 /// The file name extension of a backup.
 pub const EXTENSION: &str = "pdbackup";
@@ -196,51 +196,61 @@ pub struct RestoreFailed {
 }
 
 impl Device {
-    /// The whole data directory as one backup file (see the module docs): the key file, the
-    /// store and every photo file, as stored. The store's write-ahead log is copied into its
-    /// file first and the store is closed while its file is read (the browser's pool exports
-    /// only a closed file), then opened again.
-    pub fn backup(&mut self) -> Result<Vec<u8>, BackupError> {
+    /// The whole data directory as one backup file written into `out` (see the module docs):
+    /// the key file, the store and every photo file, as stored, one at a time in pieces
+    /// ([`format::CHUNK`]): the memory needed is that of the largest photo, whatever the
+    /// store's size. The store's write-ahead log is copied into its file first and the store
+    /// is closed while its file is read (the browser's pool exports only a closed file), then
+    /// opened again. Answers the file's size.
+    pub fn backup_to(&mut self, out: impl Write) -> Result<u64, BackupError> {
         if !self.store().checkpoint()? {
             return Err(BackupError::Busy);
         }
-        let store = self
-            .with_store_closed(files::read_db)?
-            .map_err(io_err("read"))?;
-        let dir = self.dir();
-        let mut packer = Packer::new();
-        let key = files::read(&dir.join(KEY_FILE)).map_err(io_err("read"))?;
-        packer.add(Entry {
-            name: KEY_FILE,
-            data: &key,
-        })?;
-        packer.add(Entry {
-            name: STORE_FILE,
-            data: &store,
-        })?;
-        drop(store);
+        let dir = self.dir().to_path_buf();
         let photos = dir.join(PHOTOS_DIR);
-        for name in files::list(&photos).map_err(io_err("read"))? {
-            // `.tmp-*`: a write that never finished (no blob is named so).
-            if name.starts_with('.') {
-                continue;
-            }
+        // `.tmp-*`: a write that never finished (no blob is named so).
+        let names: Vec<String> = files::list(&photos)
+            .map_err(io_err("read"))?
+            .into_iter()
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        let count = u32::try_from(names.len() + 2)
+            .map_err(|_| FormatError::Malformed("too many entries"))?;
+        let key = files::read(&dir.join(KEY_FILE)).map_err(io_err("read"))?;
+        let mut w = Writer::new(out, count).map_err(written)?;
+        w.add(KEY_FILE, key.len() as u64, &mut &key[..])
+            .map_err(written)?;
+        self.with_store_closed(|path| {
+            files::with_db_reader(path, |len, data| w.add(STORE_FILE, len, data))
+        })?
+        .map_err(written)?;
+        for name in names {
             let data = files::read(&photos.join(&name)).map_err(io_err("read"))?;
-            packer.add(Entry {
-                name: &format!("{PHOTOS_DIR}/{name}"),
-                data: &data,
-            })?;
+            w.add(
+                &format!("{PHOTOS_DIR}/{name}"),
+                data.len() as u64,
+                &mut &data[..],
+            )
+            .map_err(written)?;
         }
-        let file = packer.finish();
-        tracing::info!(bytes = file.len(), "backup made");
-        Ok(file)
+        let bytes = w.finish().map_err(written)?;
+        tracing::info!(bytes, "backup made");
+        Ok(bytes)
     }
 
-    /// Replaces this device's data with the backup `bytes`, whose own PIN then unlocks it.
-    /// Refused, with the device back untouched, while anything waits to be sent
+    /// [`backup_to`](Self::backup_to) into memory (tests, small stores).
+    pub fn backup(&mut self) -> Result<Vec<u8>, BackupError> {
+        let mut out = Vec::new();
+        self.backup_to(&mut out)?;
+        Ok(out)
+    }
+
+    /// Replaces this device's data with the backup read from `src`, whose own PIN then unlocks
+    /// it. Refused, with the device back untouched, while anything waits to be sent
     /// ([`BackupError::Unsent`]: logout or a restore never deletes unsent work) or when the
-    /// file is not a whole backup. On success the device is closed.
-    pub fn restore_over(self, bytes: &[u8]) -> Result<Restored, Box<RestoreFailed>> {
+    /// file is not a whole backup (it is read through once to check it before anything is
+    /// removed). On success the device is closed.
+    pub fn restore_over(self, mut src: impl Read + Seek) -> Result<Restored, Box<RestoreFailed>> {
         let refuse = |device: Device, error: BackupError| {
             Box::new(RestoreFailed {
                 device: Some(Box::new(device)),
@@ -254,14 +264,14 @@ impl Device {
         if !unsent.is_empty() {
             return Err(refuse(self, BackupError::Unsent(unsent)));
         }
-        let parts = match Parts::read(bytes) {
-            Ok(p) => p,
+        let len = match check(&mut src) {
+            Ok(len) => len,
             Err(e) => return Err(refuse(self, e)),
         };
         let dir = self.dir().to_path_buf();
         // The store's connection closes here: its files may now be replaced.
         drop(self);
-        parts.write(&dir).map_err(|error| {
+        write(&dir, src, len).map_err(|error| {
             Box::new(RestoreFailed {
                 device: None,
                 error,
@@ -270,69 +280,152 @@ impl Device {
     }
 }
 
-/// Restores the backup `bytes` into `dir`, which holds no store (a fresh phone or browser
-/// profile; a restore that stopped half-way counts as none): [`BackupError::StoreExists`]
-/// otherwise. A damaged file changes nothing.
-pub fn restore_into(dir: &Path, bytes: &[u8]) -> Result<Restored, BackupError> {
+/// Restores the backup read from `src` into `dir`, which holds no store (a fresh phone or
+/// browser profile; a restore that stopped half-way counts as none):
+/// [`BackupError::StoreExists`] otherwise. A damaged file changes nothing.
+pub fn restore_into(dir: &Path, mut src: impl Read + Seek) -> Result<Restored, BackupError> {
     if Device::exists(dir) {
         return Err(BackupError::StoreExists);
     }
-    Parts::read(bytes)?.write(dir)
+    let len = check(&mut src)?;
+    write(dir, src, len)
 }
 
-/// A checked backup: the key file, the store and the photo files.
-struct Parts<'a> {
-    key: &'a [u8],
-    store: &'a [u8],
-    photos: Vec<Entry<'a>>,
+/// The largest key file and photo file a restore takes (bytes): each is held whole while it
+/// is written (a stored photo is well under 2 MB; a larger entry was not made by Pendata).
+const MAX_KEY_FILE: u64 = 64 * 1024;
+const MAX_PHOTO_FILE: u64 = 32 * 1024 * 1024;
+
+/// What a backup entry is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Key,
+    Store,
+    Photo,
 }
 
-impl<'a> Parts<'a> {
-    fn read(bytes: &'a [u8]) -> Result<Self, BackupError> {
-        let mut key = None;
-        let mut store = None;
-        let mut photos = Vec::new();
-        for e in format::unpack(bytes)? {
-            match e.name.split_once('/') {
-                None if e.name == KEY_FILE => key = Some(e.data),
-                None if e.name == STORE_FILE => store = Some(e.data),
-                Some((PHOTOS_DIR, rest)) if !rest.contains('/') => photos.push(e),
-                _ => return Err(FormatError::BadName.into()),
+fn part_of(name: &str, len: u64) -> Result<Part, BackupError> {
+    let part = match name.split_once('/') {
+        None if name == KEY_FILE => Part::Key,
+        None if name == STORE_FILE => Part::Store,
+        Some((PHOTOS_DIR, rest)) if !rest.contains('/') => Part::Photo,
+        _ => return Err(FormatError::BadName.into()),
+    };
+    let too_big = match part {
+        Part::Key => len > MAX_KEY_FILE,
+        Part::Photo => len > MAX_PHOTO_FILE,
+        Part::Store => false,
+    };
+    if too_big {
+        return Err(FormatError::Malformed("entry too large").into());
+    }
+    Ok(part)
+}
+
+/// The size of `src`, read back to its start.
+fn size(src: &mut impl Seek) -> Result<u64, BackupError> {
+    let len = src.seek(SeekFrom::End(0)).map_err(io_err("read"))?;
+    src.rewind().map_err(io_err("read"))?;
+    Ok(len)
+}
+
+/// Reads the whole backup once without keeping it: the checksum, the entries' names and
+/// sizes, the key file and the store both there. Answers its size, `src` back at its start.
+fn check(src: &mut (impl Read + Seek)) -> Result<u64, BackupError> {
+    let len = size(src)?;
+    let mut wrong = None;
+    let (mut key, mut store) = (false, false);
+    format::scan(&mut *src, len, |name, len, _| {
+        match part_of(name, len) {
+            Ok(Part::Key) => key = true,
+            Ok(Part::Store) => store = true,
+            Ok(Part::Photo) => {}
+            // Believed only once the checksum is known to match.
+            Err(e) => {
+                wrong.get_or_insert(e);
             }
         }
-        Ok(Parts {
-            key: key.ok_or(BackupError::Incomplete { missing: KEY_FILE })?,
-            store: store.ok_or(BackupError::Incomplete {
-                missing: STORE_FILE,
-            })?,
-            photos,
-        })
+        Ok::<_, BackupError>(())
+    })?;
+    if let Some(e) = wrong {
+        return Err(e);
     }
+    if !key {
+        return Err(BackupError::Incomplete { missing: KEY_FILE });
+    }
+    if !store {
+        return Err(BackupError::Incomplete {
+            missing: STORE_FILE,
+        });
+    }
+    src.rewind().map_err(io_err("read"))?;
+    Ok(len)
+}
 
-    /// Writes the parts into `dir`, replacing what a store there had. The old key file goes
-    /// first and the new one is written last: until then the directory reads as not set up
-    /// (the restore can be run again), never as one store's key over another's data.
-    fn write(&self, dir: &Path) -> Result<Restored, BackupError> {
-        files::create_dir_all(dir).map_err(io_err("write"))?;
-        remove_if_present(&dir.join(KEY_FILE))?;
-        let photos = dir.join(PHOTOS_DIR);
-        for name in files::list(&photos).map_err(io_err("read"))? {
-            remove_if_present(&photos.join(name))?;
+/// Writes the checked backup `src` of `len` bytes into `dir`, replacing what a store there
+/// had, as it reads it. The old key file goes first and the new one is written last, once the
+/// whole file was read again and its checksum still matches: until then the directory reads
+/// as not set up (the restore can be run again), never as one store's key over another's
+/// data.
+fn write(dir: &Path, src: impl Read, len: u64) -> Result<Restored, BackupError> {
+    files::create_dir_all(dir).map_err(io_err("write"))?;
+    remove_if_present(&dir.join(KEY_FILE))?;
+    let photos = dir.join(PHOTOS_DIR);
+    for name in files::list(&photos).map_err(io_err("read"))? {
+        remove_if_present(&photos.join(name))?;
+    }
+    files::create_dir_all(&photos).map_err(io_err("write"))?;
+    let mut key = None;
+    let mut restored = Restored {
+        photo_files: 0,
+        bytes: 0,
+    };
+    format::scan(src, len, |name, len, data| {
+        let part = part_of(name, len)?;
+        if part == Part::Store {
+            files::replace_db_from(&dir.join(STORE_FILE), len, data).map_err(io_err("write"))?;
+        } else {
+            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+            data.read_to_end(&mut bytes).map_err(io_err("read"))?;
+            if part == Part::Key {
+                key = Some(bytes);
+            } else {
+                files::write_atomic(&dir.join(name), &bytes).map_err(io_err("write"))?;
+                restored.photo_files += 1;
+            }
         }
-        files::replace_db(&dir.join(STORE_FILE), self.store).map_err(io_err("write"))?;
-        files::create_dir_all(&photos).map_err(io_err("write"))?;
-        let mut bytes = self.store.len() as u64 + self.key.len() as u64;
-        for e in &self.photos {
-            files::write_atomic(&dir.join(e.name), e.data).map_err(io_err("write"))?;
-            bytes += e.data.len() as u64;
+        restored.bytes += len;
+        Ok::<_, BackupError>(())
+    })?;
+    let key = key.ok_or(BackupError::Incomplete { missing: KEY_FILE })?;
+    files::write_atomic(&dir.join(KEY_FILE), &key).map_err(io_err("write"))?;
+    files::sync_dir(dir).map_err(io_err("write"))?;
+    tracing::info!(
+        photo_files = restored.photo_files,
+        bytes = restored.bytes,
+        "backup restored"
+    );
+    Ok(restored)
+}
+
+/// A format or I/O error while writing a backup.
+fn written(e: StreamError) -> BackupError {
+    match e {
+        StreamError::Format(e) => BackupError::Format(e),
+        StreamError::Io(source) => BackupError::Io {
+            op: "write",
+            source,
+        },
+    }
+}
+
+impl From<StreamError> for BackupError {
+    /// While reading a backup.
+    fn from(e: StreamError) -> Self {
+        match e {
+            StreamError::Format(e) => BackupError::Format(e),
+            StreamError::Io(source) => BackupError::Io { op: "read", source },
         }
-        files::write_atomic(&dir.join(KEY_FILE), self.key).map_err(io_err("write"))?;
-        files::sync_dir(dir).map_err(io_err("write"))?;
-        tracing::info!(photo_files = self.photos.len(), bytes, "backup restored");
-        Ok(Restored {
-            photo_files: self.photos.len(),
-            bytes,
-        })
     }
 }
 

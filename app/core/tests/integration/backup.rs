@@ -8,6 +8,7 @@ use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use common::camera::{camera_like, encode_rgb};
@@ -48,7 +49,11 @@ fn a_backup_restored_into_a_fresh_directory_opens_with_its_pin_and_holds_everyth
     let tmp = tempfile::tempdir().unwrap();
     let (src, fresh) = (tmp.path().join("phone-1"), tmp.path().join("phone-2"));
     let (mut device, h, photo) = device_with_work(&src);
-    let file = device.backup().unwrap();
+    // Written straight into a file, as the desktop does (streamed, never whole in memory).
+    let path = tmp.path().join("cadangan.pdbackup");
+    let size = device.backup_to(fs::File::create(&path).unwrap()).unwrap();
+    let file = fs::read(&path).unwrap();
+    assert_eq!(size, file.len() as u64);
 
     // Still locked by the PIN: no SQLite header, no name or address, no JPEG in clear.
     assert_eq!(&file[..8], backup::format::MAGIC);
@@ -59,11 +64,11 @@ fn a_backup_restored_into_a_fresh_directory_opens_with_its_pin_and_holds_everyth
     assert!(!contains(&file, &photo[..64]), "photo bytes in clear");
     // Every file of the data directory is in it, byte for byte.
     let entries = backup::format::unpack(&file).unwrap();
-    let names: Vec<&str> = entries.iter().map(|e| e.name).collect();
+    let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
     assert!(names.contains(&"keys.json") && names.contains(&"pendata.db"));
     assert_eq!(names.iter().filter(|n| n.starts_with("photos/")).count(), 2);
-    for e in &entries {
-        assert_eq!(fs::read(src.join(e.name)).unwrap(), e.data, "{}", e.name);
+    for (name, data) in &entries {
+        assert_eq!(&fs::read(src.join(name)).unwrap(), data, "{name}");
     }
     // The store was closed around the copy and opened again: it reads and writes as before.
     assert_eq!(device.store().household(h.id).unwrap(), h);
@@ -72,7 +77,7 @@ fn a_backup_restored_into_a_fresh_directory_opens_with_its_pin_and_holds_everyth
     device.store_mut().create_household(&other).unwrap();
     drop(device);
 
-    let restored = backup::restore_into(&fresh, &file).unwrap();
+    let restored = backup::restore_into(&fresh, fs::File::open(&path).unwrap()).unwrap();
     assert_eq!(restored.photo_files, 2, "the photo and its thumbnail");
     assert!(Device::unlock(&fresh, "000000").unwrap_err().is_wrong_pin());
     let again = Device::unlock(&fresh, PIN).unwrap();
@@ -107,7 +112,7 @@ fn a_cut_or_changed_file_is_refused_and_changes_nothing() {
     fs::create_dir_all(&fresh).unwrap();
 
     for cut in [0, 7, 20, file.len() / 3, file.len() - 1] {
-        let err = backup::restore_into(&fresh, &file[..cut]).unwrap_err();
+        let err = backup::restore_into(&fresh, Cursor::new(&file[..cut])).unwrap_err();
         let code = if cut < 8 {
             "backup.not_a_backup"
         } else {
@@ -119,7 +124,7 @@ fn a_cut_or_changed_file_is_refused_and_changes_nothing() {
     let mut changed = file.clone();
     let mid = changed.len() / 2;
     changed[mid] ^= 0x40;
-    let err = backup::restore_into(&fresh, &changed).unwrap_err();
+    let err = backup::restore_into(&fresh, Cursor::new(&changed)).unwrap_err();
     assert_eq!(err.code(), "backup.damaged");
     assert!(err
         .message(Lang::Id)
@@ -135,7 +140,7 @@ fn a_cut_or_changed_file_is_refused_and_changes_nothing() {
     drop(Device::create(&other, "135790", KdfParams::insecure_for_tests()).unwrap());
     let before = snapshot(&other);
     let empty = Device::unlock(&other, "135790").unwrap();
-    let failed = empty.restore_over(&changed).unwrap_err();
+    let failed = empty.restore_over(Cursor::new(&changed)).unwrap_err();
     assert_eq!(failed.error.code(), "backup.damaged");
     let empty = *failed.device.unwrap();
     assert!(empty.unsent().unwrap().is_empty());
@@ -144,7 +149,7 @@ fn a_cut_or_changed_file_is_refused_and_changes_nothing() {
     assert!(Device::unlock(&other, "135790").is_ok());
 
     // The whole file still restores afterwards.
-    backup::restore_into(&fresh, &file).unwrap();
+    backup::restore_into(&fresh, Cursor::new(&file)).unwrap();
     assert_eq!(
         Device::unlock(&fresh, PIN)
             .unwrap()
@@ -168,7 +173,7 @@ fn a_store_with_unsent_work_is_never_replaced() {
     drop(device_b);
     let before = snapshot(&b);
     let device_b = Device::unlock(&b, PIN).unwrap();
-    let failed = device_b.restore_over(&file).unwrap_err();
+    let failed = device_b.restore_over(Cursor::new(&file)).unwrap_err();
     let BackupError::Unsent(u) = &failed.error else {
         panic!("expected unsent, got {:?}", failed.error);
     };
@@ -184,7 +189,7 @@ fn a_store_with_unsent_work_is_never_replaced() {
     assert_eq!(snapshot(&b), before, "nothing on phone 2 changed");
 
     // Locked (no PIN given): its unsent work cannot be counted, so it is refused as well.
-    let err = backup::restore_into(&b, &file).unwrap_err();
+    let err = backup::restore_into(&b, Cursor::new(&file)).unwrap_err();
     assert_eq!(err.code(), "backup.store_exists");
     assert_eq!(snapshot(&b), before);
 }
@@ -199,7 +204,7 @@ fn an_open_store_with_nothing_unsent_is_replaced_by_the_backup() {
 
     // Phone 2 was set up with another PIN and holds nothing.
     let empty = Device::create(&b, "135790", KdfParams::insecure_for_tests()).unwrap();
-    let restored = empty.restore_over(&file).unwrap();
+    let restored = empty.restore_over(Cursor::new(&file)).unwrap();
     assert_eq!(restored.photo_files, 2);
     assert!(Device::unlock(&b, "135790").unwrap_err().is_wrong_pin());
     let device = Device::unlock(&b, PIN).unwrap();
@@ -221,7 +226,7 @@ fn an_open_store_with_nothing_unsent_is_replaced_by_the_backup() {
 fn another_file_is_named_as_not_a_backup() {
     let tmp = tempfile::tempdir().unwrap();
     let jpeg = encode_rgb(&camera_like(64, 48), 64, 48, 90, false);
-    let err = backup::restore_into(tmp.path(), &jpeg).unwrap_err();
+    let err = backup::restore_into(tmp.path(), Cursor::new(&jpeg)).unwrap_err();
     assert_eq!(err.code(), "backup.not_a_backup");
     assert!(err.message(Lang::Id).contains("bukan cadangan Pendata"));
     assert!(snapshot(tmp.path()).is_empty());

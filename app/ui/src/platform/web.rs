@@ -144,19 +144,19 @@ pub fn blur_focused() {
     }
 }
 
-/// Offers `bytes` as a download named `name` (the phone saves it to Downloads).
-pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+/// Offers the file `name` of the origin's private file system's directory `dir` as a
+/// download of that name (the phone saves it to Downloads). The file is disk-backed: the
+/// browser streams it from disk, nothing of it is copied into the page's memory.
+pub async fn download_backup(dir: &str, name: &str) -> Result<(), String> {
     let err = |e: JsValue| format!("{e:?}");
-    let parts = js_sys::Array::new();
-    parts.push(&js_sys::Uint8Array::from(bytes).into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let window = web_sys::window().ok_or("no window")?;
+    let root: web_sys::FileSystemDirectoryHandle =
+        resolved(window.navigator().storage().get_directory()).await?;
+    let dir: web_sys::FileSystemDirectoryHandle = resolved(root.get_directory_handle(dir)).await?;
+    let handle: web_sys::FileSystemFileHandle = resolved(dir.get_file_handle(name)).await?;
+    let file: web_sys::File = resolved(handle.get_file()).await?;
+    let url = web_sys::Url::create_object_url_with_blob(&file).map_err(err)?;
+    let document = window.document().ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement = document
         .create_element("a")
         .map_err(err)?
@@ -165,13 +165,20 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     a.set_href(&url);
     a.set_download(name);
     a.click();
-    // The download reads the blob after this returns: let it go only a minute later.
+    // The download reads the file after this returns: let the URL go only a minute later.
     let revoke = Closure::once_into_js(move || {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
-    }
+    let _ = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
     Ok(())
+}
+
+/// What `promise` resolves to, as `T`.
+async fn resolved<T: JsCast>(promise: Promise) -> Result<T, String> {
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into::<T>()
+        .map_err(|v| format!("unexpected {v:?}"))
 }

@@ -27,8 +27,9 @@ pub fn BackupBox() -> Element {
     }
 }
 
-/// "Pulihkan dari cadangan": a file input whose file goes to the worker (by path where the
-/// platform gives one, else its bytes).
+/// "Pulihkan dari cadangan": a file input whose file goes to the worker: its path where the
+/// platform gives one (the desktop), else the browser's `File` itself, which the worker reads
+/// in slices (never the whole file in the page's memory).
 #[component]
 pub fn RestoreInput() -> Element {
     let mut state = use_context::<Signal<AppState>>();
@@ -38,23 +39,13 @@ pub fn RestoreInput() -> Element {
         let Some(file) = e.files().into_iter().next() else {
             return;
         };
-        let path = file.path();
-        if !cfg!(target_family = "wasm") && !path.as_os_str().is_empty() {
-            svc.send(Intent::RestoreFile { path });
-            return;
+        match restore_intent(&file) {
+            Some(intent) => svc.send(intent),
+            None => state.write().push_error(format!(
+                "{} (backup.unreadable)",
+                tr(lang, "backup.unreadable")
+            )),
         }
-        let svc = svc.clone();
-        spawn(async move {
-            match file.read_bytes().await {
-                Ok(bytes) => svc.send(Intent::RestoreBytes {
-                    bytes: bytes.to_vec(),
-                }),
-                Err(_) => state.write().push_error(format!(
-                    "{} (backup.unreadable)",
-                    tr(lang, "backup.unreadable")
-                )),
-            }
-        });
     };
     rsx! {
         div { class: "restore",
@@ -68,8 +59,23 @@ pub fn RestoreInput() -> Element {
     }
 }
 
+#[cfg(all(target_family = "wasm", feature = "web"))]
+fn restore_intent(file: &dioxus::html::FileData) -> Option<Intent> {
+    let file = file.inner().downcast_ref::<web_sys::File>()?;
+    Some(Intent::RestoreBlob {
+        file: web_sys::Blob::from(file.clone()),
+    })
+}
+
+#[cfg(not(all(target_family = "wasm", feature = "web")))]
+fn restore_intent(file: &dioxus::html::FileData) -> Option<Intent> {
+    let path = file.path();
+    (!path.as_os_str().is_empty()).then_some(Intent::RestoreFile { path })
+}
+
 /// Hands a finished backup to the browser's download (the phone's Downloads folder) and says
-/// so. Natively the worker has already written the file; nothing arrives here.
+/// so: the worker wrote it into the origin's private file system, and the browser streams it
+/// from there. Natively the worker has already written the file; nothing arrives here.
 #[component]
 pub fn DownloadOffer() -> Element {
     let mut state = use_context::<Signal<AppState>>();
@@ -81,25 +87,27 @@ pub fn DownloadOffer() -> Element {
             return;
         };
         let lang = state.peek().lang;
-        let kib = file.bytes.len() / 1024;
-        match offer(&file.name, &file.bytes) {
-            Ok(()) => state.write().push_message(
-                crate::state::MessageKind::Notice,
-                format!("{}: {} ({kib} KiB)", tr(lang, "backup.made"), file.name),
-            ),
-            Err(e) => state.write().push_error(format!("{e} (backup.download)")),
-        }
+        spawn(async move {
+            let kib = file.bytes / 1024;
+            match offer(&file.name).await {
+                Ok(()) => state.write().push_message(
+                    crate::state::MessageKind::Notice,
+                    format!("{}: {} ({kib} KiB)", tr(lang, "backup.made"), file.name),
+                ),
+                Err(e) => state.write().push_error(format!("{e} (backup.download)")),
+            }
+        });
     });
     rsx! {}
 }
 
 #[cfg(all(target_family = "wasm", feature = "web"))]
-fn offer(name: &str, bytes: &[u8]) -> Result<(), String> {
-    crate::platform::web::download(name, bytes, "application/octet-stream")
+async fn offer(name: &str) -> Result<(), String> {
+    crate::platform::web::download_backup(crate::service::BACKUP_DIR, name).await
 }
 
 #[cfg(not(all(target_family = "wasm", feature = "web")))]
-fn offer(_name: &str, _bytes: &[u8]) -> Result<(), String> {
+async fn offer(_name: &str) -> Result<(), String> {
     Err("no download on this platform".into())
 }
 

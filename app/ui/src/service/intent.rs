@@ -128,13 +128,15 @@ pub enum Intent {
     },
     /// The revisit list ("Kunjungi lagi").
     LoadRevisits,
-    /// Pack the whole encrypted data directory into one backup file: handed to the page for
-    /// the browser's Downloads, or written to the backup folder natively.
+    /// Pack the whole encrypted data directory into one backup file (streamed): an OPFS file
+    /// the page offers for the browser's Downloads, or written to the backup folder natively.
     Backup,
-    /// Restore a backup from its bytes (a file input in the browser).
-    RestoreBytes {
-        #[serde(with = "serde_bytes")]
-        bytes: Vec<u8>,
+    /// Restore a backup from the file the browser's file input picked: the `File` itself
+    /// crosses to the worker (a reference, not its bytes), which reads it in slices.
+    #[cfg(all(target_family = "wasm", feature = "web"))]
+    RestoreBlob {
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        file: web_sys::Blob,
     },
     /// Restore a backup from a file (the desktop's file input gives a path).
     RestoreFile {
@@ -159,6 +161,10 @@ impl Intent {
     /// Whether serving it takes long (the UI shows busy): the PIN's key derivation, a photo
     /// through the pipeline, the whole store packed or restored, a round trip to the server.
     pub fn is_long(&self) -> bool {
+        #[cfg(all(target_family = "wasm", feature = "web"))]
+        if matches!(self, Intent::RestoreBlob { .. }) {
+            return true;
+        }
         matches!(
             self,
             Intent::Enrol { .. }
@@ -167,7 +173,6 @@ impl Intent {
                 | Intent::AddPhotoBytes { .. }
                 | Intent::ChangePin { .. }
                 | Intent::Backup
-                | Intent::RestoreBytes { .. }
                 | Intent::RestoreFile { .. }
                 | Intent::Logout
                 | Intent::Relogin { .. }

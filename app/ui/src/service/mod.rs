@@ -48,9 +48,12 @@ mod thread;
 #[cfg(all(target_family = "wasm", feature = "web"))]
 pub mod web;
 #[cfg(all(target_family = "wasm", feature = "web"))]
+mod web_files;
+#[cfg(all(target_family = "wasm", feature = "web"))]
 pub mod web_worker;
 mod worklist;
 
+pub use backup::BACKUP_DIR;
 pub use connection::HEALTH_DEADLINE;
 pub use intent::Intent;
 pub use photos::MAX_PHOTO_FILE;
@@ -315,8 +318,9 @@ impl Worker {
                 Ok(())
             }
             // backup.rs
-            Intent::Backup => self.backup(),
-            Intent::RestoreBytes { bytes } => self.restore(&bytes),
+            Intent::Backup => self.backup().await,
+            #[cfg(all(target_family = "wasm", feature = "web"))]
+            Intent::RestoreBlob { file } => self.restore_blob(file),
             Intent::RestoreFile { path } => self.restore_file(&path),
             // session.rs
             Intent::AskLogout => self.ask_logout(),

@@ -95,6 +95,12 @@ pub fn worker_main(early: js_sys::Array) {
             let _ = out.send(Update::Error(format!("{e} ({})", e.code())));
             return;
         }
+        // A backup kept from before for the page's download is no longer needed.
+        wasm_bindgen_futures::spawn_local(async {
+            if let Err(e) = super::web_files::clear_backups().await {
+                tracing::warn!("an old backup file was not removed: {e}");
+            }
+        });
         let worker = Worker::new(config, out).posting_with(Rc::new(drain));
         serve(worker, messages, |m| match m {
             ToWorker::Intent(intent) => Some(intent),
