@@ -13,6 +13,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "DTKS/DTSEN household survey",
     ),
     ("busy", "Sedang bekerja…", "Working…"),
+    (
+        "busy.waiting_sync",
+        "Menunggu sinkronisasi selesai…",
+        "Waiting for the sync to finish…"
+    ),
+    ("busy.cancel_wait", "Batalkan", "Cancel"),
     ("back", "Kembali", "Back"),
     ("save", "Simpan", "Save"),
     // unlock and enrol

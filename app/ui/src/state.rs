@@ -404,6 +404,8 @@ pub struct AppState {
     /// Index of the member whose form is open.
     pub member_open: Option<usize>,
     pub busy: bool,
+    /// Something asked for waits for the running sync to end (said, and cancellable).
+    pub waiting_for_sync: bool,
     /// The last error for people (already in the user's language).
     pub error: Option<String>,
     /// A short confirmation ("PIN sudah diganti").
@@ -515,6 +517,7 @@ impl Default for AppState {
             next_step: None,
             member_open: None,
             busy: false,
+            waiting_for_sync: false,
             error: None,
             notice: None,
             home: HomeView::default(),
@@ -584,6 +587,9 @@ pub enum Update {
     Deleted(HouseholdId),
     /// Every intent sent before `Intent::Flush(n)` has been served.
     Flushed(u64),
+    /// Whether something the facilitator asked for (lock, backup, restore, PIN, logout, login
+    /// again, a reload) waits for the running sync to end.
+    WaitingForSync(bool),
     /// A backup to save (the browser); natively the worker writes it and says where.
     BackupReady(Download),
     /// What waits to be sent, before a logout is confirmed.
@@ -724,6 +730,7 @@ impl AppState {
                 self.screen = Screen::List;
             }
             Update::Flushed(n) => self.flushed = self.flushed.max(n),
+            Update::WaitingForSync(w) => self.waiting_for_sync = w,
             Update::BackupReady(d) => self.download = Some(d),
             Update::LogoutAsk(u) => self.logout_ask = Some(u),
             Update::LoggedOut => {

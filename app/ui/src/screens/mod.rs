@@ -43,7 +43,9 @@ pub fn Screens() -> Element {
     let screen = s.screen;
     let unlocked = !matches!(screen, Screen::Starting | Screen::Enrol | Screen::Unlock);
     let busy = s.busy;
+    let waiting = s.waiting_for_sync;
     drop(s);
+    let svc = use_context::<Service>();
     rsx! {
         header { class: "top",
             h1 { "Pendata" }
@@ -52,8 +54,17 @@ pub fn Screens() -> Element {
                 NavBar {}
             }
         }
-        if busy {
-            p { class: "busy toast", "data-t": tid("busy"), {tr(lang, "busy")} }
+        if busy || waiting {
+            p { class: "busy toast", "data-t": tid("busy"), role: "status",
+                if waiting {
+                    // What the facilitator asked for waits for the sync: said, and cancellable.
+                    span { "data-t": tid("sync-wait"), {tr(lang, "busy.waiting_sync")} }
+                    button { class: "dismiss", "data-t": tid("sync-wait-cancel"),
+                        onclick: move |_| svc.send(Intent::CancelWait), {tr(lang, "busy.cancel_wait")} }
+                } else {
+                    {tr(lang, "busy")}
+                }
+            }
         }
         web_shell::UpdateBanner {}
         backup::DownloadOffer {}

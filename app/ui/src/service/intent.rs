@@ -151,6 +151,8 @@ pub enum Intent {
     Relogin {
         password: String,
     },
+    /// Drop what waits for the running sync to end (the facilitator changed their mind).
+    CancelWait,
     /// Answers [`Update::Flushed`](crate::state::Update::Flushed) with the same number once
     /// every intent sent before it has been served (intents are served in order): nothing is
     /// in flight then (a reload for a new version waits for it).

@@ -327,6 +327,8 @@ impl Worker {
             Intent::Logout => self.logout().await,
             // relogin.rs
             Intent::Relogin { password } => self.relogin(&password).await,
+            // Nothing waits when it is served (serve.rs drops what waits for a sync).
+            Intent::CancelWait => Ok(()),
             Intent::Flush(seq) => {
                 self.emit(Update::Flushed(seq));
                 Ok(())

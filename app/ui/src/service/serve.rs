@@ -23,6 +23,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::sync::SyncEnd;
 use super::{Intent, Worker};
+use crate::state::Update;
 
 /// A sync in flight.
 pub(super) type SyncRun = Pin<Box<dyn Future<Output = SyncEnd>>>;
@@ -75,7 +76,12 @@ pub(crate) async fn serve<M>(
     let mut waiting: VecDeque<Intent> = VecDeque::new();
     loop {
         let event = match waiting.pop_front() {
-            Some(intent) if sync.is_none() => Some(Event::Intent(intent)),
+            Some(intent) if sync.is_none() => {
+                if waiting.is_empty() {
+                    worker.emit(Update::WaitingForSync(false));
+                }
+                Some(Event::Intent(intent))
+            }
             held => {
                 if let Some(intent) = held {
                     waiting.push_front(intent);
@@ -111,7 +117,16 @@ pub(crate) async fn serve<M>(
                 worker.end_sync(end);
             }
             Some(Event::Intent(intent)) if sync.is_some() && waits_for_sync(&intent) => {
+                if waiting.is_empty() {
+                    worker.emit(Update::WaitingForSync(true));
+                }
                 waiting.push_back(intent);
+            }
+            Some(Event::Intent(Intent::CancelWait)) => {
+                if !waiting.is_empty() {
+                    waiting.clear();
+                    worker.emit(Update::WaitingForSync(false));
+                }
             }
             Some(Event::Intent(intent)) => worker.step(intent).await,
         }

@@ -128,6 +128,14 @@ fn case(dir: &std::path::Path, id: HouseholdId) -> (CaseRecord, RecordState) {
     (*c, d.store().record(id).unwrap().state)
 }
 
+/// Whether the page shows the option `value` as selected.
+fn option_selected(html: &str, value: &str) -> bool {
+    html.split("<option")
+        .skip(1)
+        .filter_map(|o| o.split('>').next())
+        .any(|attrs| attrs.contains(&format!("value=\"{value}\"")) && attrs.contains("selected"))
+}
+
 fn open(app: &mut Harness, id: &str) {
     app.click("nav-list");
     app.click(&format!("open-prelist-{id}"));
@@ -202,6 +210,20 @@ fn an_objection_is_verified_tidak_layak_with_reason_gps_and_house_photo_and_fina
     app.wait_for("the note accepted", |h| {
         !h.contains("data-t=\"finding-finding.note\"")
     });
+    // A choice the store refuses stays what was chosen, with why: the stored answer is not
+    // shown as if it were chosen.
+    app.change("f-finding.reason", "bukan_alasan");
+    let html = app.wait_text("Belum tersimpan");
+    assert!(
+        !option_selected(&html, IneligibleReason::Other.id()),
+        "{html}"
+    );
+    app.change("f-finding.reason", IneligibleReason::Other.id());
+    let html = app.wait_for("the choice accepted", |h| !h.contains("Belum tersimpan"));
+    assert!(
+        option_selected(&html, IneligibleReason::Other.id()),
+        "{html}"
+    );
     app.input("gps-lat", "-6,4815");
     app.input("gps-lon", "106.8720");
     app.click("gps-manual");

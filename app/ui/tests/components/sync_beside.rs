@@ -1,7 +1,8 @@
 //! A sync waiting on a slow link does not hold up the form: an edit made meanwhile — to the
 //! very household the sync is pushing — is stored and answered ("Tersimpan HH:MM") while the
 //! sync still waits; the sync marks sent the revision it pushed, and the next sync sends the
-//! edit.
+//! edit. Locking meanwhile waits for the sync, says so ("Menunggu sinkronisasi selesai…") and
+//! can be cancelled: the app stays unlocked when the sync ends.
 
 use super::common::*;
 use super::held_link::HeldLink;
@@ -63,10 +64,27 @@ fn an_edit_during_a_held_sync_is_saved_at_once_and_sent_by_the_next_sync() {
     assert!(server.household(h.id).is_none());
     assert_eq!(stored(&data, h.id).0.notes.as_deref(), Some("Pintu biru"));
 
+    // Locking waits for the sync: the wait is said, and cancelled the app stays unlocked.
+    app.click("nav-settings");
+    app.click("lock");
+    let html = app.wait_text("Menunggu sinkronisasi selesai");
+    assert!(html.contains("data-t=\"sync-wait-cancel\""), "{html}");
+    app.click("sync-wait-cancel");
+    app.wait_for("the wait cancelled", |h| {
+        !h.contains("data-t=\"sync-wait\"")
+    });
+    app.click("nav-list");
+    app.click("open-household-3201022001-00123");
+    app.wait_text("data-t=\"form-head\"");
+
     // The link lets the push through: the server keeps the revision the sync read (without the
     // edit), and the edit waits on the device as a draft based on it.
     link.release();
-    app.wait_for("the sync ended", |h| !h.contains("data-t=\"busy\""));
+    let html = app.wait_for("the sync ended", |h| !h.contains("data-t=\"busy\""));
+    assert!(
+        html.contains("data-t=\"form-head\""),
+        "the cancelled lock ran after the sync: {html}"
+    );
     let first = server
         .household(h.id)
         .expect("the pushed revision on the server");

@@ -83,14 +83,19 @@ impl Ctx {
         options: Vec<(&'static str, String)>,
     ) -> Element {
         let ctx = self.clone();
+        // What was chosen stays while the store refuses it (never the stored answer instead).
+        let chosen: Option<String> = match self.field_errors.get(path) {
+            Some(r) => Some(r.typed.clone()),
+            None => current.map(str::to_owned),
+        };
         rsx! {
             div { class: "field", key: "{path}",
                 label { {tr(self.lang, label)}
                     select { "data-t": tid(&format!("f-{path}")),
                         onchange: move |e: FormEvent| ctx.send(path, e.value()),
-                        option { value: "", selected: current.is_none(), {tr(self.lang, "form.choose")} }
+                        option { value: "", selected: chosen.as_deref().is_none_or(str::is_empty), {tr(self.lang, "form.choose")} }
                         for (id, text) in options {
-                            option { key: "{id}", value: "{id}", selected: current == Some(id), "{text}" }
+                            option { key: "{id}", value: "{id}", selected: chosen.as_deref() == Some(id), "{text}" }
                         }
                     }
                 }
