@@ -91,10 +91,23 @@ fn filter(
 /// The page cache while a pull's assignments are listed: -KiB, as `PRAGMA cache_size` takes it.
 const LISTING_CACHE_KIB: i64 = -32 * 1024;
 
+/// Whether a pull left assignments waiting to be listed (one probe of the partial index
+/// `assignments_unlisted`).
+fn waiting(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM assignments WHERE listed = 0)")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// Lists every pulled assignment still waiting (`listed = 0`): the list's indexes and the
 /// search index take them in this one statement (the triggers of migration 0007). The number
-/// listed; none waiting costs one index probe.
+/// listed; none waiting costs one index probe. The UPDATE is prepared only when rows wait:
+/// preparing it compiles every trigger on `assignments` (the search index's JSON extraction
+/// among them), which took ~15 ms of each unlock in the browser, where the store opens.
 pub(super) fn list_pulled(conn: &rusqlite::Connection) -> Result<u64> {
+    if !waiting(conn)? {
+        return Ok(0);
+    }
     let n = conn
         .prepare_cached("UPDATE assignments SET listed = 1 WHERE listed = 0")?
         .execute([])?;
@@ -106,11 +119,7 @@ impl Store {
     /// search show them from now on), in one transaction; how many. The sync calls it when its
     /// pull ends, however it ends; opening the store calls it for a pull cut before that.
     pub fn list_pulled_assignments(&mut self) -> Result<u64> {
-        let waiting: bool = self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM assignments WHERE listed = 0)")?
-            .query_row([], |r| r.get(0))?;
-        if !waiting {
+        if !waiting(&self.conn)? {
             return Ok(0);
         }
         // The indexes' leaves are hit in random order: with SQLite's default 2 MB page cache
