@@ -61,7 +61,10 @@ impl Worker {
             return Ok(());
         }
         self.emit(Update::Unlocked { lang: self.lang });
-        self.load_home()
+        self.load_home()?;
+        // Beranda is on its way to the screen (each emit is posted at once).
+        self.warm_search();
+        Ok(())
     }
 
     pub(super) fn lock(&mut self) -> Res {
