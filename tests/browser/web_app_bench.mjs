@@ -270,7 +270,8 @@ async function startPhases(page) {
   return out;
 }
 
-// Traces the renderer (page and worker threads: tasks with wall and CPU time, V8 GC) through
+// Traces the renderer (page and worker threads: tasks with wall and CPU time, V8 GC, wasm
+// functions compiled on their first call) through
 // the page's DevTools session; a user-timing mark ties the trace's clock to the spans'.
 async function startTrace(page) {
   const cdp = await page.context().newCDPSession(page);
@@ -281,7 +282,7 @@ async function startTrace(page) {
     transferMode: 'ReportEvents',
     traceConfig: {
       includedCategories: ['toplevel', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc',
-        'devtools.timeline', 'disabled-by-default-devtools.timeline'],
+        'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm'],
       enableSampling: false,
     },
   });
