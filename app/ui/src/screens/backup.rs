@@ -39,13 +39,21 @@ pub fn RestoreInput() -> Element {
         let Some(file) = e.files().into_iter().next() else {
             return;
         };
-        match restore_intent(&file) {
-            Some(intent) => svc.send(intent),
-            None => state.write().push_error(format!(
-                "{} (backup.unreadable)",
-                tr(lang, "backup.unreadable")
-            )),
+        if let Some(intent) = restore_intent(&file) {
+            svc.send(intent);
+            return;
         }
+        // Natively without a path (an Android WebView may give none): the bytes.
+        let svc = svc.clone();
+        spawn(async move {
+            match read_restore_bytes(&file).await {
+                Some(intent) => svc.send(intent),
+                None => state.write().push_error(format!(
+                    "{} (backup.unreadable)",
+                    tr(lang, "backup.unreadable")
+                )),
+            }
+        });
     };
     rsx! {
         div { class: "restore",
@@ -71,6 +79,19 @@ fn restore_intent(file: &dioxus::html::FileData) -> Option<Intent> {
 fn restore_intent(file: &dioxus::html::FileData) -> Option<Intent> {
     let path = file.path();
     (!path.as_os_str().is_empty()).then_some(Intent::RestoreFile { path })
+}
+
+#[cfg(all(target_family = "wasm", feature = "web"))]
+async fn read_restore_bytes(_file: &dioxus::html::FileData) -> Option<Intent> {
+    None
+}
+
+#[cfg(not(all(target_family = "wasm", feature = "web")))]
+async fn read_restore_bytes(file: &dioxus::html::FileData) -> Option<Intent> {
+    let bytes = file.read_bytes().await.ok()?;
+    Some(Intent::RestoreBytes {
+        bytes: bytes.to_vec(),
+    })
 }
 
 /// Hands a finished backup to the browser's download (the phone's Downloads folder) and says

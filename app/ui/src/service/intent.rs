@@ -138,6 +138,13 @@ pub enum Intent {
         #[serde(with = "serde_wasm_bindgen::preserve")]
         file: web_sys::Blob,
     },
+    /// Restore a backup from its bytes: natively, where the file input gives no path (an
+    /// Android WebView may not). Never in the browser, which sends the `File` itself.
+    #[cfg(not(all(target_family = "wasm", feature = "web")))]
+    RestoreBytes {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
     /// Restore a backup from a file (the desktop's file input gives a path).
     RestoreFile {
         path: PathBuf,
@@ -165,6 +172,10 @@ impl Intent {
     pub fn is_long(&self) -> bool {
         #[cfg(all(target_family = "wasm", feature = "web"))]
         if matches!(self, Intent::RestoreBlob { .. }) {
+            return true;
+        }
+        #[cfg(not(all(target_family = "wasm", feature = "web")))]
+        if matches!(self, Intent::RestoreBytes { .. }) {
             return true;
         }
         matches!(

@@ -321,6 +321,8 @@ impl Worker {
             Intent::Backup => self.backup().await,
             #[cfg(all(target_family = "wasm", feature = "web"))]
             Intent::RestoreBlob { file } => self.restore_blob(file),
+            #[cfg(not(all(target_family = "wasm", feature = "web")))]
+            Intent::RestoreBytes { bytes } => self.restore(std::io::Cursor::new(bytes)),
             Intent::RestoreFile { path } => self.restore_file(&path),
             // session.rs
             Intent::AskLogout => self.ask_logout(),
