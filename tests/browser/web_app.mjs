@@ -47,6 +47,14 @@ try {
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   const sw = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
+    // `ready` resolves once a worker is active, which may still be running its activate handler
+    // (the cache clean-up and clients.claim): wait for that to end, whichever way it ends.
+    const worker = reg.active;
+    if (worker && worker.state === 'activating') {
+      await new Promise((resolve) => {
+        worker.addEventListener('statechange', () => worker.state !== 'activating' && resolve());
+      });
+    }
     return { active: reg.active && reg.active.state, scope: reg.scope };
   });
   check(sw.active === 'activated', `service worker ${JSON.stringify(sw)}`);
